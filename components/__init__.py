@@ -1,0 +1,1 @@
+"""Figure and table builders (pure) and ``render_*`` widgets."""

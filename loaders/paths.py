@@ -1,0 +1,21 @@
+"""Where things live on disk: the project root, geometry, static files and snapshots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+GEO_DIR = DATA / "geo"
+SNAPSHOTS_DIR = DATA / "snapshots"
+STATIC_DIR = ROOT / "static"
+STATIC_GEO_DIR = STATIC_DIR / "geo"
+
+DEFAULT_SNAPSHOT_ID = "default"
+
+
+def default_snapshot() -> Path:
+    """Return the snapshot the app opens: ``$GI_SNAPSHOT`` if set, else the committed one."""
+    env = os.environ.get("GI_SNAPSHOT")
+    return Path(env) if env else SNAPSHOTS_DIR / DEFAULT_SNAPSHOT_ID

@@ -1,0 +1,370 @@
+"""The snapshot's tables: one schema per table, declared once, plus the allowed codes.
+
+Every other module reads column names and types from here. A snapshot is a folder
+of Parquet files (one per table, ``records`` hive-partitioned by year) and a
+``manifest.json``; see ``loaders.snapshot``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+SCHEMA_VERSION = 1
+
+# Columns every fact-carrying table has (DESIGN.md §3).
+PROVENANCE = {"source_id": pl.String, "is_synthetic": pl.Boolean}
+
+DIVISION_TYPES = (
+    "district",
+    "county",
+    "county_city",
+    "autonomous_county",
+    "banner",
+    "autonomous_banner",
+    "special_district",
+    "forestry_district",
+    "other",
+)
+CHANGE_TYPES = ("rename", "county_to_city", "county_to_district", "merge", "split", "abolished")
+SOURCE_RELIABILITY = ("official", "evaluator_self_published", "media", "secondary", "synthetic")
+EVALUATOR_TYPES = (
+    "private_rating_firm",
+    "university",
+    "state_academy",
+    "state_info_center",
+    "government_body",
+    "ngo",
+)
+DISCLOSURE = ("full", "partial", "none")
+TIE_RELATIONS = (
+    "shareholder",
+    "ultimate_owner",
+    "founder",
+    "executive",
+    "cppcc_member",
+    "commissioning_client",
+    "sponsor",
+    "approved_by",
+    "parent_body",
+)
+CONFIDENCE = ("confirmed", "reported", "unverified")
+EDITION_MODES = ("third_party", "self", "upper_level_audit", "designation")
+COVERAGE_STATUS = ("assessed", "excluded", "not_covered")
+SOURCE_AGENCIES = (
+    "courts",
+    "supervisory_commission",
+    "civil_service",
+    "legal_affairs_office",
+    "hotline_12345",
+    "other",
+)
+RECORD_TYPES = (
+    "admin_litigation_loss",
+    "dishonest_judgment_debtor",
+    "admin_penalty",
+    "reconsideration_revoked",
+    "disciplinary_action",
+    "accountability_action",
+    "broken_commitment",
+    "complaint",
+    "opinion_incident",
+    "commendation",
+)
+POLARITY = ("negative", "positive", "neutral")
+RECORD_STATUS = ("active", "performed", "settled", "revoked", "repaired", "expired", "removed")
+CROSSWALK_KEYS = (
+    "total",
+    "transparency",
+    "compliance",
+    "honoring_agreements",
+    "integrity_work",
+    "public_opinion",
+)
+# The five first-level metrics in the order the reports list them.
+FIRST_LEVEL = CROSSWALK_KEYS[1:]
+
+DIVISIONS = pl.Schema(
+    {
+        "adcode": pl.String,
+        "name_zh": pl.String,
+        "name_pinyin": pl.String,
+        "division_type": pl.String,
+        "prefecture_adcode": pl.String,
+        "prefecture_name_zh": pl.String,
+        "province_adcode": pl.String,
+        "province_name_zh": pl.String,
+        "province_name_en": pl.String,
+        **PROVENANCE,
+    }
+)
+DIVISION_CHANGES = pl.Schema(
+    {
+        "from_adcode": pl.String,
+        "from_name_zh": pl.String,
+        "to_adcode": pl.String,
+        "to_name_zh": pl.String,
+        "change_type": pl.String,
+        "effective_year": pl.Int16,
+        "note": pl.String,
+        **PROVENANCE,
+    }
+)
+SOURCES = pl.Schema(
+    {
+        "source_id": pl.String,
+        "title": pl.String,
+        "title_en": pl.String,
+        "publisher": pl.String,
+        "published": pl.String,  # ISO date, possibly partial ("2019-06")
+        "url": pl.String,
+        "kind": pl.String,  # policy, report, news, repost, registry, dataset, generator
+        "reliability": pl.String,
+        "is_synthetic": pl.Boolean,
+    }
+)
+EVALUATORS = pl.Schema(
+    {
+        "evaluator_id": pl.String,
+        "name_zh": pl.String,
+        "name_en": pl.String,
+        "evaluator_type": pl.String,
+        "founded": pl.String,
+        "name_history": pl.String,
+        "home_province_adcode": pl.String,
+        "methodology_disclosure": pl.String,
+        "description_en": pl.String,
+        **PROVENANCE,
+    }
+)
+EVALUATOR_TIES = pl.Schema(
+    {
+        "tie_id": pl.String,
+        "evaluator_id": pl.String,
+        "party_name": pl.String,
+        "party_name_en": pl.String,
+        "party_type": pl.String,  # person, company, government_body, party_body, university
+        "relation": pl.String,
+        "share_pct": pl.Float64,
+        "as_of": pl.String,
+        "confidence": pl.String,
+        "note": pl.String,
+        **PROVENANCE,
+    }
+)
+EDITIONS = pl.Schema(
+    {
+        "edition_id": pl.String,
+        "evaluator_id": pl.String,
+        "series_id": pl.String,
+        "title_zh": pl.String,
+        "title_en": pl.String,
+        "data_year": pl.Int16,
+        "released": pl.String,
+        "mode": pl.String,
+        "n_subjects": pl.Int32,
+        "n_provinces": pl.Int16,
+        "universe_note": pl.String,
+        "exclusions_note": pl.String,
+        "score_max": pl.Float64,
+        "method_published": pl.String,  # full, partial, none
+        "grade_scale_id": pl.String,
+        **PROVENANCE,
+    }
+)
+INDICATORS = pl.Schema(
+    {
+        "edition_id": pl.String,
+        "indicator_id": pl.String,
+        "parent_id": pl.String,
+        "level": pl.Int8,
+        "name_zh": pl.String,
+        "name_en": pl.String,
+        "weight": pl.Float64,
+        "name_confirmed": pl.Boolean,
+        "crosswalk_key": pl.String,
+        "note": pl.String,
+        **PROVENANCE,
+    }
+)
+SCORES = pl.Schema(
+    {
+        "edition_id": pl.String,
+        "adcode": pl.String,
+        "indicator_id": pl.String,
+        "score": pl.Float64,
+        "observed": pl.Boolean,
+        **PROVENANCE,
+    }
+)
+COVERAGE = pl.Schema(
+    {
+        "edition_id": pl.String,
+        "adcode": pl.String,
+        "status": pl.String,
+        "reason": pl.String,
+        **PROVENANCE,
+    }
+)
+RANKINGS = pl.Schema(
+    {
+        "edition_id": pl.String,
+        "adcode": pl.String,
+        "name_as_published": pl.String,
+        "rank": pl.Int32,
+        "list_pos": pl.Int32,
+        "band": pl.String,
+        "published": pl.String,
+        "note": pl.String,
+        **PROVENANCE,
+    }
+)
+GRADE_SCALES = pl.Schema(
+    {
+        "scale_id": pl.String,
+        "grade": pl.String,
+        "min_score": pl.Float64,
+        "label_zh": pl.String,
+        "label_en": pl.String,
+        "confirmed": pl.Boolean,
+        **PROVENANCE,
+    }
+)
+# The partition column ``year`` lives in the folder names only (records/year=2019/…),
+# so pyarrow and pandas can read the folder too (DESIGN.md §3b).
+RECORDS = pl.Schema(
+    {
+        "record_id": pl.String,
+        "adcode": pl.String,
+        "subject_name": pl.String,
+        "source_agency": pl.String,
+        "record_type": pl.String,
+        "polarity": pl.String,
+        "occurred": pl.Date,
+        "published": pl.Date,
+        "status": pl.String,
+        "resolved": pl.Date,
+        "amount_cny": pl.Float64,
+        **PROVENANCE,
+    }
+)
+RECORDS_PARTITION = "year"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A snapshot table: its name, schema, key columns and whether it is partitioned."""
+
+    name: str
+    schema: pl.Schema
+    key: tuple[str, ...]
+    partitioned: bool = False
+
+    @property
+    def path(self) -> str:
+        """Path of the table inside a snapshot folder."""
+        return self.name if self.partitioned else f"{self.name}.parquet"
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table("sources", SOURCES, ("source_id",)),
+        Table("divisions", DIVISIONS, ("adcode",)),
+        Table("division_changes", DIVISION_CHANGES, ("from_adcode", "to_adcode", "effective_year")),
+        Table("evaluators", EVALUATORS, ("evaluator_id",)),
+        Table("evaluator_ties", EVALUATOR_TIES, ("tie_id",)),
+        Table("grade_scales", GRADE_SCALES, ("scale_id", "grade")),
+        Table("editions", EDITIONS, ("edition_id",)),
+        Table("indicators", INDICATORS, ("edition_id", "indicator_id")),
+        Table("scores", SCORES, ("edition_id", "adcode", "indicator_id")),
+        Table("coverage", COVERAGE, ("edition_id", "adcode")),
+        Table("rankings", RANKINGS, ()),
+        Table("records", RECORDS, ("record_id",), partitioned=True),
+    )
+}
+
+# Columns whose values must come from a fixed list (table -> column -> allowed values).
+# A None value is allowed only where the column is nullable in ``NULLABLE``.
+CODES: dict[str, dict[str, tuple[str, ...]]] = {
+    "divisions": {"division_type": DIVISION_TYPES},
+    "division_changes": {"change_type": CHANGE_TYPES},
+    "sources": {"reliability": SOURCE_RELIABILITY},
+    "evaluators": {"evaluator_type": EVALUATOR_TYPES, "methodology_disclosure": DISCLOSURE},
+    "evaluator_ties": {"relation": TIE_RELATIONS, "confidence": CONFIDENCE},
+    "editions": {"mode": EDITION_MODES, "method_published": DISCLOSURE},
+    "indicators": {"crosswalk_key": CROSSWALK_KEYS},
+    "coverage": {"status": COVERAGE_STATUS},
+    "records": {
+        "source_agency": SOURCE_AGENCIES,
+        "record_type": RECORD_TYPES,
+        "polarity": POLARITY,
+        "status": RECORD_STATUS,
+    },
+}
+
+# Columns that may hold nulls; every other column must be complete.
+NULLABLE: dict[str, frozenset[str]] = {
+    "sources": frozenset({"title_en", "publisher", "published", "url"}),
+    "divisions": frozenset(),
+    "division_changes": frozenset({"from_adcode", "to_adcode", "to_name_zh", "note"}),
+    "evaluators": frozenset({"founded", "name_history", "home_province_adcode", "description_en"}),
+    "evaluator_ties": frozenset({"party_name_en", "share_pct", "as_of", "note"}),
+    "grade_scales": frozenset({"label_zh", "label_en"}),
+    "editions": frozenset(
+        {
+            "series_id",
+            "title_en",
+            "released",
+            "n_subjects",
+            "n_provinces",
+            "universe_note",
+            "exclusions_note",
+            "score_max",
+            "grade_scale_id",
+        }
+    ),
+    "indicators": frozenset({"parent_id", "name_en", "weight", "crosswalk_key", "note"}),
+    "scores": frozenset({"score"}),
+    "coverage": frozenset({"reason"}),
+    "rankings": frozenset({"adcode", "rank", "list_pos", "band", "published", "note"}),
+    "records": frozenset({"resolved", "amount_cny", "published"}),
+}
+
+
+def empty(name: str) -> pl.DataFrame:
+    """Return an empty frame with the schema of table ``name``.
+
+    Examples
+    --------
+    >>> empty("sources").columns[:2]
+    ['source_id', 'title']
+    """
+    return pl.DataFrame(schema=TABLES[name].schema)
+
+
+def conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` with exactly the columns of table ``name``, in order, cast to its types.
+
+    Missing nullable columns are added as nulls; a missing required column or an
+    unknown column raises ``ValueError`` naming it.
+
+    Examples
+    --------
+    >>> conform("grade_scales", pl.DataFrame({"scale_id": ["s"], "grade": ["A"],
+    ...     "min_score": [90], "confirmed": [False], "source_id": ["x"],
+    ...     "is_synthetic": [True]})).schema["min_score"]
+    Float64
+    """
+    table = TABLES[name]
+    extra = [c for c in frame.columns if c not in table.schema]
+    if extra:
+        raise ValueError(f"table {name!r}: unknown column(s) {', '.join(extra)}")
+    missing = [c for c in table.schema if c not in frame.columns]
+    required = [c for c in missing if c not in NULLABLE[name]]
+    if required:
+        raise ValueError(f"table {name!r}: missing column(s) {', '.join(required)}")
+    return frame.with_columns(pl.lit(None).alias(c) for c in missing).select(
+        pl.col(c).cast(t, strict=True) for c, t in table.schema.items()
+    )

@@ -1,0 +1,215 @@
+"""Check a snapshot: manifest and hashes, schemas, codes, references and the synthetic/real rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from loaders import schemas
+from loaders.snapshot import SnapshotError, open_snapshot
+
+# (table, column) → (referenced table, column): every non-null value must exist there.
+REFERENCES: tuple[tuple[str, str, str, str], ...] = (
+    ("division_changes", "to_adcode", "divisions", "adcode"),
+    ("evaluator_ties", "evaluator_id", "evaluators", "evaluator_id"),
+    ("editions", "evaluator_id", "evaluators", "evaluator_id"),
+    ("editions", "grade_scale_id", "grade_scales", "scale_id"),
+    ("evaluators", "home_province_adcode", "divisions", "province_adcode"),
+    ("indicators", "edition_id", "editions", "edition_id"),
+    ("scores", "edition_id", "editions", "edition_id"),
+    ("scores", "adcode", "divisions", "adcode"),
+    ("coverage", "edition_id", "editions", "edition_id"),
+    ("coverage", "adcode", "divisions", "adcode"),
+    ("rankings", "edition_id", "editions", "edition_id"),
+    ("rankings", "adcode", "divisions", "adcode"),
+    ("records", "adcode", "divisions", "adcode"),
+)
+# Tables whose rows belong to an edition: their is_synthetic must equal the edition's.
+EDITION_TABLES = ("indicators", "scores", "coverage", "rankings")
+_SHOWN = 5  # offending values listed per problem
+
+
+def _values(frame: pl.DataFrame, column: str) -> str:
+    shown = frame.get_column(column).unique(maintain_order=True).head(_SHOWN).to_list()
+    more = frame.get_column(column).n_unique() - len(shown)
+    return ", ".join(map(repr, shown)) + (f" (+{more} more)" if more > 0 else "")
+
+
+def check_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
+    """Return one line per problem in a set of snapshot tables (empty when valid).
+
+    Checks schemas, required values, allowed codes, unique keys, references
+    between tables and the synthetic/real rule: a synthetic row never belongs to
+    a real evaluator's edition, rows cite sources of their own kind, and
+    synthetic evaluators' names start with "Demo" while real ones' never do.
+
+    Examples
+    --------
+    >>> check_tables({n: schemas.empty(n) for n in schemas.TABLES})
+    []
+    """
+    problems: list[str] = []
+    for name, table in schemas.TABLES.items():
+        frame = tables[name].drop(schemas.RECORDS_PARTITION, strict=False)
+        if dict(frame.schema) != dict(table.schema):
+            diff = sorted(set(frame.schema.items()) ^ set(table.schema.items()), key=str)
+            problems.append(f"{name}: schema differs from the declared one: {diff}")
+            continue
+        for column in table.schema:
+            if column not in schemas.NULLABLE[name]:
+                nulls = frame.get_column(column).null_count()
+                if nulls:
+                    problems.append(
+                        f"{name}.{column}: {nulls} missing value(s) in a required column"
+                    )
+        for column, allowed in schemas.CODES.get(name, {}).items():
+            bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed))
+            if bad.height:
+                problems.append(f"{name}.{column}: unknown code(s) {_values(bad, column)}")
+        if table.key:
+            dupes = frame.filter(pl.struct(table.key).is_duplicated())
+            if dupes.height:
+                problems.append(
+                    f"{name}: {dupes.height} row(s) share a key ({', '.join(table.key)})"
+                )
+    if problems:
+        return problems  # references are meaningless on malformed tables
+    problems += _check_references(tables)
+    problems += _check_indicators(tables)
+    problems += _check_synthetic_rule(tables)
+    return problems
+
+
+def _check_references(tables: dict[str, pl.DataFrame]) -> list[str]:
+    problems = []
+    for name, column, target, target_column in REFERENCES:
+        known = tables[target].get_column(target_column).unique()
+        bad = tables[name].filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known))
+        if bad.height:
+            problems.append(
+                f"{name}.{column}: {bad.height} row(s) refer to no {target}.{target_column}: "
+                f"{_values(bad, column)}"
+            )
+    known_sources = tables["sources"].get_column("source_id")
+    for name, frame in tables.items():
+        if "source_id" in frame.columns and name != "sources":
+            bad = frame.filter(~pl.col("source_id").is_in(known_sources))
+            if bad.height:
+                problems.append(
+                    f"{name}.source_id: {bad.height} row(s) cite no known source: "
+                    f"{_values(bad, 'source_id')}"
+                )
+    divisions = tables["divisions"]
+    wrong = divisions.filter(
+        pl.col("province_adcode").str.slice(0, 2) != pl.col("adcode").str.slice(0, 2)
+    )
+    if wrong.height:
+        problems.append(f"divisions: adcode outside its province: {_values(wrong, 'adcode')}")
+    return problems
+
+
+def _check_indicators(tables: dict[str, pl.DataFrame]) -> list[str]:
+    problems = []
+    indicators = tables["indicators"]
+    parents = indicators.filter(pl.col("parent_id").is_not_null()).join(
+        indicators.select("edition_id", parent_id="indicator_id"),
+        on=["edition_id", "parent_id"],
+        how="anti",
+    )
+    if parents.height:
+        problems.append(f"indicators.parent_id: unknown parent(s) {_values(parents, 'parent_id')}")
+    scored = (
+        tables["scores"]
+        .filter(pl.col("indicator_id") != "total")
+        .select("edition_id", "indicator_id")
+        .unique()
+        .join(indicators, on=["edition_id", "indicator_id"], how="anti")
+    )
+    if scored.height:
+        problems.append(
+            f"scores.indicator_id: not in the edition's indicator tree: "
+            f"{_values(scored, 'indicator_id')}"
+        )
+    return problems
+
+
+def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
+    problems = []
+    evaluators = tables["evaluators"]
+    misnamed = evaluators.filter(
+        pl.col("is_synthetic") != pl.col("name_en").str.starts_with("Demo")
+    )
+    if misnamed.height:
+        problems.append(
+            "evaluators: synthetic evaluators must be named 'Demo …' and real ones must not: "
+            f"{_values(misnamed, 'evaluator_id')}"
+        )
+    editions = tables["editions"].join(
+        evaluators.select("evaluator_id", evaluator_synthetic="is_synthetic"), on="evaluator_id"
+    )
+    mixed = editions.filter(pl.col("is_synthetic") != pl.col("evaluator_synthetic"))
+    if mixed.height:
+        problems.append(
+            "editions: a synthetic edition of a real evaluator, or a real edition of a demo "
+            f"evaluator: {_values(mixed, 'edition_id')}"
+        )
+    kinds = tables["editions"].select("edition_id", edition_synthetic="is_synthetic")
+    for name in EDITION_TABLES:
+        bad = (
+            tables[name]
+            .join(kinds, on="edition_id")
+            .filter(pl.col("is_synthetic") != pl.col("edition_synthetic"))
+        )
+        if bad.height:
+            problems.append(
+                f"{name}: {bad.height} row(s) whose is_synthetic differs from their edition's "
+                f"(synthetic numbers may never be attributed to a real evaluator): "
+                f"{_values(bad, 'edition_id')}"
+            )
+    sources = tables["sources"].select("source_id", source_synthetic="is_synthetic")
+    for name, frame in tables.items():
+        if name == "sources" or "source_id" not in frame.columns:
+            continue
+        bad = frame.join(sources, on="source_id").filter(
+            pl.col("is_synthetic") != pl.col("source_synthetic")
+        )
+        if bad.height:
+            problems.append(
+                f"{name}: {bad.height} row(s) cite a source of the other kind "
+                f"(synthetic vs real): {_values(bad, 'source_id')}"
+            )
+    return problems
+
+
+def validate_snapshot(path: Path | str) -> list[str]:
+    """Return one line per problem found in the snapshot at ``path`` (empty when valid).
+
+    Verifies the manifest, every file's sha256 and row count, then runs
+    :func:`check_tables` on the contents.
+    """
+    try:
+        snap = open_snapshot(path)
+    except SnapshotError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    tables: dict[str, pl.DataFrame] = {}
+    for name in schemas.TABLES:
+        try:
+            frame = snap.read(name)
+        except SnapshotError as exc:
+            problems.append(str(exc))
+            continue
+        listed = snap.manifest["tables"][name]["rows"]
+        if frame.height != listed:
+            problems.append(f"{name}: {frame.height} rows, manifest says {listed}")
+        tables[name] = frame
+    if problems:
+        return problems
+    problems = check_tables(tables)
+    any_synthetic = any(bool(t.get_column("is_synthetic").any()) for t in tables.values())
+    if any_synthetic != snap.is_synthetic:
+        problems.append(
+            f"manifest.json: is_synthetic is {snap.is_synthetic} but the tables say {any_synthetic}"
+        )
+    return problems

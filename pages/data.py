@@ -1,0 +1,34 @@
+"""Data page: what the open snapshot holds (tables, editions, real vs synthetic)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.banner import render_synthetic_banner
+from components.snapshot_summary import edition_list, table_sizes
+from loaders import assessments, paths
+from loaders.snapshot import SnapshotError, open_snapshot
+
+# 1/ SNAPSHOT
+path = paths.default_snapshot()
+try:
+    snapshot = open_snapshot(path)
+    editions = assessments.editions(path)
+except SnapshotError as exc:
+    st.error(f"The data snapshot cannot be used: {exc}")
+    st.stop()
+
+render_synthetic_banner(snapshot.is_synthetic)
+st.title("County government integrity ratings: the data")
+st.caption(
+    f"Snapshot `{snapshot.snapshot_id}` · manifest sha256 `{snapshot.manifest_sha256[:16]}…`"
+)
+st.write(snapshot.manifest.get("description", ""))
+
+# 2/ EDITIONS
+st.subheader("Assessment editions")
+st.dataframe(edition_list(editions), hide_index=True, use_container_width=True)
+
+# 3/ TABLES
+st.subheader("Tables")
+st.dataframe(table_sizes(snapshot.manifest), hide_index=True)

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+from polars.testing import assert_frame_equal
+
+from loaders import schemas
+from loaders.snapshot import SnapshotError, load, open_snapshot, sha256_file, write_snapshot
+from tests.conftest import tiny_tables
+
+
+def _all_files(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_round_trip_returns_what_was_written(tiny_snapshot: Path) -> None:
+    snap = open_snapshot(tiny_snapshot)
+    written = tiny_tables()
+    for name, table in schemas.TABLES.items():
+        got = snap.read(name).drop(schemas.RECORDS_PARTITION, strict=False)
+        want = written[name]
+        if table.key:
+            got, want = got.sort(table.key), want.sort(table.key)
+        assert_frame_equal(got, want, check_row_order=bool(table.key))
+
+
+def test_manifest_lists_rows_bytes_and_hashes(tiny_snapshot: Path) -> None:
+    manifest = json.loads((tiny_snapshot / "manifest.json").read_text())
+    assert manifest["snapshot_id"] == "tiny"
+    assert manifest["schema_version"] == schemas.SCHEMA_VERSION
+    assert manifest["is_synthetic"] is True
+    assert set(manifest["tables"]) == set(schemas.TABLES)
+    assert manifest["tables"]["scores"]["rows"] == 4 * 6
+    for entry in manifest["tables"].values():
+        for f in entry["files"]:
+            path = tiny_snapshot / f["path"]
+            assert path.stat().st_size == f["bytes"]
+            assert sha256_file(path) == f["sha256"]
+
+
+def test_records_are_hive_partitioned_without_the_partition_column(tiny_snapshot: Path) -> None:
+    folders = sorted(p.name for p in (tiny_snapshot / "records").iterdir())
+    assert folders == ["year=2019", "year=2020"]
+    one = pq.read_table(tiny_snapshot / "records" / "year=2019" / "part-0.parquet")
+    assert "year" not in one.column_names
+    # Other tools can read the partitioned folder (DESIGN.md §3b).
+    whole = pq.read_table(tiny_snapshot / "records")
+    assert whole.num_rows == 12
+    assert sorted(set(whole.column("year").to_pylist())) == [2019, 2020]
+    scanned = open_snapshot(tiny_snapshot).scan("records").filter(pl.col("year") == 2020)
+    assert scanned.collect().height == 6
+
+
+def test_same_tables_give_identical_bytes(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        write_snapshot(
+            tiny_tables(),
+            tmp_path / name,
+            snapshot_id="x",
+            description="d",
+            created_by="t",
+            created_at="2026-01-01T00:00:00Z",
+        )
+    assert _all_files(tmp_path / "a") == _all_files(tmp_path / "b")
+
+
+def test_flipped_byte_is_rejected_naming_the_file(tiny_snapshot: Path) -> None:
+    path = tiny_snapshot / "scores.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(SnapshotError, match=r"scores\.parquet: sha256 mismatch"):
+        open_snapshot(tiny_snapshot).read("scores")
+    # Other tables still read.
+    assert open_snapshot(tiny_snapshot).read("divisions").height == 4
+
+
+def test_flipped_byte_in_a_partition_is_rejected(tiny_snapshot: Path) -> None:
+    path = tiny_snapshot / "records" / "year=2020" / "part-0.parquet"
+    data = bytearray(path.read_bytes())
+    data[10] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(SnapshotError, match=r"year=2020/part-0\.parquet: sha256 mismatch"):
+        open_snapshot(tiny_snapshot).scan("records")
+
+
+def test_missing_table_file_is_named(tiny_snapshot: Path) -> None:
+    (tiny_snapshot / "editions.parquet").unlink()
+    with pytest.raises(
+        SnapshotError, match=r"editions\.parquet: file of table 'editions' is missing"
+    ):
+        open_snapshot(tiny_snapshot).read("editions")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no manifest"),
+        ("{not json", "not valid JSON"),
+        ('{"snapshot_id": "x"}', "manifest lacks"),
+    ],
+)
+def test_bad_manifest_is_reported(tiny_snapshot: Path, content: str | None, message: str) -> None:
+    manifest = tiny_snapshot / "manifest.json"
+    if content is None:
+        manifest.unlink()
+    else:
+        manifest.write_text(content)
+    with pytest.raises(SnapshotError, match=message):
+        open_snapshot(tiny_snapshot)
+
+
+def test_manifest_without_a_table_is_rejected(tiny_snapshot: Path) -> None:
+    manifest_path = tiny_snapshot / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["tables"]["rankings"]
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(SnapshotError, match="rankings not listed"):
+        open_snapshot(tiny_snapshot)
+
+
+def test_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    tables = tiny_tables()
+    tables["scores"] = tables["scores"].with_columns(pl.lit("x").alias("surprise"))
+    with pytest.raises(ValueError, match="unknown column"):
+        write_snapshot(
+            tables,
+            tmp_path / "out",
+            snapshot_id="x",
+            description="",
+            created_by="",
+            created_at="",
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_snapshot_is_not_overwritten_by_default(tiny_snapshot: Path) -> None:
+    before = _all_files(tiny_snapshot)
+    with pytest.raises(FileExistsError):
+        write_snapshot(
+            tiny_tables(seed=8),
+            tiny_snapshot,
+            snapshot_id="tiny",
+            description="",
+            created_by="",
+            created_at="",
+        )
+    assert _all_files(tiny_snapshot) == before
+
+
+def test_overwrite_replaces_atomically(tiny_snapshot: Path) -> None:
+    write_snapshot(
+        tiny_tables(seed=8),
+        tiny_snapshot,
+        snapshot_id="tiny2",
+        description="",
+        created_by="",
+        created_at="",
+        overwrite=True,
+    )
+    assert open_snapshot(tiny_snapshot).snapshot_id == "tiny2"
+    assert [p.name for p in tiny_snapshot.parent.iterdir()] == ["tiny"]
+
+
+def test_load_caches_per_manifest_and_rereads_a_rebuilt_snapshot(tmp_path: Path) -> None:
+    out = tmp_path / "snap"
+    kwargs = {"description": "", "created_by": "", "created_at": ""}
+    write_snapshot(tiny_tables(seed=1), out, snapshot_id="one", **kwargs)
+    first = load(out, "scores")
+    assert load(out, "scores") is first  # cached
+    write_snapshot(tiny_tables(seed=2), out, snapshot_id="two", overwrite=True, **kwargs)
+    second = load(out, "scores")
+    assert not second.equals(first)
+
+
+def test_conform_rejects_missing_required_column() -> None:
+    frame = tiny_tables()["sources"].drop("reliability")
+    with pytest.raises(ValueError, match=r"missing column.*reliability"):
+        schemas.conform("sources", frame)
+
+
+def test_copy_of_snapshot_still_verifies(tiny_snapshot: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_snapshot, copy)
+    assert open_snapshot(copy).read("rankings").height == 1

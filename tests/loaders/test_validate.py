@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from loaders import cli
+from loaders.validate import check_tables, validate_snapshot
+
+
+def test_tiny_tables_are_valid(tables: dict[str, pl.DataFrame]) -> None:
+    assert check_tables(tables) == []
+
+
+def _one(problems: list[str], fragment: str) -> str:
+    hits = [p for p in problems if fragment in p]
+    assert len(hits) == 1, problems
+    return hits[0]
+
+
+def test_unknown_adcode_in_scores(tables: dict[str, pl.DataFrame]) -> None:
+    tables["scores"] = tables["scores"].with_columns(
+        adcode=pl.when(pl.col("adcode") == "520123").then(pl.lit("999999")).otherwise("adcode")
+    )
+    line = _one(check_tables(tables), "scores.adcode")
+    assert "refer to no divisions.adcode" in line
+    assert "'999999'" in line
+
+
+def test_unknown_edition_evaluator_and_source(tables: dict[str, pl.DataFrame]) -> None:
+    tables["coverage"] = tables["coverage"].with_columns(edition_id=pl.lit("nope"))
+    tables["evaluator_ties"] = tables["evaluator_ties"].with_columns(evaluator_id=pl.lit("ghost"))
+    tables["divisions"] = tables["divisions"].with_columns(source_id=pl.lit("src-missing"))
+    problems = check_tables(tables)
+    assert "'nope'" in _one(problems, "coverage.edition_id")
+    assert "'ghost'" in _one(problems, "evaluator_ties.evaluator_id")
+    assert "'src-missing'" in _one(problems, "divisions.source_id")
+
+
+def test_score_for_an_indicator_outside_the_tree(tables: dict[str, pl.DataFrame]) -> None:
+    extra = tables["scores"].head(1).with_columns(indicator_id=pl.lit("made_up"))
+    tables["scores"] = pl.concat([tables["scores"], extra])
+    assert "'made_up'" in _one(check_tables(tables), "scores.indicator_id")
+
+
+def test_unknown_code_and_duplicate_key(tables: dict[str, pl.DataFrame]) -> None:
+    tables["records"] = tables["records"].with_columns(
+        source_agency=pl.when(pl.col("record_id") == "r000")
+        .then(pl.lit("police"))
+        .otherwise("source_agency")
+    )
+    tables["divisions"] = pl.concat([tables["divisions"], tables["divisions"].head(1)])
+    problems = check_tables(tables)
+    assert "'police'" in _one(problems, "records.source_agency")
+    assert "share a key (adcode)" in _one(problems, "divisions:")
+
+
+def test_missing_required_value(tables: dict[str, pl.DataFrame]) -> None:
+    tables["editions"] = tables["editions"].with_columns(title_zh=pl.lit(None, pl.String))
+    assert "2 missing value" in _one(check_tables(tables), "editions.title_zh")
+
+
+def test_synthetic_scores_never_attributed_to_a_real_evaluator(
+    tables: dict[str, pl.DataFrame],
+) -> None:
+    # A synthetic score slipped under the real evaluator's edition.
+    tables["scores"] = tables["scores"].with_columns(edition_id=pl.lit("real-2021"))
+    tables["indicators"] = tables["indicators"]  # the tree exists for both editions
+    line = _one(check_tables(tables), "scores:")
+    assert "never be attributed to a real evaluator" in line
+
+
+def test_synthetic_edition_of_real_evaluator_is_caught(tables: dict[str, pl.DataFrame]) -> None:
+    tables["editions"] = tables["editions"].with_columns(evaluator_id=pl.lit("real-firm"))
+    assert "'demo-2021'" in _one(check_tables(tables), "editions: a synthetic edition")
+
+
+def test_demo_evaluators_must_be_named_demo(tables: dict[str, pl.DataFrame]) -> None:
+    tables["evaluators"] = tables["evaluators"].with_columns(
+        name_en=pl.when(pl.col("evaluator_id") == "demo-firm")
+        .then(pl.lit("Trusted Ratings"))
+        .otherwise("name_en")
+    )
+    assert "'demo-firm'" in _one(check_tables(tables), "evaluators: synthetic evaluators")
+
+
+def test_real_row_citing_the_generator_is_caught(tables: dict[str, pl.DataFrame]) -> None:
+    tables["rankings"] = tables["rankings"].with_columns(source_id=pl.lit("src-demo"))
+    assert "source of the other kind" in _one(check_tables(tables), "rankings: 1 row")
+
+
+def test_validate_snapshot_reports_corruption(tiny_snapshot: Path) -> None:
+    assert validate_snapshot(tiny_snapshot) == []
+    path = tiny_snapshot / "coverage.parquet"
+    path.write_bytes(path.read_bytes()[:-10])  # truncated
+    problems = validate_snapshot(tiny_snapshot)
+    assert len(problems) == 1
+    assert "coverage.parquet: sha256 mismatch" in problems[0]
+
+
+def test_cli_validate_exit_codes(
+    tiny_snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["validate", str(tiny_snapshot)]) == 0
+    assert "valid" in capsys.readouterr().out
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_snapshot, broken)
+    (broken / "sources.parquet").unlink()
+    (broken / "editions.parquet").write_bytes(b"PAR1garbage")
+    assert cli.main(["validate", str(broken)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2
+    assert any("sources.parquet: file of table 'sources' is missing" in line for line in out)
+    assert any("editions.parquet: sha256 mismatch" in line for line in out)
+
+
+def test_cli_validate_on_a_folder_that_is_not_a_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["validate", str(tmp_path)]) == 1
+    assert "no manifest" in capsys.readouterr().out
