@@ -664,7 +664,7 @@ def _assemble(
             "source_id": SOURCE_ID,
             "is_synthetic": True,
         }
-    )
+    ).cast({c: t for c, t in schemas.RECORDS.items() if c != "record_id"})  # empty frames too
 
 
 def _debtor_records(

@@ -1,0 +1,76 @@
+"""The committed default snapshot, tested once as a whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from loaders import cli, paths
+from loaders.snapshot import open_snapshot, sha256_file
+from loaders.validate import validate_snapshot
+
+DEFAULT = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def test_committed_snapshot_is_valid() -> None:
+    assert validate_snapshot(DEFAULT) == []
+
+
+def test_committed_snapshot_is_what_demo_builds(tmp_path: Path) -> None:
+    out = tmp_path / "default"
+    assert cli.main(["demo", "--out", str(out)]) == 0
+    for path in sorted(p for p in DEFAULT.rglob("*") if p.is_file()):
+        rel = path.relative_to(DEFAULT)
+        assert sha256_file(out / rel) == sha256_file(path), f"{rel} is stale: run demo"
+    assert {p.relative_to(out) for p in out.rglob("*")} == {
+        p.relative_to(DEFAULT) for p in DEFAULT.rglob("*")
+    }
+
+
+def test_committed_data_stays_small() -> None:
+    assert _size(paths.DATA) <= 40e6
+    assert _size(paths.DATA) + _size(paths.STATIC_DIR) <= 50e6
+
+
+def test_divisions_cover_the_boundary_data() -> None:
+    divisions = open_snapshot(DEFAULT).read("divisions")
+    assert divisions.height == 2875
+    assert divisions.get_column("province_adcode").n_unique() == 34
+    xiuwen = divisions.filter(pl.col("adcode") == "520123").row(0, named=True)
+    assert (xiuwen["name_zh"], xiuwen["name_pinyin"]) == ("修文县", "Xiuwen Xian")
+    assert xiuwen["prefecture_name_zh"] == "贵阳市"
+    assert xiuwen["province_name_en"] == "Guizhou"
+
+
+@pytest.mark.parametrize(
+    ("edition", "n_subjects", "released"),
+    [("zhongding-2018", 2794, "2019-06"), ("zhongding-2019", 2737, "2020-07-05")],
+)
+def test_real_edition_facts(edition: str, n_subjects: int, released: str) -> None:
+    editions = open_snapshot(DEFAULT).read("editions")
+    row = editions.filter(pl.col("edition_id") == edition).row(0, named=True)
+    assert (row["n_subjects"], row["n_provinces"], row["released"]) == (n_subjects, 30, released)
+    assert row["is_synthetic"] is False
+
+
+def test_real_top100_members_are_bands_without_ranks() -> None:
+    rankings = open_snapshot(DEFAULT).read("rankings").filter(
+        pl.col("edition_id") == "zhongding-2021"
+    )
+    assert sorted(rankings.get_column("adcode")) == ["520123", "520323", "520621"]
+    assert rankings.get_column("rank").is_null().all()
+    assert (rankings.get_column("band") == "top100").all()
+    assert not rankings.get_column("is_synthetic").any()
+
+
+def test_no_scores_for_real_evaluators() -> None:
+    snap = open_snapshot(DEFAULT)
+    real = snap.read("editions").filter(~pl.col("is_synthetic")).get_column("edition_id")
+    assert snap.read("scores").filter(pl.col("edition_id").is_in(real)).is_empty()
+    assert snap.is_synthetic
