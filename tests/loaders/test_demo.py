@@ -201,7 +201,5 @@ def test_better_counties_get_fewer_negative_records(full: dict[str, pl.DataFrame
         .group_by("adcode")
         .len()
     )
-    joined = total.join(negatives, on="adcode").select(
-        pl.corr("score", "len", method="spearman")
-    )
+    joined = total.join(negatives, on="adcode").select(pl.corr("score", "len", method="spearman"))
     assert joined.item() < -0.1
