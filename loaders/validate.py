@@ -77,6 +77,7 @@ def check_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
         return problems  # references are meaningless on malformed tables
     problems += _check_references(tables)
     problems += _check_indicators(tables)
+    problems += _check_values(tables)
     problems += _check_synthetic_rule(tables)
     return problems
 
@@ -130,6 +131,48 @@ def _check_indicators(tables: dict[str, pl.DataFrame]) -> list[str]:
         problems.append(
             f"scores.indicator_id: not in the edition's indicator tree: "
             f"{_values(scored, 'indicator_id')}"
+        )
+    return problems
+
+
+def _check_values(tables: dict[str, pl.DataFrame]) -> list[str]:
+    problems = []
+    scores = tables["scores"].join(
+        tables["editions"].select("edition_id", "score_max"), on="edition_id", how="left"
+    )
+    bad = scores.filter(
+        (pl.col("score") < 0) | (pl.col("score") > pl.col("score_max").fill_null(float("inf")))
+    )
+    if bad.height:
+        problems.append(
+            f"scores.score: {bad.height} score(s) outside 0…score_max: {_values(bad, 'edition_id')}"
+        )
+    assessed = tables["coverage"].filter(pl.col("status") == "assessed")
+    with_ledger = tables["coverage"].get_column("edition_id").unique()
+    unassessed = (
+        tables["scores"]
+        .filter(pl.col("edition_id").is_in(with_ledger))
+        .join(assessed, on=["edition_id", "adcode"], how="anti")
+    )
+    if unassessed.height:
+        problems.append(
+            f"scores: {unassessed.height} score(s) for counties the coverage table does not list "
+            f"as assessed: {_values(unassessed, 'adcode')}"
+        )
+    for column in ("rank", "list_pos"):
+        bad = tables["rankings"].filter(pl.col(column) < 1)
+        if bad.height:
+            problems.append(f"rankings.{column}: must be 1 or more: {_values(bad, column)}")
+    siblings = (
+        tables["indicators"]
+        .group_by("edition_id", "parent_id")
+        .agg(pl.col("weight").sum(), known=pl.col("weight").is_not_null().all())
+        .filter(pl.col("known") & ((pl.col("weight") - 1).abs() > 1e-4))
+    )
+    if siblings.height:
+        problems.append(
+            "indicators.weight: weights under one parent must sum to 1 where all are known: "
+            f"{_values(siblings, 'edition_id')}"
         )
     return problems
 

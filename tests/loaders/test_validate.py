@@ -121,3 +121,28 @@ def test_cli_validate_on_a_folder_that_is_not_a_snapshot(
 ) -> None:
     assert cli.main(["validate", str(tmp_path)]) == 1
     assert "no manifest" in capsys.readouterr().out
+
+
+def test_scores_outside_the_scale_and_unassessed_counties(
+    tables: dict[str, pl.DataFrame],
+) -> None:
+    tables["scores"] = tables["scores"].with_columns(
+        score=pl.when(pl.col("adcode") == "330102").then(pl.lit(140.0)).otherwise("score")
+    )
+    tables["coverage"] = tables["coverage"].with_columns(
+        status=pl.when(pl.col("adcode") == "520323").then(pl.lit("not_covered")).otherwise("status")
+    )
+    problems = check_tables(tables)
+    assert "outside 0…score_max" in _one(problems, "scores.score")
+    assert "'520323'" in _one(problems, "does not list as assessed")
+
+
+def test_ranks_must_be_positive(tables: dict[str, pl.DataFrame]) -> None:
+    tables["rankings"] = tables["rankings"].with_columns(rank=pl.lit(0, pl.Int32))
+    assert "must be 1 or more" in _one(check_tables(tables), "rankings.rank")
+
+
+def test_sibling_weights_must_sum_to_one(tables: dict[str, pl.DataFrame]) -> None:
+    tables["indicators"] = tables["indicators"].with_columns(weight=pl.lit(0.3))
+    line = _one(check_tables(tables), "indicators.weight")
+    assert "'real-2021'" in line and "'demo-2021'" in line
