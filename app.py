@@ -1,8 +1,10 @@
-"""Router: page config, the sidebar frame and the page list."""
+"""Router: page config, the frame (sidebar controls, synthetic-data banner), the pages."""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from components.shell import render_shell
 
 st.set_page_config(
     page_title="County government integrity ratings",
@@ -11,6 +13,18 @@ st.set_page_config(
 )
 
 pages = [
-    st.Page("pages/data.py", title="Data", url_path="data", default=True),
+    st.Page("pages/atlas.py", title="Atlas", icon=":material/map:", url_path="", default=True),
+    st.Page(
+        "pages/rankings.py", title="Rankings", icon=":material/leaderboard:", url_path="rankings"
+    ),
+    st.Page(
+        "pages/county.py",
+        title="County profile",
+        icon=":material/account_balance:",
+        url_path="county",
+    ),
+    st.Page("pages/data.py", title="About the data", icon=":material/menu_book:", url_path="data"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+render_shell(page.url_path)
+page.run()

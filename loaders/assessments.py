@@ -1,29 +1,47 @@
-"""Assessment editions and their evaluators, as the app reads them from a snapshot."""
+"""Assessment editions, indicator trees and per-county views of scores, as the app reads them."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
-from loaders.snapshot import load
+from loaders import derive
+from loaders.snapshot import load, open_snapshot
+
+TOTAL = "total"
+DIVISION_COLUMNS = (
+    "adcode",
+    "name_zh",
+    "name_pinyin",
+    "division_type",
+    "prefecture_adcode",
+    "prefecture_name_zh",
+    "province_adcode",
+    "province_name_zh",
+    "province_name_en",
+)
 
 
 def editions(snapshot: Path | str) -> pl.DataFrame:
-    """Return every edition with its evaluator's names and whether it is synthetic.
+    """Return every edition with its evaluator's names and whether it has scores.
 
-    Columns: edition_id, title_zh, title_en, data_year, released, mode, n_subjects,
-    n_provinces, method_published, evaluator_id, evaluator_zh, evaluator_en,
-    is_synthetic, source_id; real editions first, then by series and year.
+    Columns: edition_id, series_id, title_zh, title_en, data_year, released, mode,
+    n_subjects, n_provinces, method_published, grade_scale_id, evaluator_id,
+    evaluator_zh, evaluator_en, is_synthetic, source_id, has_scores; real editions
+    first, then by evaluator and year.
     """
     evaluators = load(snapshot, "evaluators").select(
         "evaluator_id", evaluator_zh="name_zh", evaluator_en="name_en"
     )
+    scored = load(snapshot, "scores").get_column("edition_id").unique()
     return (
         load(snapshot, "editions")
         .join(evaluators, on="evaluator_id", how="left")
         .select(
             "edition_id",
+            "series_id",
             "title_zh",
             "title_en",
             "data_year",
@@ -32,11 +50,124 @@ def editions(snapshot: Path | str) -> pl.DataFrame:
             "n_subjects",
             "n_provinces",
             "method_published",
+            "grade_scale_id",
             "evaluator_id",
             "evaluator_zh",
             "evaluator_en",
             "is_synthetic",
             "source_id",
+            has_scores=pl.col("edition_id").is_in(scored.implode()),
         )
         .sort("is_synthetic", "evaluator_id", "data_year", "edition_id")
     )
+
+
+def indicators(snapshot: Path | str, edition: str) -> pl.DataFrame:
+    """Return the indicator tree of ``edition`` (level 1 first, in snapshot order)."""
+    tree = load(snapshot, "indicators").filter(pl.col("edition_id") == edition)
+    return tree.sort("level", maintain_order=True)
+
+
+def previous_edition(snapshot: Path | str, edition: str) -> str | None:
+    """Return the latest earlier edition of the same series, or None."""
+    all_editions = load(snapshot, "editions")
+    row = all_editions.filter(pl.col("edition_id") == edition)
+    if row.is_empty() or row.item(0, "series_id") is None:
+        return None
+    earlier = all_editions.filter(
+        (pl.col("series_id") == row.item(0, "series_id"))
+        & (pl.col("data_year") < row.item(0, "data_year"))
+    ).sort("data_year")
+    return None if earlier.is_empty() else earlier.item(-1, "edition_id")
+
+
+def is_synthetic(snapshot: Path | str, edition: str) -> bool:
+    """Return whether ``edition`` is synthetic (unknown editions count as not synthetic)."""
+    rows = load(snapshot, "editions").filter(pl.col("edition_id") == edition)
+    return bool(rows.get_column("is_synthetic").any())
+
+
+def grade_scale(snapshot: Path | str, edition: str) -> pl.DataFrame | None:
+    """Return the grade bands (``grade``, ``min_score``) of ``edition``, or None if it has none."""
+    scale = _grade_scale(str(snapshot), edition)
+    return None if scale.is_empty() else scale
+
+
+def county_view(
+    snapshot: Path | str, edition: str, metric: str = TOTAL, province: str | None = None
+) -> pl.DataFrame:
+    """Return one row per county-level division for ``edition`` and ``metric``.
+
+    Columns: the division's names and codes; ``status`` (assessed, excluded,
+    not_covered, or published: named in a published list without a score) and
+    ``reason``; ``score`` of the metric and ``observed``;
+    ranks and cohort sizes at three levels (``loaders.derive.add_ranks``);
+    ``total`` and its ``grade`` on the edition's grade scale (if any);
+    ``published_rank``, ``published_list_pos`` and ``published_band`` from the
+    ``rankings`` table. Ranks are always national-scope computations; ``province``
+    (six-digit code) only selects which rows are returned. Cached per snapshot
+    manifest, edition and metric.
+    """
+    snap = open_snapshot(snapshot)
+    view = _county_view(str(Path(snapshot).resolve()), snap.manifest_sha256, edition, metric)
+    return view if province is None else view.filter(pl.col("province_adcode") == province)
+
+
+@lru_cache(maxsize=32)
+def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) -> pl.DataFrame:
+    divisions = load(snapshot, "divisions").select(DIVISION_COLUMNS)
+    scores = load(snapshot, "scores").filter(pl.col("edition_id") == edition)
+    coverage = (
+        load(snapshot, "coverage")
+        .filter(pl.col("edition_id") == edition)
+        .select("adcode", "status", "reason")
+    )
+    metric_scores = scores.filter(pl.col("indicator_id") == metric).select(
+        "adcode", "score", "observed"
+    )
+    totals = scores.filter(pl.col("indicator_id") == TOTAL).select("adcode", total="score")
+    published = (
+        load(snapshot, "rankings")
+        .filter(pl.col("edition_id") == edition, pl.col("adcode").is_not_null())
+        .group_by("adcode")
+        .agg(
+            published_rank=pl.col("rank").min(),
+            published_list_pos=pl.col("list_pos").min(),
+            published_band=pl.col("band").drop_nulls().first(),
+        )
+    )
+    view = (
+        divisions.join(coverage, on="adcode", how="left")
+        .join(metric_scores, on="adcode", how="left")
+        .join(totals, on="adcode", how="left")
+        .join(published, on="adcode", how="left")
+    )
+    named = pl.any_horizontal(
+        pl.col("published_rank", "published_list_pos", "published_band").is_not_null()
+    )
+    view = view.with_columns(
+        status=pl.coalesce(
+            "status",
+            pl.when(pl.col("score").is_not_null())
+            .then(pl.lit("assessed"))
+            .when(named)
+            .then(pl.lit("published"))
+            .otherwise(pl.lit("not_covered")),
+        ),
+        reason=pl.coalesce(
+            "reason",
+            pl.when(pl.col("score").is_null() & ~named).then(
+                pl.lit("not named in this edition's published results")
+            ),
+        ),
+    )
+    view = derive.add_ranks(view, score="score")
+    view = derive.add_grade(view, _grade_scale(snapshot, edition), score="total")
+    return view.sort("adcode")
+
+
+def _grade_scale(snapshot: str, edition: str) -> pl.DataFrame:
+    row = load(snapshot, "editions").filter(pl.col("edition_id") == edition)
+    scale_id = None if row.is_empty() else row.item(0, "grade_scale_id")
+    scales = load(snapshot, "grade_scales").select("scale_id", "grade", "min_score")
+    return scales.filter(pl.col("scale_id") == (scale_id or "")).drop("scale_id")

@@ -86,7 +86,9 @@ def _check_references(tables: dict[str, pl.DataFrame]) -> list[str]:
     problems = []
     for name, column, target, target_column in REFERENCES:
         known = tables[target].get_column(target_column).unique()
-        bad = tables[name].filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(known))
+        bad = tables[name].filter(
+            pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode())
+        )
         if bad.height:
             problems.append(
                 f"{name}.{column}: {bad.height} row(s) refer to no {target}.{target_column}: "
@@ -95,7 +97,7 @@ def _check_references(tables: dict[str, pl.DataFrame]) -> list[str]:
     known_sources = tables["sources"].get_column("source_id")
     for name, frame in tables.items():
         if "source_id" in frame.columns and name != "sources":
-            bad = frame.filter(~pl.col("source_id").is_in(known_sources))
+            bad = frame.filter(~pl.col("source_id").is_in(known_sources.implode()))
             if bad.height:
                 problems.append(
                     f"{name}.source_id: {bad.height} row(s) cite no known source: "

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.banner import render_synthetic_banner
+from components.shell import page_filters
 from components.snapshot_summary import edition_list, table_sizes
 from loaders import assessments, paths
-from loaders.snapshot import SnapshotError, open_snapshot
+from loaders.snapshot import open_snapshot
 
 # 1/ SNAPSHOT
+page_filters("data")
 path = paths.default_snapshot()
-try:
-    snapshot = open_snapshot(path)
-    editions = assessments.editions(path)
-except SnapshotError as exc:
-    st.error(f"The data snapshot cannot be used: {exc}")
-    st.stop()
+snapshot = open_snapshot(path)
+editions = assessments.editions(path)
 
-render_synthetic_banner(snapshot.is_synthetic)
 st.title("County government integrity ratings: the data")
 st.caption(
     f"Snapshot `{snapshot.snapshot_id}` · manifest sha256 `{snapshot.manifest_sha256[:16]}…`"
@@ -27,7 +23,7 @@ st.write(snapshot.manifest.get("description", ""))
 
 # 2/ EDITIONS
 st.subheader("Assessment editions")
-st.dataframe(edition_list(editions), hide_index=True, use_container_width=True)
+st.dataframe(edition_list(editions), hide_index=True, width="stretch")
 
 # 3/ TABLES
 st.subheader("Tables")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.e2e
@@ -11,19 +13,50 @@ SETTLED = """() => {
   return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
     && !document.querySelector("[data-testid='stSkeleton']");
 }"""
+# The atlas map has drawn when its county paths exist (geometry fetched by URL).
+MAP_DRAWN = """(n) => document.querySelectorAll('.choroplethlocation').length >= n"""
 
 
-def test_data_page_renders_without_exceptions(browser, app_url: str) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(app_url + "/", wait_until="domcontentloaded")
+def _open(browser, url: str, *, width: int = 1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen: dict[str, list[str]] = {"errors": [], "requests": []}
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.on("request", lambda req: seen["requests"].append(req.url))
+    page.goto(url, wait_until="domcontentloaded")
     page.wait_for_function(SETTLED, timeout=30_000)
-    page.get_by_text("Assessment editions").wait_for(timeout=10_000)
+    return page, seen
+
+
+def test_atlas_draws_offline_without_exceptions(browser, app_url: str) -> None:
+    page, seen = _open(browser, app_url + "/")
+    page.wait_for_function(MAP_DRAWN, arg=2800, timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Synthetic demo data on screen" in page.inner_text("[data-testid='stAlert']")
+    assert seen["errors"] == []
+    outside = [u for u in seen["requests"] if not u.startswith(app_url) and u.startswith("http")]
+    assert outside == []  # no CDN: geometry and base map come from static/
+    page.close()
+
+
+def test_clicking_a_county_opens_its_profile(browser, app_url: str) -> None:
+    page, _ = _open(browser, app_url + "/?province=52")
+    page.wait_for_function(MAP_DRAWN, arg=88, timeout=30_000)
+    box = page.locator(".geo .choroplethlayer").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
+    page.wait_for_url(re.compile(r"/county\?.*county=52\d{4}"), timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "province=52" in page.url  # the view travels with the link
+    page.close()
+
+
+def test_data_page_renders(browser, app_url: str) -> None:
+    page, seen = _open(browser, app_url + "/data")
+    page.get_by_text("Assessment editions").wait_for(timeout=10_000)
+    assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stDataFrame']").count() == 2
-    assert errors == []
+    assert seen["errors"] == []
     page.close()
 
 

@@ -1,0 +1,85 @@
+"""Atlas figures and panels: the cached map of a view, its distribution and its extremes."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from components import maps, theme
+from loaders import assessments, geo
+from loaders.snapshot import open_snapshot
+
+EXTREMES_COLUMNS = {
+    "rank_national": st.column_config.NumberColumn("Rank", format="%d"),
+    "name_zh": st.column_config.TextColumn("County"),
+    "name_pinyin": st.column_config.TextColumn("Pinyin"),
+    "province_name_zh": st.column_config.TextColumn("Province"),
+    "score": st.column_config.NumberColumn("Score", format="%.2f"),
+    "adcode": st.column_config.TextColumn("Adcode"),
+}
+
+
+def map_figure(
+    snapshot: str, edition: str, metric: str, province: str | None, classes: str, label: str
+) -> go.Figure:
+    """Return the atlas map of a view (cached per snapshot, edition, metric, province, classing)."""
+    sha = open_snapshot(snapshot).manifest_sha256
+    return _map_figure(snapshot, sha, edition, metric, province, classes, label)
+
+
+@lru_cache(maxsize=32)
+def _map_figure(
+    snapshot: str,
+    manifest_sha: str,
+    edition: str,
+    metric: str,
+    province: str | None,
+    classes: str,
+    label: str,
+) -> go.Figure:
+    view = assessments.county_view(snapshot, edition, metric, province)
+    layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
+    return maps.choropleth(
+        view,
+        metric_label=label,
+        counties_url=geo.static_url(layer),
+        outlines_url=geo.static_url(geo.PROVINCES_LAYER),
+        classes=classes,
+        grade_scale=assessments.grade_scale(snapshot, edition),
+        province=province,
+    )
+
+
+def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
+    """Return a histogram of the view's scores (assessed counties only)."""
+    scores = view.filter(pl.col("score").is_not_null()).get_column("score")
+    fig = px.histogram(x=scores.to_list(), nbins=30, color_discrete_sequence=[theme.SEQUENTIAL[6]])
+    fig.update_layout(
+        height=220,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        xaxis_title=label,
+        yaxis_title="counties",
+        bargap=0.05,
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def extremes(view: pl.DataFrame, *, n: int = 10) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Return the top and bottom ``n`` assessed counties of the view, by rank.
+
+    Examples
+    --------
+    >>> v = pl.DataFrame({"adcode": ["a", "b", "c"], "name_zh": ["甲", "乙", "丙"],
+    ...     "name_pinyin": ["A", "B", "C"], "province_name_zh": ["省"] * 3,
+    ...     "score": [3.0, None, 1.0], "rank_national": [1, None, 2]})
+    >>> [t.get_column("adcode").to_list() for t in extremes(v, n=1)]
+    [['a'], ['c']]
+    """
+    ranked = view.filter(pl.col("score").is_not_null()).sort("score", descending=True)
+    columns = ["rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode"]
+    return ranked.head(n).select(columns), ranked.tail(n).reverse().select(columns)

@@ -1,0 +1,310 @@
+"""County choropleths: geometry by URL from static/, fixed China extent, South China Sea inset."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+from components import theme
+
+# Plotly's geo subplot fetches a base-map topojson even when every base layer is off;
+# pointing it at static/ keeps the browser off the CDN (DESIGN.md §3a).
+CONFIG = {
+    "topojsonURL": "app/static/topojson/",
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+CHINA_LON = (73.4, 135.2)
+CHINA_LAT = (17.6, 53.7)
+INSET_LON = (106.0, 123.0)
+INSET_LAT = (3.0, 23.5)
+# Counties drawn in the South China Sea inset: the coast around it and the islands.
+INSET_PROVINCES = ("35", "44", "45", "46", "71")
+QUANTILES = 5
+
+
+@dataclass(frozen=True)
+class Classing:
+    """How scores map to colours: the values to colour and the legend that explains them."""
+
+    z: pl.Series
+    colorscale: list[list[float | str]]
+    cmin: float
+    cmax: float
+    tickvals: list[float] | None
+    ticktext: list[str] | None
+    title: str
+
+
+def classify(
+    scores: pl.Series, *, classes: str, grade_scale: pl.DataFrame | None = None, label: str
+) -> Classing:
+    """Map scores to colour values for ``continuous``, ``quantile`` or ``grade`` classing.
+
+    Quantile classing uses five classes with breaks at the quintiles of ``scores``;
+    grade classing uses the edition's grade bands (lowest first). Without a grade
+    scale, ``grade`` falls back to continuous.
+
+    Examples
+    --------
+    >>> s = pl.Series([10.0, 20.0, 30.0, 40.0, 50.0])
+    >>> classify(s, classes="quantile", label="x").z.to_list()
+    [0, 1, 2, 3, 4]
+    >>> scale = pl.DataFrame({"grade": ["A", "B"], "min_score": [30.0, 0.0]})
+    >>> classify(s, classes="grade", grade_scale=scale, label="x").ticktext
+    ['B', 'A']
+    """
+    if classes == "quantile" and scores.drop_nulls().len() >= QUANTILES:
+        qs = [scores.quantile(i / QUANTILES, "linear") for i in range(1, QUANTILES)]
+        breaks = [float(q) for q in qs if q is not None]
+        z = pl.Series([sum(v >= b for b in breaks) if v is not None else None for v in scores])
+        edges = [scores.min(), *breaks, scores.max()]
+        text = [f"{edges[i]:.1f}–{edges[i + 1]:.1f}" for i in range(QUANTILES)]
+        return Classing(
+            z,
+            theme.discrete_scale(QUANTILES),
+            -0.5,
+            QUANTILES - 0.5,
+            [float(i) for i in range(QUANTILES)],
+            text,
+            f"{_wrap(label)} (quintiles)",
+        )
+    if classes == "grade" and grade_scale is not None and not grade_scale.is_empty():
+        bands = grade_scale.sort("min_score")
+        floors = bands.get_column("min_score").to_list()
+        z = pl.Series([sum(v >= f for f in floors[1:]) if v is not None else None for v in scores])
+        k = len(floors)
+        return Classing(
+            z,
+            theme.discrete_scale(k),
+            -0.5,
+            k - 0.5,
+            [float(i) for i in range(k)],
+            bands.get_column("grade").to_list(),
+            "Grade (illustrative scale)",
+        )
+    return Classing(scores, theme.sequential_scale(), *_range(scores), None, None, label)
+
+
+def _wrap(label: str) -> str:
+    # Put a Chinese name on its own line so the legend title stays narrow.
+    head, _, tail = label.rpartition(" ")
+    return f"{head}<br>{tail}" if head and not tail.isascii() else label
+
+
+def _range(scores: pl.Series) -> tuple[float, float]:
+    valid = scores.drop_nulls()
+    if valid.is_empty():
+        return 0.0, 100.0
+    return float(valid.min()), float(valid.max())  # type: ignore[arg-type]
+
+
+def _text(column: str) -> pl.Expr:
+    # NOTE: Plotly renders hover templates as pseudo-HTML; data values go in escaped.
+    return (
+        pl.col(column)
+        .cast(pl.String)
+        .fill_null("—")
+        .map_elements(html.escape, return_dtype=pl.String)
+    )
+
+
+def _rank_text(rank: str, n: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(rank).is_not_null())
+        .then(pl.format("{} of {}", pl.col(rank), pl.col(n)))
+        .otherwise(pl.lit("—"))
+    )
+
+
+def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
+    """Return the hover fields of each county, escaped and formatted, in ``view`` order."""
+    return view.select(
+        _text("name_zh"),
+        _text("name_pinyin"),
+        _text("prefecture_name_zh"),
+        _text("province_name_zh"),
+        pl.col("score").round(2).cast(pl.String).fill_null("—"),
+        _rank_text("rank_national", "n_national").alias("national"),
+        _rank_text("rank_province", "n_province").alias("provincial"),
+        pl.col("grade").fill_null("—"),
+        _text("reason"),
+    )
+
+
+def choropleth(
+    view: pl.DataFrame,
+    *,
+    metric_label: str,
+    counties_url: str,
+    outlines_url: str,
+    classes: str = "continuous",
+    grade_scale: pl.DataFrame | None = None,
+    province: str | None = None,
+) -> go.Figure:
+    """Build the county choropleth of one edition and metric.
+
+    Geometry is passed by URL (Plotly fetches it once), so the figure carries only
+    codes, colour values and hover text.
+
+    Parameters
+    ----------
+    view
+        ``loaders.assessments.county_view`` rows to draw (one province's when zoomed).
+    metric_label
+        Name of the metric for the legend and hover.
+    counties_url, outlines_url
+        Static URLs of the county layer and of the province outlines.
+    classes
+        ``continuous``, ``quantile`` or ``grade``.
+    grade_scale
+        The edition's grade bands (``grade``, ``min_score``), if it has any.
+    province
+        Six-digit province adcode: zoom to it and outline only it.
+
+    Returns
+    -------
+    A figure whose first trace holds the assessed counties, the second the counties
+    not assessed (grey, with the reason in the hover), the third the outlines; the
+    national view adds the same three in the South China Sea inset (``geo2``).
+    """
+    assessed = view.filter(pl.col("score").is_not_null())
+    classing = classify(
+        assessed.get_column("score"), classes=classes, grade_scale=grade_scale, label=metric_label
+    )
+    scored = assessed.with_columns(_z=classing.z)
+    missing = view.filter(pl.col("score").is_null())
+    label = html.escape(metric_label)
+    head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
+    ranks = "National rank %{customdata[5]}<br>Provincial rank %{customdata[6]}"
+    grade = "<br>Grade %{customdata[7]} (illustrative)" if grade_scale is not None else ""
+    scored_template = f"{head}{label}: %{{customdata[4]}}<br>{ranks}{grade}<extra></extra>"
+    missing_template = f"{head}Not assessed: %{{customdata[8]}}<extra></extra>"
+    line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
+
+    fig = go.Figure()
+    for geo in ("geo",) if province else ("geo", "geo2"):
+        part = (lambda f: f) if geo == "geo" else _inset
+        rows_scored, rows_missing = part(scored), part(missing)
+        fig.add_trace(
+            go.Choropleth(
+                geojson=counties_url,
+                featureidkey="properties.adcode",
+                locations=rows_scored.get_column("adcode").to_list(),
+                z=rows_scored.get_column("_z").to_list(),
+                coloraxis="coloraxis",
+                customdata=hover_frame(rows_scored).rows(),
+                hovertemplate=scored_template,
+                marker=line,
+                name="assessed",
+                geo=geo,
+            )
+        )
+        fig.add_trace(
+            go.Choropleth(
+                geojson=counties_url,
+                featureidkey="properties.adcode",
+                locations=rows_missing.get_column("adcode").to_list(),
+                z=[0] * rows_missing.height,
+                colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
+                showscale=False,
+                customdata=hover_frame(rows_missing).rows(),
+                hovertemplate=missing_template,
+                marker=line,
+                name="not assessed",
+                geo=geo,
+            )
+        )
+        provinces = [province] if province else sorted(part(view)["province_adcode"].unique())
+        fig.add_trace(
+            go.Choropleth(
+                geojson=outlines_url,
+                featureidkey="properties.adcode",
+                locations=provinces,
+                z=[0] * len(provinces),
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
+                name="provinces",
+                geo=geo,
+            )
+        )
+    colorbar = {
+        "title": {"text": classing.title, "side": "top"},
+        "orientation": "h",
+        "thickness": 12,
+        "len": 0.5,
+        "x": 0.02,
+        "xanchor": "left",
+        "y": 0.0,
+        "yanchor": "top",
+    }
+    if classing.tickvals is not None:
+        colorbar |= {"tickvals": classing.tickvals, "ticktext": classing.ticktext}
+    fig.update_layout(
+        coloraxis={
+            "colorscale": classing.colorscale,
+            "cmin": classing.cmin,
+            "cmax": classing.cmax,
+            "colorbar": colorbar,
+        },
+        margin={"l": 0, "r": 0, "t": 24, "b": 70},
+        height=620,
+        font={"family": theme.FONT},
+        dragmode=False,
+        annotations=[_missing_note(view)],
+    )
+    base = {
+        "visible": False,
+        "showframe": False,
+        "projection": {"type": "mercator"},
+        "bgcolor": "rgba(0,0,0,0)",
+    }
+    if province:
+        fig.update_layout(geo=base | {"fitbounds": "locations"})
+    else:
+        fig.update_layout(
+            geo=base
+            | {
+                "lonaxis": {"range": list(CHINA_LON)},
+                "lataxis": {"range": list(CHINA_LAT)},
+                "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+            },
+            geo2=base
+            | {
+                "showframe": True,
+                "framecolor": theme.OUTLINE,
+                "framewidth": 0.6,
+                "lonaxis": {"range": list(INSET_LON)},
+                "lataxis": {"range": list(INSET_LAT)},
+                "domain": {"x": [0.82, 0.99], "y": [0.02, 0.32]},
+            },
+        )
+    return fig
+
+
+def _inset(view: pl.DataFrame) -> pl.DataFrame:
+    return view.filter(pl.col("adcode").str.slice(0, 2).is_in(INSET_PROVINCES))
+
+
+def _missing_note(view: pl.DataFrame) -> dict[str, object]:
+    counts = view.filter(pl.col("score").is_null()).group_by("status").len()
+    parts = [f"{n:,} {status.replace('_', ' ')}" for status, n in counts.sort("status").rows()]
+    text = "Grey: not assessed" + (f" ({', '.join(parts)})" if parts else "")
+    return {
+        "text": text,
+        "x": 0.0,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#555"},
+        "bgcolor": "rgba(255,255,255,0.8)",
+    }

@@ -1,0 +1,334 @@
+"""Shareable view state: URL query parameters ↔ validated values ↔ sidebar widgets.
+
+The one place that reads and writes ``st.query_params``. The URL is read when a
+session starts (so a shared link opens exactly its view); from then on widget values
+live in ``st.session_state`` and are written back to the URL after every run, so the
+address bar always holds the current view. Invalid values are ignored with a notice
+that never echoes the raw value as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+import streamlit as st
+
+MANAGED = ("edition", "metric", "province", "county", "classes")
+# Parameters other issues own: carried through unchanged so links keep them.
+CARRIED = ("compare", "weights", "lang", "present")
+CLASSES = ("continuous", "quantile", "grade")
+DEFAULT_METRIC = "total"
+DEFAULT_CLASSES = "continuous"
+ALL = ""  # the province option meaning all of China
+_SEEDED = "_state_seeded"
+_NOTICES = "_state_notices"
+_CHOICES = "_state_choices"
+_GOTO_COUNTY = "_state_goto_county"
+COUNTY_PAGE = "pages/county.py"
+_SAFE = re.compile(r"[^0-9A-Za-z_.,-]")
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the open snapshot allows: valid editions, metrics, provinces and counties."""
+
+    editions: tuple[str, ...]
+    default_edition: str
+    metrics: Mapping[str, tuple[str, ...]]
+    provinces: tuple[str, ...]
+    counties: frozenset[str]
+    edition_labels: Mapping[str, str] = field(default_factory=dict)
+    metric_labels: Mapping[str, str] = field(default_factory=dict)
+    province_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The current view: what every page filters by."""
+
+    edition: str
+    metric: str = DEFAULT_METRIC
+    province: str | None = None  # six-digit province adcode
+    county: str | None = None
+    classes: str = DEFAULT_CLASSES
+    carried: Mapping[str, str] = field(default_factory=dict)
+
+    def params(self, **changes: str | None) -> dict[str, str]:
+        """Return the view as query parameters (defaults left out), with ``changes`` applied."""
+        values: dict[str, str | None] = {
+            "edition": self.edition,
+            "metric": None if self.metric == DEFAULT_METRIC else self.metric,
+            "province": self.province[:2] if self.province else None,
+            "county": self.county,
+            "classes": None if self.classes == DEFAULT_CLASSES else self.classes,
+            **self.carried,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v is not None}
+
+
+def build_choices(
+    editions: pl.DataFrame, indicators: pl.DataFrame, divisions: pl.DataFrame
+) -> Choices:
+    """Return the valid values and their labels from the snapshot's tables.
+
+    Editions with scores can be chosen; the default is the latest third-party one.
+    Metrics are ``total`` and the edition's first- and second-level indicators.
+    """
+    scored = editions.filter(pl.col("has_scores"))
+    ids = tuple(scored.get_column("edition_id"))
+    latest = scored.sort(pl.col("mode") == "third_party", "data_year", descending=True)
+    labels = {
+        row["edition_id"]: f"{row['data_year']} · {row['evaluator_en']}"
+        + (" · synthetic" if row["is_synthetic"] else "")
+        + (f" · {row['mode'].replace('_', ' ')}" if row["mode"] != "third_party" else "")
+        for row in scored.iter_rows(named=True)
+    }
+    metrics = {
+        e: (DEFAULT_METRIC, *indicators.filter(pl.col("edition_id") == e)["indicator_id"])
+        for e in ids
+    }
+    metric_labels = {DEFAULT_METRIC: "Total score"}
+    for row in indicators.iter_rows(named=True):
+        indent = "" if row["level"] == 1 else "· "
+        metric_labels[row["indicator_id"]] = f"{indent}{row['name_en']} {row['name_zh']}"
+    provinces = divisions.select("province_adcode", "province_name_en", "province_name_zh").unique()
+    return Choices(
+        editions=ids,
+        default_edition=latest.item(0, "edition_id") if ids else "",
+        metrics=metrics,
+        provinces=tuple(sorted(provinces.get_column("province_adcode"))),
+        counties=frozenset(divisions.get_column("adcode")),
+        edition_labels=labels,
+        metric_labels=metric_labels,
+        province_labels={code: f"{en} {zh}" for code, en, zh in provinces.iter_rows()},
+    )
+
+
+def shown(value: str, limit: int = 24) -> str:
+    """Return a user-supplied value made safe to show: no markup characters, bounded length.
+
+    Examples
+    --------
+    >>> shown("<script>alert(1)</script>")
+    '?script?alert?1???script…'
+    >>> shown("9" * 40)
+    '999999999999999999999999…'
+    """
+    cleaned = _SAFE.sub("?", value[:limit])
+    return cleaned + ("…" if len(value) > limit else "")
+
+
+def _province(value: str, provinces: Sequence[str]) -> str | None:
+    code = value.strip()
+    if re.fullmatch(r"\d{2}", code):
+        code += "0000"
+    return code if code in provinces else None
+
+
+def parse_params(
+    raw: Mapping[str, str | Sequence[str]], choices: Choices
+) -> tuple[Filters, list[str]]:
+    """Validate query parameters against the snapshot; return the view and notices.
+
+    Unknown or invalid values fall back to defaults, each with a plain-text notice.
+    Repeated keys use the last value.
+
+    Examples
+    --------
+    >>> c = Choices(("e1", "e2"), "e2", {"e1": ("total",), "e2": ("total", "x")},
+    ...     ("520000",), frozenset({"520123"}))
+    >>> f, notes = parse_params({"edition": "e1", "province": "52", "metric": "x"}, c)
+    >>> (f.edition, f.province, f.metric)
+    ('e1', '520000', 'total')
+    >>> notes
+    ["Ignored metric 'x': not an indicator of this edition."]
+    """
+    values = {k: (v[-1] if not isinstance(v, str) and v else v) for k, v in raw.items()}
+    notices: list[str] = []
+
+    def ignore(name: str, why: str) -> None:
+        notices.append(f"Ignored {name} '{shown(str(values[name]))}': {why}.")
+
+    edition = choices.default_edition
+    if values.get("edition"):
+        if values["edition"] in choices.editions:
+            edition = str(values["edition"])
+        else:
+            ignore("edition", "no such edition in this snapshot")
+    metric = DEFAULT_METRIC
+    if values.get("metric"):
+        if values["metric"] in choices.metrics.get(edition, ()):
+            metric = str(values["metric"])
+        else:
+            ignore("metric", "not an indicator of this edition")
+    province = None
+    if values.get("province"):
+        province = _province(str(values["province"]), choices.provinces)
+        if province is None:
+            ignore("province", "use a 2- or 6-digit province code such as 52 or 520000")
+    county = None
+    if values.get("county"):
+        if values["county"] in choices.counties:
+            county = str(values["county"])
+        else:
+            ignore("county", "not a county-level adcode in this snapshot")
+    classes = DEFAULT_CLASSES
+    if values.get("classes"):
+        if values["classes"] in CLASSES:
+            classes = str(values["classes"])
+        else:
+            ignore("classes", f"use one of {', '.join(CLASSES)}")
+    carried = {k: str(values[k]) for k in CARRIED if values.get(k)}
+    return Filters(edition, metric, province, county, classes, carried), notices
+
+
+def _seed(choices: Choices) -> None:
+    filters, notices = parse_params(
+        {k: st.query_params.get_all(k) for k in st.query_params}, choices
+    )
+    st.session_state.update(
+        {
+            "edition": filters.edition,
+            "metric": filters.metric,
+            "province": filters.province,
+            "county": filters.county,
+            "classes": filters.classes,
+            "_carried": dict(filters.carried),
+            _NOTICES: notices,
+            _SEEDED: True,
+        }
+    )
+
+
+def render_sidebar(choices: Choices) -> Filters:
+    """Draw the global controls (edition, province, metric) in the sidebar; return the view.
+
+    Reads the URL once per session, keeps values in ``st.session_state`` and writes
+    the view back to the URL.
+    """
+    state = st.session_state
+    if not state.get(_SEEDED):
+        _seed(choices)
+    state[_CHOICES] = choices
+    for notice in state.get(_NOTICES, []):
+        st.sidebar.info(notice, icon="ℹ️")
+    with st.sidebar:
+        st.selectbox(
+            "Edition",
+            choices.editions,
+            key="edition",
+            persist_state="session",
+            format_func=lambda e: choices.edition_labels.get(e, e),
+        )
+        metrics = choices.metrics.get(state["edition"], (DEFAULT_METRIC,))
+        if state.get("metric") not in metrics:
+            state["metric"] = DEFAULT_METRIC
+        st.selectbox(
+            "Metric",
+            metrics,
+            key="metric",
+            persist_state="session",
+            format_func=lambda m: choices.metric_labels.get(m, m),
+        )
+        if state.get("province") is None:
+            state["province"] = ALL
+        st.selectbox(
+            "Province",
+            (ALL, *choices.provinces),
+            key="province",
+            persist_state="session",
+            format_func=lambda p: "All China" if p == ALL else choices.province_labels.get(p, p),
+        )
+    filters = current()
+    _write_url(filters)
+    return filters
+
+
+def current() -> Filters:
+    """Return the view held in the session (after ``render_sidebar`` has run)."""
+    state = st.session_state
+    return Filters(
+        edition=state["edition"],
+        metric=state.get("metric", DEFAULT_METRIC),
+        province=state.get("province") or None,
+        county=state.get("county"),
+        classes=state.get("classes", DEFAULT_CLASSES),
+        carried=state.get("_carried", {}),
+    )
+
+
+def set_county(adcode: str | None) -> None:
+    """Select a county (e.g. from a map click or a search box)."""
+    st.session_state["county"] = adcode
+
+
+def metric_label(metric: str) -> str:
+    """Return the display name of a metric of the open snapshot."""
+    choices: Choices | None = st.session_state.get(_CHOICES)
+    return choices.metric_labels.get(metric, metric) if choices else metric
+
+
+def clicked_location(event: object) -> str | None:
+    """Return the location (adcode) of the first point of a Plotly chart selection event.
+
+    Works for the event object of a live app and the plain dict AppTest delivers.
+
+    Examples
+    --------
+    >>> clicked_location({"selection": {"points": [{"location": "520123"}]}})
+    '520123'
+    >>> clicked_location({"selection": {"points": []}}) is None
+    True
+    """
+    selection = event.get("selection") if isinstance(event, Mapping) else None
+    if selection is None:
+        selection = getattr(event, "selection", None)
+    points = (selection or {}).get("points") or []
+    location = points[0].get("location") if points else None
+    return str(location) if location else None
+
+
+def open_clicked_county() -> None:
+    """Chart ``on_select`` callback: remember the clicked county and open its profile."""
+    adcode = clicked_location(st.session_state.get("atlas_map"))
+    choices: Choices | None = st.session_state.get(_CHOICES)
+    if adcode and choices and adcode in choices.counties:
+        set_county(adcode)
+        st.session_state[_GOTO_COUNTY] = True
+
+
+def follow_county_click() -> None:
+    """Switch to the county profile if a county was just clicked (call after the chart)."""
+    if st.session_state.pop(_GOTO_COUNTY, False):
+        st.switch_page(COUNTY_PAGE, query_params=current().params())
+
+
+def _write_url(filters: Filters) -> None:
+    wanted = filters.params()
+    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def render_classes() -> str:
+    """Draw the map-classing control (continuous, quantile, grade); return the choice."""
+    st.segmented_control(
+        "Classes",
+        CLASSES,
+        key="classes",
+        persist_state="session",
+        required=True,
+        format_func=str.capitalize,
+    )
+    _write_url(current())
+    return str(st.session_state["classes"])
+
+
+def page_link(
+    page: str, label: str, filters: Filters, icon: str | None = None, **changes: str | None
+) -> None:
+    """Link to another page carrying the current view's parameters (plus ``changes``)."""
+    st.page_link(page, label=label, icon=icon, query_params=filters.params(**changes))

@@ -1,0 +1,50 @@
+"""Atlas: county choropleth of the selected edition and metric, with its distribution."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import atlas, maps, state
+from components.shell import page_filters
+from loaders import assessments, paths
+
+snapshot = str(paths.default_snapshot())
+filters = page_filters("")
+label = state.metric_label(filters.metric)
+
+# 1/ CONTROLS
+st.title("Atlas")
+classes = state.render_classes()
+
+# 2/ MAP: built once per view and cached; a click opens the county's profile
+left, right = st.columns([3, 1], gap="medium")
+with left:
+    figure = atlas.map_figure(
+        snapshot, filters.edition, filters.metric, filters.province, classes, label
+    )
+    st.plotly_chart(
+        figure,
+        key="atlas_map",
+        on_select=state.open_clicked_county,
+        selection_mode="points",
+        config=maps.CONFIG,
+    )
+    st.caption("Click a county to open its profile. Hover for names, score, ranks and grade.")
+state.follow_county_click()
+
+
+# 3/ DISTRIBUTION AND EXTREMES of the current view (a fragment: never rebuilds the map)
+@st.fragment
+def side_panels() -> None:
+    """Distribution of the metric and the top and bottom ten of the view."""
+    view = assessments.county_view(snapshot, filters.edition, filters.metric, filters.province)
+    st.plotly_chart(atlas.distribution(view, label=label), config={"displaylogo": False})
+    top, bottom = atlas.extremes(view)
+    st.markdown("**Top 10**")
+    st.dataframe(top, hide_index=True, column_config=atlas.EXTREMES_COLUMNS)
+    st.markdown("**Bottom 10**")
+    st.dataframe(bottom, hide_index=True, column_config=atlas.EXTREMES_COLUMNS)
+
+
+with right:
+    side_panels()

@@ -1,0 +1,5 @@
+"""County profile (being built)."""
+
+import streamlit as st
+
+st.title("County profile")

@@ -1,0 +1,5 @@
+"""Rankings (being built)."""
+
+import streamlit as st
+
+st.title("Rankings")

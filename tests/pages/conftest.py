@@ -1,0 +1,53 @@
+"""AppTest helpers: run the app with query parameters and read its Plotly figures."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders import paths
+
+APP = str(paths.ROOT / "app.py")
+
+
+def figures(at: AppTest) -> list[dict[str, Any]]:
+    """Return every Plotly figure on the page as its JSON spec (data + layout)."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def values(data: Any) -> list[Any]:
+    """Return a figure array as a list, decoding Plotly's typed-array form (``bdata``)."""
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"]))
+        return array.tolist()
+    return list(data)
+
+
+def chart_configs(at: AppTest) -> list[dict[str, Any]]:
+    """Return the Plotly ``config`` of every chart on the page."""
+    return [json.loads(chart.proto.config or "{}") for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def run_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Return a function that runs the app (optionally a page) with query parameters."""
+
+    def run(page: str | None = None, *, snapshot: str | None = None, **params: str) -> AppTest:
+        if snapshot is not None:
+            monkeypatch.setenv("GI_SNAPSHOT", snapshot)
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page is not None:
+            at.switch_page(page)
+            at.run()
+        return at
+
+    return run

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+from streamlit.testing.v1 import AppTest
+
+from loaders import assessments, paths
+from tests.pages.conftest import chart_configs, figures, values
+
+SNAPSHOT = str(paths.default_snapshot())
+
+
+def _map(at: AppTest) -> dict:
+    return figures(at)[0]
+
+
+def test_default_atlas_maps_every_county(run_app: Callable[..., AppTest]) -> None:
+    at = run_app()
+    assert not at.exception
+    fig = _map(at)
+    main = [t for t in fig["data"] if t.get("geo", "geo") == "geo"]
+    assessed, missing, outlines = main
+    assert assessed["geojson"] == "app/static/geo/counties_national.json"
+    assert outlines["geojson"] == "app/static/geo/provinces.json"
+    assert len(assessed["locations"]) + len(missing["locations"]) == 2875
+    view = assessments.county_view(SNAPSHOT, "demo-tp-2021")
+    scores = dict(view.select("adcode", "score").drop_nulls().iter_rows())
+    assert dict(zip(assessed["locations"], assessed["z"], strict=True)) == scores
+    assert "fitbounds" not in fig["layout"]["geo"]
+    assert fig["layout"]["geo2"]["lataxis"]["range"][0] < 5  # South China Sea inset
+    assert chart_configs(at)[0]["topojsonURL"] == "app/static/topojson/"
+    assert at.query_params["edition"] == "demo-tp-2021"
+
+
+def test_province_parameter_zooms_to_its_counties(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(province="52")
+    assert not at.exception
+    fig = _map(at)
+    assert len(fig["data"]) == 3  # no inset when zoomed
+    assessed, missing, outlines = fig["data"]
+    assert assessed["geojson"] == "app/static/geo/counties_52.json"
+    codes = assessed["locations"] + missing["locations"]
+    assert len(codes) == 88 and all(c.startswith("52") for c in codes)
+    assert outlines["locations"] == ["520000"]
+    assert fig["layout"]["geo"]["fitbounds"] == "locations"
+
+
+def test_edition_and_metric_parameters(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(edition="demo-tp-2019", metric="transparency", province="520000")
+    assert not at.exception
+    fig = _map(at)
+    view = assessments.county_view(SNAPSHOT, "demo-tp-2019", "transparency", "520000")
+    expected = dict(view.select("adcode", "score").drop_nulls().iter_rows())
+    assessed = fig["data"][0]
+    assert dict(zip(assessed["locations"], assessed["z"], strict=True)) == expected
+    assert "Transparency" in fig["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+    hover = assessed["customdata"][0]
+    row = view.filter(pl.col("adcode") == assessed["locations"][0]).row(0, named=True)
+    assert hover[0] == row["name_zh"] and hover[1] == row["name_pinyin"]
+    assert hover[5] == f"{row['rank_national']} of {row['n_national']}"
+
+
+def test_not_assessed_counties_are_grey_and_say_why(run_app: Callable[..., AppTest]) -> None:
+    at = run_app()
+    missing = _map(at)["data"][1]
+    reasons = {row[8] for row in missing["customdata"]}
+    assert any("Tibet" in r for r in reasons)
+    assert any("not covered" in r for r in reasons)
+    assert "Not assessed" in missing["hovertemplate"]
+    assert {c for c, _ in missing["colorscale"]} == {0, 1}
+
+
+def test_quantile_and_grade_classes(run_app: Callable[..., AppTest]) -> None:
+    quantile = _map(run_app(classes="quantile"))
+    assert set(quantile["data"][0]["z"]) == {0, 1, 2, 3, 4}
+    assert len(quantile["layout"]["coloraxis"]["colorbar"]["ticktext"]) == 5
+    grade = _map(run_app(classes="grade"))
+    ticktext = grade["layout"]["coloraxis"]["colorbar"]["ticktext"]
+    assert ticktext[0] == "C" and ticktext[-1] == "AAA"
+    assert "illustrative" in grade["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+
+
+def test_bad_parameters_are_ignored_with_a_notice(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(province="<script>alert(1)</script>", edition="nope", classes="jenks")
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    assert "Ignored province" in notices and "Ignored edition" in notices
+    assert "<script>" not in notices
+    assert len(_map(at)["data"][0]["locations"]) > 2000  # fell back to the national view
+
+
+def test_distribution_and_extremes_follow_the_view(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(province="33")
+    top = at.dataframe[0].value
+    assert len(top) == 10
+    assert top["adcode"].str.startswith("33").all()
+    assert list(top["score"]) == sorted(top["score"], reverse=True)
+    histogram = figures(at)[1]
+    assert len(values(histogram["data"][0]["x"])) == 90  # Zhejiang's assessed counties
