@@ -55,13 +55,22 @@ def _map_figure(
 
 
 def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
-    """Return a histogram of the view's scores (assessed counties only)."""
+    """Return a histogram of the view's scores (assessed counties only).
+
+    ``label`` names the metric in the hover.
+    """
     scores = view.filter(pl.col("score").is_not_null()).get_column("score")
-    fig = px.histogram(x=scores.to_list(), nbins=30, color_discrete_sequence=[theme.SEQUENTIAL[6]])
+    fig = px.histogram(
+        x=scores.to_list(),
+        nbins=30,
+        color_discrete_sequence=[theme.SEQUENTIAL[6]],
+        labels={"x": label},
+    )
     fig.update_layout(
-        height=220,
-        margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        xaxis_title=label,
+        height=240,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        title={"text": f"Distribution · {scores.len():,} counties", "font": {"size": 13}},
+        xaxis_title=None,
         yaxis_title="counties",
         bargap=0.05,
         font={"family": theme.FONT},

@@ -23,7 +23,7 @@ CHINA_LAT = (17.6, 53.7)
 INSET_LON = (106.0, 123.0)
 INSET_LAT = (3.0, 23.5)
 # Counties drawn in the South China Sea inset: the coast around it and the islands.
-INSET_PROVINCES = ("35", "44", "45", "46", "71")
+INSET_PROVINCES = ("44", "45", "46", "71")
 QUANTILES = 5
 
 
@@ -113,27 +113,31 @@ def _text(column: str) -> pl.Expr:
     )
 
 
-def _rank_text(rank: str, n: str) -> pl.Expr:
-    return (
-        pl.when(pl.col(rank).is_not_null())
-        .then(pl.format("{} of {}", pl.col(rank), pl.col(n)))
-        .otherwise(pl.lit("—"))
-    )
-
-
 def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
-    """Return the hover fields of each county, escaped and formatted, in ``view`` order."""
+    """Return the hover fields of each county, in ``view`` order, as compactly as possible.
+
+    Columns: name_zh, name_pinyin, prefecture, province (escaped text), score,
+    rank_national, n_national, rank_province, n_province (numbers), grade, reason.
+    """
     return view.select(
         _text("name_zh"),
         _text("name_pinyin"),
         _text("prefecture_name_zh"),
         _text("province_name_zh"),
-        pl.col("score").round(2).cast(pl.String).fill_null("—"),
-        _rank_text("rank_national", "n_national").alias("national"),
-        _rank_text("rank_province", "n_province").alias("provincial"),
+        pl.col("score").round(2),
+        "rank_national",
+        "n_national",
+        "rank_province",
+        "n_province",
         pl.col("grade").fill_null("—"),
         _text("reason"),
     )
+
+
+def _customdata(view: pl.DataFrame, *, scored: bool) -> list[tuple[object, ...]]:
+    hover = hover_frame(view)
+    keep = hover.columns[:10] if scored else [*hover.columns[:4], "reason"]
+    return hover.select(keep).rows()
 
 
 def choropleth(
@@ -180,10 +184,13 @@ def choropleth(
     missing = view.filter(pl.col("score").is_null())
     label = html.escape(metric_label)
     head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
-    ranks = "National rank %{customdata[5]}<br>Provincial rank %{customdata[6]}"
-    grade = "<br>Grade %{customdata[7]} (illustrative)" if grade_scale is not None else ""
-    scored_template = f"{head}{label}: %{{customdata[4]}}<br>{ranks}{grade}<extra></extra>"
-    missing_template = f"{head}Not assessed: %{{customdata[8]}}<extra></extra>"
+    ranks = (
+        "National rank %{customdata[5]} of %{customdata[6]}<br>"
+        "Provincial rank %{customdata[7]} of %{customdata[8]}"
+    )
+    grade = "<br>Grade %{customdata[9]} (illustrative)" if grade_scale is not None else ""
+    scored_template = f"{head}{label}: %{{customdata[4]:.2f}}<br>{ranks}{grade}<extra></extra>"
+    missing_template = f"{head}Not assessed: %{{customdata[4]}}<extra></extra>"
     line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
 
     fig = go.Figure()
@@ -197,7 +204,7 @@ def choropleth(
                 locations=rows_scored.get_column("adcode").to_list(),
                 z=rows_scored.get_column("_z").to_list(),
                 coloraxis="coloraxis",
-                customdata=hover_frame(rows_scored).rows(),
+                customdata=_customdata(rows_scored, scored=True),
                 hovertemplate=scored_template,
                 marker=line,
                 name="assessed",
@@ -212,7 +219,7 @@ def choropleth(
                 z=[0] * rows_missing.height,
                 colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
                 showscale=False,
-                customdata=hover_frame(rows_missing).rows(),
+                customdata=_customdata(rows_missing, scored=False),
                 hovertemplate=missing_template,
                 marker=line,
                 name="not assessed",
