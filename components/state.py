@@ -25,6 +25,7 @@ DEFAULT_CLASSES = "continuous"
 ALL = ""  # the province option meaning all of China
 _SEEDED = "_state_seeded"
 _NOTICES = "_state_notices"
+_WRITTEN = "_state_written"
 _CHOICES = "_state_choices"
 _GOTO_COUNTY = "_state_goto_county"
 COUNTY_PAGE = "pages/county.py"
@@ -211,7 +212,11 @@ def render_sidebar(choices: Choices) -> Filters:
     the view back to the URL.
     """
     state = st.session_state
-    if not state.get(_SEEDED):
+    url = _url()
+    # A URL that differs from the one this session last wrote came from outside:
+    # a shared link, a page link carrying parameters, the back button. An empty URL
+    # is a plain page switch, which keeps the session's view.
+    if not state.get(_SEEDED) or (url and url != state.get(_WRITTEN)):
         _seed(choices)
     state[_CHOICES] = choices
     for notice in state.get(_NOTICES, []):
@@ -307,10 +312,15 @@ def follow_county_click() -> None:
         st.switch_page(COUNTY_PAGE, query_params=current().params())
 
 
+def _url() -> dict[str, str]:
+    return {k: str(st.query_params.get(k)) for k in st.query_params}
+
+
 def _write_url(filters: Filters) -> None:
     wanted = filters.params()
-    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+    if _url() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[_WRITTEN] = wanted
 
 
 def render_classes() -> str:

@@ -58,13 +58,14 @@ def test_edition_and_metric_parameters(run_app: Callable[..., AppTest]) -> None:
     hover = assessed["customdata"][0]
     row = view.filter(pl.col("adcode") == assessed["locations"][0]).row(0, named=True)
     assert hover[0] == row["name_zh"] and hover[1] == row["name_pinyin"]
-    assert hover[5] == f"{row['rank_national']} of {row['n_national']}"
+    assert (hover[5], hover[6]) == (row["rank_national"], row["n_national"])
+    assert (hover[7], hover[8]) == (row["rank_province"], row["n_province"])
 
 
 def test_not_assessed_counties_are_grey_and_say_why(run_app: Callable[..., AppTest]) -> None:
     at = run_app()
     missing = _map(at)["data"][1]
-    reasons = {row[8] for row in missing["customdata"]}
+    reasons = {row[4] for row in missing["customdata"]}
     assert any("Tibet" in r for r in reasons)
     assert any("not covered" in r for r in reasons)
     assert "Not assessed" in missing["hovertemplate"]
@@ -98,3 +99,23 @@ def test_distribution_and_extremes_follow_the_view(run_app: Callable[..., AppTes
     assert list(top["score"]) == sorted(top["score"], reverse=True)
     histogram = figures(at)[1]
     assert len(values(histogram["data"][0]["x"])) == 90  # Zhejiang's assessed counties
+
+
+def test_a_link_with_parameters_changes_the_view(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(province="52")
+    at.query_params["province"] = "33"  # e.g. a page link or the back button
+    at.run()
+    assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_33.json"
+    at.query_params.clear()  # a plain page switch: the session keeps its view
+    at.run()
+    assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_33.json"
+    assert at.query_params["province"] == "33"
+
+
+def test_sidebar_change_is_written_to_the_url(run_app: Callable[..., AppTest]) -> None:
+    at = run_app()
+    at.selectbox(key="province").set_value("440000").run()
+    at.selectbox(key="metric").set_value("compliance").run()
+    assert at.query_params["province"] == "44"
+    assert at.query_params["metric"] == "compliance"
+    assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_44.json"
