@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import plotly.express as px
@@ -51,6 +52,7 @@ def _map_figure(
         classes=classes,
         grade_scale=assessments.grade_scale(snapshot, edition),
         province=province,
+        metric=metric,
     )
 
 
@@ -64,7 +66,7 @@ def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
         x=scores.to_list(),
         nbins=30,
         color_discrete_sequence=[theme.SEQUENTIAL[6]],
-        labels={"x": label},
+        labels={"x": html.escape(label)},
     )
     fig.update_layout(
         height=240,

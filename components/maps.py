@@ -41,53 +41,61 @@ class Classing:
 
 
 def classify(
-    scores: pl.Series, *, classes: str, grade_scale: pl.DataFrame | None = None, label: str
+    scores: pl.Series,
+    *,
+    classes: str,
+    label: str,
+    grades: pl.Series | None = None,
+    grade_scale: pl.DataFrame | None = None,
 ) -> Classing:
-    """Map scores to colour values for ``continuous``, ``quantile`` or ``grade`` classing.
+    """Map scores to colour values: ``continuous``, ``quantile``, ``equal`` or ``grade``.
 
-    Quantile classing uses five classes with breaks at the quintiles of ``scores``;
-    grade classing uses the edition's grade bands (lowest first). Without a grade
-    scale, ``grade`` falls back to continuous.
+    Quantile classing breaks at the quintiles (tied breaks merge, so no class is
+    empty); equal classing uses five equal-width intervals; grade classing colours
+    each county by its ``grades`` label on the edition's bands (lowest first). With
+    too few distinct values, or grade classing without grades, it falls back to
+    continuous. ``label`` is escaped for Plotly's pseudo-HTML.
 
     Examples
     --------
     >>> s = pl.Series([10.0, 20.0, 30.0, 40.0, 50.0])
     >>> classify(s, classes="quantile", label="x").z.to_list()
     [0, 1, 2, 3, 4]
+    >>> classify(pl.Series([60.0] * 6 + [70.0, 90.0]), classes="quantile", label="x").ticktext
+    ['60.0–66.0', '66.0–90.0']
     >>> scale = pl.DataFrame({"grade": ["A", "B"], "min_score": [30.0, 0.0]})
-    >>> classify(s, classes="grade", grade_scale=scale, label="x").ticktext
-    ['B', 'A']
+    >>> g = pl.Series(["B", "B", "A", "A", "A"])
+    >>> classify(s, classes="grade", grades=g, grade_scale=scale, label="x").z.to_list()
+    [0, 0, 1, 1, 1]
     """
-    if classes == "quantile" and scores.drop_nulls().len() >= QUANTILES:
-        qs = [scores.quantile(i / QUANTILES, "linear") for i in range(1, QUANTILES)]
-        breaks = [float(q) for q in qs if q is not None]
-        z = pl.Series([sum(v >= b for b in breaks) if v is not None else None for v in scores])
-        edges = [scores.min(), *breaks, scores.max()]
-        text = [f"{edges[i]:.1f}–{edges[i + 1]:.1f}" for i in range(QUANTILES)]
-        return Classing(
-            z,
-            theme.discrete_scale(QUANTILES),
-            -0.5,
-            QUANTILES - 0.5,
-            [float(i) for i in range(QUANTILES)],
-            text,
-            f"{_wrap(label)} (quintiles)",
-        )
-    if classes == "grade" and grade_scale is not None and not grade_scale.is_empty():
-        bands = grade_scale.sort("min_score")
-        floors = bands.get_column("min_score").to_list()
-        z = pl.Series([sum(v >= f for f in floors[1:]) if v is not None else None for v in scores])
-        k = len(floors)
-        return Classing(
-            z,
-            theme.discrete_scale(k),
-            -0.5,
-            k - 0.5,
-            [float(i) for i in range(k)],
-            bands.get_column("grade").to_list(),
-            "Grade (illustrative scale)",
-        )
-    return Classing(scores, theme.sequential_scale(), *_range(scores), None, None, label)
+    label = html.escape(label)
+    valid = scores.drop_nulls()
+    if classes in ("quantile", "equal") and valid.n_unique() >= 2:
+        low, high = float(valid.min()), float(valid.max())  # type: ignore[arg-type]
+        if classes == "quantile":
+            cuts = [valid.quantile(i / QUANTILES, "linear") for i in range(1, QUANTILES)]
+            title = "quintiles"
+        else:
+            cuts = [low + (high - low) * i / QUANTILES for i in range(1, QUANTILES)]
+            title = "equal intervals"
+        breaks = sorted({round(float(c), 6) for c in cuts if c is not None and low < c <= high})
+        z = pl.Series([None if v is None else sum(v >= b for b in breaks) for v in scores])
+        edges = [low, *breaks, high]
+        k = len(edges) - 1
+        text = [f"{edges[i]:.1f}–{edges[i + 1]:.1f}" for i in range(k)]
+        ticks = [float(i) for i in range(k)]
+        scale = theme.discrete_scale(k)
+        return Classing(z, scale, -0.5, k - 0.5, ticks, text, f"{_wrap(label)} ({title})")
+    if classes == "grade" and grades is not None and grade_scale is not None:
+        order = grade_scale.sort("min_score").get_column("grade").to_list()
+        index = {grade: i for i, grade in enumerate(order)}
+        z = pl.Series([index.get(g) for g in grades], dtype=pl.Int64)
+        k = len(order)
+        ticks = [float(i) for i in range(k)]
+        text = [html.escape(g) for g in order]
+        title = "Grade of the total (illustrative scale)"
+        return Classing(z, theme.discrete_scale(k), -0.5, k - 0.5, ticks, text, title)
+    return Classing(scores, theme.sequential_scale(), *_range(scores), None, None, _wrap(label))
 
 
 def _wrap(label: str) -> str:
@@ -129,7 +137,7 @@ def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
         "n_national",
         "rank_province",
         "n_province",
-        pl.col("grade").fill_null("—"),
+        _text("grade"),
         _text("reason"),
     )
 
@@ -149,6 +157,7 @@ def choropleth(
     classes: str = "continuous",
     grade_scale: pl.DataFrame | None = None,
     province: str | None = None,
+    metric: str = "total",
 ) -> go.Figure:
     """Build the county choropleth of one edition and metric.
 
@@ -164,11 +173,13 @@ def choropleth(
     counties_url, outlines_url
         Static URLs of the county layer and of the province outlines.
     classes
-        ``continuous``, ``quantile`` or ``grade``.
+        ``continuous``, ``quantile``, ``equal`` or ``grade`` (total score only).
     grade_scale
         The edition's grade bands (``grade``, ``min_score``), if it has any.
     province
         Six-digit province adcode: zoom to it and outline only it.
+    metric
+        The metric's indicator id (grade classing applies to ``total`` only).
 
     Returns
     -------
@@ -178,7 +189,12 @@ def choropleth(
     """
     assessed = view.filter(pl.col("score").is_not_null())
     classing = classify(
-        assessed.get_column("score"), classes=classes, grade_scale=grade_scale, label=metric_label
+        assessed.get_column("score"),
+        classes=classes,
+        label=metric_label,
+        # Grades belong to the total score; another metric is never coloured by them.
+        grades=assessed.get_column("grade") if metric == "total" else None,
+        grade_scale=grade_scale,
     )
     scored = assessed.with_columns(_z=classing.z)
     missing = view.filter(pl.col("score").is_null())

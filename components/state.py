@@ -19,7 +19,7 @@ import streamlit as st
 MANAGED = ("edition", "metric", "province", "county", "classes")
 # Parameters other issues own: carried through unchanged so links keep them.
 CARRIED = ("compare", "weights", "lang", "present")
-CLASSES = ("continuous", "quantile", "grade")
+CLASSES = ("continuous", "quantile", "equal", "grade")
 DEFAULT_METRIC = "total"
 DEFAULT_CLASSES = "continuous"
 ALL = ""  # the province option meaning all of China
@@ -29,7 +29,7 @@ _WRITTEN = "_state_written"
 _CHOICES = "_state_choices"
 _GOTO_COUNTY = "_state_goto_county"
 COUNTY_PAGE = "pages/county.py"
-_SAFE = re.compile(r"[^0-9A-Za-z_.,-]")
+_SAFE = re.compile(r"[^0-9A-Za-z.,-]")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class Choices:
     metrics: Mapping[str, tuple[str, ...]]
     provinces: tuple[str, ...]
     counties: frozenset[str]
+    unscored_editions: frozenset[str] = frozenset()
     edition_labels: Mapping[str, str] = field(default_factory=dict)
     metric_labels: Mapping[str, str] = field(default_factory=dict)
     province_labels: Mapping[str, str] = field(default_factory=dict)
@@ -103,6 +104,9 @@ def build_choices(
         metrics=metrics,
         provinces=tuple(sorted(provinces.get_column("province_adcode"))),
         counties=frozenset(divisions.get_column("adcode")),
+        unscored_editions=frozenset(
+            editions.filter(~pl.col("has_scores")).get_column("edition_id")
+        ),
         edition_labels=labels,
         metric_labels=metric_labels,
         province_labels={code: f"{en} {zh}" for code, en, zh in provinces.iter_rows()},
@@ -159,7 +163,12 @@ def parse_params(
         if values["edition"] in choices.editions:
             edition = str(values["edition"])
         else:
-            ignore("edition", "no such edition in this snapshot")
+            why = (
+                "it published no scores to map (see About the data)"
+                if values["edition"] in choices.unscored_editions
+                else "no such edition in this snapshot"
+            )
+            ignore("edition", why)
     metric = DEFAULT_METRIC
     if values.get("metric"):
         if values["metric"] in choices.metrics.get(edition, ()):
@@ -219,7 +228,10 @@ def render_sidebar(choices: Choices) -> Filters:
     if not state.get(_SEEDED) or (url and url != state.get(_WRITTEN)):
         _seed(choices)
     state[_CHOICES] = choices
-    for notice in state.get(_NOTICES, []):
+    if not choices.editions:
+        st.error("This snapshot has no edition with scores to show.")
+        st.stop()
+    for notice in state.pop(_NOTICES, []):  # shown once, on the run that read the URL
         st.sidebar.info(notice, icon="ℹ️")
     with st.sidebar:
         st.selectbox(

@@ -110,32 +110,44 @@ class Comparability:
 def comparability(tree_a: pl.DataFrame, tree_b: pl.DataFrame) -> Comparability:
     """Decide whether two editions can be compared from their indicator trees.
 
-    Refused when the first-level indicators differ (by ``crosswalk_key``); allowed but
-    flagged when the second-level trees differ.
+    Refused when the first-level indicators differ (by ``crosswalk_key`` and number);
+    allowed but flagged when first-level names are unpublished, the second-level
+    trees differ, or a known weight changed.
 
     Examples
     --------
     >>> t = pl.DataFrame({"level": [1, 2], "crosswalk_key": ["a", "a"],
-    ...     "indicator_id": ["a", "a.x"]})
+    ...     "indicator_id": ["a", "a.x"], "weight": [1.0, 1.0]})
     >>> comparability(t, t).comparable
     True
     >>> comparability(t, t.head(1)).flagged
     True
     """
 
-    def keys(tree: pl.DataFrame, level: int, column: str) -> set[str]:
-        rows = tree.filter(pl.col("level") == level)
-        return set(rows.get_column(column).drop_nulls().to_list())
+    def level(tree: pl.DataFrame, n: int) -> pl.DataFrame:
+        return tree.filter(pl.col("level") == n)
 
-    first_a, first_b = keys(tree_a, 1, "crosswalk_key"), keys(tree_b, 1, "crosswalk_key")
-    if not first_a or first_a != first_b:
-        missing = sorted(first_a ^ first_b) or ["(no first-level indicators)"]
-        return Comparability(False, True, f"first-level indicators differ: {', '.join(missing)}")
-    second_a, second_b = keys(tree_a, 2, "indicator_id"), keys(tree_b, 2, "indicator_id")
+    first_a, first_b = level(tree_a, 1), level(tree_b, 1)
+    keys_a = set(first_a.get_column("crosswalk_key").drop_nulls())
+    keys_b = set(first_b.get_column("crosswalk_key").drop_nulls())
+    if not keys_a or keys_a != keys_b or first_a.height != first_b.height:
+        differ = sorted(keys_a ^ keys_b)
+        detail = ", ".join(differ) if differ else "their number or unpublished ones"
+        return Comparability(False, True, f"first-level indicators differ: {detail}")
+    notes = []
+    if first_a.get_column("crosswalk_key").null_count():
+        notes.append("some first-level indicators are unpublished")
+    second_a = set(level(tree_a, 2).get_column("indicator_id"))
+    second_b = set(level(tree_b, 2).get_column("indicator_id"))
     if second_a != second_b:
-        return Comparability(
-            True,
-            True,
-            f"second-level indicators differ ({len(second_a ^ second_b)} not in both)",
-        )
+        notes.append(f"second-level indicators differ ({len(second_a ^ second_b)} not in both)")
+    weights = (
+        tree_a.select("indicator_id", "weight")
+        .join(tree_b.select("indicator_id", "weight"), on="indicator_id", suffix="_b")
+        .filter((pl.col("weight") - pl.col("weight_b")).abs() > 1e-9)
+    )
+    if weights.height:
+        notes.append(f"weights differ for {weights.height} indicator(s)")
+    if notes:
+        return Comparability(True, True, "; ".join(notes))
     return Comparability(True, False, "same indicator tree")

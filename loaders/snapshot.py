@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -136,18 +137,35 @@ def write_snapshot(
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
+        _publish(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    """Move a complete snapshot folder into place; an existing one is swapped, never lost."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for folder in (tmp, *(p for p in tmp.rglob("*") if p.is_dir())):
+        folder.chmod(0o777 & ~umask)  # mkdtemp makes 0700: readable by the app's user too
+    for file in tmp.rglob("*"):
+        if file.is_file():
+            with file.open("rb") as handle:
+                os.fsync(handle.fileno())
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        os.replace(old, out)  # put the previous snapshot back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_table(name: str, frame: pl.DataFrame, folder: Path) -> list[FileEntry]:
@@ -212,7 +230,7 @@ class Snapshot:
         paths = []
         for f in self.files(name):
             path = self.path / f.path
-            if not path.is_file():
+            if path.is_symlink() or not path.is_file():
                 raise SnapshotError(f"{path}: file of table {name!r} is missing")
             actual = sha256_file(path)
             if actual != f.sha256:
@@ -229,7 +247,14 @@ class Snapshot:
         paths = self.verify(name)
         table = schemas.TABLES[name]
         if table.partitioned:
-            return self.scan(name, verified=paths).collect()
+            try:
+                frame = self.scan(name, verified=paths).collect()
+            except Exception as exc:  # a file that matches its hash can still be unreadable
+                raise SnapshotError(
+                    f"{self.path / name}: cannot read table {name!r}: {exc}"
+                ) from exc
+            _check_schema(name, frame.drop(schemas.RECORDS_PARTITION).schema, self.path / name)
+            return frame
         try:
             frame = pl.read_parquet(paths[0])
         except Exception as exc:  # a file that matches its hash can still be unreadable
@@ -260,6 +285,53 @@ def _check_schema(name: str, actual: pl.Schema, path: Path) -> None:
         raise SnapshotError(f"{path}: table {name!r} does not match its schema: {diff}")
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_PARTITION_FILE = re.compile(rf"records/{schemas.RECORDS_PARTITION}=\d{{4}}/part-0\.parquet")
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """Return what is wrong with a parsed manifest's table entries, or None.
+
+    Every file path must be the table's own (``<table>.parquet``, or
+    ``records/year=YYYY/part-0.parquet``), so a manifest can never point a reader
+    outside its folder.
+    """
+    if not isinstance(manifest["is_synthetic"], bool):
+        return "is_synthetic must be true or false"
+    missing = [n for n in schemas.TABLES if n not in manifest["tables"]]
+    if missing:
+        return f"table(s) {', '.join(missing)} not listed"
+    for name, table in schemas.TABLES.items():
+        entry = manifest["tables"][name]
+        files = entry.get("files") if isinstance(entry, dict) else None
+        if not isinstance(files, list) or not _count(entry.get("rows")):
+            return f"entry for table {name!r} is malformed"
+        for f in files:
+            if not (
+                isinstance(f, dict)
+                and set(f) == {"path", "rows", "bytes", "sha256"}
+                and isinstance(f["path"], str)
+                and _count(f["rows"])
+                and _count(f["bytes"])
+                and isinstance(f["sha256"], str)
+                and _SHA256.fullmatch(f["sha256"])
+            ):
+                return f"a file entry of table {name!r} is malformed"
+        paths = [f["path"] for f in files]
+        if table.partitioned:
+            if len(set(paths)) != len(paths) or not all(map(_PARTITION_FILE.fullmatch, paths)):
+                return f"table {name!r} lists files outside records/year=YYYY/part-0.parquet"
+        elif paths != [table.path]:
+            return f"table {name!r} must be exactly one file, {table.path}"
+        if sum(f["rows"] for f in files) != entry["rows"]:
+            return f"table {name!r}: file row counts do not add up to {entry['rows']}"
+    return None
+
+
 def open_snapshot(path: Path | str) -> Snapshot:
     """Open the snapshot folder at ``path`` and parse its manifest.
 
@@ -275,9 +347,14 @@ def open_snapshot(path: Path | str) -> Snapshot:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SnapshotError(f"{manifest_path}: not valid JSON ({exc})") from exc
     required = ("snapshot_id", "schema_version", "created_at", "is_synthetic", "tables")
-    if not isinstance(manifest, dict) or any(k not in manifest for k in required):
+    if (
+        not isinstance(manifest, dict)
+        or any(k not in manifest for k in required)
+        or not isinstance(manifest["tables"], dict)
+    ):
         raise SnapshotError(f"{manifest_path}: manifest lacks one of {', '.join(required)}")
-    if manifest["schema_version"] != schemas.SCHEMA_VERSION:
+    version = manifest["schema_version"]
+    if isinstance(version, bool) or version != schemas.SCHEMA_VERSION:
         raise SnapshotError(
             f"{manifest_path}: schema_version {manifest['schema_version']} "
             f"(this code reads {schemas.SCHEMA_VERSION})"
@@ -285,18 +362,20 @@ def open_snapshot(path: Path | str) -> Snapshot:
     missing = [n for n in schemas.TABLES if n not in manifest["tables"]]
     if missing:
         raise SnapshotError(f"{manifest_path}: table(s) {', '.join(missing)} not listed")
-    for name, entry in manifest["tables"].items():
-        files = entry.get("files") if isinstance(entry, dict) else None
-        if not isinstance(files, list) or not all(
-            isinstance(f, dict) and set(f) == {"path", "rows", "bytes", "sha256"} for f in files
-        ):
-            raise SnapshotError(f"{manifest_path}: entry for table {name!r} is malformed")
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise SnapshotError(f"{manifest_path}: {problem}")
     return Snapshot(path, manifest)
 
 
 @lru_cache(maxsize=64)
 def _read_cached(path: str, manifest_sha: str, name: str) -> pl.DataFrame:
-    return open_snapshot(path).read(name)
+    snap = open_snapshot(path)
+    frame = snap.read(name)
+    if snap.manifest_sha256 != manifest_sha:
+        # The snapshot was replaced while reading: never cache it under the old hash.
+        raise SnapshotError(f"{path}: the snapshot changed while it was read; reload the page")
+    return frame
 
 
 def load(path: Path | str, name: str) -> pl.DataFrame:

@@ -182,13 +182,73 @@ def _check_values(tables: dict[str, pl.DataFrame]) -> list[str]:
 def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
     problems = []
     evaluators = tables["evaluators"]
-    misnamed = evaluators.filter(
-        pl.col("is_synthetic") != pl.col("name_en").str.starts_with("Demo")
+    demo_named = pl.col("name_en").str.starts_with("Demo") & pl.col("name_zh").str.starts_with(
+        "Demo"
     )
+    misnamed = evaluators.filter(pl.col("is_synthetic") != demo_named)
     if misnamed.height:
         problems.append(
-            "evaluators: synthetic evaluators must be named 'Demo …' and real ones must not: "
-            f"{_values(misnamed, 'evaluator_id')}"
+            "evaluators: synthetic evaluators must be named 'Demo …' (English and Chinese) "
+            f"and real ones must not: {_values(misnamed, 'evaluator_id')}"
+        )
+    real = evaluators.filter(~pl.col("is_synthetic"))
+    borrowed = evaluators.filter(
+        pl.col("is_synthetic")
+        & (
+            pl.col("name_zh").str.replace(r"^Demo\s*", "").is_in(real["name_zh"].implode())
+            | pl.col("name_en").str.replace(r"^Demo\s*", "").is_in(real["name_en"].implode())
+        )
+    )
+    if borrowed.height:
+        problems.append(
+            "evaluators: synthetic evaluators borrow a real evaluator's name: "
+            f"{_values(borrowed, 'evaluator_id')}"
+        )
+    owner = evaluators.select("evaluator_id", owner_synthetic="is_synthetic")
+    ties = (
+        tables["evaluator_ties"]
+        .join(owner, on="evaluator_id")
+        .filter(pl.col("is_synthetic") != pl.col("owner_synthetic"))
+    )
+    if ties.height:
+        problems.append(
+            "evaluator_ties: a synthetic tie on a real evaluator, or a real tie on a demo one: "
+            f"{_values(ties, 'tie_id')}"
+        )
+    scales = (
+        tables["grade_scales"]
+        .group_by("scale_id")
+        .agg(scale_synthetic=pl.col("is_synthetic").any())
+    )
+    graded = (
+        tables["editions"]
+        .join(scales, left_on="grade_scale_id", right_on="scale_id")
+        .filter(pl.col("is_synthetic") != pl.col("scale_synthetic"))
+    )
+    if graded.height:
+        problems.append(
+            "editions: an edition uses a grade scale of the other kind (synthetic vs real): "
+            f"{_values(graded, 'edition_id')}"
+        )
+    series = (
+        tables["editions"]
+        .filter(pl.col("series_id").is_not_null())
+        .group_by("series_id")
+        .agg(pl.col("evaluator_id").n_unique(), pl.col("is_synthetic").n_unique())
+        .filter((pl.col("evaluator_id") > 1) | (pl.col("is_synthetic") > 1))
+    )
+    if series.height:
+        problems.append(
+            "editions.series_id: a series must hold one evaluator's editions of one kind: "
+            f"{_values(series, 'series_id')}"
+        )
+    generator = tables["sources"].filter(
+        (pl.col("reliability") == "synthetic") != pl.col("is_synthetic")
+    )
+    if generator.height:
+        problems.append(
+            "sources: reliability 'synthetic' must go with is_synthetic and only with it: "
+            f"{_values(generator, 'source_id')}"
         )
     editions = tables["editions"].join(
         evaluators.select("evaluator_id", evaluator_synthetic="is_synthetic"), on="evaluator_id"

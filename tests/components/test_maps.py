@@ -91,8 +91,44 @@ def test_quantile_classes_split_into_quintiles() -> None:
     classing = maps.classify(scores, classes="quantile", label="Total")
     assert classing.z.to_list() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
     assert classing.ticktext == ["0.0–1.8", "1.8–3.6", "3.6–5.4", "5.4–7.2", "7.2–9.0"]
-    few = maps.classify(scores.head(3), classes="quantile", label="Total")
-    assert few.tickvals is None  # too few counties for quintiles: continuous
+    few = maps.classify(pl.Series([5.0, 5.0]), classes="quantile", label="Total")
+    assert few.tickvals is None  # one distinct value: nothing to class, continuous
+
+
+def test_tied_scores_never_leave_a_quantile_class_empty() -> None:
+    scores = pl.Series([60.0] * 6 + [70.0, 75.0, 80.0, 90.0])
+    classing = maps.classify(scores, classes="quantile", label="Total")
+    assert set(classing.z.to_list()) == set(range(len(classing.ticktext)))
+    assert classing.z.to_list()[:6] == [0] * 6
+
+
+def test_equal_intervals() -> None:
+    classing = maps.classify(pl.Series([0.0, 10.0, 49.0, 51.0, 100.0]), classes="equal", label="T")
+    assert classing.ticktext[0] == "0.0–20.0" and classing.ticktext[-1] == "80.0–100.0"
+    assert classing.z.to_list() == [0, 0, 2, 2, 4]
+
+
+def test_grade_classes_only_for_the_total() -> None:
+    scale = pl.DataFrame({"grade": ["A", "B", "C"], "min_score": [75.0, 65.0, 0.0]})
+    fig = _figure(classes="grade", grade_scale=scale, metric="transparency")
+    assert fig.layout.coloraxis.colorbar.ticktext is None  # continuous, not grades
+
+
+def test_markup_in_labels_and_grades_is_escaped() -> None:
+    view = _view().with_columns(grade=pl.lit("<a href='x'>A</a>"))
+    scale = pl.DataFrame({"grade": ["<a href='x'>A</a>"], "min_score": [0.0]})
+    fig = maps.choropleth(
+        view,
+        metric_label="T <b>x</b>",
+        counties_url="u",
+        outlines_url="o",
+        classes="grade",
+        grade_scale=scale,
+    )
+    assert "<a" not in fig.data[0].customdata[0][9]
+    assert "<a" not in fig.layout.coloraxis.colorbar.ticktext[0]
+    quantile = maps.choropleth(view, metric_label="T <b>x</b>", counties_url="u", outlines_url="o")
+    assert "<b>" not in quantile.layout.coloraxis.colorbar.title.text
 
 
 def test_continuous_scale_spans_the_scores() -> None:

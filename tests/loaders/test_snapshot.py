@@ -190,3 +190,114 @@ def test_copy_of_snapshot_still_verifies(tiny_snapshot: Path, tmp_path: Path) ->
     copy = tmp_path / "copy"
     shutil.copytree(tiny_snapshot, copy)
     assert open_snapshot(copy).read("rankings").height == 1
+
+
+def _edit_manifest(folder: Path, change) -> None:
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def _point_at(path: str):
+    def change(manifest: dict) -> None:
+        manifest["tables"]["divisions"]["files"][0]["path"] = path
+
+    return change
+
+
+@pytest.mark.parametrize("path", ["../outside.parquet", "/etc/passwd", "scores.parquet"])
+def test_manifest_cannot_point_a_table_at_another_file(tiny_snapshot: Path, path: str) -> None:
+    _edit_manifest(tiny_snapshot, _point_at(path))
+    with pytest.raises(SnapshotError, match=r"must be exactly one file, divisions\.parquet"):
+        open_snapshot(tiny_snapshot)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m["tables"]["scores"].update(files=[]), "must be exactly one file"),
+        (lambda m: m["tables"]["scores"].update(rows=3), "row counts do not add up"),
+        (lambda m: m["tables"]["scores"]["files"][0].update(sha256=5), "malformed"),
+        (lambda m: m["tables"]["scores"]["files"][0].update(rows=True), "malformed"),
+        (lambda m: m["tables"]["scores"].pop("rows"), "malformed"),
+        (lambda m: m.update(tables="all of them"), "manifest lacks"),
+        (lambda m: m.update(schema_version=True), "schema_version"),
+        (
+            lambda m: m["tables"]["records"]["files"].append(m["tables"]["records"]["files"][0]),
+            "records/year=YYYY",
+        ),
+        (
+            lambda m: m["tables"]["records"]["files"][0].update(path="records/../scores.parquet"),
+            "records/year=YYYY",
+        ),
+    ],
+)
+def test_malformed_manifest_entries_are_errors_not_tracebacks(
+    tiny_snapshot: Path, change, message: str
+) -> None:
+    _edit_manifest(tiny_snapshot, change)
+    with pytest.raises(SnapshotError, match=message):
+        open_snapshot(tiny_snapshot)
+
+
+def test_partition_with_a_matching_hash_but_wrong_schema(tiny_snapshot: Path) -> None:
+    part = tiny_snapshot / "records" / "year=2019" / "part-0.parquet"
+    pl.read_parquet(part).drop("amount_cny").write_parquet(part)
+    _edit_manifest(
+        tiny_snapshot,
+        lambda m: m["tables"]["records"]["files"][0].update(
+            sha256=sha256_file(part), bytes=part.stat().st_size
+        ),
+    )
+    with pytest.raises(
+        SnapshotError, match=r"cannot read table 'records'|does not match its schema"
+    ):
+        open_snapshot(tiny_snapshot).read("records")
+
+
+def test_symlinked_table_file_is_refused(tiny_snapshot: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.parquet"
+    shutil.move(tiny_snapshot / "sources.parquet", target)
+    (tiny_snapshot / "sources.parquet").symlink_to(target)
+    with pytest.raises(
+        SnapshotError, match=r"sources\.parquet: file of table 'sources' is missing"
+    ):
+        open_snapshot(tiny_snapshot).read("sources")
+
+
+def test_failed_swap_puts_the_previous_snapshot_back(
+    tiny_snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from loaders import snapshot as module
+
+    before = _all_files(tiny_snapshot)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def flaky(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the new folder's move into place
+            raise KeyboardInterrupt("interrupted between the two renames")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(module.os, "replace", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        write_snapshot(
+            tiny_tables(seed=9),
+            tiny_snapshot,
+            snapshot_id="new",
+            description="",
+            created_by="",
+            created_at="",
+            overwrite=True,
+        )
+    monkeypatch.undo()
+    assert _all_files(tiny_snapshot) == before
+    assert sorted(p.name for p in tiny_snapshot.parent.iterdir()) == ["tiny"]
+
+
+def test_written_snapshot_is_readable_by_others(tiny_snapshot: Path) -> None:
+    assert tiny_snapshot.stat().st_mode & 0o005 == 0o005  # not mkdtemp's 0700

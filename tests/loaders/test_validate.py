@@ -146,3 +146,38 @@ def test_sibling_weights_must_sum_to_one(tables: dict[str, pl.DataFrame]) -> Non
     tables["indicators"] = tables["indicators"].with_columns(weight=pl.lit(0.3))
     line = _one(check_tables(tables), "indicators.weight")
     assert "'real-2021'" in line and "'demo-2021'" in line
+
+
+def test_synthetic_tie_on_a_real_evaluator(tables: dict[str, pl.DataFrame]) -> None:
+    tables["evaluator_ties"] = tables["evaluator_ties"].with_columns(
+        is_synthetic=pl.lit(True), source_id=pl.lit("src-demo")
+    )
+    assert "'t1'" in _one(check_tables(tables), "evaluator_ties: a synthetic tie")
+
+
+def test_real_edition_with_a_synthetic_grade_scale(tables: dict[str, pl.DataFrame]) -> None:
+    tables["editions"] = tables["editions"].with_columns(grade_scale_id=pl.lit("demo-scale"))
+    assert "'real-2021'" in _one(check_tables(tables), "grade scale of the other kind")
+
+
+def test_demo_evaluator_borrowing_a_real_chinese_name(tables: dict[str, pl.DataFrame]) -> None:
+    tables["evaluators"] = tables["evaluators"].with_columns(
+        name_zh=pl.when(pl.col("evaluator_id") == "demo-firm")
+        .then(pl.lit("某评级公司"))
+        .otherwise("name_zh")
+    )
+    assert "'demo-firm'" in _one(check_tables(tables), "evaluators: synthetic evaluators must")
+
+
+def test_series_mixing_real_and_synthetic_editions(tables: dict[str, pl.DataFrame]) -> None:
+    tables["editions"] = tables["editions"].with_columns(series_id=pl.lit("one-series"))
+    assert "'one-series'" in _one(check_tables(tables), "editions.series_id")
+
+
+def test_generator_source_flagged_real(tables: dict[str, pl.DataFrame]) -> None:
+    tables["sources"] = tables["sources"].with_columns(
+        reliability=pl.when(pl.col("source_id") == "src-report")
+        .then(pl.lit("synthetic"))
+        .otherwise("reliability")
+    )
+    assert "'src-report'" in _one(check_tables(tables), "sources: reliability 'synthetic'")
