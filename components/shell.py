@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from components import state
 from components.banner import render_synthetic_banner
@@ -47,6 +48,13 @@ def page_filters(url_path: str) -> state.Filters:
     """
     if st.session_state.pop(_RENDERED, False):
         return state.current()
+    if PagesManager.uses_pages_directory:
+        # NOTE: Streamlit 1.67 treats an app with a pages/ folder as an old-style
+        # multipage app until some run has called st.navigation, so the first visit
+        # to /rankings after a restart runs this file alone. Switch the server to
+        # st.navigation and rerun: the router then draws the requested page.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     filters = render_shell(url_path)
     st.session_state.pop(_RENDERED, None)
     return filters

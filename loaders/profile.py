@@ -157,7 +157,11 @@ def averages(view_wide: pl.DataFrame, *, adcode: str, metrics: Sequence[str]) ->
     missing = [m for m in metrics if m not in view_wide.columns]
     wide = view_wide.with_columns(pl.lit(None, pl.Float64).alias(m) for m in missing)
     province = wide.filter(pl.col("adcode") == adcode).get_column("province_adcode")
-    in_province = pl.col("province_adcode") == (province.item(0) if province.len() else None)
+    in_province = (
+        pl.col("province_adcode") == province.item(0)
+        if province.len() and province.item(0) is not None
+        else pl.lit(False)
+    )
     long = wide.unpivot(
         index=["adcode", "province_adcode"],
         on=list(metrics),

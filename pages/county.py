@@ -1,5 +1,65 @@
-"""County profile (being built)."""
+"""County profile: one county's names, ranks, results across editions, breakdown and sources."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("County profile")
+from components import profile as view
+from components import state
+from components.shell import page_filters
+from loaders import assessments, paths, profile
+
+snapshot = str(paths.default_snapshot())
+filters = page_filters("county")
+
+# 1/ WHICH COUNTY: none or an unknown code → a plain message and the search box
+header = profile.county_header(snapshot, filters.county) if filters.county else None
+if header is None:
+    st.title("County profile")
+    st.info(
+        "No county is selected, or the county code in the link is not in this snapshot. "
+        "Search by Chinese name, pinyin or six-digit adcode, or click a county on the atlas.",
+        icon=":material/search:",
+    )
+    view.render_search(snapshot)
+    state.page_link("pages/atlas.py", "Open the atlas", filters, icon=":material/map:")
+    st.stop()
+
+# 2/ HEADER
+view.render_header(header)
+history = profile.county_history(snapshot, header["adcode"])
+label = view.edition_label(assessments.editions(snapshot), filters.edition)
+
+# 3/ RANK CONTEXT in the edition chosen in the sidebar
+view.render_rank_context(history, filters.edition, label)
+
+# 4/ HISTORY across editions and evaluators
+st.subheader("Results across editions and evaluators")
+st.dataframe(
+    view.history_table(history),
+    hide_index=True,
+    column_config=view.HISTORY_COLUMNS,
+    width="stretch",
+)
+left, right = st.columns(2, gap="large")
+with left:
+    st.markdown("**Total score and national rank by data year**")
+    view.render_history_chart(history)
+
+# 5/ BREAKDOWN: first-level metrics against the province and China
+with right:
+    st.markdown(f"**First-level scores against province and China, {view.plain(label)}**")
+    view.render_breakdown(profile.breakdown(snapshot, header["adcode"], filters.edition), header)
+
+# 6/ REAL PUBLISHED RESULTS with their sources
+st.subheader("Real published results")
+view.render_real_results(history)
+
+# 7/ EVALUATORS behind every row
+st.subheader("Who assessed this county")
+view.render_evaluators(history)
+
+# 8/ ELSEWHERE: back to the atlas with this view, or another county
+state.page_link("pages/atlas.py", "Back to the atlas", filters, icon=":material/map:")
+with st.expander("Find another county"):
+    view.render_search(snapshot)

@@ -1,5 +1,63 @@
-"""Rankings (being built)."""
+"""Rankings: national or provincial ranking of an edition, filterable, with a CSV download."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from components import rankings as table
+from components import state
+from components.shell import page_filters
+from loaders import paths, rankings
+
+snapshot = str(paths.default_snapshot())
+filters = page_filters("rankings")
+facts = rankings.edition_facts(snapshot, filters.edition)
+basis = rankings.rank_change_basis(snapshot, filters.edition)
+ranking = rankings.ranking_table(snapshot, filters.edition, province=filters.province)
+
+# 1/ FILTERS: the sidebar holds edition and province; the page adds its own
 st.title("Rankings")
+st.caption(table.provenance(facts))
+table.render_rank_change_note(basis)
+chosen = table.render_filters(ranking)
+
+# 2/ DATA: the rows the filters keep, in the columns shown and exported
+matching = rankings.filter_rankings(
+    ranking, prefecture=chosen.prefecture, grades=chosen.grades, search=chosen.search
+)
+shown = table.shown_columns(matching)
+
+# 3/ TABLE: sortable by clicking a column header
+st.dataframe(
+    shown,
+    hide_index=True,
+    height=table.table_height(shown),
+    placeholder="–",
+    column_config=table.column_config(
+        provincial=filters.province is not None, score_max=facts.get("score_max")
+    ),
+)
+st.caption(
+    f"{table.count_caption(shown, ranking)}. Ranks are computed here from the total score; "
+    "“Published” is what the evaluator itself published."
+)
+match = table.single_match(shown, chosen)
+if match is not None:
+    adcode, name = match
+    state.page_link(
+        "pages/county.py",
+        f"Open the profile of {name}",
+        filters,
+        icon=":material/account_balance:",
+        county=adcode,
+    )
+
+# 4/ DOWNLOAD: exactly the rows shown
+st.download_button(
+    "Download these rows (CSV)",
+    data=table.csv_bytes(shown, edition=filters.edition, synthetic=bool(facts.get("is_synthetic"))),
+    file_name=table.csv_name(filters.edition, filters.province),
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)

@@ -68,3 +68,27 @@ def test_map_geojson_is_served_statically(browser, app_url: str) -> None:
     assert data["type"] == "FeatureCollection"
     assert len(data["features"]) == 88  # Guizhou's county-level units
     page.close()
+
+
+def test_first_visit_to_a_deep_link_gets_the_router(browser, fresh_app_url: str) -> None:
+    """A shared link opened first after a restart shows the app, not a bare page file."""
+    page, seen = _open(browser, fresh_app_url + "/rankings?province=52")
+    page.get_by_role("heading", name="Rankings").wait_for(timeout=20_000)
+    page.locator("[data-testid='stSelectbox']").nth(2).wait_for(timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    nav = page.inner_text("[data-testid='stSidebarNav']")
+    assert "Atlas" in nav and "County profile" in nav and "app" not in nav.split()
+    assert page.locator("[data-testid='stSelectbox']").count() >= 3  # the global controls
+    assert "province=52" in page.url
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()
+
+
+def test_rankings_page_renders(browser, app_url: str) -> None:
+    page, seen = _open(browser, app_url + "/rankings?province=33")
+    page.get_by_role("heading", name="Rankings").wait_for(timeout=20_000)
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()

@@ -1,0 +1,617 @@
+"""County profile: history and breakdown figures, display tables, and the county search box."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from components import state, theme
+from loaders import profile
+
+DIVISION_TYPES = {
+    "district": "District 市辖区",
+    "county": "County 县",
+    "county_city": "County-level city 县级市",
+    "autonomous_county": "Autonomous county 自治县",
+    "banner": "Banner 旗",
+    "autonomous_banner": "Autonomous banner 自治旗",
+    "special_district": "Special district 特区",
+    "forestry_district": "Forestry district 林区",
+    "other": "Other county-level unit",
+}
+STATUS_LABELS = {
+    "assessed": "assessed",
+    "excluded": "excluded",
+    "not_covered": "not covered",
+    "published": "published",
+}
+SYNTHETIC = " (synthetic)"
+# Series colours: dark-to-mid steps of the sequential palette (readable on white);
+# real published results use the palette's accent for published entries.
+SERIES_COLOURS = (
+    theme.SEQUENTIAL[8],
+    theme.SEQUENTIAL[5],
+    theme.SEQUENTIAL[6],
+    theme.SEQUENTIAL[4],
+)
+BREAKDOWN_COLOURS = (theme.SEQUENTIAL[7], theme.SEQUENTIAL[4], "#969696")
+HISTORY_COLUMNS: dict[str, Any] = {
+    "data": st.column_config.TextColumn("Data"),
+    "data_year": st.column_config.NumberColumn("Year", format="%d"),
+    "evaluator": st.column_config.TextColumn("Evaluator"),
+    "mode": st.column_config.TextColumn("Mode"),
+    "status": st.column_config.TextColumn("Status"),
+    "total": st.column_config.NumberColumn("Total", format="%.2f"),
+    "national": st.column_config.TextColumn("National rank"),
+    "provincial": st.column_config.TextColumn("Provincial rank"),
+    "prefectural": st.column_config.TextColumn("Prefectural rank"),
+    "grade": st.column_config.TextColumn("Grade (illustrative)"),
+    "published": st.column_config.TextColumn("Published result"),
+    "source_title": st.column_config.TextColumn("Source"),
+    "source_reliability": st.column_config.TextColumn("Reliability"),
+    "source_url": st.column_config.LinkColumn("Source link"),
+    "reason": st.column_config.TextColumn("Why not assessed", width="medium"),
+    "edition_id": st.column_config.TextColumn("Edition"),
+    "is_synthetic": None,  # spelled out in "Data"; kept in the frame for exports and tests
+    "published_band": None,
+}
+EVALUATOR_COLUMNS: dict[str, Any] = {
+    "data": st.column_config.TextColumn("Data"),
+    "evaluator_en": st.column_config.TextColumn("Evaluator"),
+    "evaluator_zh": st.column_config.TextColumn("Name (zh)"),
+    "mode": st.column_config.TextColumn("Mode"),
+    "years": st.column_config.TextColumn("Data years"),
+    "editions": st.column_config.NumberColumn("Editions", format="%d"),
+}
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+
+
+def plain(text: object) -> str:
+    r"""Return ``text`` with Markdown and HTML specials escaped, for st.* calls that render it.
+
+    Examples
+    --------
+    >>> plain("[x](javascript:alert(1)) <b>")
+    '\\[x\\]\\(javascript:alert\\(1\\)\\) \\<b\\>'
+    """
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def of(rank: int | None, n: int | None) -> str:
+    """Return a rank in its cohort as text ("209 of 2,739"), or an em dash without a rank.
+
+    Examples
+    --------
+    >>> of(209, 2739), of(None, None)
+    ('209 of 2,739', '—')
+    """
+    return "—" if rank is None or n is None else f"{rank:,} of {n:,}"
+
+
+def _thousands(column: str) -> pl.Expr:
+    # Counts and ranks of counties stay below a million: one separator is enough.
+    value = pl.col(column).cast(pl.Int64)
+    grouped = pl.format("{},{}", value // 1000, (value % 1000).cast(pl.String).str.zfill(3))
+    return pl.when(value >= 1000).then(grouped).otherwise(value.cast(pl.String))
+
+
+def _of(rank: str, n: str) -> pl.Expr:
+    text = pl.format("{} of {}", _thousands(rank), _thousands(n))
+    return pl.when(pl.col(rank).is_not_null()).then(text).otherwise(pl.lit("—"))
+
+
+def _band() -> pl.Expr:
+    return pl.col("published_band").cast(pl.String)  # an all-null column may be typed Null
+
+
+def _band_text() -> pl.Expr:
+    band = _band()
+    return (
+        pl.when(band.str.starts_with("top"))
+        .then(pl.lit("Top ") + band.str.strip_prefix("top"))
+        .when(band.str.starts_with("bottom"))
+        .then(pl.lit("Bottom ") + band.str.strip_prefix("bottom"))
+        .when(band == "member")
+        .then(pl.lit("Listed"))
+        .otherwise(band)
+    )
+
+
+def published_expr() -> pl.Expr:
+    """Return an expression describing a published result from its rank, list position and band.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"published_rank": [None, 12, None, None],
+    ...     "published_list_pos": [None, None, 3, None],
+    ...     "published_band": ["top100", "top100", None, None]},
+    ...     schema={"published_rank": pl.Int32, "published_list_pos": pl.Int32,
+    ...     "published_band": pl.String})
+    >>> f.select(published_expr()).to_series().to_list()  # doctest: +NORMALIZE_WHITESPACE
+    ['Top 100 (published, no rank given)', 'Rank 12 (published, Top 100)',
+     'No. 3 in the published list (no rank given)', None]
+    """
+    rank, pos, band = pl.col("published_rank"), pl.col("published_list_pos"), _band_text()
+    in_band = pl.when(band.is_not_null()).then(pl.lit(", ") + band).otherwise(pl.lit(""))
+    return (
+        pl.when(rank.is_not_null())
+        .then(pl.format("Rank {} (published{})", rank, in_band))
+        .when(pos.is_not_null())
+        .then(pl.format("No. {} in the published list (no rank given{})", pos, in_band))
+        .when(band.is_not_null())
+        .then(pl.format("{} (published, no rank given)", band))
+        .alias("published")
+    )
+
+
+def _data_label() -> pl.Expr:
+    return (
+        pl.when(pl.col("is_synthetic"))
+        .then(pl.lit("synthetic (demo)"))
+        .otherwise(pl.lit("real (cited)"))
+        .alias("data")
+    )
+
+
+def _mode() -> pl.Expr:
+    return pl.col("mode").str.replace_all("_", " ", literal=True)
+
+
+def history_table(history: pl.DataFrame) -> pl.DataFrame:
+    """Return the county's history as a display table, one row per edition.
+
+    Every row says in ``data`` whether it is synthetic demo data or a real, cited
+    result; ranks read "209 of 2,739"; published results are spelled out. The
+    ``reason`` column is left out when no row has one.
+
+    Examples
+    --------
+    >>> h = pl.DataFrame({"edition_id": ["d"], "data_year": [2021], "evaluator_en": ["Demo X"],
+    ...     "mode": ["third_party"], "is_synthetic": [True], "status": ["assessed"],
+    ...     "reason": [None], "total": [76.4], "rank_national": [209], "n_national": [2739],
+    ...     "rank_province": [7], "n_province": [88], "rank_prefecture": [1],
+    ...     "n_prefecture": [10], "grade": ["BBB"], "published_rank": [None],
+    ...     "published_list_pos": [None], "published_band": [None], "source_title": ["gen"],
+    ...     "source_url": [None], "source_reliability": ["synthetic"]})
+    >>> history_table(h).select("data", "evaluator", "national").row(0)
+    ('synthetic (demo)', 'Demo X (synthetic)', '209 of 2,739')
+    """
+    # A "why not assessed" column that is empty everywhere only pushes ranks off screen.
+    reason = (
+        [] if history.get_column("reason").is_null().all() else [pl.col("reason").fill_null("")]
+    )
+    evaluator = pl.col("evaluator_en") + pl.when(pl.col("is_synthetic")).then(
+        pl.lit(SYNTHETIC)
+    ).otherwise(pl.lit(""))
+    return history.select(
+        _data_label(),
+        "data_year",
+        evaluator.alias("evaluator"),
+        pl.col("status").replace(STATUS_LABELS),
+        *reason,
+        published_expr().fill_null("—"),
+        "total",
+        _of("rank_national", "n_national").alias("national"),
+        _of("rank_province", "n_province").alias("provincial"),
+        _of("rank_prefecture", "n_prefecture").alias("prefectural"),
+        "grade",
+        _mode().alias("mode"),
+        "source_title",
+        "source_reliability",
+        "source_url",
+        "edition_id",
+        "is_synthetic",
+        "published_band",
+    )
+
+
+def series_name(evaluator: str, mode: str, is_synthetic: bool) -> str:
+    """Return the legend name of an evaluator's series; synthetic ones say so.
+
+    Examples
+    --------
+    >>> series_name("Demo Audit", "upper_level_audit", True)
+    'Demo Audit · upper level audit (synthetic)'
+    """
+    name = evaluator if mode == "third_party" else f"{evaluator} · {mode.replace('_', ' ')}"
+    return name + (SYNTHETIC if is_synthetic else "")
+
+
+def history_chart(history: pl.DataFrame) -> go.Figure:
+    """Return total score (top) and national rank (bottom) by data year, one line per series.
+
+    A series is one evaluator in one mode. Real published ranks are drawn in the rank
+    panel; a published band without a rank (e.g. top 100) is drawn as a triangle at
+    the band's bound, meaning "at or above this rank".
+
+    Examples
+    --------
+    >>> h = pl.DataFrame({"data_year": [2020, 2021], "evaluator_id": ["d", "d"],
+    ...     "evaluator_en": ["Demo X", "Demo X"], "mode": ["third_party"] * 2,
+    ...     "is_synthetic": [True, True], "total": [70.0, 75.0], "rank_national": [300, 200],
+    ...     "n_national": [2700, 2700], "grade": [None, None], "published_rank": [None, None],
+    ...     "published_list_pos": [None, None], "published_band": [None, None]})
+    >>> [t.name for t in history_chart(h).data]
+    ['Demo X (synthetic)', 'Demo X (synthetic)']
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.14,
+        row_heights=[0.5, 0.5],
+        subplot_titles=("Total score", "National rank (1 = best)"),
+    )
+    scored = history.filter(pl.col("total").is_not_null()).sort("data_year")
+    groups = scored.group_by("evaluator_id", "mode", maintain_order=True)
+    for i, ((_, mode), rows) in enumerate(groups):
+        synthetic = bool(rows.item(0, "is_synthetic"))
+        name = html.escape(series_name(rows.item(0, "evaluator_en"), str(mode), synthetic))
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        line = {"color": colour, "width": 2, "dash": "dot" if synthetic else "solid"}
+        years = rows.get_column("data_year").to_list()
+        ranks = [of(r, n) for r, n in rows.select("rank_national", "n_national").iter_rows()]
+        grades = [g or "—" for g in rows.get_column("grade").to_list()]
+        common = {
+            "x": years,
+            "name": name,
+            "legendgroup": name,
+            "line": line,
+            "mode": "lines+markers",
+        }
+        fig.add_trace(
+            go.Scatter(
+                y=rows.get_column("total").to_list(),
+                customdata=list(zip(ranks, grades, strict=True)),
+                hovertemplate="%{x}: total %{y:.2f}<br>national rank %{customdata[0]}"
+                "<br>grade %{customdata[1]} (illustrative)<extra>" + name + "</extra>",
+                **common,
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                y=rows.get_column("rank_national").to_list(),
+                customdata=ranks,
+                hovertemplate="%{x}: national rank %{customdata}<extra>" + name + "</extra>",
+                showlegend=False,
+                **common,
+            ),
+            row=2,
+            col=1,
+        )
+    _add_published(fig, history)
+    fig.update_yaxes(autorange="reversed", rangemode="tozero", row=2, col=1)
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_layout(
+        height=480,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+        font={"family": theme.FONT},
+        hovermode="closest",
+    )
+    return fig
+
+
+def _add_published(fig: go.Figure, history: pl.DataFrame) -> None:
+    published = history.filter(
+        ~pl.col("is_synthetic"),
+        pl.col("published_rank").is_not_null() | _band().str.starts_with("top").fill_null(False),
+    ).with_columns(
+        y=pl.coalesce(
+            "published_rank",
+            _band().str.strip_prefix("top").cast(pl.Int64, strict=False),
+        ),
+        label=published_expr(),
+        marker_text=pl.when(pl.col("published_rank").is_null())
+        .then(_band_text())
+        .otherwise(pl.lit("")),
+    )
+    published = published.filter(pl.col("y").is_not_null())
+    for evaluator, rows in published.group_by("evaluator_en", maintain_order=True):
+        name = html.escape(f"{evaluator[0]} (real, published)")
+        symbols = [
+            "circle" if r is not None else "triangle-up"
+            for r in rows.get_column("published_rank").to_list()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=rows.get_column("data_year").to_list(),
+                y=rows.get_column("y").to_list(),
+                customdata=[html.escape(t) for t in rows.get_column("label").to_list()],
+                mode="markers+text",
+                text=rows.get_column("marker_text").to_list(),
+                textposition="middle left",
+                textfont={"color": theme.PUBLISHED},
+                marker={"color": theme.PUBLISHED, "size": 12, "symbol": symbols},
+                name=name,
+                hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+
+
+def _score_max(breakdown: pl.DataFrame) -> float:
+    # Scores on the usual 0–100 scale keep a fixed axis, so editions compare at a glance.
+    top = breakdown.select(
+        pl.max_horizontal(pl.col("county", "province_mean", "national_mean").max())
+    )
+    value = top.item() or 0.0
+    return 100.0 if value <= 100 else float(value) * 1.05
+
+
+def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> go.Figure:
+    """Return grouped horizontal bars: the county, its province and China, per first-level metric.
+
+    Parameters
+    ----------
+    breakdown
+        :func:`loaders.profile.breakdown` output.
+    county, province
+        Names for the legend (escaped here).
+
+    Examples
+    --------
+    >>> b = pl.DataFrame({"name_en": ["Transparency"], "name_zh": ["透明度"], "county": [80.0],
+    ...     "province_mean": [60.0], "national_mean": [62.0], "n_province": [88],
+    ...     "n_national": [2739], "is_synthetic": [True]})
+    >>> fig = breakdown_chart(b, county="修文县", province="贵州省")
+    >>> [t.name for t in fig.data], list(fig.data[0].x)
+    (['修文县 (synthetic)', '贵州省 average (synthetic)', 'China average (synthetic)'], [80.0])
+    """
+    suffix = SYNTHETIC if bool(breakdown.get_column("is_synthetic").any()) else ""
+    labels = breakdown.select(pl.format("{} {}", "name_en", "name_zh")).to_series().to_list()
+    labels = [html.escape(label) for label in labels]
+    columns = (
+        ("county", county, None),
+        ("province_mean", f"{province} average", "n_province"),
+        ("national_mean", "China average", "n_national"),
+    )
+    fig = go.Figure()
+    for (column, name, count), colour in zip(columns, BREAKDOWN_COLOURS, strict=True):
+        label = html.escape(name + suffix)
+        counts = breakdown.get_column(count).to_list() if count else [None] * breakdown.height
+        note = [f"mean of {n:,} counties" if n else "" for n in counts]
+        fig.add_trace(
+            go.Bar(
+                x=breakdown.get_column(column).to_list(),
+                y=labels,
+                orientation="h",
+                name=label,
+                marker_color=colour,
+                customdata=note,
+                hovertemplate="%{y}: %{x:.2f} %{customdata}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        height=90 + 75 * breakdown.height,
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        xaxis={"title": "score", "range": [0, _score_max(breakdown)]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def evaluator_summary(history: pl.DataFrame) -> pl.DataFrame:
+    """Return the evaluators that assessed the county or published a result about it.
+
+    Examples
+    --------
+    >>> h = pl.DataFrame({"evaluator_en": ["Demo X", "Demo X", "Real Y"],
+    ...     "evaluator_zh": ["甲", "甲", "乙"], "mode": ["third_party"] * 3,
+    ...     "is_synthetic": [True, True, False], "data_year": [2020, 2021, 2021],
+    ...     "status": ["assessed", "assessed", "published"]})
+    >>> evaluator_summary(h).select("data", "evaluator_en", "years").rows()
+    [('real (cited)', 'Real Y', '2021'), ('synthetic (demo)', 'Demo X', '2020, 2021')]
+    """
+    return (
+        history.filter(pl.col("status").is_in(["assessed", "published"]))
+        .group_by("evaluator_en", "evaluator_zh", "mode", "is_synthetic")
+        .agg(
+            years=pl.col("data_year").unique().sort().cast(pl.String).str.join(", "),
+            editions=pl.len(),
+        )
+        .sort("is_synthetic", "evaluator_en", "mode")
+        .select(
+            _data_label(),
+            "evaluator_en",
+            "evaluator_zh",
+            _mode().alias("mode"),
+            "years",
+            "editions",
+        )
+    )
+
+
+def real_results(history: pl.DataFrame) -> pl.DataFrame:
+    """Return the real (non-synthetic) rows with a published result, spelled out.
+
+    Examples
+    --------
+    >>> h = pl.DataFrame({"is_synthetic": [False, True], "data_year": [2021, 2021],
+    ...     "evaluator_en": ["Real", "Demo"], "title_en": ["t", "d"],
+    ...     "published_rank": [None, None], "published_list_pos": [None, None],
+    ...     "published_band": ["top100", None], "source_title": ["s", "g"],
+    ...     "source_url": ["https://x", None], "source_reliability": ["media", "synthetic"]},
+    ...     schema_overrides={"published_rank": pl.Int32, "published_list_pos": pl.Int32})
+    >>> real_results(h).select("evaluator_en", "published").rows()
+    [('Real', 'Top 100 (published, no rank given)')]
+    """
+    return (
+        history.filter(~pl.col("is_synthetic"))
+        .with_columns(published_expr())
+        .filter(pl.col("published").is_not_null())
+        .select(
+            "data_year",
+            "evaluator_en",
+            "title_en",
+            "published",
+            "source_title",
+            "source_url",
+            "source_reliability",
+        )
+    )
+
+
+def edition_label(editions: pl.DataFrame, edition: str) -> str:
+    """Return a short label for ``edition``: year, evaluator, mode if not third-party, synthetic.
+
+    Examples
+    --------
+    >>> e = pl.DataFrame({"edition_id": ["d"], "data_year": [2021], "evaluator_en": ["Demo X"],
+    ...     "mode": ["upper_level_audit"], "is_synthetic": [True]})
+    >>> edition_label(e, "d"), edition_label(e, "nope")
+    ('2021 · Demo X · upper level audit (synthetic)', 'nope')
+    """
+    rows = editions.filter(pl.col("edition_id") == edition)
+    if rows.is_empty():
+        return edition
+    row = rows.row(0, named=True)
+    name = series_name(row["evaluator_en"], row["mode"], row["is_synthetic"])
+    return f"{row['data_year']} · {name}"
+
+
+def _safe_url(url: str | None) -> str | None:
+    if url and re.fullmatch(r"https?://[^\s()<>\[\]]+", url):
+        return url
+    return None
+
+
+def render_header(header: Mapping[str, Any]) -> None:
+    """Draw the county's names, division type, prefecture, province and adcode."""
+    st.title(plain(f"{header['name_zh']} {header['name_pinyin']}"))
+    kind = DIVISION_TYPES.get(header["division_type"], header["division_type"])
+    st.caption(
+        plain(
+            f"{kind} · prefecture {header['prefecture_name_zh']} · "
+            f"{header['province_name_zh']} {header['province_name_en']} · "
+            f"adcode {header['adcode']}"
+        )
+    )
+
+
+def render_rank_context(history: pl.DataFrame, edition: str, edition_label: str) -> None:
+    """Draw national, provincial and prefectural rank with cohort sizes for ``edition``.
+
+    A county not assessed in the edition gets its status and the reason instead.
+    """
+    st.subheader(plain(f"Ranks in {edition_label}"))
+    rows = history.filter(pl.col("edition_id") == edition)
+    row = rows.row(0, named=True) if rows.height else None
+    if row is None or row["total"] is None:
+        status = STATUS_LABELS.get(row["status"], row["status"]) if row else "not covered"
+        reason = (row or {}).get("reason") or "not in this edition's results"
+        st.info(f"Not ranked in this edition: {status} — {reason}.", icon=":material/info:")
+        return
+    levels = (
+        ("National rank", "rank_national", "n_national"),
+        ("Provincial rank", "rank_province", "n_province"),
+        ("Prefectural rank", "rank_prefecture", "n_prefecture"),
+    )
+    columns = st.columns(4)
+    for column, (label, rank, n) in zip(columns, levels, strict=False):
+        column.metric(label, of(row[rank], row[n]))
+    kind = "Total (synthetic)" if row["is_synthetic"] else "Total"
+    columns[3].metric(kind, f"{row['total']:.2f}")
+    grade = f"Grade {row['grade']} (illustrative scale). " if row["grade"] else ""
+    st.caption(plain(f"{grade}Ranks count only the counties assessed in this edition."))
+
+
+def render_history_chart(history: pl.DataFrame) -> None:
+    """Draw the history chart, or say why there is nothing to draw."""
+    if history.get_column("total").is_null().all() and real_results(history).is_empty():
+        st.info("No scores or published ranks to chart for this county.", icon=":material/info:")
+        return
+    st.plotly_chart(history_chart(history), config={"displaylogo": False})
+
+
+def render_evaluators(history: pl.DataFrame) -> None:
+    """Draw the evaluators that assessed the county (or say that none did)."""
+    summary = evaluator_summary(history)
+    if summary.is_empty():
+        st.caption("No evaluator in this snapshot assessed this county or published a result.")
+        return
+    st.dataframe(summary, hide_index=True, column_config=EVALUATOR_COLUMNS, width="stretch")
+
+
+def render_breakdown(breakdown: pl.DataFrame, header: Mapping[str, Any]) -> None:
+    """Draw the breakdown chart, or say why the county has no first-level scores."""
+    if breakdown.get_column("county").is_null().all():
+        st.info("No first-level scores for this county in this edition.", icon=":material/info:")
+        return
+    figure = breakdown_chart(
+        breakdown, county=header["name_zh"], province=header["province_name_zh"]
+    )
+    st.plotly_chart(figure, config={"displaylogo": False})
+
+
+def render_real_results(history: pl.DataFrame) -> None:
+    """Draw the real, cited published results about the county with their sources."""
+    results = real_results(history)
+    if results.is_empty():
+        st.caption("No real published result names this county in the snapshot.")
+        return
+    for row in results.iter_rows(named=True):
+        url = _safe_url(row["source_url"])
+        source = plain(row["source_title"] or "source not recorded")
+        link = f"[{source}]({url})" if url else source
+        st.markdown(
+            f"**{row['data_year']} · {plain(row['evaluator_en'])}**: {plain(row['published'])}  \n"
+            f"Source: {link} (reliability: {plain(row['source_reliability'])})"
+        )
+
+
+def render_search(
+    snapshot: Path | str, *, key: str = "county_search", limit: int = 20
+) -> str | None:
+    """Draw a county search box and its matches; return the adcode of the match clicked, or None.
+
+    A click selects the county through :func:`components.state.set_county` before the
+    rerun, so the page shows its profile and the URL gains ``county=``.
+
+    NOTE: results are buttons, not ``st.page_link``s: a page link to the page already
+    open updates the view but leaves the address bar without ``county`` (measured in
+    Chromium with Streamlit 1.67), which would break shareable links.
+    """
+    text = st.text_input(
+        "Find a county",
+        key=key,
+        placeholder="Chinese name, pinyin or adcode, then Enter — e.g. 修文, xiuwen, 520123",
+    )
+    if not text:
+        return None
+    matches = profile.search_counties(snapshot, text, limit=limit)
+    if matches.is_empty():
+        st.caption("No county-level division matches that text.")
+        return None
+    chosen = None
+    for row in matches.iter_rows(named=True):
+        label = (
+            f"{row['name_zh']} {row['name_pinyin']} · {row['prefecture_name_zh']} · "
+            f"{row['province_name_zh']} · {row['adcode']}"
+        )
+        if st.button(
+            plain(label),
+            key=f"{key}-{row['adcode']}",
+            type="tertiary",
+            icon=":material/account_balance:",
+            on_click=state.set_county,
+            args=(row["adcode"],),
+        ):
+            chosen = row["adcode"]
+    if matches.height == limit:
+        st.caption(f"First {limit} matches shown; type more to narrow the search.")
+    return chosen

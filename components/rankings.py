@@ -1,0 +1,370 @@
+"""Rankings table: its columns, provenance and notes, page-local filters and the CSV export."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from loaders.rankings import RankChangeBasis
+from loaders.schemas import FIRST_LEVEL
+
+METRIC_LABELS = {
+    "transparency": "Transparency",
+    "compliance": "Compliance",
+    "honoring_agreements": "Honoring agreements",
+    "integrity_work": "Integrity work",
+    "public_opinion": "Public opinion",
+}
+METRIC_HEADERS = {
+    "transparency": "Transparency",
+    "compliance": "Compliance",
+    "honoring_agreements": "Honoring",
+    "integrity_work": "Integrity",
+    "public_opinion": "Opinion",
+}
+METRIC_ZH = {
+    "transparency": "透明度",
+    "compliance": "合规度",
+    "honoring_agreements": "践约度",
+    "integrity_work": "政务诚信专项工作",
+    "public_opinion": "政务舆情事件",
+}
+# What a screenshot should hold comes first (rank, names, total, grade, change and the
+# five bars fit a 1440-px-wide window beside the sidebar); where the county lies, its
+# adcode and the published result follow, one horizontal scroll away.
+SHOWN = (
+    "rank",
+    "rank_national",
+    "name_zh",
+    "name_pinyin",
+    "total",
+    "grade",
+    "rank_change",
+    *FIRST_LEVEL,
+    "prefecture_name_zh",
+    "province_name_zh",
+    "adcode",
+    "published",
+    "previous_rank",
+)
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+_FORMULA_START = r"^[=+\-@\t\r]"
+SEARCH_KEY = "rankings_search"
+PREFECTURE_KEY = "rankings_prefecture"
+GRADES_KEY = "rankings_grades"
+
+
+@dataclass(frozen=True)
+class RankingFilters:
+    """What the user chose on the rankings page: a prefecture, grades and a search."""
+
+    prefecture: str | None = None
+    grades: tuple[str, ...] = ()
+    search: str = ""
+
+
+def shown_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return the columns of a ranking table that the page shows and exports, in order.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"adcode": ["1"], "rank": [1], "prefecture_adcode": ["p"]})
+    >>> shown_columns(f).columns
+    ['rank', 'adcode']
+    """
+    return frame.select(c for c in SHOWN if c in frame.columns)
+
+
+def column_config(*, provincial: bool, score_max: float | None = None) -> dict[str, Any]:
+    """Return ``st.dataframe`` column settings for a ranking table.
+
+    Parameters
+    ----------
+    provincial
+        Whether ``rank`` is the rank within a province (then ``rank_national`` is shown too).
+    score_max
+        Top of the edition's score scale (the bars' full length); 100 when unknown.
+
+    Examples
+    --------
+    >>> config = column_config(provincial=True)
+    >>> config["rank"]["help"], config["transparency"]["type_config"]["type"]
+    ('Rank within the province, computed here from the total score; ties share the best \
+rank.', 'progress')
+    """
+    top = score_max or 100.0
+    scope = "within the province" if provincial else "among all counties assessed"
+    config: dict[str, Any] = {
+        "rank": st.column_config.NumberColumn(
+            "Rank",
+            format="%d",
+            help=f"Rank {scope}, computed here from the total score; ties share the best rank.",
+            pinned=True,
+            width=50,
+        ),
+        "rank_national": st.column_config.NumberColumn(
+            "National",
+            format="%d",
+            help="Rank among all counties assessed (computed here).",
+            width=66,
+        ),
+        "name_zh": st.column_config.TextColumn("County", pinned=True, width=140),
+        "name_pinyin": st.column_config.TextColumn("Pinyin", width=130),
+        "prefecture_name_zh": st.column_config.TextColumn("Prefecture", width=150),
+        "province_name_zh": st.column_config.TextColumn("Province", width=110),
+        "adcode": st.column_config.TextColumn("Adcode", width=70),
+        "total": st.column_config.NumberColumn("Total", format="%.2f", width=60),
+        "grade": st.column_config.TextColumn(
+            "Grade", help="On the edition's grade scale (illustrative for demo data).", width=52
+        ),
+        "rank_change": st.column_config.NumberColumn(
+            "Change",
+            format="%+d",
+            help="Places moved since the previous edition of the series (+ = up). "
+            "Blank when the editions cannot be compared or the county was not ranked.",
+            width=60,
+        ),
+        "previous_rank": st.column_config.NumberColumn(
+            "Previous rank", format="%d", help="Rank in the previous edition, same scope."
+        ),
+        "published": st.column_config.TextColumn(
+            "Published",
+            help="The rank, list position or band the evaluator itself published — "
+            "not computed here.",
+        ),
+    }
+    for key in FIRST_LEVEL:
+        config[key] = st.column_config.ProgressColumn(
+            METRIC_HEADERS[key],
+            format="%.1f",
+            min_value=0.0,
+            max_value=top,
+            help=f"{METRIC_LABELS[key]} {METRIC_ZH[key]}: first-level score, 0–{top:g}.",
+            width=90 if key == "transparency" else 82,
+        )
+    return config
+
+
+def provenance(facts: Mapping[str, Any]) -> str:
+    """Return the one-line provenance of an edition for the caption under the title.
+
+    Examples
+    --------
+    >>> provenance({"title_en": "Report 2021", "evaluator_en": "Firm", "mode": "third_party",
+    ...     "method_published": "partial", "is_synthetic": True})
+    'Report 2021 · Firm · third party · method published: partial · synthetic demo data'
+    """
+    if not facts:
+        return "Unknown edition"
+    kind = "synthetic demo data" if facts.get("is_synthetic") else "real, cited source"
+    return " · ".join(
+        [
+            str(facts.get("title_en") or facts.get("title_zh") or facts.get("edition_id")),
+            str(facts.get("evaluator_en") or facts.get("evaluator_zh") or "unknown evaluator"),
+            str(facts.get("mode") or "unknown mode").replace("_", " "),
+            f"method published: {facts.get('method_published') or 'unknown'}",
+            kind,
+        ]
+    )
+
+
+def rank_change_note(basis: RankChangeBasis) -> str:
+    """Return the sentence that says what rank change is measured against, or why it is blank.
+
+    Examples
+    --------
+    >>> rank_change_note(RankChangeBasis("e2", None, None, False, False, "no earlier one"))
+    'No rank change: no earlier one.'
+    """
+    if basis.previous is None or not basis.comparable:
+        return f"No rank change: {basis.reason}."
+    against = f"Rank change is against {basis.previous_title or basis.previous}"
+    if basis.flagged:
+        return f"{against}. Compare with care: {basis.reason}."
+    return f"{against} ({basis.reason})."
+
+
+def render_rank_change_note(basis: RankChangeBasis) -> None:
+    """Show the rank-change note: a caption when clean, an info box when blank or flagged."""
+    note = rank_change_note(basis)
+    if basis.comparable and not basis.flagged:
+        st.caption(note)
+    else:
+        st.info(note, icon=":material/compare_arrows:")
+
+
+def count_caption(shown: pl.DataFrame, ranking: pl.DataFrame) -> str:
+    """Return "N of M counties shown" for the filtered and the full ranking.
+
+    Examples
+    --------
+    >>> count_caption(pl.DataFrame({"a": [1]}), pl.DataFrame({"a": range(2739)}))
+    '1 of 2,739 counties shown'
+    """
+    return f"{shown.height:,} of {ranking.height:,} counties shown"
+
+
+def table_height(shown: pl.DataFrame, *, most: int = 560) -> int:
+    """Return a table height in pixels that fits the rows, up to ``most`` (then it scrolls).
+
+    Examples
+    --------
+    >>> table_height(pl.DataFrame({"a": [1]})), table_height(pl.DataFrame({"a": range(99)}))
+    (73, 560)
+    """
+    row, header = 35, 38
+    return min(most, header + row * max(shown.height, 1))
+
+
+def single_match(shown: pl.DataFrame, chosen: RankingFilters) -> tuple[str, str] | None:
+    """Return (adcode, name) of the one county a search found, or None.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"adcode": ["520123"], "name_zh": ["修文县"]})
+    >>> single_match(f, RankingFilters(search="xiuwen"))
+    ('520123', '修文县')
+    >>> single_match(f, RankingFilters()) is None
+    True
+    """
+    if not chosen.search.strip() or shown.height != 1:
+        return None
+    return str(shown.item(0, "adcode")), str(shown.item(0, "name_zh"))
+
+
+def prefecture_options(frame: pl.DataFrame) -> dict[str, str]:
+    """Return prefecture adcode → label for the prefectures in a ranking table.
+
+    The label names the province too when the table spans several.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"prefecture_adcode": ["520100", "520100", "330100"],
+    ...     "prefecture_name_zh": ["贵阳市", "贵阳市", "杭州市"],
+    ...     "province_name_zh": ["贵州省", "贵州省", "浙江省"]})
+    >>> prefecture_options(f)
+    {'330100': '杭州市 · 浙江省', '520100': '贵阳市 · 贵州省'}
+    """
+    rows = frame.select("prefecture_adcode", "prefecture_name_zh", "province_name_zh").unique()
+    rows = rows.drop_nulls("prefecture_adcode").sort("prefecture_adcode")
+    several = rows.get_column("province_name_zh").n_unique() > 1
+    return {
+        code: f"{name} · {province}" if several else str(name)
+        for code, name, province in rows.iter_rows()
+    }
+
+
+def grade_options(frame: pl.DataFrame) -> list[str]:
+    """Return the grades present in a ranking table, best first.
+
+    Examples
+    --------
+    >>> grade_options(pl.DataFrame({"grade": ["B", "A", None, "B"], "total": [70, 90, 1, 60]}))
+    ['A', 'B']
+    """
+    best = frame.drop_nulls("grade").group_by("grade").agg(pl.col("total").max())
+    return best.sort("total", "grade", descending=[True, False]).get_column("grade").to_list()
+
+
+def render_filters(frame: pl.DataFrame) -> RankingFilters:
+    """Draw the page's own filters (prefecture, grades, search) above the table.
+
+    The prefecture list holds only the prefectures in ``frame``, so it is limited to the
+    chosen province when one is set. Choices no longer on offer (after the province or
+    edition changed) are dropped rather than kept invisibly.
+    """
+    prefectures = prefecture_options(frame)
+    grades = grade_options(frame)
+    state = st.session_state
+    if state.get(PREFECTURE_KEY) not in prefectures:
+        state[PREFECTURE_KEY] = None
+    state[GRADES_KEY] = [g for g in state.get(GRADES_KEY) or [] if g in grades]
+    search_col, prefecture_col, grade_col = st.columns([2, 2, 2])
+    with search_col:
+        search = st.text_input(
+            "Search county",
+            key=SEARCH_KEY,
+            placeholder="修文 or xiuwen or 520123",
+            help="Chinese name, pinyin (case, spaces and apostrophes ignored) or adcode.",
+            persist_state="session",
+        )
+    with prefecture_col:
+        prefecture = st.selectbox(
+            "Prefecture",
+            list(prefectures),
+            index=None,
+            key=PREFECTURE_KEY,
+            placeholder="All prefectures",
+            format_func=lambda code: prefectures.get(code, code),
+            persist_state="session",
+        )
+    with grade_col:
+        chosen = st.multiselect(
+            "Grade",
+            grades,
+            key=GRADES_KEY,
+            placeholder="All grades" if grades else "This edition has no grades",
+            disabled=not grades,
+            persist_state="session",
+        )
+    return RankingFilters(prefecture, tuple(chosen), (search or "").strip())
+
+
+def csv_name(edition: str, province: str | None) -> str:
+    """Return the download's file name: edition and, for a province view, its code.
+
+    Examples
+    --------
+    >>> csv_name("demo-tp-2021", "520000")
+    'rankings-demo-tp-2021-52.csv'
+    """
+    where = f"-{province[:2]}" if province else ""
+    return f"rankings-{edition}{where}.csv"
+
+
+def _neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a single quote."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(name).str.contains(_FORMULA_START))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in text
+    )
+
+
+def csv_bytes(frame: pl.DataFrame, *, edition: str, synthetic: bool) -> bytes:
+    """Return ``frame`` as CSV for spreadsheets: UTF-8 with BOM, a header line, safe cells.
+
+    The byte-order mark makes Excel read the Chinese names correctly. The first line
+    names the edition and, for synthetic data, says so; text cells that a spreadsheet
+    would run as a formula (starting with ``= + - @``, tab or CR) get a leading
+    ``'``. Numbers are left as numbers, so a negative rank change stays ``-3``.
+
+    Parameters
+    ----------
+    frame
+        The rows and columns to export (as shown on the page).
+    edition
+        Edition id, named in the header line.
+    synthetic
+        Whether the edition is synthetic demo data.
+
+    Examples
+    --------
+    >>> data = csv_bytes(pl.DataFrame({"name_zh": ["=1+1"], "rank_change": [-3]}),
+    ...     edition="demo-tp-2021", synthetic=True)
+    >>> data.decode("utf-8-sig").splitlines()
+    ['# Rankings of edition demo-tp-2021 · SYNTHETIC demo data: not real assessments', \
+'name_zh,rank_change', "'=1+1,-3"]
+    """
+    header = f"# Rankings of edition {edition}"
+    if synthetic:
+        header += " · SYNTHETIC demo data: not real assessments"
+    body = _neutralise(frame).write_csv()
+    return ("\ufeff" + header + "\n" + body).encode("utf-8")

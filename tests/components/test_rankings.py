@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import polars as pl
+import pytest
+
+from components import rankings as table
+from loaders.rankings import RankChangeBasis
+from loaders.schemas import FIRST_LEVEL
+
+
+@pytest.fixture
+def shown() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "rank": pl.Series([1, 2, 3], dtype=pl.UInt32),
+            "name_zh": ['=HYPERLINK("http://x.example","y")', "修文县", "+cmd"],
+            "name_pinyin": ["@SUM(1)", "Xiuwen Xian", "\tTab"],
+            "adcode": ["520123", "520323", "-12345"],
+            "total": [90.5, 80.25, 70.0],
+            "rank_change": pl.Series([-3, None, 4], dtype=pl.Int64),
+            "published": [None, "\rtop100", "top100"],
+        }
+    )
+
+
+def _rows(data: bytes) -> tuple[str, list[list[str]]]:
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, _, body = text[1:].partition("\n")
+    return header, list(csv.reader(io.StringIO(body)))
+
+
+def test_csv_has_bom_header_line_and_every_row(shown: pl.DataFrame) -> None:
+    data = table.csv_bytes(shown, edition="demo-tp-2021", synthetic=True)
+    assert data.startswith(b"\xef\xbb\xbf")
+    header, rows = _rows(data)
+    assert "demo-tp-2021" in header and "SYNTHETIC demo data" in header
+    assert "," not in header  # one cell in a spreadsheet
+    assert rows[0] == shown.columns
+    assert len(rows) - 1 == shown.height
+
+
+def test_csv_of_real_data_does_not_say_synthetic(shown: pl.DataFrame) -> None:
+    header, _ = _rows(table.csv_bytes(shown, edition="zhongding-2021", synthetic=False))
+    assert "zhongding-2021" in header and "SYNTHETIC" not in header
+
+
+def test_csv_neutralises_text_cells_that_start_a_formula(shown: pl.DataFrame) -> None:
+    _, rows = _rows(table.csv_bytes(shown, edition="e", synthetic=True))
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert records[0]["name_zh"] == '\'=HYPERLINK("http://x.example","y")'
+    assert records[0]["name_pinyin"] == "'@SUM(1)"
+    assert records[2]["name_zh"] == "'+cmd"
+    assert records[2]["name_pinyin"] == "'\tTab"
+    assert records[2]["adcode"] == "'-12345"
+    assert records[1]["published"] == "'\rtop100"
+    assert records[1]["name_zh"] == "修文县"  # ordinary text untouched
+    # numbers stay numbers: a negative rank change is not a formula
+    assert records[0]["rank_change"] == "-3"
+    assert records[1]["rank_change"] == ""
+    assert records[0]["total"] == "90.5"
+
+
+def test_csv_of_no_rows_still_names_the_edition() -> None:
+    empty = pl.DataFrame(schema={"rank": pl.UInt32, "name_zh": pl.String})
+    header, rows = _rows(table.csv_bytes(empty, edition="demo-tp-2018", synthetic=True))
+    assert "demo-tp-2018" in header
+    assert rows == [["rank", "name_zh"]]
+
+
+def test_column_config_bars_numbers_and_text() -> None:
+    config = table.column_config(provincial=False, score_max=100.0)
+    for key in FIRST_LEVEL:
+        bar = config[key]
+        assert bar["type_config"]["type"] == "progress"
+        assert (bar["type_config"]["min_value"], bar["type_config"]["max_value"]) == (0, 100)
+    assert config["rank"]["type_config"]["type"] == "number"
+    assert config["total"]["type_config"]["type"] == "number"
+    assert config["adcode"]["type_config"]["type"] == "text"
+    assert config["rank_change"]["label"] == "Change"
+    assert config["rank_change"]["type_config"]["format"] == "%+d"
+    assert "published" in config["published"]["help"].lower()
+
+
+def test_column_config_says_which_rank() -> None:
+    assert "province" in table.column_config(provincial=True)["rank"]["help"]
+    assert "all counties" in table.column_config(provincial=False)["rank"]["help"]
+
+
+def test_shown_columns_keep_the_page_order_and_drop_helpers() -> None:
+    frame = pl.DataFrame(
+        {c: [None] for c in ("adcode", "prefecture_adcode", "published_band", "rank", "total")}
+    )
+    assert table.shown_columns(frame).columns == ["rank", "total", "adcode"]
+
+
+def test_provenance_line() -> None:
+    facts = {
+        "title_en": "Demo assessment 2021 (synthetic)",
+        "evaluator_en": "Demo Ratings (fictional)",
+        "mode": "upper_level_audit",
+        "method_published": "none",
+        "is_synthetic": True,
+    }
+    assert table.provenance(facts) == (
+        "Demo assessment 2021 (synthetic) · Demo Ratings (fictional) · upper level audit"
+        " · method published: none · synthetic demo data"
+    )
+    real = {**facts, "is_synthetic": False, "title_en": None, "title_zh": "报告"}
+    assert table.provenance(real).startswith("报告 · ")
+    assert table.provenance(real).endswith("real, cited source")
+
+
+@pytest.mark.parametrize(
+    ("basis", "expected"),
+    [
+        (
+            RankChangeBasis("b", None, None, False, False, "there is no previous edition"),
+            "No rank change: there is no previous edition.",
+        ),
+        (
+            RankChangeBasis("b", "a", "A 2020", False, True, "first-level indicators differ: x"),
+            "No rank change: first-level indicators differ: x.",
+        ),
+        (
+            RankChangeBasis("b", "a", "A 2020", True, True, "second-level indicators differ"),
+            "Rank change is against A 2020. Compare with care: second-level indicators differ.",
+        ),
+        (
+            RankChangeBasis("b", "a", "A 2020", True, False, "same indicator tree"),
+            "Rank change is against A 2020 (same indicator tree).",
+        ),
+    ],
+)
+def test_rank_change_note(basis: RankChangeBasis, expected: str) -> None:
+    assert table.rank_change_note(basis) == expected
+
+
+def test_filter_options_from_the_table() -> None:
+    frame = pl.DataFrame(
+        {
+            "prefecture_adcode": ["520100", "520300", "520100"],
+            "prefecture_name_zh": ["贵阳市", "遵义市", "贵阳市"],
+            "province_name_zh": ["贵州省"] * 3,
+            "grade": ["BBB", "A", None],
+            "total": [76.0, 82.0, None],
+        }
+    )
+    assert table.prefecture_options(frame) == {"520100": "贵阳市", "520300": "遵义市"}
+    assert table.grade_options(frame) == ["A", "BBB"]
+
+
+def test_single_match_only_for_a_search_with_one_row() -> None:
+    one = pl.DataFrame({"adcode": ["520123"], "name_zh": ["修文县"]})
+    two = pl.concat([one, one])
+    assert table.single_match(one, table.RankingFilters(search="修文")) == ("520123", "修文县")
+    assert table.single_match(two, table.RankingFilters(search="修文")) is None
+    assert table.single_match(one, table.RankingFilters(prefecture="520100")) is None
+
+
+def test_count_caption_and_file_name() -> None:
+    assert table.count_caption(pl.DataFrame({"a": [1, 2]}), pl.DataFrame({"a": range(88)})) == (
+        "2 of 88 counties shown"
+    )
+    assert table.csv_name("demo-tp-2021", None) == "rankings-demo-tp-2021.csv"
+    assert table.csv_name("demo-tp-2021", "330000") == "rankings-demo-tp-2021-33.csv"

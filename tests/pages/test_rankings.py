@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+from loaders import paths, rankings
+
+SNAPSHOT = str(paths.default_snapshot())
+PAGE = "pages/rankings.py"
+
+
+def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:
+    at = run_app(PAGE, **params)
+    # NOTE: in AppTest the first run after switch_page returns the sidebar widgets'
+    # defaults (their ids change with the page); the session's view is back on the next
+    # run. A real browser keeps the view across page switches (checked with Playwright).
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[0].value
+
+
+def _notes(at: AppTest) -> str:
+    return " ".join([i.value for i in at.info] + [c.value for c in at.caption])
+
+
+def test_provincial_ranking_shows_only_that_province(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    shown = _table(at)
+    expected = rankings.ranking_table(SNAPSHOT, "demo-tp-2021", province="520000")
+    assert 80 <= len(shown) <= 88 and len(shown) == expected.height
+    assert shown["adcode"].str.startswith("52").all()
+    # ranks 1..n in order; tied totals share the best rank (Guizhou has one tie: 86, 86, 88)
+    assert shown["rank"].iloc[0] == 1 and shown["rank"].iloc[-1] == len(shown)
+    assert shown["rank"].is_monotonic_increasing
+    assert list(shown["total"]) == sorted(shown["total"], reverse=True)
+    higher = [int((shown["total"] > total).sum()) + 1 for total in shown["total"]]
+    assert list(shown["rank"]) == higher
+    assert "rank_national" in shown.columns
+    assert f"{len(shown)} of {len(shown)} counties shown" in _notes(at)
+    prefectures = at.selectbox(key="rankings_prefecture").options
+    assert "贵阳市" in prefectures and "杭州市" not in prefectures
+
+
+def test_national_ranking_by_default(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app)
+    shown = _table(at)
+    assert 2700 <= len(shown) <= 2800
+    assert shown["rank"].iloc[0] == 1
+    assert shown["total"].iloc[0] == shown["total"].max()
+    assert shown["rank"].is_monotonic_increasing
+    assert "rank_national" not in shown.columns
+    assert shown["adcode"].str.fullmatch(r"\d{6}").all()
+    assert shown["transparency"].between(0, 100).all()
+    assert at.query_params["edition"] == "demo-tp-2021"
+    title, provenance = at.title[0].value, at.caption[0].value
+    assert title == "Rankings"
+    assert "Demo Integrity Ratings Ltd." in provenance
+    assert "third party" in provenance and "method published: partial" in provenance
+    assert provenance.endswith("synthetic demo data")
+    assert "Synthetic demo data on screen" in at.warning[0].value
+
+
+def test_first_edition_of_a_series_has_no_rank_change(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, edition="demo-tp-2018")
+    assert _table(at)["rank_change"].isna().all()
+    assert "no previous edition" in _notes(at)
+
+
+def test_rank_change_against_a_flagged_previous_edition(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, edition="demo-tp-2021")
+    change = _table(at)["rank_change"]
+    assert change.notna().sum() > 2000
+    assert (change > 0).any() and (change < 0).any()
+    note = " ".join(i.value for i in at.info)
+    assert "demo-tp-2020" in note or "2020" in note
+    assert "second-level indicators differ" in note and "adds 1" in note
+
+
+def test_rank_change_of_a_clean_comparison(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, edition="demo-tp-2019")
+    assert _table(at)["rank_change"].notna().sum() > 2000
+    assert "same indicator tree" in _notes(at)
+
+
+def test_search_by_pinyin_leaves_one_county_and_links_its_profile(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = _open(run_app)
+    at.text_input(key="rankings_search").input("xiuwen").run()
+    shown = _table(at)
+    assert list(shown["name_zh"]) == ["修文县"]
+    assert "1 of 2,739 counties shown" in _notes(at)
+    link = at.get("page_link")[0].proto
+    assert link.page == "county"
+    assert "county=520123" in link.query_string and "edition=demo-tp-2021" in link.query_string
+
+
+@pytest.mark.parametrize("search", ["<script>alert(1)</script>", ".*", "("])
+def test_odd_search_text_finds_nothing_and_breaks_nothing(
+    run_app: Callable[..., AppTest], search: str
+) -> None:
+    at = _open(run_app, province="52")
+    at.text_input(key="rankings_search").input(search).run()
+    assert not at.exception
+    assert _table(at).empty
+    assert "0 of" in _notes(at)
+    assert not at.get("page_link")
+
+
+def test_grade_and_prefecture_filters(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    at.multiselect(key="rankings_grades").select("A").select("BBB").run()
+    assert set(_table(at)["grade"]) == {"A", "BBB"}
+    at.multiselect(key="rankings_grades").set_value([]).run()
+    at.selectbox(key="rankings_prefecture").select("520100").run()
+    shown = _table(at)
+    assert set(shown["prefecture_name_zh"]) == {"贵阳市"}
+    assert list(shown["rank"]) == sorted(shown["rank"])  # provincial ranks kept, not renumbered
+
+
+def test_download_holds_exactly_the_rows_shown(
+    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads: list[dict[str, Any]] = []
+    original = streamlit.download_button
+
+    def spy(label: str, data: bytes, *args: Any, **kwargs: Any) -> bool:
+        downloads.append({"label": label, "data": data, **kwargs})
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", spy)
+    at = _open(run_app, province="33")
+    at.multiselect(key="rankings_grades").select("BBB").run()
+    shown = _table(at)
+    latest = downloads[-1]
+    assert latest["file_name"] == "rankings-demo-tp-2021-33.csv"
+    text = latest["data"].decode("utf-8")
+    assert text.startswith("\ufeff#")
+    header, _, body = text[1:].partition("\n")
+    assert "demo-tp-2021" in header and "SYNTHETIC" in header
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert 0 < len(rows) == len(shown) < 90
+    assert [r["adcode"] for r in rows] == list(shown["adcode"])
+    assert [int(r["rank"]) for r in rows] == list(shown["rank"])
+    assert {r["grade"] for r in rows} == {"BBB"}
+    assert list(rows[0]) == list(shown.columns)
