@@ -40,6 +40,7 @@ st.dataframe(
     hide_index=True,
     column_config=view.HISTORY_COLUMNS,
     width="stretch",
+    placeholder="—",
 )
 left, right = st.columns(2, gap="large")
 with left:
