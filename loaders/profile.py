@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from loaders import assessments, divisions
+from loaders import divisions as divisions_module
 from loaders.snapshot import load
 
 HISTORY_COLUMNS = (
@@ -48,7 +48,6 @@ SEARCH_COLUMNS = (
     "province_name_en",
 )
 # Characters a reader may type between pinyin syllables or words: ignored when matching.
-_IGNORED = (" ", "'", "’", "‘", "`", "-", "·", "\u3000")
 
 
 def county_header(snapshot: Path | str, adcode: str) -> dict[str, Any] | None:
@@ -211,28 +210,6 @@ def breakdown(snapshot: Path | str, adcode: str, edition: str) -> pl.DataFrame:
     )
 
 
-def normalise_query(text: str) -> str:
-    """Return search text folded for matching: lower case, no tone marks, separators dropped.
-
-    Examples
-    --------
-    >>> normalise_query(" Xiūwén  Xian "), normalise_query("Xi'an"), normalise_query("修文 县")
-    ('xiuwenxian', 'xian', '修文县')
-    """
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for mark in _IGNORED:
-        folded = folded.replace(mark, "")
-    return unicodedata.normalize("NFC", folded)
-
-
-def _folded(column: str) -> pl.Expr:
-    expr = pl.col(column).str.to_lowercase()
-    for mark in _IGNORED:
-        expr = expr.str.replace_all(mark, "", literal=True)
-    return expr
-
-
 def match_counties(divisions: pl.DataFrame, text: str, *, limit: int = 20) -> pl.DataFrame:
     """Return the divisions whose Chinese name, pinyin or adcode matches ``text``.
 
@@ -262,25 +239,12 @@ def match_counties(divisions: pl.DataFrame, text: str, *, limit: int = 20) -> pl
     >>> match_counties(d, "(.*)").height
     0
     """
-    query = normalise_query(text)
-    if not query:
+    search = divisions_module.search_expr(text)
+    if search is None:
         return divisions.clear()
-    name = _folded("name_zh")
-    pinyin = _folded("name_pinyin")
-    hit = (
-        name.str.contains(query, literal=True)
-        | pinyin.str.contains(query, literal=True)
-        | pl.col("adcode").str.starts_with(query)
-    )
-    order = (
-        pl.when((name == query) | (pinyin == query) | (pl.col("adcode") == query))
-        .then(0)
-        .when(name.str.starts_with(query) | pinyin.str.starts_with(query))
-        .then(1)
-        .otherwise(2)
-    )
+    match, order = search
     return (
-        divisions.filter(hit)
+        divisions.filter(match)
         .with_columns(_order=order)
         .sort("_order", "adcode")
         .drop("_order")

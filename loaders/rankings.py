@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,13 +10,12 @@ from typing import Any
 
 import polars as pl
 
-from loaders import assessments, derive
+from loaders import assessments, derive, divisions
 from loaders.schemas import FIRST_LEVEL
 from loaders.snapshot import load, open_snapshot
 
 RANKED_STATUS = ("assessed", "published")
 # Characters a pinyin search ignores: spaces, apostrophes (Xi'an), hyphens, middle dots.
-_PINYIN_NOISE = r"[\s'’‘`\-·]"
 _COLUMNS = (
     "rank",
     "rank_national",
@@ -301,15 +298,6 @@ def assemble_rankings(
     )
 
 
-def _fold_pinyin(text: str) -> str:
-    """Return ``text`` lower-cased without tone marks, spaces or apostrophes (ü as v)."""
-    text = text.lower().replace("ü", "v").replace("u:", "v")
-    bare = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    return re.sub(_PINYIN_NOISE, "", bare)
-
-
 def filter_rankings(
     frame: pl.DataFrame,
     *,
@@ -353,14 +341,7 @@ def filter_rankings(
         keep.append(pl.col("prefecture_adcode") == prefecture)
     if grades:
         keep.append(pl.col("grade").is_in(list(grades)))
-    text = (search or "").strip()
-    if text:
-        matches = [pl.col("name_zh").str.contains(text, literal=True)]
-        folded = _fold_pinyin(text)
-        if folded:
-            pinyin = pl.col("name_pinyin").str.to_lowercase().str.replace_all(_PINYIN_NOISE, "")
-            matches.append(pinyin.str.contains(folded, literal=True))
-        if text.isdigit():
-            matches.append(pl.col("adcode").str.starts_with(text))
-        keep.append(pl.any_horizontal(matches).fill_null(False))
+    found = divisions.search_expr(search or "")
+    if found is not None:
+        keep.append(found[0])
     return frame.filter(*keep) if keep else frame
