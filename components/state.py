@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 import polars as pl
 import streamlit as st
 
-MANAGED = ("edition", "metric", "province", "county", "classes")
-# Parameters other issues own: carried through unchanged so links keep them.
-CARRIED = ("compare", "weights", "lang", "present")
+MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights")
+# Parameters other pages own: carried through unchanged so links keep them.
+CARRIED = ("lang", "present")
+N_WEIGHTS = 5  # one per first-level metric (schemas.FIRST_LEVEL order)
+MAX_WEIGHT = 100.0
 CLASSES = ("continuous", "quantile", "equal", "grade")
 DEFAULT_METRIC = "total"
 DEFAULT_CLASSES = "continuous"
@@ -57,6 +59,8 @@ class Filters:
     county: str | None = None
     classes: str = DEFAULT_CLASSES
     carried: Mapping[str, str] = field(default_factory=dict)
+    compare: str | None = None  # a second edition to compare with
+    weights: tuple[float, ...] | None = None  # user weights, one per first-level metric
 
     def params(self, **changes: str | None) -> dict[str, str]:
         """Return the view as query parameters (defaults left out), with ``changes`` applied."""
@@ -66,6 +70,8 @@ class Filters:
             "province": self.province[:2] if self.province else None,
             "county": self.county,
             "classes": None if self.classes == DEFAULT_CLASSES else self.classes,
+            "compare": self.compare,
+            "weights": format_weights(self.weights) if self.weights else None,
             **self.carried,
         }
         values.update(changes)
@@ -125,6 +131,39 @@ def shown(value: str, limit: int = 24) -> str:
     """
     cleaned = _SAFE.sub("?", value[:limit])
     return cleaned + ("…" if len(value) > limit else "")
+
+
+def format_weights(weights: Sequence[float]) -> str:
+    """Return weights as the ``weights`` parameter: comma-separated, no needless decimals.
+
+    Examples
+    --------
+    >>> format_weights((100, 0, 12.5, 0, 0))
+    '100,0,12.5,0,0'
+    """
+    return ",".join(f"{w:g}" for w in weights)
+
+
+def parse_weights(value: str) -> tuple[float, ...] | None:
+    """Return five weights from ``a,b,c,d,e`` (each 0–100, not all zero), or None if invalid.
+
+    Examples
+    --------
+    >>> parse_weights("100,0,0,0,0")
+    (100.0, 0.0, 0.0, 0.0, 0.0)
+    >>> [parse_weights(v) for v in ("1,2,3", "1,-1,1,1,1", "a,b,c,d,e", "0,0,0,0,0", "nan,1,1,1,1")]
+    [None, None, None, None, None]
+    """
+    parts = value.split(",")
+    if len(parts) != N_WEIGHTS or len(value) > 120:
+        return None
+    try:
+        weights = tuple(float(p) for p in parts)
+    except ValueError:
+        return None
+    if not all(0.0 <= w <= MAX_WEIGHT for w in weights) or sum(weights) <= 0:
+        return None  # also rejects nan and inf: comparisons with them are false
+    return weights
 
 
 def _province(value: str, provinces: Sequence[str]) -> str | None:
@@ -192,8 +231,20 @@ def parse_params(
             classes = str(values["classes"])
         else:
             ignore("classes", f"use one of {', '.join(CLASSES)}")
-    carried = {k: str(values[k]) for k in CARRIED if values.get(k)}
-    return Filters(edition, metric, province, county, classes, carried), notices
+    compare = None
+    if values.get("compare"):
+        if values["compare"] in choices.editions and values["compare"] != edition:
+            compare = str(values["compare"])
+        else:
+            ignore("compare", "not another edition with scores in this snapshot")
+    weights = None
+    if values.get("weights"):
+        weights = parse_weights(str(values["weights"]))
+        if weights is None:
+            ignore("weights", f"give {N_WEIGHTS} numbers from 0 to 100, not all zero")
+    carried = {k: str(values[k])[:64] for k in CARRIED if values.get(k)}
+    filters = Filters(edition, metric, province, county, classes, carried, compare, weights)
+    return filters, notices
 
 
 def _seed(choices: Choices) -> None:
@@ -207,6 +258,8 @@ def _seed(choices: Choices) -> None:
             "province": filters.province,
             "county": filters.county,
             "classes": filters.classes,
+            "compare": filters.compare,
+            "weights": filters.weights,
             "_carried": dict(filters.carried),
             _NOTICES: notices,
             _SEEDED: True,
@@ -275,6 +328,8 @@ def current() -> Filters:
         county=state.get("county"),
         classes=state.get("classes", DEFAULT_CLASSES),
         carried=state.get("_carried", {}),
+        compare=state.get("compare") if state.get("compare") != state["edition"] else None,
+        weights=state.get("weights"),
     )
 
 
@@ -347,6 +402,18 @@ def render_classes() -> str:
     )
     _write_url(current())
     return str(st.session_state["classes"])
+
+
+def set_weights(weights: Sequence[float] | None) -> None:
+    """Set the user weights of the view (None: the evaluator's own) and update the URL."""
+    st.session_state["weights"] = tuple(float(w) for w in weights) if weights else None
+    _write_url(current())
+
+
+def set_compare(edition: str | None) -> None:
+    """Set the edition to compare with (None: no comparison) and update the URL."""
+    st.session_state["compare"] = edition or None
+    _write_url(current())
 
 
 def page_link(
