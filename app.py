@@ -18,6 +18,12 @@ pages = [
         "pages/rankings.py", title="Rankings", icon=":material/leaderboard:", url_path="rankings"
     ),
     st.Page(
+        "pages/metrics.py", title="Metrics and weights", icon=":material/tune:", url_path="metrics"
+    ),
+    st.Page(
+        "pages/evaluators.py", title="Evaluators", icon=":material/policy:", url_path="evaluators"
+    ),
+    st.Page(
         "pages/county.py",
         title="County profile",
         icon=":material/account_balance:",
