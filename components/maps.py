@@ -331,3 +331,84 @@ def _missing_note(view: pl.DataFrame) -> dict[str, object]:
         "font": {"size": 11, "color": "#555"},
         "bgcolor": "rgba(255,255,255,0.8)",
     }
+
+
+STATUS_COLOURS = {
+    "assessed": theme.SEQUENTIAL[6],
+    "published": theme.PUBLISHED,
+    "not_covered": "#bdbdbd",
+    "excluded": "#636363",
+}
+STATUS_LABELS = {
+    "assessed": "assessed",
+    "published": "named in published results",
+    "not_covered": "not covered",
+    "excluded": "excluded",
+}
+
+
+def status_map(
+    view: pl.DataFrame,
+    *,
+    counties_url: str,
+    outlines_url: str,
+    province: str | None = None,
+) -> go.Figure:
+    """Build the coverage ledger map: each county coloured by its status in the edition.
+
+    One trace per status present (assessed, named in published results, not covered,
+    excluded), each with a legend entry; the hover gives the county and the reason.
+    """
+    fig = go.Figure()
+    head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
+    for status, colour in STATUS_COLOURS.items():
+        rows = view.filter(pl.col("status") == status)
+        if rows.is_empty():
+            continue
+        fig.add_trace(
+            go.Choropleth(
+                geojson=counties_url,
+                featureidkey="properties.adcode",
+                locations=rows.get_column("adcode").to_list(),
+                z=[0] * rows.height,
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                showlegend=True,
+                name=f"{STATUS_LABELS[status]} ({rows.height:,})",
+                customdata=_customdata(rows, scored=False),
+                hovertemplate=head
+                + STATUS_LABELS[status]
+                + ("" if status == "assessed" else ": %{customdata[4]}")
+                + "<extra></extra>",
+                marker={"line": {"color": theme.COUNTY_LINE, "width": 0.2}},
+            )
+        )
+    provinces = [province] if province else sorted(view["province_adcode"].unique())
+    fig.add_trace(
+        go.Choropleth(
+            geojson=outlines_url,
+            featureidkey="properties.adcode",
+            locations=provinces,
+            z=[0] * len(provinces),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
+            name="provinces",
+        )
+    )
+    base = {"visible": False, "showframe": False, "projection": {"type": "mercator"}}
+    extent = (
+        {"fitbounds": "locations"}
+        if province
+        else {"lonaxis": {"range": list(CHINA_LON)}, "lataxis": {"range": list(CHINA_LAT)}}
+    )
+    fig.update_layout(
+        geo=base | extent,
+        height=480,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "top"},
+        font={"family": theme.FONT},
+        dragmode=False,
+    )
+    return fig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,29 +146,6 @@ rank.', 'progress')
             width=90 if key == "transparency" else 82,
         )
     return config
-
-
-def provenance(facts: Mapping[str, Any]) -> str:
-    """Return the one-line provenance of an edition for the caption under the title.
-
-    Examples
-    --------
-    >>> provenance({"title_en": "Report 2021", "evaluator_en": "Firm", "mode": "third_party",
-    ...     "method_published": "partial", "is_synthetic": True})
-    'Report 2021 · Firm · third party · method published: partial · synthetic demo data'
-    """
-    if not facts:
-        return "Unknown edition"
-    kind = "synthetic demo data" if facts.get("is_synthetic") else "real, cited source"
-    return " · ".join(
-        [
-            str(facts.get("title_en") or facts.get("title_zh") or facts.get("edition_id")),
-            str(facts.get("evaluator_en") or facts.get("evaluator_zh") or "unknown evaluator"),
-            str(facts.get("mode") or "unknown mode").replace("_", " "),
-            f"method published: {facts.get('method_published') or 'unknown'}",
-            kind,
-        ]
-    )
 
 
 def rank_change_note(basis: RankChangeBasis) -> str:

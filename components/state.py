@@ -27,6 +27,7 @@ DEFAULT_CLASSES = "continuous"
 ALL = ""  # the province option meaning all of China
 _SEEDED = "_state_seeded"
 _NOTICES = "_state_notices"
+_SEEDED_VIEW = "_state_seeded_view"
 _WRITTEN = "_state_written"
 _CHOICES = "_state_choices"
 _GOTO_COUNTY = "_state_goto_county"
@@ -262,6 +263,7 @@ def _seed(choices: Choices) -> None:
             "weights": filters.weights,
             "_carried": dict(filters.carried),
             _NOTICES: notices,
+            _SEEDED_VIEW: filters.params(),
             _SEEDED: True,
         }
     )
@@ -284,7 +286,10 @@ def render_sidebar(choices: Choices) -> Filters:
     if not choices.editions:
         st.error("This snapshot has no edition with scores to show.")
         st.stop()
-    for notice in state.pop(_NOTICES, []):  # shown once, on the run that read the URL
+    # Notices about the URL stay until the view changes from the one the URL opened.
+    if state.get(_NOTICES) and current().params() != state.get(_SEEDED_VIEW):
+        state[_NOTICES] = []
+    for notice in state.get(_NOTICES, []):
         st.sidebar.info(notice, icon="ℹ️")
     with st.sidebar:
         st.selectbox(
@@ -336,6 +341,12 @@ def current() -> Filters:
 def set_county(adcode: str | None) -> None:
     """Select a county (e.g. from a map click or a search box)."""
     st.session_state["county"] = adcode
+
+
+def edition_labels() -> Mapping[str, str]:
+    """Return the display labels of the open snapshot's scored editions."""
+    choices: Choices | None = st.session_state.get(_CHOICES)
+    return choices.edition_labels if choices else {}
 
 
 def metric_label(metric: str) -> str:
@@ -414,6 +425,21 @@ def set_compare(edition: str | None) -> None:
     """Set the edition to compare with (None: no comparison) and update the URL."""
     st.session_state["compare"] = edition or None
     _write_url(current())
+
+
+def render_compare(editions: Sequence[str], labels: Mapping[str, str]) -> str | None:
+    """Draw the compare-with control (``compare`` parameter); return the chosen edition."""
+    options = [ALL, *[e for e in editions if e != st.session_state["edition"]]]
+    chosen = current().compare
+    st.selectbox(
+        "Compare with",
+        options,
+        index=options.index(chosen) if chosen in options else 0,
+        format_func=lambda e: "— choose an edition —" if e == ALL else labels.get(e, e),
+        key="_compare_widget",
+        on_change=lambda: set_compare(st.session_state["_compare_widget"] or None),
+    )
+    return current().compare
 
 
 def page_link(

@@ -62,6 +62,12 @@ def editions(snapshot: Path | str) -> pl.DataFrame:
     )
 
 
+def scored_editions(snapshot: Path | str) -> list[str]:
+    """Return the ids of the editions that have scores, in ``editions`` order."""
+    frame = editions(snapshot).filter(pl.col("has_scores"))
+    return frame.get_column("edition_id").to_list()
+
+
 def indicators(snapshot: Path | str, edition: str) -> pl.DataFrame:
     """Return the indicator tree of ``edition`` (level 1 first, in snapshot order)."""
     tree = load(snapshot, "indicators").filter(pl.col("edition_id") == edition)

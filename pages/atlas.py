@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components import atlas, maps, state
+from components.provenance import render_provenance
 from components.shell import page_filters
-from loaders import assessments, paths
+from loaders import assessments, evaluators, paths
 
 snapshot = str(paths.default_snapshot())
 filters = page_filters("")
@@ -14,6 +15,7 @@ label = state.metric_label(filters.metric)
 
 # 1/ CONTROLS
 st.title("Atlas")
+render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 classes = state.render_classes()
 
 # 2/ MAP: built once per view and cached; a click opens the county's profile

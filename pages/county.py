@@ -6,8 +6,9 @@ import streamlit as st
 
 from components import profile as view
 from components import state
+from components.provenance import render_provenance
 from components.shell import page_filters
-from loaders import assessments, paths, profile
+from loaders import assessments, evaluators, paths, profile
 
 snapshot = str(paths.default_snapshot())
 filters = page_filters("county")
@@ -30,8 +31,9 @@ view.render_header(header)
 history = profile.county_history(snapshot, header["adcode"])
 label = view.edition_label(assessments.editions(snapshot), filters.edition)
 
-# 3/ RANK CONTEXT in the edition chosen in the sidebar
+# 3/ RANK CONTEXT in the edition chosen in the sidebar, and who produced it
 view.render_rank_context(history, filters.edition, label)
+render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 
 # 4/ HISTORY across editions and evaluators
 st.subheader("Results across editions and evaluators")

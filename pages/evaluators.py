@@ -1,8 +1,71 @@
-"""evaluators page (being built)."""
+"""Evaluators: who produced each score, their ties, what they covered, how they disagree."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from components import evaluators as view
+from components import maps, state
 from components.shell import page_filters
+from loaders import assessments, evaluators, geo, paths
 
+snapshot = str(paths.default_snapshot())
 filters = page_filters("evaluators")
+registry = evaluators.registry(snapshot)
+
+# 1/ WHO: the current edition's evaluator unless another is picked
 st.title("Evaluators")
+st.caption(
+    "Who produced each score, how close they sit to government, whether their method is "
+    "public, and whether their results look biased. Real evaluators carry cited facts only; "
+    "Demo evaluators and their numbers are synthetic."
+)
+chosen = view.render_evaluator_picker(registry, evaluators.evaluator_of(snapshot, filters.edition))
+tabs = st.tabs(["Registry", "Ties to government", "Coverage", "Divergence", "Home bias"])
+
+# 2/ REGISTRY: the evaluator, its ties with confidence and source, its editions
+with tabs[0]:
+    view.render_evaluator_card(chosen)
+    st.markdown("**Ties**")
+    view.render_table(
+        view.ties_table(evaluators.ties(snapshot, chosen["evaluator_id"])), view.TIES_COLUMNS
+    )
+    st.markdown("**Editions**")
+    editions = evaluators.editions_of(snapshot, chosen["evaluator_id"])
+    view.render_table(view.editions_table(editions), view.EDITIONS_COLUMNS)
+
+# 3/ TIES of every evaluator in one picture
+with tabs[1]:
+    st.caption(view.SANKEY_NOTE)
+    st.plotly_chart(view.ties_sankey(evaluators.ties(snapshot)), config={"displaylogo": False})
+
+# 4/ COVERAGE LEDGER of one of the evaluator's editions (the current one if it is theirs)
+with tabs[2]:
+    ledger = view.render_edition_picker(editions, filters.edition)
+    if ledger:
+        county_view = assessments.county_view(snapshot, ledger, province=filters.province)
+        layer = (
+            geo.province_layer_name(filters.province) if filters.province else geo.NATIONAL_LAYER
+        )
+        st.plotly_chart(
+            maps.status_map(
+                county_view,
+                counties_url=geo.static_url(layer),
+                outlines_url=geo.static_url(geo.PROVINCES_LAYER),
+                province=filters.province,
+            ),
+            config=maps.CONFIG,
+        )
+        view.render_table(evaluators.coverage_counts(snapshot, ledger), view.COVERAGE_COLUMNS)
+
+# 5/ DIVERGENCE between the current edition and another (compare parameter)
+with tabs[3]:
+    labels = state.edition_labels()
+    compare = state.render_compare(assessments.scored_editions(snapshot), labels)
+    result = evaluators.divergence_between(snapshot, filters.edition, compare) if compare else None
+    view.render_divergence(result, labels)
+
+# 6/ HOME BIAS of every edition whose evaluator has a home province
+with tabs[4]:
+    st.caption(view.HOME_BIAS_NOTE)
+    view.render_home_bias(evaluators.home_bias_table(snapshot))

@@ -6,8 +6,9 @@ import streamlit as st
 
 from components import rankings as table
 from components import state
+from components.provenance import render_provenance
 from components.shell import page_filters
-from loaders import paths, rankings
+from loaders import evaluators, paths, rankings
 
 snapshot = str(paths.default_snapshot())
 filters = page_filters("rankings")
@@ -17,7 +18,7 @@ ranking = rankings.ranking_table(snapshot, filters.edition, province=filters.pro
 
 # 1/ FILTERS: the sidebar holds edition and province; the page adds its own
 st.title("Rankings")
-st.caption(table.provenance(facts))
+render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 table.render_rank_change_note(basis)
 chosen = table.render_filters(ranking)
 

@@ -97,23 +97,6 @@ def test_shown_columns_keep_the_page_order_and_drop_helpers() -> None:
     assert table.shown_columns(frame).columns == ["rank", "total", "adcode"]
 
 
-def test_provenance_line() -> None:
-    facts = {
-        "title_en": "Demo assessment 2021 (synthetic)",
-        "evaluator_en": "Demo Ratings (fictional)",
-        "mode": "upper_level_audit",
-        "method_published": "none",
-        "is_synthetic": True,
-    }
-    assert table.provenance(facts) == (
-        "Demo assessment 2021 (synthetic) · Demo Ratings (fictional) · upper level audit"
-        " · method published: none · synthetic demo data"
-    )
-    real = {**facts, "is_synthetic": False, "title_en": None, "title_zh": "报告"}
-    assert table.provenance(real).startswith("报告 · ")
-    assert table.provenance(real).endswith("real, cited source")
-
-
 @pytest.mark.parametrize(
     ("basis", "expected"),
     [

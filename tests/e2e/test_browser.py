@@ -92,3 +92,15 @@ def test_rankings_page_renders(browser, app_url: str) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     assert seen["errors"] == []
     page.close()
+
+
+def test_evaluators_page_draws_its_charts(browser, app_url: str) -> None:
+    page, seen = _open(browser, app_url + "/evaluators?compare=demo-audit-2021")
+    page.get_by_role("heading", name="Evaluators").wait_for(timeout=20_000)
+    page.get_by_role("tab", name="Ties to government").click()
+    page.locator(".sankey").first.wait_for(timeout=20_000)
+    page.get_by_role("tab", name="Divergence").click()
+    page.get_by_text("Spearman").first.wait_for(timeout=20_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()

@@ -1,0 +1,80 @@
+"""The provenance line under every map, ranking and profile: who produced these numbers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from components import state
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|<>~$])")
+EVALUATORS_PAGE = "pages/evaluators.py"
+
+
+def md_escape(text: str) -> str:
+    r"""Return ``text`` with Markdown punctuation escaped, so data shows as plain text.
+
+    Examples
+    --------
+    >>> print(md_escape("[click](javascript:x) *bold*"))
+    \[click\]\(javascript:x\) \*bold\*
+    """
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def provenance_text(info: Mapping[str, Any] | None) -> str:
+    """Return the one-line provenance of an edition (plain text).
+
+    Edition · evaluator · mode · whether the method is published · source and its
+    reliability · real or synthetic.
+
+    Examples
+    --------
+    >>> provenance_text({"title_en": "Report 2021", "evaluator_en": "Firm", "mode": "third_party",
+    ...     "method_published": "partial", "is_synthetic": True, "source_title": "Generator",
+    ...     "source_reliability": "synthetic"})
+    'Report 2021 · Firm · third party · method published: partial · source: Generator (synthetic) · synthetic demo data'
+    """  # noqa: E501
+    if not info:
+        return "Unknown edition"
+    kind = "synthetic demo data" if info.get("is_synthetic") else "real, cited source"
+    source = str(info.get("source_title") or "no source recorded")
+    if info.get("source_reliability"):
+        source += f" ({str(info['source_reliability']).replace('_', ' ')})"
+    return " · ".join(
+        [
+            str(info.get("title_en") or info.get("title_zh") or info.get("edition_id")),
+            str(info.get("evaluator_en") or info.get("evaluator_zh") or "unknown evaluator"),
+            str(info.get("mode") or "unknown mode").replace("_", " "),
+            f"method published: {info.get('method_published') or 'unknown'}",
+            f"source: {source}",
+            kind,
+        ]
+    )
+
+
+def render_provenance(info: Mapping[str, Any] | None, filters: state.Filters) -> None:
+    """Show the provenance line and a link to the evaluator's entry, carrying the view."""
+    left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
+    left.caption(md_escape(provenance_text(info)))
+    with middle:
+        state.page_link(EVALUATORS_PAGE, "Who rated this?", filters, icon=":material/policy:")
+    url = safe_url(info.get("source_url") if info else None)
+    if url:
+        right.link_button("Source", url, icon=":material/open_in_new:")
+
+
+def safe_url(url: object) -> str | None:
+    """Return ``url`` if it is a plain http(s) link, else None (never a script or data URL).
+
+    Examples
+    --------
+    >>> safe_url("https://example.org/a"), safe_url("javascript:alert(1)"), safe_url(None)
+    ('https://example.org/a', None, None)
+    """
+    if isinstance(url, str) and re.fullmatch(r"https?://[^\s<>\"']+", url):
+        return url
+    return None

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from components.provenance import md_escape, provenance_text, safe_url
+
+
+def test_provenance_line_names_edition_evaluator_mode_method_source_and_kind() -> None:
+    info = {
+        "title_en": "Demo assessment 2021 (synthetic)",
+        "evaluator_en": "Demo Ratings (fictional)",
+        "mode": "upper_level_audit",
+        "method_published": "none",
+        "is_synthetic": True,
+        "source_title": "Demo data generator",
+        "source_reliability": "synthetic",
+    }
+    assert provenance_text(info) == (
+        "Demo assessment 2021 (synthetic) · Demo Ratings (fictional) · upper level audit"
+        " · method published: none · source: Demo data generator (synthetic)"
+        " · synthetic demo data"
+    )
+    real = info | {
+        "is_synthetic": False,
+        "title_en": None,
+        "title_zh": "报告",
+        "source_reliability": "evaluator_self_published",
+    }
+    assert provenance_text(real).startswith("报告 · ")
+    assert "(evaluator self published)" in provenance_text(real)
+    assert provenance_text(real).endswith("real, cited source")
+    assert provenance_text(None) == "Unknown edition"
+
+
+def test_markdown_and_links_are_neutralised() -> None:
+    assert md_escape("![x](http://evil) <b>") == r"\!\[x\]\(http://evil\) \<b\>"
+    assert safe_url("javascript:alert(1)") is None
+    assert (
+        safe_url("http://gzzd.cn/newsinfo/4907842.html") == "http://gzzd.cn/newsinfo/4907842.html"
+    )
+    assert safe_url("https://x.org/a b") is None
