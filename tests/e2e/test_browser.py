@@ -104,3 +104,14 @@ def test_evaluators_page_draws_its_charts(browser, app_url: str) -> None:
     assert page.locator("[data-testid='stException']").count() == 0
     assert seen["errors"] == []
     page.close()
+
+
+def test_bench_browser_steps_run() -> None:
+    """The bench's server and browser measurements work here (values are not judged)."""
+    from loaders import bench
+
+    assert bench.measure_cold_start(1).value is not None
+    drawn = bench.measure_browser(1)
+    assert drawn.value is not None and drawn.runs
+    memory = bench.measure_memory(sessions=2)
+    assert memory.value is not None and "p95" in memory.note

@@ -1,0 +1,530 @@
+"""``python -m loaders bench``: measure the performance budgets of DESIGN.md §7 and print JSON.
+
+Each measurement is repeated, reported as median and spread, and set against its
+budget. Benchmarks are not tests: nothing here asserts a time; the tests only
+check that the bench runs and reports every budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loaders import paths
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MAP_DRAWN = "(n) => document.querySelectorAll('.choroplethlocation').length >= n"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One budget: what is measured, its limit, and whether lower or higher is better."""
+
+    key: str
+    what: str
+    limit: float
+    unit: str
+    lower_is_better: bool = True
+
+
+BUDGETS: dict[str, Budget] = {
+    b.key: b
+    for b in (
+        Budget("map_national_bytes", "national choropleth figure sent to the browser", 400e3, "B"),
+        Budget("map_province_bytes", "largest one-province choropleth figure", 150e3, "B"),
+        Budget("map_national_seconds", "figure build + serialisation, national map", 0.2, "s"),
+        Budget("rerun_non_map_seconds", "rerun after a non-map change (map cached)", 0.15, "s"),
+        Budget("rerun_map_seconds", "rerun after a map-relevant change", float("inf"), "s"),
+        Budget("cold_start_seconds", "app cold start to healthy", 5.0, "s"),
+        Budget("atlas_drawn_seconds", "atlas fully drawn in headless Chromium", 6.0, "s"),
+        Budget("records_query_seconds", "records: province + county×source×month", 1.0, "s"),
+        Budget("records_speedup", "records query: pandas time / Polars time", 5.0, "×", False),
+        Budget("reweight_seconds", "weighted re-ranking of all counties", float("inf"), "s"),
+        Budget("sensitivity_seconds", "1,000-sample rank sensitivity over all counties", 1.0, "s"),
+        Budget("memory_10_sessions_mb", "server RSS with 10 concurrent sessions", 1024.0, "MB"),
+    )
+}  # fmt: skip
+
+
+@dataclass
+class Measurement:
+    """A measured budget: median of the runs, their spread, and whether the budget holds."""
+
+    key: str
+    what: str
+    unit: str
+    budget: float | None
+    value: float | None = None
+    runs: list[float] = field(default_factory=list)
+    spread: float | None = None
+    holds: bool | None = None
+    note: str = ""
+
+    def finish(self, runs: list[float], note: str = "") -> Measurement:
+        """Record the runs (median as the value) and judge the budget."""
+        self.runs = [round(r, 6) for r in runs]
+        self.value = round(statistics.median(runs), 6) if runs else None
+        self.spread = round(max(runs) - min(runs), 6) if len(runs) > 1 else 0.0
+        self.note = note
+        budget = BUDGETS[self.key]
+        if self.value is not None and self.budget is not None:
+            ok = (
+                self.value <= budget.limit if budget.lower_is_better else self.value >= budget.limit
+            )
+            self.holds = bool(ok)
+        return self
+
+
+def _measurement(key: str) -> Measurement:
+    budget = BUDGETS[key]
+    limit = None if budget.limit == float("inf") else budget.limit
+    return Measurement(key, budget.what, budget.unit, limit)
+
+
+def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return runs
+
+
+# ---------------------------------------------------------------------------------------
+# maps
+# ---------------------------------------------------------------------------------------
+def measure_maps(snapshot: str, edition: str, repeat: int) -> list[Measurement]:
+    """Figure sizes (national, largest province) and national build + serialisation time."""
+    import plotly.io as pio
+
+    from components import maps
+    from loaders import assessments, geo
+
+    def build(province: str | None) -> str:
+        view = assessments.county_view(snapshot, edition, province=province)
+        layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
+        fig = maps.choropleth(
+            view,
+            metric_label="Total score",
+            counties_url=geo.static_url(layer),
+            outlines_url=geo.static_url(geo.PROVINCES_LAYER),
+            grade_scale=assessments.grade_scale(snapshot, edition),
+            province=province,
+        )
+        return pio.to_json(fig, validate=False)
+
+    assessments.county_view(snapshot, edition)  # the view is cached in the app too
+    national = build(None)
+    sizes = {
+        p: len(build(p).encode())
+        for p in assessments.county_view(snapshot, edition)["province_adcode"].unique().to_list()
+    }
+    largest = max(sizes, key=sizes.__getitem__)
+    return [
+        _measurement("map_national_bytes").finish([len(national.encode())]),
+        _measurement("map_province_bytes").finish(
+            [sizes[largest]], note=f"largest province figure: {largest}"
+        ),
+        _measurement("map_national_seconds").finish(
+            _timed(lambda: build(None), repeat), note="view cached, figure built and serialised"
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# reruns (server time, AppTest)
+# ---------------------------------------------------------------------------------------
+def measure_reruns(repeat: int) -> list[Measurement]:
+    """Server time of an atlas rerun with the map cached, and after a map-relevant change."""
+    import logging
+
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=120)
+    at.run()
+    cached = _timed(at.run, repeat)
+    changed = []
+    for i in range(repeat):
+        option = ("quantile", "equal", "continuous")[i % 3]
+        start = time.perf_counter()
+        at.query_params["classes"] = option  # a new view: the figure is built afresh
+        at.run()
+        changed.append(time.perf_counter() - start)
+    return [
+        _measurement("rerun_non_map_seconds").finish(
+            cached, note="whole atlas script rerun with the figure cached (upper bound)"
+        ),
+        _measurement("rerun_map_seconds").finish(changed, note="atlas rerun with new classing"),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# server: cold start, browser, memory
+# ---------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve(snapshot: str | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+    """Start the app; yield its URL, process and seconds from launch to healthy."""
+    port = _free_port()
+    env = dict(os.environ)
+    if snapshot:
+        env["GI_SNAPSHOT"] = snapshot
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--server.headless", "true",
+        ],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = start + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("streamlit exited during start-up")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError("streamlit did not become healthy in 60 s") from None
+                time.sleep(0.05)
+        yield url, proc, time.perf_counter() - start
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (from /proc)."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
+def measure_cold_start(repeat: int) -> Measurement:
+    """Seconds from launching ``streamlit run app.py`` to a healthy server, fresh processes."""
+    runs = []
+    for _ in range(repeat):
+        with serve() as (_, _, seconds):
+            runs.append(seconds)
+    return _measurement("cold_start_seconds").finish(runs, note="fresh process each run")
+
+
+def _chromium_missing() -> str | None:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        return f"{CHROMIUM} not installed (apt-get install -y chromium fonts-noto-cjk)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+def measure_browser(repeat: int) -> Measurement:
+    """Seconds from navigation to the national atlas fully drawn, each in a fresh context."""
+    missing = _chromium_missing()
+    if missing:
+        return _measurement("atlas_drawn_seconds").finish([], note=f"skipped: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    runs = []
+    with serve() as (url, _, _), sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        warm = browser.new_page()  # the first visit after start-up switches on the router
+        warm.goto(url + "/")
+        warm.wait_for_function(MAP_DRAWN, arg=2800, timeout=60_000)
+        warm.close()
+        for _ in range(repeat):
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(url + "/")
+            page.wait_for_function(MAP_DRAWN, arg=2800, timeout=60_000)
+            runs.append(time.perf_counter() - start)
+            context.close()
+        browser.close()
+    return _measurement("atlas_drawn_seconds").finish(runs, note="new browser context per run")
+
+
+async def _session(browser: Any, url: str) -> float:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    start = time.perf_counter()
+    await page.goto(url + "/")
+    await page.wait_for_function(MAP_DRAWN, arg=2800, timeout=90_000)
+    ready = time.perf_counter() - start
+    for province in ("33", "52"):
+        await page.goto(f"{url}/?province={province}")
+        await page.wait_for_function(MAP_DRAWN, arg=60, timeout=90_000)
+    await context.close()
+    return ready
+
+
+def measure_memory(sessions: int = 10) -> Measurement:
+    """Server RSS with ``sessions`` concurrent browser sessions; page-ready p50 and p95."""
+    missing = _chromium_missing()
+    if missing:
+        return _measurement("memory_10_sessions_mb").finish([], note=f"skipped: {missing}")
+    from playwright.async_api import async_playwright
+
+    async def run(url: str, pid: int) -> tuple[list[float], float, float]:
+        peak = 0.0
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            tasks = [asyncio.create_task(_session(browser, url)) for _ in range(sessions)]
+            while not all(t.done() for t in tasks):
+                peak = max(peak, rss_mb(pid))
+                await asyncio.sleep(0.2)
+            ready = [t.result() for t in tasks]
+            await browser.close()
+        await asyncio.sleep(2)
+        return ready, peak, rss_mb(pid)
+
+    with serve() as (url, proc, _):
+        urllib.request.urlopen(url + "/", timeout=10).read()
+        idle = rss_mb(proc.pid)
+        ready, peak, after = asyncio.run(run(url, proc.pid))
+    ready.sort()
+    p95 = ready[min(len(ready) - 1, round(0.95 * (len(ready) - 1)))]
+    note = (
+        f"{sessions} sessions (atlas, then two provinces each); idle {idle:.0f} MB, "
+        f"after {after:.0f} MB; page ready p50 {statistics.median(ready):.2f} s, p95 {p95:.2f} s"
+    )
+    return _measurement("memory_10_sessions_mb").finish([peak], note=note)
+
+
+# ---------------------------------------------------------------------------------------
+# records and weights
+# ---------------------------------------------------------------------------------------
+def make_records_snapshot(records: int, folder: Path) -> Path:
+    """Generate a demo snapshot with about ``records`` records into ``folder`` (for the bench)."""
+    from loaders import cli
+
+    out = folder / f"records-{records}"
+    if not (out / "manifest.json").exists():
+        code = cli.main(["demo", "--out", str(out), "--records", str(records), "--force"])
+        if code:
+            raise RuntimeError("could not generate the records snapshot")
+    return out
+
+
+def measure_records(snapshot: Path, repeat: int, *, province: str = "52") -> list[Measurement]:
+    """Province filter + group by county × source × month: Polars against idiomatic pandas."""
+    import polars as pl
+
+    from loaders.snapshot import open_snapshot
+
+    snap = open_snapshot(snapshot)
+    files = snap.verify("records")  # hashes checked once, as the app does when loading
+    rows = snap.manifest["tables"]["records"]["rows"]
+
+    def polars_query() -> pl.DataFrame:
+        return (
+            snap.scan("records", verified=files)
+            .filter(pl.col("adcode").str.starts_with(province))
+            .group_by("adcode", "source_agency", pl.col("occurred").dt.truncate("1mo"))
+            .agg(pl.len())
+            .collect()
+        )
+
+    polars_runs = _timed(polars_query, repeat)
+    try:
+        import pandas as pd
+    except ImportError:
+        pandas_runs: list[float] = []
+        ratio_note = "pandas not installed: pip install -r requirements-dev.txt"
+    else:
+
+        def pandas_query() -> Any:
+            # Idiomatic: only the needed columns, the filter pushed into the reader,
+            # dates as datetime64 (not Python objects).
+            frame = pd.read_parquet(
+                snapshot / "records",
+                columns=["adcode", "source_agency", "occurred"],
+                filters=[("adcode", ">=", province), ("adcode", "<", f"{int(province) + 1:02d}")],
+            )
+            month = frame["occurred"].astype("datetime64[s]").dt.to_period("M")
+            return frame.groupby(["adcode", "source_agency", month], observed=True).size()
+
+        pandas_runs = _timed(pandas_query, repeat)
+        ratio_note = (
+            f"pandas {pd.__version__} median {statistics.median(pandas_runs):.3f} s over "
+            f"{rows:,} records"
+        )
+    polars_median = statistics.median(polars_runs)
+    ratio = [statistics.median(pandas_runs) / polars_median] if pandas_runs else []
+    return [
+        _measurement("records_query_seconds").finish(
+            polars_runs, note=f"Polars lazy scan over {rows:,} records, province {province}"
+        ),
+        _measurement("records_speedup").finish(ratio, note=ratio_note),
+    ]
+
+
+def measure_weights(snapshot: str, edition: str, repeat: int) -> list[Measurement]:
+    """Weighted re-ranking and 1,000-sample rank sensitivity over all counties (uncached)."""
+    from loaders import weights
+
+    frame = weights.metric_scores(snapshot, edition)
+    base = weights.baseline_weights(snapshot, edition)
+    user = tuple(w * (1.5 if i == 0 else 1.0) for i, w in enumerate(base))
+    rerank = _timed(lambda: weights.reweighted_ranking(frame, weights=user, baseline=base), repeat)
+    sense = _timed(
+        lambda: weights.rank_sensitivity(frame, weights=user, samples=1000, seed=7), repeat
+    )
+    counties = frame.height
+    return [
+        _measurement("reweight_seconds").finish(rerank, note=f"{counties:,} counties"),
+        _measurement("sensitivity_seconds").finish(
+            sense, note=f"1,000 weight vectors × {counties:,} counties, ±50% band"
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# the command
+# ---------------------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    """Describe the machine the bench ran on."""
+    import polars as pl
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "polars": pl.__version__,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def run_bench(
+    *,
+    snapshot: str,
+    edition: str,
+    records: int,
+    repeat: int,
+    skip: set[str],
+    work: Path,
+    progress: Callable[[str], None] = lambda s: None,
+) -> dict[str, Any]:
+    """Run every measurement not in ``skip``; return the report (budgets keyed by name)."""
+    results: list[Measurement] = []
+    steps: list[tuple[str, Callable[[], list[Measurement]]]] = [
+        ("maps", lambda: measure_maps(snapshot, edition, repeat)),
+        ("reruns", lambda: measure_reruns(repeat)),
+        ("weights", lambda: measure_weights(snapshot, edition, repeat)),
+        ("cold-start", lambda: [measure_cold_start(repeat)]),
+        ("browser", lambda: [measure_browser(repeat)]),
+        ("memory", lambda: [measure_memory()]),
+        ("records", lambda: measure_records(make_records_snapshot(records, work), repeat)),
+    ]
+    for name, step in steps:
+        if name in skip:
+            continue
+        progress(f"measuring {name}…")
+        results += step()
+    measured = {m.key: asdict(m) for m in results}
+    for key in BUDGETS:
+        if key not in measured:
+            m = _measurement(key)
+            m.note = "skipped"
+            measured[key] = asdict(m)
+    judged = [m for m in measured.values() if m["holds"] is not None]
+    return {
+        "machine": machine(),
+        "snapshot": snapshot,
+        "edition": edition,
+        "repeat": repeat,
+        "all_hold": all(m["holds"] for m in judged) if judged else None,
+        "budgets": measured,
+    }
+
+
+STEPS = ("maps", "reruns", "weights", "cold-start", "browser", "memory", "records")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``bench`` command's options."""
+    parser.add_argument("--records", type=int, default=10_000_000, help="records to generate")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing (median reported)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the report here")
+    parser.add_argument("--edition", default="demo-tp-2021", help="edition to measure")
+    parser.add_argument(
+        "--skip", default="", help=f"comma-separated steps to skip: {', '.join(STEPS)}"
+    )
+    parser.add_argument(
+        "--work", type=Path, default=None, help="folder for the generated records snapshot"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``python -m loaders bench`` and print the JSON report."""
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = skip - set(STEPS)
+    if unknown:
+        print(f"unknown step(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    snapshot = str(paths.default_snapshot())
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        report = run_bench(
+            snapshot=snapshot,
+            edition=args.edition,
+            records=args.records,
+            repeat=args.repeat,
+            skip=skip,
+            work=args.work or Path(tmp),
+            progress=lambda s: print(s, file=sys.stderr, flush=True),
+        )
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    return 0
