@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shell import render_shell
+from components.shell import import_enabled, render_shell
 
 st.set_page_config(
     page_title="County government integrity ratings",
@@ -23,6 +23,7 @@ pages = [
     st.Page(
         "pages/evaluators.py", title="Evaluators", icon=":material/policy:", url_path="evaluators"
     ),
+    st.Page("pages/records.py", title="Records", icon=":material/folder_open:", url_path="records"),
     st.Page(
         "pages/county.py",
         title="County profile",
@@ -31,6 +32,10 @@ pages = [
     ),
     st.Page("pages/data.py", title="About the data", icon=":material/menu_book:", url_path="data"),
 ]
+if import_enabled():  # public deployments are read-only (DESIGN.md §8)
+    pages.append(
+        st.Page("pages/importer.py", title="Import", icon=":material/upload:", url_path="import")
+    )
 page = st.navigation(pages)
 render_shell(page.url_path)
 page.run()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import state
 from components.banner import render_synthetic_banner
 from loaders import assessments, divisions, paths
-from loaders.snapshot import SnapshotError, load
+from loaders.snapshot import SnapshotError, list_snapshots, load
 
 _RENDERED = "_shell_rendered"
+_SNAPSHOT = "snapshot"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data")
 
@@ -21,7 +25,7 @@ def render_shell(url_path: str) -> state.Filters:
     A snapshot that cannot be read (missing, altered, invalid) stops the page with a
     clear message instead of showing numbers.
     """
-    snapshot = paths.default_snapshot()
+    snapshot = render_snapshot_choice()
     try:
         choices = state.build_choices(
             assessments.editions(snapshot),
@@ -37,6 +41,44 @@ def render_shell(url_path: str) -> state.Filters:
     )
     st.session_state[_RENDERED] = True
     return filters
+
+
+def import_enabled() -> bool:
+    """Return whether importing is switched on (``GI_ENABLE_IMPORT=1`` or the secret).
+
+    Off by default: public deployments are read-only (DESIGN.md §8).
+    """
+    if os.environ.get("GI_ENABLE_IMPORT") == "1":
+        return True
+    try:
+        return bool(st.secrets.get("enable_import", False))
+    except Exception:  # no secrets file at all
+        return False
+
+
+def current_snapshot() -> Path:
+    """Return the snapshot the session shows: the one chosen in the sidebar, else the default."""
+    chosen = st.session_state.get(_SNAPSHOT)
+    return Path(chosen) if chosen else paths.default_snapshot()
+
+
+def render_snapshot_choice() -> Path:
+    """Offer the snapshots in data/snapshots when there is more than one; return the choice."""
+    found = list_snapshots(paths.SNAPSHOTS_DIR) if paths.SNAPSHOTS_DIR.is_dir() else []
+    default = paths.default_snapshot()
+    options = [str(default)] + [str(p) for _, p, _ in found if p.resolve() != default.resolve()]
+    if len(options) > 1:
+        names = {str(p): sid for sid, p, _ in found}
+        st.sidebar.selectbox(
+            "Snapshot",
+            options,
+            key=_SNAPSHOT,
+            format_func=lambda p: (
+                names.get(p, Path(p).name) + (" (default)" if p == str(default) else "")
+            ),
+            persist_state="session",
+        )
+    return current_snapshot()
 
 
 def page_filters(url_path: str) -> state.Filters:

@@ -154,7 +154,7 @@ def _describe(tables: dict[str, pl.DataFrame]) -> str:
 
 def _report(manifest: dict[str, Any]) -> None:
     total = 0
-    for name, entry in manifest["tables"].items():
+    for name, entry in {**manifest["tables"], **manifest.get("derived", {})}.items():
         total += entry["bytes"]
         print(f"  {name:<17} {entry['rows']:>10,} rows {entry['bytes'] / 1e6:>8.2f} MB")
     print(f"  {'total':<17} {'':>10}      {total / 1e6:>8.2f} MB")

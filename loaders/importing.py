@@ -651,6 +651,11 @@ def read_meta(path: Path | None) -> dict[str, Any]:
     return meta
 
 
+def write_meta(path: Path, meta: dict[str, Any]) -> None:
+    """Write edition metadata as the JSON ``--edition-meta`` reads."""
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def edition_tables(
     meta: dict[str, Any],
     parsed: list[ParsedRow],
@@ -730,6 +735,36 @@ def _append(base: dict[str, pl.DataFrame], name: str, rows: list[dict[str, Any]]
     if not rows:
         return base[name]
     return pl.concat([base[name], schemas.conform(name, pl.DataFrame(rows))])
+
+
+def check_file(
+    path: Path,
+    *,
+    snapshot: Path,
+    score_max: float | None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> tuple[Table, list[ParsedRow], list[Problem]]:
+    """Read and check a file against a snapshot without writing anything (a dry run)."""
+    from loaders.snapshot import load
+
+    table = read_table(path, sheet=sheet, encoding=encoding)
+    matcher = Matcher(load(snapshot, "divisions"), load(snapshot, "division_changes"))
+    parsed, problems = parse_rows(table, matcher, score_max=score_max)
+    return table, parsed, problems
+
+
+def sheet_names(path: Path) -> list[str]:
+    """Return the worksheet names of an XLSX file (checked for bombs first)."""
+    data = read_bytes(path)
+    check_workbook(data)
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def import_file(

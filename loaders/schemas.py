@@ -250,6 +250,21 @@ RECORDS = pl.Schema(
     }
 )
 RECORDS_PARTITION = "year"
+# Monthly rollup of ``records``: one row per county × month × source agency × record type
+# (× polarity, source and kind), so overviews never scan the raw records. Derived: every
+# snapshot writer computes it from ``records`` (``loaders.records.monthly_rollup``).
+RECORD_ROLLUPS = pl.Schema(
+    {
+        "adcode": pl.String,
+        "month": pl.Date,  # first day of the month the records occurred in
+        "source_agency": pl.String,
+        "record_type": pl.String,
+        "polarity": pl.String,
+        "records": pl.UInt32,
+        "amount_cny": pl.Float64,  # sum of the known amounts (0 when none is known)
+        **PROVENANCE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -282,6 +297,23 @@ TABLES: dict[str, Table] = {
         Table("coverage", COVERAGE, ("edition_id", "adcode")),
         Table("rankings", RANKINGS, ()),
         Table("records", RECORDS, ("record_id",), partitioned=True),
+    )
+}
+# Tables derived from the others when a snapshot is written, listed under the manifest's
+# ``derived`` key: never given to a writer, always recomputable, checked by validate.
+DERIVED: dict[str, Table] = {
+    "record_rollups": Table(
+        "record_rollups",
+        RECORD_ROLLUPS,
+        (
+            "adcode",
+            "month",
+            "source_agency",
+            "record_type",
+            "polarity",
+            "source_id",
+            "is_synthetic",
+        ),
     )
 }
 

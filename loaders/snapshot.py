@@ -1,13 +1,16 @@
 """Snapshot I/O: write a folder of Parquet tables + manifest atomically; read it back verified.
 
 A snapshot is a folder holding one Parquet file per table (``records`` hive-partitioned
-by year, the partition column only in folder names) and ``manifest.json`` with each
-file's row count, size and sha256. Readers verify the hash of every file they open;
-a missing file or a mismatch raises :class:`SnapshotError` naming the file.
+by year, the partition column only in folder names), the tables derived from them
+(``record_rollups``) and ``manifest.json`` with each file's row count, size and sha256.
+Readers verify the hash of every file they open; a missing file or a mismatch raises
+:class:`SnapshotError` naming the file. A snapshot may also live in S3-compatible object
+storage: open it by its ``s3://bucket/prefix`` URI (``loaders.s3``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -21,7 +24,7 @@ from typing import Any
 
 import polars as pl
 
-from loaders import schemas
+from loaders import s3, schemas
 
 MANIFEST = "manifest.json"
 # Fixed writer settings so the same frames always give the same bytes.
@@ -133,6 +136,7 @@ def write_snapshot(
             "is_synthetic": any_synthetic,
             "description": description,
             "tables": entries,
+            "derived": _write_derived(schemas.conform("records", tables["records"]), tmp),
         }
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -142,6 +146,25 @@ def write_snapshot(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def _write_derived(records: pl.DataFrame, folder: Path) -> dict[str, dict[str, Any]]:
+    """Write the tables derived from ``records`` (the monthly rollup); return their entries."""
+    from loaders.records import monthly_rollup  # loaders.records reads snapshots itself
+
+    table = schemas.DERIVED["record_rollups"]
+    frame = monthly_rollup(records).sort(table.key)
+    entry = _write_parquet(frame, folder / table.path)
+    files = [FileEntry(table.path, entry.rows, entry.bytes, entry.sha256)]
+    return {
+        table.name: {
+            "path": table.path,
+            "rows": frame.height,
+            "bytes": entry.bytes,
+            "sha256": entry.sha256,
+            "files": [vars(f) for f in files],
+        }
+    }
 
 
 def _publish(tmp: Path, out: Path) -> None:
@@ -193,10 +216,16 @@ def _combined_hash(files: list[FileEntry]) -> str:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """An opened snapshot: its folder and parsed manifest (files not yet verified)."""
+    """An opened snapshot: its folder and parsed manifest (files not yet verified).
+
+    A snapshot in object storage has ``uri`` (``s3://bucket/prefix``) and the sha256 of
+    the manifest it was opened with; its ``path`` is then only used in messages.
+    """
 
     path: Path
     manifest: dict[str, Any]
+    uri: str | None = None
+    manifest_digest: str | None = None
 
     @property
     def snapshot_id(self) -> str:
@@ -211,52 +240,87 @@ class Snapshot:
     @property
     def manifest_sha256(self) -> str:
         """sha256 of manifest.json: one hash that pins every file of the snapshot."""
+        if self.manifest_digest is not None:
+            return self.manifest_digest
         return sha256_file(self.path / MANIFEST)
+
+    def where(self, rel: str) -> str:
+        """Return the location of a file of the snapshot (a local path or an s3:// URI)."""
+        return s3.join(self.uri, rel) if self.uri else str(self.path / rel)
+
+    def has(self, name: str) -> bool:
+        """Whether the manifest lists table ``name`` (derived tables are optional)."""
+        return name in self.manifest["tables"] or name in self.manifest.get("derived", {})
 
     def files(self, name: str) -> list[FileEntry]:
         """Return the manifest's file entries of table ``name``."""
-        try:
-            entry = self.manifest["tables"][name]
-        except KeyError:
-            raise SnapshotError(f"{self.path / MANIFEST}: table {name!r} is not listed") from None
+        entry = self.manifest["tables"].get(name) or self.manifest.get("derived", {}).get(name)
+        if entry is None:
+            raise SnapshotError(f"{self.where(MANIFEST)}: table {name!r} is not listed")
         return [FileEntry(**f) for f in entry["files"]]
+
+    def stamp(self, name: str) -> tuple[tuple[int, int], ...]:
+        """Return (size, mtime) of each local file of table ``name``: cheap change detection.
+
+        Object storage gives none (its snapshots are written once under a new prefix).
+        """
+        if self.uri:
+            return ()
+        stamps = []
+        for f in self.files(name):
+            with contextlib.suppress(OSError):
+                info = (self.path / f.path).stat()
+                stamps.append((info.st_size, info.st_mtime_ns))
+        return tuple(stamps)
 
     def verify(self, name: str) -> list[Path]:
         """Check that every file of table ``name`` exists and matches its sha256.
 
         Returns the verified paths; raises :class:`SnapshotError` naming the first
-        missing or altered file.
+        missing or altered file. For a snapshot in S3 each object is hashed as it is
+        downloaded, and its ``s3://`` URI (a string) is returned instead of a path.
         """
-        paths = []
+        paths: list[Any] = []
         for f in self.files(name):
+            if self.uri:
+                where = self.where(f.path)
+                try:
+                    actual = s3.sha256(where, s3.storage_options())
+                except OSError as exc:
+                    raise SnapshotError(
+                        f"{where}: file of table {name!r} cannot be read: {exc}"
+                    ) from exc
+                _check_hash(name, where, f.sha256, actual)
+                paths.append(where)
+                continue
             path = self.path / f.path
             if path.is_symlink() or not path.is_file():
                 raise SnapshotError(f"{path}: file of table {name!r} is missing")
-            actual = sha256_file(path)
-            if actual != f.sha256:
-                raise SnapshotError(
-                    f"{path}: sha256 mismatch for table {name!r} "
-                    f"(manifest {f.sha256[:12]}…, file {actual[:12]}…); "
-                    "the file was changed or is corrupt"
-                )
+            _check_hash(name, str(path), f.sha256, sha256_file(path))
             paths.append(path)
         return paths
+
+    def _table(self, name: str) -> schemas.Table:
+        return schemas.TABLES.get(name) or schemas.DERIVED[name]
+
+    def _options(self) -> dict[str, Any]:
+        return {"storage_options": s3.storage_options()} if self.uri else {}
 
     def read(self, name: str) -> pl.DataFrame:
         """Read table ``name`` after verifying its files; partitioned tables gain ``year``."""
         paths = self.verify(name)
-        table = schemas.TABLES[name]
+        table = self._table(name)
         if table.partitioned:
             try:
                 frame = self.scan(name, verified=paths).collect()
             except Exception as exc:  # a file that matches its hash can still be unreadable
                 raise SnapshotError(
-                    f"{self.path / name}: cannot read table {name!r}: {exc}"
+                    f"{self.where(name)}: cannot read table {name!r}: {exc}"
                 ) from exc
-            _check_schema(name, frame.drop(schemas.RECORDS_PARTITION).schema, self.path / name)
+            _check_schema(name, frame.drop(schemas.RECORDS_PARTITION).schema, self.where(name))
             return frame
         try:
-            frame = pl.read_parquet(paths[0])
+            frame = pl.read_parquet(paths[0], **self._options())
         except Exception as exc:  # a file that matches its hash can still be unreadable
             raise SnapshotError(f"{paths[0]}: cannot read table {name!r}: {exc}") from exc
         _check_schema(name, frame.schema, paths[0])
@@ -265,21 +329,31 @@ class Snapshot:
     def scan(self, name: str, *, verified: list[Path] | None = None) -> pl.LazyFrame:
         """Lazily scan table ``name`` (verified first); partitioned tables gain ``year``."""
         paths = verified if verified is not None else self.verify(name)
-        table = schemas.TABLES[name]
+        table = self._table(name)
         if not table.partitioned:
-            return pl.scan_parquet(paths[0], schema=table.schema)
+            return pl.scan_parquet(paths[0], schema=table.schema, **self._options())
         if not paths:
             return pl.LazyFrame(schema={**table.schema, schemas.RECORDS_PARTITION: pl.Int16})
         return pl.scan_parquet(
-            paths,
+            [str(p) for p in paths],
             schema=table.schema,
             hive_partitioning=True,
             hive_schema={schemas.RECORDS_PARTITION: pl.Int16},
+            **self._options(),
         )
 
 
-def _check_schema(name: str, actual: pl.Schema, path: Path) -> None:
-    expected = schemas.TABLES[name].schema
+def _check_hash(name: str, where: str, expected: str, actual: str) -> None:
+    if actual != expected:
+        raise SnapshotError(
+            f"{where}: sha256 mismatch for table {name!r} "
+            f"(manifest {expected[:12]}…, file {actual[:12]}…); "
+            "the file was changed or is corrupt"
+        )
+
+
+def _check_schema(name: str, actual: pl.Schema, path: Path | str) -> None:
+    expected = (schemas.TABLES.get(name) or schemas.DERIVED[name]).schema
     if dict(actual) != dict(expected):
         diff = sorted(set(actual.items()) ^ set(expected.items()), key=str)
         raise SnapshotError(f"{path}: table {name!r} does not match its schema: {diff}")
@@ -305,8 +379,13 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     missing = [n for n in schemas.TABLES if n not in manifest["tables"]]
     if missing:
         return f"table(s) {', '.join(missing)} not listed"
-    for name, table in schemas.TABLES.items():
-        entry = manifest["tables"][name]
+    derived = manifest.get("derived", {})
+    if not isinstance(derived, dict) or any(n not in schemas.DERIVED for n in derived):
+        return "derived tables must be among " + ", ".join(schemas.DERIVED)
+    listed = {**manifest["tables"], **derived}
+    tables = {**schemas.TABLES, **{n: schemas.DERIVED[n] for n in derived}}
+    for name, table in tables.items():
+        entry = listed[name]
         files = entry.get("files") if isinstance(entry, dict) else None
         if not isinstance(files, list) or not _count(entry.get("rows")):
             return f"entry for table {name!r} is malformed"
@@ -333,17 +412,28 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
 
 
 def open_snapshot(path: Path | str) -> Snapshot:
-    """Open the snapshot folder at ``path`` and parse its manifest.
+    """Open the snapshot folder at ``path`` (or ``s3://bucket/prefix``) and parse its manifest.
 
     Raises :class:`SnapshotError` when the folder or manifest is missing or the
     manifest is malformed, or lists a different set of tables than the schema.
     """
-    path = Path(path)
-    manifest_path = path / MANIFEST
-    if not manifest_path.is_file():
-        raise SnapshotError(f"{manifest_path}: no manifest; is {path} a snapshot folder?")
+    uri = str(path).rstrip("/") if s3.is_uri(path) else None
+    digest = None
+    if uri:
+        manifest_path: Path | str = s3.join(uri, MANIFEST)
+        try:
+            raw = s3.read_bytes(str(manifest_path), s3.storage_options())
+        except OSError as exc:
+            raise SnapshotError(f"{manifest_path}: no manifest can be read ({exc})") from exc
+        digest = hashlib.sha256(raw).hexdigest()
+    else:
+        path = Path(path)
+        manifest_path = path / MANIFEST
+        if not manifest_path.is_file():
+            raise SnapshotError(f"{manifest_path}: no manifest; is {path} a snapshot folder?")
+        raw = manifest_path.read_bytes()
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SnapshotError(f"{manifest_path}: not valid JSON ({exc})") from exc
     required = ("snapshot_id", "schema_version", "created_at", "is_synthetic", "tables")
@@ -365,7 +455,18 @@ def open_snapshot(path: Path | str) -> Snapshot:
     problem = _manifest_problem(manifest)
     if problem:
         raise SnapshotError(f"{manifest_path}: {problem}")
-    return Snapshot(path, manifest)
+    return Snapshot(Path(uri) if uri else Path(path), manifest, uri, digest)
+
+
+def location(path: Path | str) -> str:
+    """Return a snapshot's location as a cache key: its resolved folder, or its s3:// URI.
+
+    Examples
+    --------
+    >>> location("s3://bucket/snapshots/default/")
+    's3://bucket/snapshots/default'
+    """
+    return str(path).rstrip("/") if s3.is_uri(path) else str(Path(path).resolve())
 
 
 @lru_cache(maxsize=64)
@@ -384,4 +485,42 @@ def load(path: Path | str, name: str) -> pl.DataFrame:
     The cache key includes the manifest's sha256, so a rebuilt snapshot is read again.
     """
     snap = open_snapshot(path)
-    return _read_cached(str(Path(path).resolve()), snap.manifest_sha256, name)
+    return _read_cached(location(path), snap.manifest_sha256, name)
+
+
+@lru_cache(maxsize=64)
+def _verified(
+    path: str, manifest_sha: str, name: str, stamp: tuple[tuple[int, int], ...]
+) -> tuple[Path, ...]:
+    snap = open_snapshot(path)
+    files = tuple(snap.verify(name))
+    if snap.manifest_sha256 != manifest_sha:
+        raise SnapshotError(f"{path}: the snapshot changed while it was read; reload the page")
+    return files
+
+
+def scan(path: Path | str, name: str) -> pl.LazyFrame:
+    """Return a lazy scan of table ``name``, its files verified once per manifest and stamp.
+
+    Unlike :func:`load` nothing is read into memory: filters and column choices push
+    down into the Parquet reader. The sha256 of every file is checked on the first scan;
+    later scans skip it while the manifest and each local file's size and mtime stay
+    the same, so a large ``records`` table is not re-hashed on every query.
+    """
+    snap = open_snapshot(path)
+    files = _verified(location(path), snap.manifest_sha256, name, snap.stamp(name))
+    return snap.scan(name, verified=list(files))
+
+
+def list_snapshots(folder: Path) -> list[tuple[str, Path, str]]:
+    """Return (snapshot id, path, description) of every readable snapshot in ``folder``."""
+    found = []
+    for path in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
+        if path.name.startswith("."):
+            continue
+        try:
+            snap = open_snapshot(path)
+        except SnapshotError:
+            continue
+        found.append((snap.snapshot_id, path, str(snap.manifest.get("description", ""))))
+    return found

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+from polars.testing import assert_frame_equal
 
 from loaders import schemas
-from loaders.snapshot import SnapshotError, open_snapshot
+from loaders.snapshot import Snapshot, SnapshotError, open_snapshot
 
 # (table, column) → (referenced table, column): every non-null value must exist there.
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
@@ -312,9 +313,52 @@ def validate_snapshot(path: Path | str) -> list[str]:
     if problems:
         return problems
     problems = check_tables(tables)
+    problems += _check_derived(snap, tables["records"])
     any_synthetic = any(bool(t.get_column("is_synthetic").any()) for t in tables.values())
     if any_synthetic != snap.is_synthetic:
         problems.append(
             f"manifest.json: is_synthetic is {snap.is_synthetic} but the tables say {any_synthetic}"
         )
     return problems
+
+
+def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
+    """Return problems if ``rollup`` is not the monthly aggregation of ``records``.
+
+    Examples
+    --------
+    >>> from loaders.records import monthly_rollup
+    >>> records = schemas.empty("records")
+    >>> check_rollup(records, monthly_rollup(records))
+    []
+    """
+    from loaders.records import monthly_rollup
+
+    expected = monthly_rollup(records.drop(schemas.RECORDS_PARTITION, strict=False))
+    key = list(schemas.DERIVED["record_rollups"].key)
+    if dict(rollup.schema) != dict(expected.schema):
+        return ["record_rollups: schema differs from the declared one"]
+    try:
+        assert_frame_equal(
+            rollup.sort(key), expected, check_exact=False, rel_tol=1e-9, abs_tol=0.01
+        )
+    except AssertionError as exc:
+        first = str(exc).splitlines()[0]
+        return [
+            f"record_rollups: not the monthly aggregation of records "
+            f"({rollup.height} rows, expected {expected.height}): {first}"
+        ]
+    return []
+
+
+def _check_derived(snap: Snapshot, records: pl.DataFrame) -> list[str]:
+    if not snap.has("record_rollups"):
+        return []  # written before rollups existed: the app derives them on the fly
+    try:
+        rollup = snap.read("record_rollups")
+    except SnapshotError as exc:
+        return [str(exc)]
+    listed = snap.manifest["derived"]["record_rollups"]["rows"]
+    if rollup.height != listed:
+        return [f"record_rollups: {rollup.height} rows, manifest says {listed}"]
+    return check_rollup(records, rollup)

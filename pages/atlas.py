@@ -6,11 +6,11 @@ import streamlit as st
 
 from components import atlas, maps, state
 from components.provenance import render_provenance
-from components.shell import page_filters
-from loaders import assessments, evaluators, paths
+from components.shell import current_snapshot, page_filters
+from loaders import assessments, evaluators
 
-snapshot = str(paths.default_snapshot())
 filters = page_filters("")
+snapshot = str(current_snapshot())
 label = state.metric_label(filters.metric)
 
 # 1/ CONTROLS

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import metrics as stability
 from components import profile as view
+from components import records as records_view
 from components import state
 from components.provenance import render_provenance
 from components.shell import page_filters
@@ -35,6 +37,10 @@ label = view.edition_label(assessments.editions(snapshot), filters.edition)
 view.render_rank_context(history, filters.edition, label)
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 
+# 3b/ RANK SENSITIVITY: how far the rank moves when the weights vary (Metrics and weights)
+st.subheader("How stable is this rank?")
+stability.render_county_sensitivity(snapshot, filters, header["adcode"])
+
 # 4/ HISTORY across editions and evaluators
 st.subheader("Results across editions and evaluators")
 st.dataframe(
@@ -61,6 +67,10 @@ view.render_real_results(history)
 # 7/ EVALUATORS behind every row
 st.subheader("Who assessed this county")
 view.render_evaluators(history)
+
+# 7b/ RECORDS about the county's government bodies over time, and the way to them
+st.subheader("Records about this county")
+records_view.render_county_timeline(snapshot, filters, header["adcode"])
 
 # 8/ ELSEWHERE: back to the atlas with this view, or another county
 state.page_link("pages/atlas.py", "Back to the atlas", filters, icon=":material/map:")

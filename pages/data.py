@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.shell import page_filters
+from components.shell import current_snapshot, page_filters
 from components.snapshot_summary import edition_list, table_sizes
-from loaders import assessments, paths
+from loaders import assessments
 from loaders.snapshot import open_snapshot
 
 # 1/ SNAPSHOT
 page_filters("data")
-path = paths.default_snapshot()
+path = current_snapshot()
 snapshot = open_snapshot(path)
 editions = assessments.editions(path)
 

@@ -6,11 +6,11 @@ import streamlit as st
 
 from components import evaluators as view
 from components import maps, state
-from components.shell import page_filters
-from loaders import assessments, evaluators, geo, paths
+from components.shell import current_snapshot, page_filters
+from loaders import assessments, evaluators, geo
 
-snapshot = str(paths.default_snapshot())
 filters = page_filters("evaluators")
+snapshot = str(current_snapshot())
 registry = evaluators.registry(snapshot)
 
 # 1/ WHO: the current edition's evaluator unless another is picked

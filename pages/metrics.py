@@ -1,8 +1,100 @@
-"""metrics page (being built)."""
+"""Metrics and weights: what a score is made of, your own weights, and how stable each rank is."""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from components import metrics as view
+from components import rankings as table
+from components import state
+from components.provenance import render_provenance
 from components.shell import page_filters
+from loaders import assessments, evaluators, paths, rankings
+from loaders import weights as weighting
 
+snapshot = str(paths.default_snapshot())
 filters = page_filters("metrics")
-st.title("Metrics")
+facts = rankings.edition_facts(snapshot, filters.edition)
+synthetic = view.synthetic_suffix(bool(facts.get("is_synthetic")))
+place = weighting.place_name(snapshot, filters.province)
+provincial = filters.province is not None
+
+# 1/ INDICATOR TREE of the edition in view, or of another edition (the real ones are partial)
+st.title("Metrics and weights")
+render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
+st.subheader("What the score is made of")
+tree_edition = view.render_tree_edition(weighting.tree_editions(snapshot), default=filters.edition)
+tree = assessments.indicators(snapshot, tree_edition)
+other = tree_edition != filters.edition
+verdict = weighting.compare_trees(snapshot, filters.edition, tree_edition) if other else None
+tree_synthetic = view.synthetic_suffix(assessments.is_synthetic(snapshot, tree_edition))
+tree_title = f"Indicator tree · {tree_edition}{tree_synthetic}"
+st.plotly_chart(view.tree_figure(tree, title=tree_title), config=view.CONFIG)
+view.render_tree_note(tree, verdict)
+with st.expander("The indicator tree as a table"):
+    st.dataframe(view.tree_table(tree), hide_index=True, column_config=view.TREE_COLUMNS)
+
+# 2/ BREAKDOWNS of the first-level metrics: by province, or by prefecture within a province
+st.subheader(f"First-level metrics across {place}")
+scores = weighting.metric_scores(snapshot, filters.edition, province=filters.province)
+view.render_no_scores(scores, place)
+_, group = weighting.group_columns(filters.province)
+unit = "prefecture" if provincial else "province"
+metric = view.render_box_metric()
+order = weighting.median_order(scores, metric=metric, group=group)
+box_title = f"{view.metric_name(metric)} by {unit}, highest median first{synthetic}"
+figure = view.distribution_figure(scores, metric=metric, group=group, order=order, title=box_title)
+st.plotly_chart(figure, config=view.CONFIG)
+left, right = st.columns(2, gap="medium")
+correlations = weighting.correlations(scores)
+left.plotly_chart(
+    view.correlation_figure(correlations, title=f"Correlation between metrics{synthetic}"),
+    config=view.CONFIG,
+)
+means = weighting.group_means(scores, group=group)
+right.plotly_chart(
+    view.means_figure(means, group=group, title=f"Mean score by {unit} (counties){synthetic}"),
+    config=view.CONFIG,
+)
+
+# 3/ YOUR WEIGHTS: sliders set the weights parameter; the ranking follows
+st.subheader("Your own weights")
+chosen = view.render_weight_sliders(
+    filters.weights, weighting.edition_weights(snapshot, filters.edition)
+)
+ranking = weighting.ranking_under(
+    snapshot, filters.edition, filters.weights, province=filters.province
+)
+shown = view.ranking_columns(ranking, provincial=provincial)
+config = view.ranking_config(provincial=provincial)
+st.markdown("**Biggest movers against the evaluator's weights**")
+view.render_movers(
+    view.ranking_columns(weighting.biggest_movers(ranking), provincial=provincial), config
+)
+st.markdown(f"**Ranking under these weights · {place}**")
+st.dataframe(
+    shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
+)
+st.download_button(
+    "Download this ranking (CSV)",
+    data=table.csv_bytes(
+        shown,
+        edition=f"{filters.edition} under weights {state.format_weights(chosen)}",
+        synthetic=bool(facts.get("is_synthetic")),
+    ),
+    file_name=view.csv_name(filters.edition, filters.weights, filters.province),
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+)
+
+# 4/ RANK SENSITIVITY: best and worst rank when every weight varies within a band
+st.subheader("How stable is each rank?")
+band, seed, n = view.render_sensitivity_controls()
+ranges = weighting.sensitivity(
+    snapshot, filters.edition, filters.weights, band=band, seed=seed, province=filters.province
+)
+range_title = f"Rank range of the top {n} in {place} under ±{band:.0%} weights{synthetic}"
+figure = view.range_figure(ranges, n=n, title=range_title, where=group)
+st.plotly_chart(figure, config=view.CONFIG)
+view.render_sensitivity_caption(chosen, band=band, seed=seed)

@@ -7,11 +7,11 @@ import streamlit as st
 from components import rankings as table
 from components import state
 from components.provenance import render_provenance
-from components.shell import page_filters
-from loaders import evaluators, paths, rankings
+from components.shell import current_snapshot, page_filters
+from loaders import evaluators, rankings
 
-snapshot = str(paths.default_snapshot())
 filters = page_filters("rankings")
+snapshot = str(current_snapshot())
 facts = rankings.edition_facts(snapshot, filters.edition)
 basis = rankings.rank_change_basis(snapshot, filters.edition)
 ranking = rankings.ranking_table(snapshot, filters.edition, province=filters.province)

@@ -1,23 +1,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.metrics import chance_text
 from components.profile import of
-from loaders import assessments, paths
+from loaders import assessments, paths, records, weights
 from tests.pages.conftest import figures, values
 
 SNAPSHOT = str(paths.default_snapshot())
 PAGE = "pages/county.py"
+TIMELINE = "Records about the government bodies of this county"
 
 
 def _profile(run_app: Callable[..., AppTest], county: str, **params: str) -> AppTest:
     at = run_app(PAGE, county=county, **params)
     assert not at.exception
     return at
+
+
+def _title(figure: dict[str, Any]) -> str | None:
+    return figure["layout"].get("title", {}).get("text")
 
 
 def _page_links(at: AppTest) -> list[tuple[str, str, str]]:
@@ -74,7 +81,7 @@ def test_rank_context_equals_the_county_view(run_app: Callable[..., AppTest]) ->
 
 def test_history_and_breakdown_figures(run_app: Callable[..., AppTest]) -> None:
     at = _profile(run_app, "520123")
-    history, breakdown = figures(at)
+    history, breakdown, _records = figures(at)
     names = [t["name"] for t in history["data"]]
     assert "Zhongding Credit Rating Service Co., Ltd. (real, published)" in names
     assert all(n.endswith("(synthetic)") for n in names if n.startswith("Demo"))
@@ -125,7 +132,8 @@ def test_tibetan_county_is_excluded_with_the_reason(run_app: Callable[..., AppTe
     assert set(history["status"]) == {"excluded"}
     assert history["total"].isna().all()
     assert history["reason"].str.contains("Tibet").all()
-    assert not figures(at)  # nothing to chart: said in words instead
+    # no scores to chart (said in words instead); only the records timeline is drawn
+    assert [_title(f) for f in figures(at)] == [TIMELINE]
 
 
 @pytest.mark.parametrize("county", ["999999", "<script>alert(1)</script>", None])
@@ -166,3 +174,70 @@ def test_search_box_with_no_match_or_special_characters(run_app: Callable[..., A
         assert "No county-level division matches" in " ".join(c.value for c in at.caption)
     at.text_input(key="county_search").input("朝阳区").run()
     assert len(at.button) >= 2  # shared names: every unit, told apart by prefecture and code
+
+
+def _stability(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_rank_stability_under_the_view_weights(run_app: Callable[..., AppTest]) -> None:
+    at = _profile(run_app, "520123")
+    assert "How stable is this rank?" in [s.value for s in at.subheader]
+    edition = at.query_params["edition"]
+    row = weights.county_sensitivity(SNAPSHOT, edition, "520123", None)
+    assert row is not None
+    shown = _stability(at)
+    assert shown["Rank at these weights"] == f"{row['rank']:,} of {row['n_ranked']:,}"
+    assert shown["Best rank in the band"] == f"{row['best_rank']:,}"
+    assert shown["Worst rank in the band"] == f"{row['worst_rank']:,}"
+    assert shown["Chance of top 100"] == chance_text(row["p_top"])
+    assert row["best_rank"] < row["rank"] < row["worst_rank"]  # a mid-table county moves
+    captions = " ".join(c.value for c in at.caption)
+    assert "the evaluator's weights" in captions and "seed 20221" in captions
+    links = {label: query for label, _, query in _page_links(at)}
+    assert "county=520123" in links["Set your own weights"]
+    # a narrower band narrows the range; the band is shared with the metrics page
+    at.slider(key="sensitivity_band").set_value(10).run()
+    narrow = _stability(at)
+    best, worst = (
+        int(narrow[k].replace(",", "")) for k in ("Best rank in the band", "Worst rank in the band")
+    )
+    assert row["best_rank"] <= best and worst <= row["worst_rank"]
+    assert (best, worst) != (row["best_rank"], row["worst_rank"])
+
+
+def test_rank_stability_follows_the_weights_parameter(run_app: Callable[..., AppTest]) -> None:
+    at = _profile(run_app, "520123", weights="100,0,0,0,0")
+    shown = _stability(at)
+    assert shown["Best rank in the band"] == shown["Worst rank in the band"]
+    assert shown["Rank at these weights"].startswith(shown["Best rank in the band"] + " of")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Weights: your weights \\(Transparency 100%\\)" in captions  # Markdown-escaped
+
+
+def test_excluded_county_has_no_rank_range(run_app: Callable[..., AppTest]) -> None:
+    at = _profile(run_app, "540102")
+    assert "no rank range" in " ".join(i.value for i in at.info)
+    assert not at.slider  # no band control for a county without a rank
+
+
+def test_records_timeline_shows_every_record_and_links_to_them(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = _profile(run_app, "520123")
+    assert "Records about this county" in [s.value for s in at.subheader]
+    (timeline,) = [f for f in figures(at) if _title(f) == TIMELINE]
+    expected = records.county_records(SNAPSHOT, "520123")
+    assert 50 < expected.height < 300
+    dates = [d for trace in timeline["data"] for d in values(trace["x"])]
+    assert len(dates) == expected.height
+    assert sorted(dates) == [d.isoformat() for d in expected.get_column("occurred")]
+    negative = expected.filter(pl.col("polarity") == "negative").height
+    assert f"negative ({negative:,})" in [t["name"] for t in timeline["data"]]
+    assert f"{expected.height:,} records. Synthetic demo records" in " ".join(
+        c.value for c in at.caption
+    )
+    links = {label: (page, query) for label, page, query in _page_links(at)}
+    page, query = links["Open these records"]
+    assert page == "records"
+    assert "county=520123" in query and "province=52" in query

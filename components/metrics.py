@@ -1,0 +1,902 @@
+"""Metrics page: indicator tree, breakdown figures, weight sliders and rank-sensitivity views."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from components import state, theme
+from components.profile import edition_label, plain
+from components.rankings import METRIC_HEADERS, METRIC_LABELS, METRIC_ZH
+from loaders import weights as weighting
+from loaders.schemas import FIRST_LEVEL
+
+if TYPE_CHECKING:
+    from loaders.derive import Comparability
+
+CONFIG = {"displaylogo": False}
+UNCONFIRMED = "#bdbdbd"  # placeholder names: grey, like counties without data
+RANGE_COLOUR = "#bdbdbd"  # neutral, so the dots' colour scale (P(top 100)) stands out
+UNPLACED = "__unplaced__"
+NAME_SEPARATOR = " · "  # between the English and Chinese names of an indicator
+# Correlations run from −1 to 1: a diverging scale centred on zero (ColorBrewer RdBu).
+DIVERGING = "RdBu"
+SLIDER_KEYS = {key: f"weight_{key}" for key in FIRST_LEVEL}
+BAND_KEY = "sensitivity_band"
+SEED_KEY = "sensitivity_seed"
+TOP_N_KEY = "sensitivity_top_n"
+BOX_METRIC_KEY = "metrics_box_metric"
+_ZERO_WEIGHTS = "_metrics_zero_weights"
+
+
+def metric_name(key: str) -> str:
+    """Return a first-level metric's display name in English and Chinese.
+
+    Examples
+    --------
+    >>> metric_name("transparency"), metric_name("total")
+    ('Transparency 透明度', 'Total')
+    """
+    if key in METRIC_LABELS:
+        return f"{METRIC_LABELS[key]} {METRIC_ZH[key]}"
+    return key.replace("_", " ").capitalize()
+
+
+def synthetic_suffix(synthetic: bool) -> str:
+    """Return the suffix that marks a figure title as synthetic demo data (or nothing)."""
+    return " · synthetic demo data" if synthetic else ""
+
+
+# --- indicator tree -----------------------------------------------------------------------
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}".removesuffix(".0") + "%"
+
+
+def _ordered(tree: pl.DataFrame) -> pl.DataFrame:
+    """Sort a tree by branch (the report's order of the five metrics), level and id."""
+    if "crosswalk_key" not in tree.columns:
+        return tree.sort("level", "indicator_id")
+    order = {key: i for i, key in enumerate(FIRST_LEVEL)}
+    branch = pl.col("crosswalk_key").replace_strict(
+        order, default=len(order), return_dtype=pl.Int32
+    )
+    return (
+        tree.with_columns(_branch=branch).sort("_branch", "level", "indicator_id").drop("_branch")
+    )
+
+
+def tree_nodes(tree: pl.DataFrame, *, root: str = "All indicators") -> pl.DataFrame:
+    """Return an indicator tree as treemap nodes: ids, parents, labels, sizes and weight text.
+
+    A node's size is its share of the whole: its weight times its parent's share
+    when every sibling has a known weight, else an equal split of the parent (an
+    unknown weight is never guessed, only drawn equal and labelled unknown).
+    Second-level indicators whose parent was not published hang under an extra
+    "parent not published" node.
+
+    Parameters
+    ----------
+    tree
+        An edition's ``indicators`` rows (``indicator_id``, ``parent_id``, ``level``,
+        ``name_zh``, ``name_en``, ``weight``, ``name_confirmed``).
+    root
+        Label of the root node.
+
+    Returns
+    -------
+    One row per node, root first: ``id``, ``parent``, ``label``, ``level``,
+    ``size`` (shares summing to 1 over the leaves), ``weight_text``, ``confirmed``
+    and ``weight_known``.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"indicator_id": ["a", "b", "a.x", "a.y", "u1"],
+    ...     "parent_id": [None, None, "a", "a", None], "level": [1, 1, 2, 2, 2],
+    ...     "name_zh": ["甲", "乙", "x", "y", "未公开"], "name_en": ["A", "B", "X", "Y", "U"],
+    ...     "weight": [0.75, 0.25, 0.4, 0.6, None],
+    ...     "name_confirmed": [True, True, True, True, False]})
+    >>> nodes = tree_nodes(t.head(4))
+    >>> nodes.select("id", "parent", pl.col("size").round(6), "weight_text").rows()[1:3]
+    [('a', '', 0.75, 'weight 75%'), ('a.x', 'a', 0.3, 'weight 40% of parent')]
+    >>> nodes = tree_nodes(t)  # with an unplaced indicator: equal areas at the top
+    >>> nodes.select("id", "parent", "size").rows()[-2:]
+    [('__unplaced__', '', 0.3333333333333333), ('u1', '__unplaced__', 0.3333333333333333)]
+    >>> nodes.filter(pl.col("id") == "u1").select("weight_text", "confirmed").row(0)
+    ('weight unknown', False)
+    """
+    rows = _ordered(tree).to_dicts()
+    ids = {r["indicator_id"] for r in rows}
+    orphans = [r for r in rows if r["level"] > 1 and r["parent_id"] not in ids]
+    children: dict[str, list[dict[str, Any]]] = {"": []}
+    for r in rows:
+        parent = "" if r["level"] == 1 else (r["parent_id"] if r not in orphans else UNPLACED)
+        children.setdefault(parent, []).append(r)
+    if orphans:
+        children[""].append(
+            {
+                "indicator_id": UNPLACED,
+                "level": 1,
+                "name_zh": "上级指标未公开",
+                "name_en": "Parent not published",
+                "weight": None,
+                "name_confirmed": False,
+            }
+        )
+    nodes = [
+        {
+            "id": "",
+            "parent": None,
+            "label": root,
+            "level": 0,
+            "size": 1.0,
+            "weight_text": "",
+            "confirmed": True,
+            "weight_known": True,
+        }
+    ]
+
+    def visit(parent: str, share: float) -> None:
+        kids = children.get(parent, [])
+        known = all(k["weight"] is not None for k in kids) and bool(kids)
+        total = sum(k["weight"] for k in kids) if known else 0.0
+        known = known and total > 0
+        for kid in kids:
+            own = kid["weight"] / total if known else 1 / len(kids)
+            node_id = kid["indicator_id"]
+            if kid["weight"] is None:
+                text = "weight unknown"
+            elif parent:
+                text = f"weight {_percent(kid['weight'])} of parent"
+            else:
+                text = f"weight {_percent(kid['weight'])}"
+            name = NAME_SEPARATOR.join(str(n) for n in (kid["name_en"], kid["name_zh"]) if n)
+            nodes.append(
+                {
+                    "id": node_id,
+                    "parent": parent,
+                    "label": name,
+                    "level": int(kid["level"]),
+                    "size": share * own,
+                    "weight_text": text,
+                    "confirmed": bool(kid["name_confirmed"]),
+                    "weight_known": kid["weight"] is not None,
+                }
+            )
+            visit(node_id, share * own)
+
+    visit("", 1.0)
+    return pl.DataFrame(
+        nodes,
+        schema={
+            "id": pl.String,
+            "parent": pl.String,
+            "label": pl.String,
+            "level": pl.Int8,
+            "size": pl.Float64,
+            "weight_text": pl.String,
+            "confirmed": pl.Boolean,
+            "weight_known": pl.Boolean,
+        },
+    )
+
+
+def tree_figure(tree: pl.DataFrame, *, title: str) -> go.Figure:
+    """Return a treemap of an indicator tree; placeholders grey, unknown weights said so.
+
+    Areas are the indicators' weights (equal where no weight was published, see
+    :func:`tree_nodes`). Each box reads its name, its weight (or "weight unknown")
+    and "name unconfirmed" for placeholder names.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"indicator_id": ["a", "u"], "parent_id": [None, None],
+    ...     "level": [1, 2], "name_zh": ["甲", "未公开"], "name_en": ["A", "U"],
+    ...     "weight": [None, None], "name_confirmed": [True, False]})
+    >>> fig = tree_figure(t, title="Tree")
+    >>> list(fig.data[0].ids), list(fig.data[0].text)[2]
+    (['', 'a', '__unplaced__', 'u'], 'weight unknown · name unconfirmed')
+    """
+    nodes = tree_nodes(tree)
+    leaves = set(nodes.get_column("id")) - set(nodes.get_column("parent").drop_nulls())
+    labels, texts, colours, values, templates = [], [], [], [], []
+    for node in nodes.iter_rows(named=True):
+        parts = [node["weight_text"]] if node["weight_text"] else []
+        if not node["confirmed"]:
+            parts.append("name unconfirmed")
+        text = html.escape(" · ".join(parts))
+        names = [html.escape(part) for part in node["label"].split(NAME_SEPARATOR)]
+        leaf = node["id"] in leaves
+        # Leaves: names on two lines so narrow boxes keep readable text. Parents: all on
+        # one line in the label, as a parent's header strip shows its label only.
+        if leaf:
+            labels.append("<br>".join(names))
+            templates.append("<b>%{label}</b><br>%{text}")
+        else:
+            labels.append(" ".join(names) + (f" · {text}" if text else ""))
+            templates.append("<b>%{label}</b>")
+        texts.append(text)
+        if not node["confirmed"]:
+            colours.append(UNCONFIRMED)
+        elif node["level"] <= 1:
+            colours.append(theme.SEQUENTIAL[6] if node["level"] == 1 else "#ffffff")
+        else:
+            colours.append(theme.SEQUENTIAL[3])
+        # "remainder": a parent's area is the sum of its children's, so rounding never
+        # makes a parent smaller than its children (which would blank the figure).
+        values.append(node["size"] if leaf else 0.0)
+    fig = go.Figure(
+        go.Treemap(
+            ids=nodes.get_column("id").to_list(),
+            parents=nodes.get_column("parent").fill_null("").to_list(),
+            labels=labels,
+            values=values,
+            branchvalues="remainder",
+            text=texts,
+            texttemplate=templates,
+            hovertemplate=[t + "<extra></extra>" for t in templates],
+            marker={"colors": colours, "line": {"color": "#ffffff", "width": 1}},
+            root={"color": "#ffffff"},
+            pathbar={"visible": False},
+            sort=False,
+        )
+    )
+    fig.update_layout(
+        height=520,
+        margin={"l": 0, "r": 0, "t": 36, "b": 0},
+        title={"text": html.escape(title), "font": {"size": 14}},
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def tree_table(tree: pl.DataFrame) -> pl.DataFrame:
+    """Return an indicator tree as a table: level, parent, names, weight and name status.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"indicator_id": ["a", "u"], "parent_id": [None, None],
+    ...     "level": [1, 2], "name_zh": ["甲", "未公开"], "name_en": ["A", "U"],
+    ...     "weight": [0.25, None], "name_confirmed": [True, False]})
+    >>> tree_table(t).select("parent", "weight", "name_status").rows()
+    [('—', '25%', 'published'), ('not published', 'unknown', 'placeholder (unconfirmed)')]
+    """
+    weight = (pl.col("weight") * 100).round(1).cast(pl.String).str.strip_suffix(".0") + "%"
+    parents = tree.select(parent_id="indicator_id", parent_name="name_en")
+    missing = pl.when(pl.col("level") > 1).then(pl.lit("not published")).otherwise(pl.lit("—"))
+    return (
+        _ordered(tree.with_columns(pl.col("parent_id").cast(pl.String)))
+        .join(parents, on="parent_id", how="left", maintain_order="left")
+        .select(
+            "level",
+            pl.coalesce("parent_name", missing).alias("parent"),
+            "name_zh",
+            "name_en",
+            weight.fill_null("unknown").alias("weight"),
+            pl.when(pl.col("name_confirmed"))
+            .then(pl.lit("published"))
+            .otherwise(pl.lit("placeholder (unconfirmed)"))
+            .alias("name_status"),
+        )
+    )
+
+
+TREE_COLUMNS: dict[str, Any] = {
+    "level": st.column_config.NumberColumn("Level", format="%d", width=50),
+    "parent": st.column_config.TextColumn("Parent"),
+    "name_zh": st.column_config.TextColumn("Name (zh)"),
+    "name_en": st.column_config.TextColumn("Name (en)"),
+    "weight": st.column_config.TextColumn(
+        "Weight", help="First level: share of the total; second level: share of its parent."
+    ),
+    "name_status": st.column_config.TextColumn("Name"),
+}
+
+
+def render_tree_edition(editions: pl.DataFrame, *, default: str) -> str:
+    """Draw the choice of edition whose indicator tree is shown; return it.
+
+    ``editions`` are ``loaders.weights.tree_editions`` rows. The choice starts at
+    ``default`` (the edition in view) and starts again there when that changes.
+    """
+    options = editions.get_column("edition_id").to_list()
+    labels = {e: edition_label(editions, e) for e in options}
+    index = options.index(default) if default in options else 0
+    return str(
+        st.selectbox(
+            "Indicator tree of",
+            options,
+            index=index,
+            key=f"metrics_tree_{default}",
+            format_func=lambda e: labels.get(e, e),
+            help="Real editions published names only in part and no weights: placeholders "
+            "are grey and unknown weights are drawn as equal areas.",
+        )
+    )
+
+
+def render_tree_note(tree: pl.DataFrame, verdict: Comparability | None) -> None:
+    """Say what is unknown in the tree and, for another edition, whether it compares."""
+    unknown = tree.get_column("weight").null_count()
+    unconfirmed = tree.height - tree.get_column("name_confirmed").sum()
+    notes = []
+    if unknown:
+        notes.append(f"{unknown} of {tree.height} weights unknown (drawn as equal areas)")
+    if unconfirmed:
+        notes.append(f"{unconfirmed} names unconfirmed (grey placeholders)")
+    st.caption(("; ".join(notes) + ". ") if notes else "All names and weights published. ")
+    if verdict is None:
+        return
+    if not verdict.comparable:
+        st.warning(
+            f"Not comparable with the edition in view: {verdict.reason}.",
+            icon=":material/block:",
+        )
+    elif verdict.flagged:
+        st.info(f"Compare with the edition in view with care: {verdict.reason}.")
+    else:
+        st.caption(f"Same indicator tree as the edition in view ({verdict.reason}).")
+
+
+# --- breakdowns ---------------------------------------------------------------------------
+
+
+def distribution_figure(
+    frame: pl.DataFrame, *, metric: str, group: str, order: Sequence[str], title: str
+) -> go.Figure:
+    """Return box plots of ``metric`` per group, in the given order (highest median first).
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"g": ["x", "y", "y"], "m": [50.0, 70.0, 80.0]})
+    >>> fig = distribution_figure(f, metric="m", group="g", order=["y", "x"], title="t")
+    >>> list(fig.layout.xaxis.categoryarray), fig.data[0].type
+    (['y', 'x'], 'box')
+    """
+    rows = frame.filter(pl.col(metric).is_not_null())
+    counts = dict(rows.group_by(group).len().iter_rows())
+    fig = go.Figure(
+        go.Box(
+            x=[html.escape(str(g)) for g in rows.get_column(group)],
+            y=rows.get_column(metric).to_list(),
+            marker={"color": theme.SEQUENTIAL[6], "size": 3},
+            line={"width": 1.2},
+            boxpoints="outliers",
+            name=html.escape(metric_name(metric)),
+            hoverinfo="y",
+        )
+    )
+    ticks = [f"{html.escape(str(g))} ({counts.get(g, 0)})" for g in order]
+    fig.update_layout(
+        height=400,
+        margin={"l": 0, "r": 0, "t": 36, "b": 0},
+        title={"text": html.escape(title), "font": {"size": 14}},
+        xaxis={
+            "categoryorder": "array",
+            "categoryarray": [html.escape(str(g)) for g in order],
+            "tickvals": [html.escape(str(g)) for g in order],
+            "ticktext": ticks,
+            "tickangle": -60 if len(order) > 12 else 0,
+        },
+        yaxis={"title": "score"},
+        showlegend=False,
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def correlation_figure(corr: pl.DataFrame, *, title: str) -> go.Figure:
+    """Return the correlation matrix as an annotated heatmap (−1 to 1, centred on 0).
+
+    Examples
+    --------
+    >>> c = pl.DataFrame({"metric": ["transparency", "compliance"],
+    ...     "transparency": [1.0, 0.5], "compliance": [0.5, 1.0]})
+    >>> fig = correlation_figure(c, title="t")
+    >>> fig.data[0].zmin, fig.data[0].zmax, list(fig.data[0].x)
+    (-1, 1, ['Transparency', 'Compliance'])
+    """
+    metrics = corr.get_column("metric").to_list()
+    names = [METRIC_HEADERS.get(m, m) for m in metrics]
+    z = corr.select(metrics).rows()
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=names,
+            y=names,
+            zmin=-1,
+            zmax=1,
+            colorscale=DIVERGING,
+            texttemplate="%{z:.2f}",
+            hovertemplate="%{y} × %{x}: r = %{z:.3f}<extra></extra>",
+            colorbar={"title": "r", "thickness": 12},
+        )
+    )
+    fig.update_layout(
+        height=400,
+        margin={"l": 0, "r": 0, "t": 36, "b": 0},
+        title={"text": html.escape(title), "font": {"size": 14}},
+        yaxis={"autorange": "reversed"},
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
+    """Return the group × metric table of means as a heat table (one colour scale per view).
+
+    Rows keep the order of ``means`` (highest overall first); each cell shows its value.
+
+    Examples
+    --------
+    >>> m = pl.DataFrame({"p": ["a", "b"], "n": [2, 1], "transparency": [70.0, 60.0]})
+    >>> fig = means_figure(m, group="p", title="t")
+    >>> list(fig.data[0].y), [list(row) for row in fig.data[0].z]
+    (['a (2)', 'b (1)'], [[70.0], [60.0]])
+    """
+    metrics = [c for c in means.columns if c not in (group, "n")]
+    rows = [f"{html.escape(str(g))} ({n})" for g, n in means.select(group, "n").iter_rows()]
+    fig = go.Figure(
+        go.Heatmap(
+            z=means.select(metrics).rows(),
+            x=[METRIC_HEADERS.get(m, m) for m in metrics],
+            y=rows,
+            colorscale=theme.sequential_scale(),
+            texttemplate="%{z:.1f}",
+            hovertemplate="%{y} · %{x}: mean %{z:.2f}<extra></extra>",
+            colorbar={"title": "mean", "thickness": 12},
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_layout(
+        height=max(300, 130 + 22 * len(rows)),
+        margin={"l": 0, "r": 0, "t": 110, "b": 0},
+        title={"text": html.escape(title), "font": {"size": 14}, "y": 0.995, "yanchor": "top"},
+        xaxis={"side": "top", "tickangle": -30},
+        yaxis={"autorange": "reversed"},
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def render_no_scores(scores: pl.DataFrame, place: str) -> None:
+    """Stop the page with a sentence when no county of the view has scores (e.g. Tibet)."""
+    if scores.is_empty():
+        st.info(
+            plain(
+                f"No county in {place} was assessed in this edition, so there are no scores "
+                "to break down, re-weight or rank. Choose another province or edition."
+            ),
+            icon=":material/info:",
+        )
+        st.stop()
+
+
+def render_box_metric() -> str:
+    """Draw the choice of metric for the box plots; return it (a first-level metric)."""
+    st.session_state.setdefault(BOX_METRIC_KEY, FIRST_LEVEL[0])
+    choice = st.segmented_control(
+        "Metric",
+        FIRST_LEVEL,
+        key=BOX_METRIC_KEY,
+        required=True,
+        format_func=lambda m: METRIC_LABELS[m],
+        persist_state="session",
+    )
+    return str(choice or FIRST_LEVEL[0])
+
+
+# --- user weights -------------------------------------------------------------------------
+
+
+def shares_text(weights: Sequence[float]) -> str:
+    """Return renormalised weights as text, zero-weight metrics left out.
+
+    Examples
+    --------
+    >>> shares_text([100, 0, 0, 0, 0])
+    'Transparency 100%'
+    >>> shares_text([25, 25, 20, 15, 15])
+    'Transparency 25% · Compliance 25% · Honoring agreements 20% · Integrity work 15% · \
+Public opinion 15%'
+    """
+    shares = weighting.normalise(weights)
+    return " · ".join(
+        f"{METRIC_LABELS[m]} {_percent(float(s))}"
+        for m, s in zip(FIRST_LEVEL, shares, strict=True)
+        if s > 0
+    )
+
+
+def _apply_sliders() -> None:
+    chosen = [float(st.session_state[SLIDER_KEYS[m]]) for m in FIRST_LEVEL]
+    if sum(chosen) <= 0:
+        st.session_state[_ZERO_WEIGHTS] = True  # keep the previous weights
+        return
+    state.set_weights(chosen)
+
+
+def _reset_weights() -> None:
+    state.set_weights(None)
+
+
+def render_weight_sliders(
+    chosen: Sequence[float] | None, evaluator: Sequence[float] | None
+) -> tuple[float, ...]:
+    """Draw one 0–100 slider per first-level metric and a reset button; return the weights.
+
+    Sliders start from ``chosen`` (the ``weights`` parameter) or the evaluator's
+    weights × 100; moving one sets the view's weights (and the URL) through
+    :func:`components.state.set_weights`. Setting every slider to zero is refused
+    with a notice.
+    """
+    baseline = [w * 100 for w in evaluator] if evaluator else [20.0] * len(FIRST_LEVEL)
+    current = [float(w) for w in (chosen or baseline)]
+    for metric, value in zip(FIRST_LEVEL, current, strict=True):
+        st.session_state[SLIDER_KEYS[metric]] = value  # follow the view (URL, reset, edition)
+    if st.session_state.pop(_ZERO_WEIGHTS, False):
+        st.warning("At least one weight must be above zero: kept the previous weights.")
+    columns = st.columns(len(FIRST_LEVEL))
+    for column, metric in zip(columns, FIRST_LEVEL, strict=True):
+        column.slider(
+            METRIC_LABELS[metric],
+            min_value=0.0,
+            max_value=100.0,
+            step=0.5,
+            format="%g",
+            key=SLIDER_KEYS[metric],
+            on_change=_apply_sliders,
+            help=f"Weight of {metric_name(metric)}; weights are rescaled to sum to 100%.",
+        )
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    whose = "the evaluator's weights" if chosen is None else "your weights"
+    left.caption(plain(f"Composite under {whose}: {shares_text(current)}."))
+    right.button(
+        "Reset to the evaluator's weights",
+        on_click=_reset_weights,
+        disabled=chosen is None,
+        icon=":material/restart_alt:",
+    )
+    return tuple(current)
+
+
+def ranking_columns(ranking: pl.DataFrame, *, provincial: bool) -> pl.DataFrame:
+    """Return the columns of a reweighted ranking that the page shows and exports, in order.
+
+    Examples
+    --------
+    >>> r = pl.DataFrame({"adcode": ["1"], "rank": [1], "rank_national": [3], "x": [0]})
+    >>> ranking_columns(r, provincial=False).columns, ranking_columns(r, provincial=True).columns
+    (['rank', 'adcode'], ['rank', 'rank_national', 'adcode'])
+    """
+    wanted = (
+        "rank",
+        *(("rank_national",) if provincial else ()),
+        "evaluator_rank",
+        "rank_change",
+        "name_zh",
+        "adcode",
+        "composite",
+        "total",
+        *FIRST_LEVEL,
+        "name_pinyin",
+        "prefecture_name_zh",
+        "province_name_zh",
+    )
+    return ranking.select(c for c in wanted if c in ranking.columns)
+
+
+def ranking_config(*, provincial: bool) -> dict[str, Any]:
+    """Return ``st.dataframe`` column settings for a reweighted ranking."""
+    scope = "within the province" if provincial else "among all counties assessed"
+    config: dict[str, Any] = {
+        "rank": st.column_config.NumberColumn(
+            "Rank",
+            format="%d",
+            help=f"Rank {scope} under the weights above; ties share the best rank.",
+            pinned=True,
+            width=50,
+        ),
+        "rank_national": st.column_config.NumberColumn("National", format="%d", width=66),
+        "evaluator_rank": st.column_config.NumberColumn(
+            "Evaluator's",
+            format="%d",
+            help="Rank under the evaluator's own weights, recomputed here from the "
+            "published first-level scores. They are rounded, so this can differ by a few "
+            "places from Rankings, which ranks by the published total.",
+            width=80,
+        ),
+        "rank_change": st.column_config.NumberColumn(
+            "Move",
+            format="%+d",
+            help="Places gained (+) or lost (−) under your weights against the evaluator's.",
+            width=60,
+        ),
+        "name_zh": st.column_config.TextColumn("County", pinned=True, width=120),
+        "adcode": st.column_config.TextColumn("Adcode", width=70),
+        "composite": st.column_config.NumberColumn(
+            "Composite", format="%.2f", help="Weighted mean under the weights above.", width=80
+        ),
+        "total": st.column_config.NumberColumn(
+            "Total", format="%.2f", help="The evaluator's published total.", width=60
+        ),
+        "name_pinyin": st.column_config.TextColumn("Pinyin"),
+        "prefecture_name_zh": st.column_config.TextColumn("Prefecture"),
+        "province_name_zh": st.column_config.TextColumn("Province"),
+    }
+    for key in FIRST_LEVEL:
+        config[key] = st.column_config.NumberColumn(
+            METRIC_HEADERS[key],
+            format="%.1f",
+            help=metric_name(key),
+            width=96 if key == "transparency" else 84,
+        )
+    return config
+
+
+def render_movers(movers: pl.DataFrame, config: Mapping[str, Any]) -> None:
+    """Draw the table of the biggest rank movers, or say that no county moves."""
+    if movers.is_empty():
+        st.caption("No county moves: these are the evaluator's weights (or rank the same).")
+        return
+    height = min(420, 38 + 35 * movers.height)
+    st.dataframe(movers, hide_index=True, column_config=config, height=height, placeholder="–")
+
+
+def csv_name(edition: str, weights: Sequence[float] | None, province: str | None) -> str:
+    """Return the download's file name: edition, weights and, for a province view, its code.
+
+    Examples
+    --------
+    >>> csv_name("demo-tp-2021", (100, 0, 12.5, 0, 0), "520000")
+    'reweighted-demo-tp-2021-w100-0-12.5-0-0-52.csv'
+    """
+    w = "-w" + state.format_weights(weights).replace(",", "-") if weights else ""
+    where = f"-{province[:2]}" if province else ""
+    return f"reweighted-{edition}{w}{where}.csv"
+
+
+# --- rank sensitivity ---------------------------------------------------------------------
+
+
+def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int, int]:
+    """Draw the band, seed and (optionally) how-many-counties controls; return them.
+
+    The values are kept for the session, so the metrics page and the county profile
+    use the same band and seed. Returns ``(band, seed, n)`` with band as a fraction.
+    """
+    st.session_state.setdefault(BAND_KEY, round(weighting.DEFAULT_BAND * 100))
+    st.session_state.setdefault(SEED_KEY, weighting.DEFAULT_SEED)
+    st.session_state.setdefault(TOP_N_KEY, 30)
+    columns = st.columns(3 if with_top_n else 2)
+    columns[0].slider(
+        "Weight band ± %",
+        min_value=0,
+        max_value=round(weighting.MAX_BAND * 100),
+        step=5,
+        key=BAND_KEY,
+        persist_state="session",
+        help="Each weight varies independently within ± this share of itself; the "
+        "varied weights are rescaled to sum to 100%.",
+    )
+    columns[1].number_input(
+        "Random seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        step=1,
+        key=SEED_KEY,
+        persist_state="session",
+        help=f"The same seed gives the same samples. Default {weighting.DEFAULT_SEED}.",
+    )
+    if with_top_n:
+        columns[2].slider(
+            "Counties shown",
+            min_value=10,
+            max_value=100,
+            step=5,
+            key=TOP_N_KEY,
+            persist_state="session",
+        )
+    band = int(st.session_state[BAND_KEY]) / 100
+    return band, int(st.session_state[SEED_KEY]), int(st.session_state[TOP_N_KEY])
+
+
+def range_figure(
+    ranges: pl.DataFrame,
+    *,
+    n: int,
+    top: int = weighting.DEFAULT_TOP,
+    title: str,
+    where: str = "province_name_zh",
+) -> go.Figure:
+    """Return the best-to-worst rank range of the ``n`` best-ranked counties of ``ranges``.
+
+    Each county is a line from its best to its worst rank with a dot at its rank
+    under the chosen weights, coloured by its chance of being in the top ``top``.
+
+    Parameters
+    ----------
+    ranges
+        :func:`loaders.weights.sensitivity` rows (``name_zh``, ``province_name_zh``,
+        ``adcode``, ``rank``, ``best_rank``, ``worst_rank``, ``p_top``).
+    n
+        How many counties to draw (best ranks first).
+    top
+        The cut-off of the probability, drawn as a dashed line.
+    title
+        Figure title.
+    where
+        Column that says where each county lies (its province, or its prefecture in a
+        province view), shown after its name.
+
+    Examples
+    --------
+    >>> r = pl.DataFrame({"name_zh": ["甲", "乙"], "province_name_zh": ["P", "P"],
+    ...     "adcode": ["1", "2"], "rank": [2, 1], "best_rank": [1, 1],
+    ...     "worst_rank": [5, 3], "p_top": [0.5, 1.0]})
+    >>> fig = range_figure(r, n=2, top=2, title="t")
+    >>> list(fig.data[0].x), list(fig.data[1].x), list(fig.data[1].marker.color)
+    ([1, 3, None, 1, 5, None], [1, 2], [1.0, 0.5])
+    """
+    rows = ranges.filter(pl.col("rank").is_not_null()).sort("rank", "adcode").head(n)
+    labels = [
+        html.escape(f"{rank}. {name} · {place}")
+        for rank, name, place in rows.select("rank", "name_zh", where).iter_rows()
+    ]
+    xs: list[int | None] = []
+    ys: list[str | None] = []
+    for label, best, worst in zip(labels, rows["best_rank"], rows["worst_rank"], strict=True):
+        xs += [best, worst, None]
+        ys += [label, label, None]
+    custom = list(
+        zip(
+            rows["best_rank"].to_list(),
+            rows["worst_rank"].to_list(),
+            rows["adcode"].to_list(),
+            strict=True,
+        )
+    )
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": RANGE_COLOUR, "width": 6},
+                hoverinfo="skip",
+                name="best to worst rank",
+            ),
+            go.Scatter(
+                x=rows["rank"].to_list(),
+                y=labels,
+                mode="markers",
+                marker={
+                    "color": rows["p_top"].to_list(),
+                    "cmin": 0,
+                    "cmax": 1,
+                    "colorscale": theme.sequential_scale(),
+                    "size": 10,
+                    "line": {"color": theme.OUTLINE, "width": 1},
+                    "colorbar": {"title": f"P(top {top})", "thickness": 12},
+                },
+                customdata=custom,
+                hovertemplate="%{y}<br>rank %{x} at the chosen weights<br>best %{customdata[0]}"
+                ", worst %{customdata[1]}<br>P(top " + str(top) + ") = %{marker.color:.0%}"
+                "<br>adcode %{customdata[2]}<extra></extra>",
+                name="rank at the chosen weights",
+            ),
+        ]
+    )
+    fig.add_vline(
+        x=top + 0.5,
+        line={"dash": "dash", "color": theme.PUBLISHED, "width": 1},
+        annotation={"text": f"top {top}", "font": {"color": theme.PUBLISHED, "size": 11}},
+        annotation_position="bottom right",
+    )
+    fig.update_layout(
+        height=140 + 20 * rows.height,
+        margin={"l": 0, "r": 0, "t": 96, "b": 0},
+        title={"text": html.escape(title), "font": {"size": 14}, "y": 0.995, "yanchor": "top"},
+        xaxis={"title": "national rank (1 = best)", "rangemode": "tozero", "side": "top"},
+        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
+        showlegend=False,
+        font={"family": theme.FONT},
+    )
+    return fig
+
+
+def sensitivity_caption(
+    *, band: float, seed: int, samples: int = weighting.DEFAULT_SAMPLES, top: int = 100
+) -> str:
+    """Return the sentence that says how the rank ranges were computed.
+
+    Examples
+    --------
+    >>> sensitivity_caption(band=0.5, seed=7)  # doctest: +ELLIPSIS
+    'Each weight varied within ±50% ... 1,000 sampled weight vectors (seed 7) ...'
+    """
+    return (
+        f"Each weight varied within ±{band * 100:.0f}% of itself, independently, and "
+        f"rescaled to sum to 100%: {samples:,} sampled weight vectors (seed {seed}) plus "
+        f"the chosen weights. Best and worst are national ranks over all of them; "
+        f"P(top {top}) is the share of samples that put the county in the top {top}."
+    )
+
+
+def render_sensitivity_caption(weights: Sequence[float], *, band: float, seed: int) -> None:
+    """Say how the ranges were computed, and why they are empty when one metric has all weight."""
+    if int((weighting.normalise(weights) > 0).sum()) < 2:
+        st.info(
+            "Only one metric has a weight above zero: varying it changes nothing, so every "
+            "rank is fixed. Give two or more metrics a weight to see how ranks move.",
+            icon=":material/info:",
+        )
+    st.caption(sensitivity_caption(band=band, seed=seed))
+
+
+def chance_text(p: float) -> str:
+    """Return a probability as a percentage that never rounds a possibility away.
+
+    Examples
+    --------
+    >>> [chance_text(p) for p in (0.0, 0.004, 0.25, 0.996, 1.0)]
+    ['0%', '<1%', '25%', '>99%', '100%']
+    """
+    if 0 < p < 0.01:
+        return "<1%"
+    if 0.99 < p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
+def weights_text(chosen: Sequence[float] | None, evaluator: Sequence[float] | None) -> str:
+    """Return which weights a view uses, spelled out.
+
+    Examples
+    --------
+    >>> weights_text(None, (0.5, 0.5, 0, 0, 0))
+    "the evaluator's weights (Transparency 50% · Compliance 50%)"
+    >>> weights_text((1, 0, 0, 0, 0), None)
+    'your weights (Transparency 100%)'
+    """
+    if chosen:
+        return f"your weights ({shares_text(chosen)})"
+    if evaluator:
+        return f"the evaluator's weights ({shares_text(evaluator)})"
+    return f"equal weights, as the evaluator published none ({shares_text([1.0] * 5)})"
+
+
+def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str) -> None:
+    """Draw a county's rank range under the view's weights: rank, best, worst, P(top 100).
+
+    Uses the band and seed of the metrics page (kept for the session) and offers them
+    here too; a county not ranked in the edition gets a sentence instead.
+    """
+    edition, chosen = filters.edition, filters.weights
+    if not weighting.is_ranked(snapshot, edition, adcode, chosen):
+        st.info("Not ranked in this edition, so there is no rank range.", icon=":material/info:")
+        return
+    band, seed, _ = render_sensitivity_controls(with_top_n=False)
+    row = weighting.county_sensitivity(snapshot, edition, adcode, chosen, band=band, seed=seed)
+    if row is None:  # NOTE: unreachable while is_ranked agrees; kept for safety
+        return
+    top = weighting.DEFAULT_TOP
+    columns = st.columns(4)
+    columns[0].metric("Rank at these weights", f"{row['rank']:,} of {row['n_ranked']:,}")
+    columns[1].metric("Best rank in the band", f"{row['best_rank']:,}")
+    columns[2].metric("Worst rank in the band", f"{row['worst_rank']:,}")
+    columns[3].metric(f"Chance of top {top}", chance_text(row["p_top"]))
+    used = weights_text(chosen, weighting.edition_weights(snapshot, edition))
+    note = (
+        "Ranks here are recomputed from the rounded first-level scores, so they can differ "
+        "by a few places from the rank by the published total above."
+    )
+    st.caption(plain(f"Weights: {used}. {note} {sensitivity_caption(band=band, seed=seed)}"))
+    state.page_link("pages/metrics.py", "Set your own weights", filters, icon=":material/tune:")

@@ -1,0 +1,825 @@
+"""Records explorer: overview figures, the records map, lifecycles, the paged table, exports."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from components import maps, state, theme
+from components.banner import render_synthetic_banner
+from components.rankings import csv_bytes
+from loaders import divisions, geo, schemas
+from loaders import records as loader
+from loaders.snapshot import open_snapshot
+
+CONFIG = {"displaylogo": False}
+SOURCE_LABELS = {
+    "courts": "Courts 法院",
+    "supervisory_commission": "Supervisory commission 监委",
+    "civil_service": "Civil service administration 公务员局",
+    "legal_affairs_office": "Legal affairs office (appeals) 司法局",
+    "hotline_12345": "12345 hotline 热线",
+    "other": "Other bodies 其他",
+}
+TYPE_LABELS = {
+    "admin_litigation_loss": "Administrative lawsuit lost 行政诉讼败诉",
+    "dishonest_judgment_debtor": "Dishonest judgment debtor 失信被执行人",
+    "admin_penalty": "Administrative penalty 行政处罚",
+    "reconsideration_revoked": "Decision revoked on appeal 复议撤销",
+    "disciplinary_action": "Disciplinary action 处分",
+    "accountability_action": "Accountability action 问责",
+    "broken_commitment": "Broken commitment 违约",
+    "complaint": "Complaint 投诉",
+    "opinion_incident": "Public-opinion incident 舆情",
+    "commendation": "Commendation 表彰",
+}
+STATUS_LABELS = {s: s.replace("_", " ") for s in schemas.RECORD_STATUS}
+METRIC_NAMES = {
+    "total": "Total",
+    "transparency": "Transparency",
+    "compliance": "Compliance",
+    "honoring_agreements": "Honoring agreements",
+    "integrity_work": "Integrity work",
+    "public_opinion": "Public opinion",
+}
+# Plotly's colour-blind-safe qualitative palette: one colour per source agency.
+SOURCE_COLOURS = dict(zip(schemas.SOURCE_AGENCIES, px.colors.qualitative.Safe, strict=False))
+POLARITY_COLOURS = {"negative": theme.PUBLISHED, "positive": theme.SEQUENTIAL[6]}
+STATE_COLOURS = {
+    loader.OPEN: theme.PUBLISHED,
+    "performed": theme.SEQUENTIAL[6],
+    "settled": theme.SEQUENTIAL[5],
+    "repaired": theme.SEQUENTIAL[4],
+    "removed": theme.SEQUENTIAL[3],
+    "expired": "#969696",
+}
+MEASURES = {"count": "Records", "per_year": "Records per year"}
+POLARITIES = {"negative": "Negative", "positive": "Positive", "all": "All"}
+SYNTHETIC_NOTE = (
+    "Every record on this page is synthetic demo data: generated, not collected. Subject "
+    "names carry （示例） (example); no record describes a real government body."
+)
+TABLE_CONFIG: dict[str, Any] = {
+    "occurred": st.column_config.DateColumn("Occurred", width=92),
+    "name_zh": st.column_config.TextColumn("County", width=90),
+    "adcode": st.column_config.TextColumn("Adcode", width=70),
+    "subject_name": st.column_config.TextColumn("Subject", width=220),
+    "source_agency": st.column_config.TextColumn("Source agency", width=150),
+    "record_type": st.column_config.TextColumn("Record type", width=170),
+    "polarity": st.column_config.TextColumn("Polarity", width=75),
+    "status": st.column_config.TextColumn("Status", width=80),
+    "resolved": st.column_config.DateColumn("Resolved", width=92),
+    "amount_cny": st.column_config.NumberColumn("Amount (¥)", format="%,.0f", width=100),
+    "published": st.column_config.DateColumn("Published", width=92),
+    "record_id": st.column_config.TextColumn("Record id", width=120),
+}
+RESOLUTION_CONFIG: dict[str, Any] = {
+    "source_agency": st.column_config.TextColumn("Source agency"),
+    "record_type": st.column_config.TextColumn("Record type"),
+    "records": st.column_config.NumberColumn("Records", format="%,d"),
+    "resolved": st.column_config.NumberColumn("Resolved", format="%,d"),
+    "share_resolved": st.column_config.ProgressColumn(
+        "Share resolved", format="percent", min_value=0.0, max_value=1.0
+    ),
+    "median_days": st.column_config.NumberColumn(
+        "Median days to resolution", format="%.0f", help="Resolved records only."
+    ),
+}
+DISAGREEMENT_CONFIG: dict[str, Any] = {
+    "name_zh": st.column_config.TextColumn("County"),
+    "adcode": st.column_config.TextColumn("Adcode"),
+    "province_name_zh": st.column_config.TextColumn("Province"),
+    "score": st.column_config.NumberColumn("Score", format="%.2f"),
+    "records": st.column_config.NumberColumn("Records", format="%d"),
+    "disagreement": st.column_config.ProgressColumn(
+        "Disagreement",
+        format="%.2f",
+        min_value=-1.0,
+        max_value=1.0,
+        help="Score percentile + records percentile − 1: near 1 for a top score with the "
+        "most records.",
+    ),
+    "records_link": st.column_config.LinkColumn("Records", display_text="records"),
+    "profile_link": st.column_config.LinkColumn("Profile", display_text="profile"),
+}
+DISAGREEMENT_NOTE = (
+    "Listed: counties in the top half both by score and by matching records, ordered by "
+    "how far both sit above the middle. The links open a county's records here and its profile."
+)
+PERIOD_KEY = "records_period"
+PAGE_KEY = "records_page"
+COUNTY_KEY = "records_county"
+_COUNTY_SEEN = "_records_county_seen"
+_TABLE_SEEN = "_records_table_filters"
+
+
+def label(code: str | None, labels: Mapping[str, str]) -> str:
+    """Return the display label of a code (the code itself when unknown).
+
+    Examples
+    --------
+    >>> label("courts", SOURCE_LABELS), label("police", SOURCE_LABELS)
+    ('Courts 法院', 'police')
+    """
+    return labels.get(code or "", code or "—")
+
+
+def _relabel(frame: pl.DataFrame) -> pl.DataFrame:
+    replacements = {
+        "source_agency": SOURCE_LABELS,
+        "record_type": TYPE_LABELS,
+        "status": STATUS_LABELS,
+    }
+    return frame.with_columns(
+        pl.col(c).replace(m) for c, m in replacements.items() if c in frame.columns
+    )
+
+
+def _layout(fig: go.Figure, *, title: str, height: int = 340) -> go.Figure:
+    fig.update_layout(
+        title={"text": html.escape(title), "font": {"size": 14}},
+        height=height,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        font={"family": theme.FONT},
+        legend={"font": {"size": 11}},
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------
+# 1 overview
+# ---------------------------------------------------------------------------------------
+def monthly_figure(monthly: pl.DataFrame) -> go.Figure:
+    """Return stacked monthly bars of records by source agency (one trace per agency).
+
+    Parameters
+    ----------
+    monthly
+        ``loaders.records.monthly`` rows (month, source_agency, …, records).
+    """
+    by = monthly.group_by("month", "source_agency").agg(pl.col("records").sum()).sort("month")
+    fig = go.Figure()
+    for source in schemas.SOURCE_AGENCIES:
+        rows = by.filter(pl.col("source_agency") == source)
+        if rows.is_empty():
+            continue
+        fig.add_trace(
+            go.Bar(
+                x=rows.get_column("month").to_list(),
+                y=rows.get_column("records").to_list(),
+                name=label(source, SOURCE_LABELS),
+                marker_color=SOURCE_COLOURS.get(source),
+                hovertemplate="%{x|%Y-%m}: %{y:,} records<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        bargap=0.1,
+        yaxis_title="records per month",
+        legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 11}},
+    )
+    return _layout(fig, title="Records per month by source agency", height=380)
+
+
+def types_figure(monthly: pl.DataFrame) -> go.Figure:
+    """Return records per record type as horizontal bars, split by the source agency.
+
+    The colours are those of ``monthly_figure``, so the two read together.
+
+    Examples
+    --------
+    >>> m = pl.DataFrame({"source_agency": ["courts", "courts"], "record_type":
+    ...     ["admin_litigation_loss", "dishonest_judgment_debtor"], "records": [5, 2]})
+    >>> fig = types_figure(m)
+    >>> list(fig.data[0].x), list(fig.data[0].y)
+    ([5, 2], ['Administrative lawsuit lost 行政诉讼败诉', 'Dishonest judgment debtor 失信被执行人'])
+    """
+    totals = monthly.group_by("record_type", "source_agency").agg(pl.col("records").sum())
+    present = set(totals.get_column("record_type"))
+    types = [t for t in schemas.RECORD_TYPES if t in present]
+    fig = go.Figure()
+    for source in schemas.SOURCE_AGENCIES:
+        rows = totals.filter(pl.col("source_agency") == source)
+        if rows.is_empty():
+            continue
+        count = dict(rows.select("record_type", "records").rows())
+        shown = [t for t in types if t in count]
+        fig.add_trace(
+            go.Bar(
+                x=[count[t] for t in shown],
+                y=[label(t, TYPE_LABELS) for t in shown],
+                orientation="h",
+                name=label(source, SOURCE_LABELS),
+                marker_color=SOURCE_COLOURS.get(source),
+                texttemplate="%{x:,}",
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}<br>from %{fullData.name}: %{x:,} records<extra></extra>",
+                showlegend=False,
+            )
+        )
+    order = [label(t, TYPE_LABELS) for t in reversed(types)]
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_layout(barmode="stack", xaxis_title="records in the period")
+    return _layout(fig, title="Who records what: records by type, coloured by source", height=380)
+
+
+def polarity_figure(monthly: pl.DataFrame) -> go.Figure:
+    """Return negative and positive records per month as two lines."""
+    by = monthly.group_by("month", "polarity").agg(pl.col("records").sum()).sort("month")
+    fig = go.Figure()
+    for polarity, colour in POLARITY_COLOURS.items():
+        rows = by.filter(pl.col("polarity") == polarity)
+        fig.add_trace(
+            go.Scatter(
+                x=rows.get_column("month").to_list(),
+                y=rows.get_column("records").to_list(),
+                name=polarity,
+                mode="lines",
+                line={"color": colour, "width": 2},
+                hovertemplate="%{x|%Y-%m}: %{y:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.update_layout(yaxis_title="records per month", legend={"orientation": "h", "y": -0.15})
+    return _layout(fig, title="Negative vs positive records", height=300)
+
+
+def totals(monthly: pl.DataFrame) -> dict[str, int]:
+    """Return the number of records in the overview: all, negative and positive.
+
+    Examples
+    --------
+    >>> totals(pl.DataFrame({"polarity": ["negative", "positive", "negative"],
+    ...     "records": [3, 1, 2]}))
+    {'all': 6, 'negative': 5, 'positive': 1}
+    """
+    by = dict(monthly.group_by("polarity").agg(pl.col("records").sum()).rows())
+    return {
+        "all": int(monthly.get_column("records").sum()),
+        "negative": int(by.get("negative", 0)),
+        "positive": int(by.get("positive", 0)),
+    }
+
+
+def render_synthetic_note(*, synthetic: bool, banner_shown: bool) -> None:
+    """Say that the records are synthetic: the banner if the shell did not show it, and a line."""
+    if not synthetic:
+        return
+    if not banner_shown:
+        render_synthetic_banner(True)
+    st.caption(SYNTHETIC_NOTE)
+
+
+def render_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+    """Draw the period slider (whole months); return its first and last day."""
+    months = loader.month_starts(*bounds)
+    kept = st.session_state.get(PERIOD_KEY)
+    if kept is not None and (not isinstance(kept, tuple) or any(m not in months for m in kept)):
+        del st.session_state[PERIOD_KEY]  # from another snapshot: start again
+    first, last = st.select_slider(
+        "Period",
+        options=months,
+        value=(months[0], months[-1]),
+        key=PERIOD_KEY,
+        format_func=lambda m: m.strftime("%Y-%m"),
+        help="Whole months. The lifecycle chart also counts records listed earlier and "
+        "still open in this period.",
+    )
+    return first, loader.month_end(last)
+
+
+def render_totals(monthly: pl.DataFrame, *, counties: int) -> None:
+    """Show the overview's headline numbers."""
+    numbers = totals(monthly)
+    columns = st.columns(4)
+    columns[0].metric("Records", f"{numbers['all']:,}")
+    columns[1].metric("Negative", f"{numbers['negative']:,}")
+    columns[2].metric("Positive", f"{numbers['positive']:,}")
+    columns[3].metric("Counties with records", f"{counties:,}")
+
+
+# ---------------------------------------------------------------------------------------
+# 2 map
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MapChoice:
+    """What the records map shows: a measure (count, per year) of which records."""
+
+    measure: str = "count"
+    polarity: str = "negative"
+
+    @property
+    def title(self) -> str:
+        """The map's legend title."""
+        which = "" if self.polarity == "all" else f"{POLARITIES[self.polarity].lower()} "
+        return f"{MEASURES[self.measure].replace('Records', f'{which}records').capitalize()}"
+
+
+def render_map_controls() -> MapChoice:
+    """Draw the map's measure and polarity controls; return the choice."""
+    left, right = st.columns(2)
+    with left:
+        measure = st.segmented_control(
+            "Map",
+            list(MEASURES),
+            default="count",
+            format_func=MEASURES.__getitem__,
+            key="records_map_measure",
+            required=True,
+        )
+    with right:
+        polarity = st.segmented_control(
+            "Which records",
+            list(POLARITIES),
+            default="negative",
+            format_func=POLARITIES.__getitem__,
+            key="records_map_polarity",
+            required=True,
+        )
+    return MapChoice(str(measure), str(polarity))
+
+
+def map_figure(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) -> go.Figure:
+    """Return the county choropleth of record counts or rates (cached per view).
+
+    The atlas map component draws it: the view's ``score`` is the count or the yearly
+    rate, ranks put the county with the most records first; quintile classes.
+    """
+    sha = open_snapshot(snapshot).manifest_sha256
+    return _map_figure(snapshot, sha, filters, choice)
+
+
+@lru_cache(maxsize=16)
+def _map_figure(
+    snapshot: str, manifest_sha: str, filters: loader.RecordFilters, choice: MapChoice
+) -> go.Figure:
+    polarities = () if choice.polarity == "all" else (choice.polarity,)
+    counts = loader.county_counts(snapshot, dataclasses.replace(filters, polarities=polarities))
+    bounds = loader.period_bounds(snapshot)
+    start = filters.start or (bounds[0] if bounds else dt.date.today())
+    end = filters.end or (bounds[1] if bounds else start)
+    view = loader.county_map_view(
+        counts,
+        divisions.load(snapshot),
+        covered=loader.covered_provinces(snapshot),
+        months=loader.months_between(start, end),
+        per_year=choice.measure == "per_year",
+        province=filters.province,
+    )
+    layer = geo.province_layer_name(filters.province) if filters.province else geo.NATIONAL_LAYER
+    return maps.choropleth(
+        view,
+        metric_label=choice.title,
+        counties_url=geo.static_url(layer),
+        outlines_url=geo.static_url(geo.PROVINCES_LAYER),
+        classes="quantile",
+        province=filters.province,
+    )
+
+
+def select_clicked_county() -> None:
+    """Map ``on_select`` callback: show the clicked county's records in the table."""
+    adcode = state.clicked_location(st.session_state.get("records_map"))
+    if adcode:
+        state.set_county(adcode)
+
+
+# ---------------------------------------------------------------------------------------
+# 3 lifecycles
+# ---------------------------------------------------------------------------------------
+def render_lifecycle_choice(types: Sequence[str]) -> str:
+    """Draw the record-type choice of the lifecycle chart; return it."""
+    default = loader.LIFECYCLE_DEFAULT if loader.LIFECYCLE_DEFAULT in types else types[0]
+    if st.session_state.get("records_lifecycle_type") not in types:
+        st.session_state["records_lifecycle_type"] = default
+    return str(
+        st.selectbox(
+            "Record type",
+            list(types),
+            key="records_lifecycle_type",
+            format_func=lambda t: label(t, TYPE_LABELS),
+        )
+    )
+
+
+def render_lifecycle(stock: pl.DataFrame, *, record_type: str, listed: int) -> None:
+    """Draw the lifecycle chart of ``listed`` records, or say that there are none."""
+    if listed == 0:
+        st.info(
+            f"No {label(record_type, TYPE_LABELS)} records here up to the period's end.",
+            icon=":material/info:",
+        )
+        return
+    st.plotly_chart(lifecycle_figure(stock, record_type=record_type), config=CONFIG)
+
+
+def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
+    """Return stacked areas of records still open and ended (by status) at each month's end.
+
+    For judgment debtors a dashed line marks the 2017 clearing campaign's deadline when
+    it falls in the period.
+    """
+    fig = go.Figure()
+    states = [s for s in STATE_COLOURS if s in set(stock.get_column("state"))]
+    states += sorted(set(stock.get_column("state")) - set(states))
+    for name in states:
+        rows = stock.filter(pl.col("state") == name)
+        fig.add_trace(
+            go.Scatter(
+                x=rows.get_column("month").to_list(),
+                y=rows.get_column("records").to_list(),
+                name=name,
+                stackgroup="one",
+                mode="lines",
+                line={"width": 0.5, "color": STATE_COLOURS.get(name, "#bdbdbd")},
+                hovertemplate="%{x|%Y-%m}: %{y:,}<extra>%{fullData.name}</extra>",
+            )
+        )
+    months = stock.get_column("month").to_list()
+    deadline = loader.CAMPAIGN_DEADLINE
+    campaign = record_type == loader.LIFECYCLE_DEFAULT  # the clearing campaign's list
+    if campaign and months and min(months) <= deadline <= max(months):
+        fig.add_shape(
+            type="line",
+            x0=deadline,
+            x1=deadline,
+            y0=0,
+            y1=1,
+            yref="paper",
+            line={"dash": "dash", "color": theme.OUTLINE, "width": 1},
+        )
+        fig.add_annotation(
+            x=deadline,
+            y=1,
+            yref="paper",
+            text="2017-06-30: deadline to clear government bodies from the list",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"size": 11},
+        )
+    fig.update_layout(yaxis_title="records", legend={"orientation": "h", "y": -0.15})
+    name = label(record_type, TYPE_LABELS)
+    return _layout(fig, title=f"{name}: still open or ended, at each month's end", height=360)
+
+
+def resolution_table(summary: pl.DataFrame) -> pl.DataFrame:
+    """Return the resolution summary with readable source and type names."""
+    return _relabel(summary)
+
+
+# ---------------------------------------------------------------------------------------
+# 4 the records table
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TableChoice:
+    """The table's own filters."""
+
+    county: str | None = None
+    sources: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    polarities: tuple[str, ...] = ()
+
+
+def _multiselect(
+    name: str, key: str, options: Sequence[str], labels: Mapping[str, str]
+) -> tuple[str, ...]:
+    chosen = st.multiselect(
+        name,
+        list(options),
+        key=key,
+        placeholder="All",
+        format_func=lambda c: label(c, labels),
+    )
+    return tuple(chosen)
+
+
+def _county_changed() -> None:
+    value = st.session_state.get(COUNTY_KEY)
+    st.session_state[_COUNTY_SEEN] = value
+    state.set_county(value)
+
+
+def render_table_filters(counties: Mapping[str, str], county: str | None) -> TableChoice:
+    """Draw the table's filters; the county follows the view (URL, map click) both ways.
+
+    Parameters
+    ----------
+    counties
+        adcode → label of the counties on offer (the province's, or all).
+    county
+        The view's county (``Filters.county``); ignored when not on offer.
+    """
+    county = county if county in counties else None
+    if st.session_state.get(_COUNTY_SEEN, "unset") != county:
+        st.session_state[COUNTY_KEY] = county  # the view's county changed elsewhere
+        st.session_state[_COUNTY_SEEN] = county
+    if st.session_state.get(COUNTY_KEY) not in counties:
+        st.session_state[COUNTY_KEY] = None
+    first, second, third = st.columns(3)
+    with first:
+        chosen = st.selectbox(
+            "County",
+            list(counties),
+            index=None,
+            key=COUNTY_KEY,
+            placeholder="All counties",
+            format_func=lambda c: counties.get(c, c),
+            on_change=_county_changed,
+        )
+        statuses = _multiselect("Status", "records_statuses", schemas.RECORD_STATUS, STATUS_LABELS)
+    with second:
+        sources = _multiselect(
+            "Source agency", "records_sources", schemas.SOURCE_AGENCIES, SOURCE_LABELS
+        )
+        polarities = _multiselect(
+            "Polarity", "records_polarities", schemas.POLARITY, {p: p for p in schemas.POLARITY}
+        )
+    with third:
+        types = _multiselect("Record type", "records_types", schemas.RECORD_TYPES, TYPE_LABELS)
+    return TableChoice(chosen, sources, types, statuses, polarities)
+
+
+def table_filters(view: loader.RecordFilters, choice: TableChoice) -> loader.RecordFilters:
+    """Return the page's filters narrowed by the table's own choices.
+
+    Examples
+    --------
+    >>> choice = TableChoice(types=("complaint",))
+    >>> f = table_filters(loader.RecordFilters(province="520000"), choice)
+    >>> (f.province, f.types)
+    ('520000', ('complaint',))
+    """
+    return loader.RecordFilters(
+        province=view.province,
+        county=choice.county,
+        start=view.start,
+        end=view.end,
+        sources=choice.sources,
+        types=choice.types,
+        statuses=choice.statuses,
+        polarities=choice.polarities,
+    )
+
+
+def render_pager(total: int, filters: loader.RecordFilters, *, size: int = loader.PAGE_SIZE) -> int:
+    """Draw the page number box and "page N of M"; return the page (back to 1 on new filters)."""
+    pages = loader.page_count(total, size)
+    if st.session_state.get(_TABLE_SEEN) != filters:
+        st.session_state[_TABLE_SEEN] = filters
+        st.session_state[PAGE_KEY] = 1
+    st.session_state[PAGE_KEY] = min(max(1, int(st.session_state.get(PAGE_KEY) or 1)), pages)
+    left, right = st.columns([1, 4], vertical_alignment="bottom")
+    with left:
+        page = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE_KEY))
+    first = (page - 1) * size + 1 if total else 0
+    right.caption(
+        f"Page {page:,} of {pages:,} · records {first:,}–{min(page * size, total):,} of "
+        f"{total:,}, newest first"
+    )
+    return page
+
+
+def shown_page(rows: pl.DataFrame) -> pl.DataFrame:
+    """Return a page of records with readable agency, type and status names."""
+    return _relabel(rows)
+
+
+def csv_name(filters: loader.RecordFilters) -> str:
+    """Return the download's file name: the place and the period.
+
+    Examples
+    --------
+    >>> csv_name(loader.RecordFilters(province="520000", start=dt.date(2017, 1, 1),
+    ...     end=dt.date(2018, 12, 31)))
+    'records-52-2017-01-2018-12.csv'
+    """
+    place = filters.county or (filters.province[:2] if filters.province else "china")
+    period = ""
+    if filters.start and filters.end:
+        period = f"-{filters.start:%Y-%m}-{filters.end:%Y-%m}"
+    return f"records-{place}{period}.csv"
+
+
+def records_csv(snapshot: str, filters: loader.RecordFilters, synthetic: bool) -> bytes:
+    """Return the filtered records as CSV (at most ``EXPORT_LIMIT`` rows), saying what they are.
+
+    Reuses the rankings export (UTF-8 BOM, formula-like cells neutralised) with a
+    header line naming the filters, the row count and, for synthetic data, SYNTHETIC.
+    """
+    total = loader.count_records(snapshot, filters)
+    rows = loader.export_rows(snapshot, filters)
+    body = csv_bytes(rows, edition="-", synthetic=synthetic).split(b"\n", 1)[1]
+    header = f"# Records {describe(filters)} · {rows.height:,} of {total:,} rows"
+    if rows.height < total:
+        header += f" (the first {rows.height:,}, newest first: narrow the filters for the rest)"
+    if synthetic:
+        header += " · SYNTHETIC demo data: not real records about any government body"
+    return ("\ufeff" + header + "\n").encode("utf-8") + body
+
+
+def describe(filters: loader.RecordFilters) -> str:
+    """Return the filters in words, for export headers.
+
+    Examples
+    --------
+    >>> describe(loader.RecordFilters(province="520000", types=("complaint",)))
+    'province 52 · record type complaint'
+    """
+    parts = []
+    if filters.county:
+        parts.append(f"county {filters.county}")
+    elif filters.province:
+        parts.append(f"province {filters.province[:2]}")
+    else:
+        parts.append("all China")
+    if filters.start and filters.end:
+        parts.append(f"{filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}")
+    for name, values in (
+        ("source agency", filters.sources),
+        ("record type", filters.types),
+        ("status", filters.statuses),
+        ("polarity", filters.polarities),
+    ):
+        if values:
+            parts.append(f"{name} {', '.join(values)}")
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# 5 scores against records
+# ---------------------------------------------------------------------------------------
+def comparison_title(key: str, year: int) -> str:
+    """Return what the scatter sets against what, in words.
+
+    Examples
+    --------
+    >>> comparison_title("compliance", 2021)
+    'Compliance score vs administrative lawsuit lost, decision revoked on appeal and administrative penalty records in 2021'
+    """  # noqa: E501
+    names = [TYPE_LABELS[t].rsplit(" ", 1)[0].lower() for t in loader.METRIC_RECORDS[key]]
+    if loader.METRIC_RECORDS[key] == loader.NEGATIVE:
+        what = "all negative records"
+    else:
+        what = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        what += " records"
+    return f"{METRIC_NAMES[key]} score vs {what} in {year}"
+
+
+def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> go.Figure:
+    """Return each county's score (y) against its matching records (x).
+
+    The counties of ``worst`` (the disagreement list) are drawn again in the accent
+    colour so they can be found.
+    """
+    fig = go.Figure()
+    for rows, name, colour, size in (
+        (frame, "counties", theme.SEQUENTIAL[6], 6),
+        (worst, "high score, many records", theme.PUBLISHED, 9),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=rows.get_column("records").to_list(),
+                y=rows.get_column("score").to_list(),
+                mode="markers",
+                name=name,
+                marker={"color": colour, "size": size, "opacity": 0.7},
+                customdata=rows.select(
+                    pl.col("name_zh").map_elements(html.escape, return_dtype=pl.String),
+                    "adcode",
+                ).rows(),
+                hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
+                "score %{y:.2f} · %{x} records<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        xaxis_title="matching records in the data year",
+        yaxis_title="score",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return _layout(fig, title=title, height=420)
+
+
+def correlation_text(rho: float) -> str:
+    """Return a Spearman correlation for display ("—" when undefined).
+
+    Examples
+    --------
+    >>> correlation_text(-0.4321), correlation_text(float("nan"))
+    ('−0.43', '—')
+    """
+    if rho != rho:  # nan
+        return "—"
+    return f"{rho:+.2f}".replace("-", "−").replace("+", "")
+
+
+def correlation_note(n: int) -> str:
+    """Return how to read the correlation of ``n`` counties.
+
+    Examples
+    --------
+    >>> correlation_note(88)[:40]
+    'Over 88 assessed counties. Negative mean'
+    """
+    return (
+        f"Over {n:,} assessed counties. Negative means higher scores go with fewer matching "
+        "records, as a score that reflects the records would; near 0 means the score and the "
+        "records tell different stories."
+    )
+
+
+def _link(page: str, params: Mapping[str, str]) -> str:
+    return f"{page}?{urlencode(params)}"
+
+
+def disagreement_table(worst: pl.DataFrame, filters: state.Filters) -> pl.DataFrame:
+    """Return the disagreement list with links to each county's records and profile.
+
+    Links are relative to the app and carry the current view.
+
+    Examples
+    --------
+    >>> w = pl.DataFrame({"adcode": ["520123"], "name_zh": ["修文县"],
+    ...     "province_name_zh": ["贵州省"], "score": [90.0], "records": [9], "disagreement": [0.9]})
+    >>> disagreement_table(w, state.Filters("demo-tp-2021")).row(0, named=True)["records_link"]
+    'records?edition=demo-tp-2021&province=52&county=520123'
+    """
+    links = [
+        (
+            _link("records", filters.params(county=code, province=code[:2])),
+            _link("county", filters.params(county=code)),
+        )
+        for code in worst.get_column("adcode")
+    ]
+    return worst.select(
+        "name_zh", "adcode", "province_name_zh", "score", "records", "disagreement"
+    ).with_columns(
+        records_link=pl.Series([r for r, _ in links], dtype=pl.String),
+        profile_link=pl.Series([p for _, p in links], dtype=pl.String),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# the county profile's timeline
+# ---------------------------------------------------------------------------------------
+def timeline_figure(rows: pl.DataFrame) -> go.Figure:
+    """Return one county's records as dots on a time line, one row per source agency.
+
+    Colour tells negative from positive records; the hover gives type, status and subject.
+    """
+    fig = go.Figure()
+    for polarity, colour in POLARITY_COLOURS.items():
+        part = rows.filter(pl.col("polarity") == polarity)
+        if part.is_empty():
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=part.get_column("occurred").to_list(),
+                y=[label(s, SOURCE_LABELS) for s in part.get_column("source_agency")],
+                mode="markers",
+                name=f"{polarity} ({part.height:,})",
+                marker={"color": colour, "size": 7, "opacity": 0.6, "symbol": "line-ns-open"},
+                customdata=part.select(
+                    pl.col("record_type").replace(TYPE_LABELS),
+                    pl.col("status"),
+                    pl.col("subject_name").map_elements(html.escape, return_dtype=pl.String),
+                ).rows(),
+                hovertemplate="%{x|%Y-%m-%d} · %{customdata[0]}<br>%{customdata[2]}"
+                "<br>status: %{customdata[1]}<extra></extra>",
+            )
+        )
+    order = [label(s, SOURCE_LABELS) for s in reversed(schemas.SOURCE_AGENCIES)]
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return _layout(fig, title="Records about the government bodies of this county", height=320)
+
+
+def render_county_timeline(snapshot: str, filters: state.Filters, adcode: str) -> None:
+    """Draw a county's records timeline and a link to its records (for the county profile)."""
+    rows = loader.county_records(snapshot, adcode)
+    if rows.is_empty():
+        st.caption("No records about this county in this snapshot.")
+        return
+    st.plotly_chart(timeline_figure(rows), config=CONFIG)
+    synthetic = " Synthetic demo records, not real ones." if loader.is_synthetic(snapshot) else ""
+    st.caption(f"{rows.height:,} records.{synthetic}")
+    state.page_link(
+        "pages/records.py",
+        "Open these records",
+        filters,
+        icon=":material/folder_open:",
+        county=adcode,
+        province=adcode[:2],
+    )

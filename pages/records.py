@@ -1,0 +1,112 @@
+"""Records: the integrity records behind the scores, by source, over time, and against scores."""
+
+from __future__ import annotations
+
+import functools
+
+import streamlit as st
+
+from components import maps
+from components import records as view
+from components.provenance import render_provenance
+from components.shell import current_snapshot, page_filters
+from loaders import assessments, evaluators, records
+
+filters = page_filters("records")
+snapshot = str(current_snapshot())
+
+# 1/ FILTERS: the province comes from the sidebar, the period from here
+st.title("Records")
+synthetic = records.is_synthetic(snapshot)
+view.render_synthetic_note(
+    synthetic=synthetic, banner_shown=assessments.is_synthetic(snapshot, filters.edition)
+)
+bounds = records.period_bounds(snapshot)
+if bounds is None:
+    st.info("This snapshot holds no records.", icon=":material/folder_off:")
+    st.stop()
+start, end = view.render_period(bounds)
+scope = records.RecordFilters(province=filters.province, start=start, end=end)
+
+# 2/ OVERVIEW: who records what, month by month (from the monthly rollup)
+monthly = records.monthly(snapshot, scope)
+view.render_totals(monthly, counties=records.county_counts(snapshot, scope).height)
+left, right = st.columns([3, 2], gap="medium")
+left.plotly_chart(view.monthly_figure(monthly), config=view.CONFIG)
+right.plotly_chart(view.types_figure(monthly), config=view.CONFIG)
+
+# 3/ MAP of record counts or yearly rates per county; a click shows its records below
+st.subheader("Where the records are")
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    choice = view.render_map_controls()
+    st.plotly_chart(
+        view.map_figure(snapshot, scope, choice),
+        key="records_map",
+        on_select=view.select_clicked_county,
+        selection_mode="points",
+        config=maps.CONFIG,
+    )
+    st.caption("Quintile classes; rank 1 = most records. Click a county to list its records.")
+right.plotly_chart(view.polarity_figure(monthly), config=view.CONFIG)
+
+# 4/ LIFECYCLES: listed → performed / removed / expired, and how long resolution takes
+st.subheader("Lifecycles")
+record_type = view.render_lifecycle_choice(records.LIFECYCLE_TYPES)
+listed = records.lifecycle_records(snapshot, records.with_types(scope, record_type))
+stock = records.status_over_time(listed, start=start, end=end)
+view.render_lifecycle(stock, record_type=record_type, listed=listed.height)
+st.markdown("**Median time to resolution by source agency and record type**")
+st.dataframe(
+    view.resolution_table(records.resolution_summary(snapshot, scope)),
+    hide_index=True,
+    column_config=view.RESOLUTION_CONFIG,
+    placeholder="—",
+)
+
+# 5/ RECORDS TABLE: filtered, paged (never all rows at once), downloadable
+st.subheader("The records")
+chosen = view.render_table_filters(
+    records.county_labels(snapshot, filters.province), filters.county
+)
+wanted = view.table_filters(scope, chosen)
+total = records.count_records(snapshot, wanted)
+page = view.render_pager(total, wanted)
+st.dataframe(
+    view.shown_page(records.records_page(snapshot, wanted, page=page)),
+    hide_index=True,
+    column_config=view.TABLE_CONFIG,
+    placeholder="—",
+)
+st.download_button(
+    f"Download the {min(total, records.EXPORT_LIMIT):,} filtered records (CSV)",
+    data=functools.partial(view.records_csv, snapshot, wanted, synthetic),
+    file_name=view.csv_name(wanted),
+    mime="text/csv",
+    icon=":material/download:",
+    on_click="ignore",
+    disabled=total == 0,
+)
+
+# 6/ SCORES VS RECORDS: the edition and metric of the sidebar against matching records
+st.subheader("Scores against records")
+render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
+paired, year, key = records.scores_vs_records(
+    snapshot, filters.edition, filters.metric, filters.province
+)
+worst = records.disagreement(paired)
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    title = view.comparison_title(key, year)
+    st.plotly_chart(view.scatter_figure(paired, worst, title=title), config=view.CONFIG)
+with right:
+    st.metric("Spearman rank correlation", view.correlation_text(records.correlation(paired)))
+    st.caption(view.correlation_note(paired.height))
+st.markdown("**High score, many records: where the two disagree most**")
+st.dataframe(
+    view.disagreement_table(worst, filters),
+    hide_index=True,
+    column_config=view.DISAGREEMENT_CONFIG,
+    placeholder="—",
+)
+st.caption(view.DISAGREEMENT_NOTE)

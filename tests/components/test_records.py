@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from pathlib import Path
+
+import plotly.io as pio
+import polars as pl
+import pytest
+
+from components import records as view
+from components import state
+from loaders import paths
+from loaders import records as loader
+from loaders.snapshot import write_snapshot
+from tests.conftest import tiny_tables
+
+DEFAULT = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)
+PERIOD = loader.RecordFilters(
+    province="520000", start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31)
+)
+
+
+def _sum(values: object) -> float:
+    return float(sum(v for v in values if v is not None))  # type: ignore[attr-defined]
+
+
+def test_monthly_bars_add_up_to_the_rollup_by_source() -> None:
+    monthly = loader.monthly(DEFAULT, PERIOD)
+    fig = view.monthly_figure(monthly)
+    assert fig.layout.barmode == "stack"
+    by_source = dict(monthly.group_by("source_agency").agg(pl.col("records").sum()).rows())
+    shown = {trace.name: _sum(trace.y) for trace in fig.data}
+    assert shown == {view.SOURCE_LABELS[s]: n for s, n in by_source.items()}
+    months = {m for trace in fig.data for m in trace.x}
+    assert min(months) == dt.date(2016, 1, 1) and max(months) == dt.date(2021, 12, 1)
+
+
+def test_types_bars_give_each_type_its_total_coloured_by_source() -> None:
+    monthly = loader.monthly(DEFAULT, PERIOD)
+    fig = view.types_figure(monthly)
+    totals = dict(monthly.group_by("record_type").agg(pl.col("records").sum()).rows())
+    shown: dict[str, float] = {}
+    for trace in fig.data:
+        for x, y in zip(trace.x, trace.y, strict=True):
+            shown[y] = shown.get(y, 0) + x
+    assert shown == {view.TYPE_LABELS[t]: n for t, n in totals.items()}
+    courts = next(t for t in fig.data if t.name == view.SOURCE_LABELS["courts"])
+    assert courts.marker.color == view.SOURCE_COLOURS["courts"]
+
+
+def test_polarity_lines_and_totals() -> None:
+    monthly = loader.monthly(DEFAULT, PERIOD)
+    fig = view.polarity_figure(monthly)
+    numbers = view.totals(monthly)
+    assert [t.name for t in fig.data] == ["negative", "positive"]
+    assert _sum(fig.data[0].y) == numbers["negative"]
+    assert _sum(fig.data[1].y) == numbers["positive"]
+    assert numbers["all"] == numbers["negative"] + numbers["positive"]
+
+
+@pytest.mark.parametrize("measure", ["count", "per_year"])
+def test_province_map_reuses_the_atlas_map_with_record_counts(measure: str) -> None:
+    choice = view.MapChoice(measure=measure, polarity="negative")
+    fig = view.map_figure(DEFAULT, PERIOD, choice)
+    counted, missing, outline = fig.data  # the atlas component's three traces, no inset
+    assert all(code.startswith("52") for code in counted.locations)
+    assert len(counted.locations) == 88 and not missing.locations
+    assert list(outline.locations) == ["520000"]
+    assert counted.geojson.endswith("counties_52.json")  # geometry by URL
+    negative = dataclasses.replace(PERIOD, polarities=("negative",))
+    counts = dict(loader.county_counts(DEFAULT, negative).rows())
+    per = 6.0 if measure == "per_year" else 1.0
+    shown = {code: row[4] for code, row in zip(counted.locations, counted.customdata, strict=True)}
+    assert shown == {code: round(n / per, 2) for code, n in counts.items()}
+    assert choice.title in fig.layout.coloraxis.colorbar.title.text
+    assert len(pio.to_json(fig)) < 150_000
+
+
+def test_national_map_has_the_inset_and_greys_areas_without_records() -> None:
+    national = loader.RecordFilters(start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
+    fig = view.map_figure(DEFAULT, national, view.MapChoice(polarity="all"))
+    assert len(fig.data) == 6  # main map and South China Sea inset
+    missing = set(fig.data[1].locations)
+    assert missing and all(code[:2] in ("71", "81", "82") for code in missing)
+
+
+def test_lifecycle_marks_the_campaign_deadline_only_inside_the_period() -> None:
+    frame = pl.DataFrame(
+        {
+            "status": ["performed", "expired"],
+            "occurred": [dt.date(2016, 3, 1), dt.date(2016, 5, 1)],
+            "resolved": [dt.date(2017, 6, 1), dt.date(2018, 5, 1)],
+        }
+    )
+    stock = loader.status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
+    fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor")
+    assert [t.name for t in fig.data] == [loader.OPEN, "performed", "expired"]
+    assert all(t.stackgroup == "one" for t in fig.data)
+    (line,) = fig.layout.shapes
+    assert line.x0 == dt.date(2017, 6, 30)
+    later = loader.status_over_time(frame, start=dt.date(2019, 1, 1), end=dt.date(2019, 6, 30))
+    assert not view.lifecycle_figure(later, record_type="complaint").layout.shapes
+
+
+@pytest.fixture
+def odd_snapshot(tmp_path: Path) -> Path:
+    """The tiny snapshot with subject names a spreadsheet would run as formulas."""
+    tables = tiny_tables()
+    names = ["=HYPERLINK(1)", "+cmd", "-2", "@SUM(1)", "\tTab"] + ["某局（示例）"] * 7
+    tables["records"] = tables["records"].with_columns(subject_name=pl.Series(names))
+    out = tmp_path / "odd"
+    write_snapshot(
+        tables,
+        out,
+        snapshot_id="odd",
+        description="odd",
+        created_by="tests",
+        created_at="2026-01-01T00:00:00Z",
+    )
+    return out
+
+
+def test_csv_export_says_synthetic_and_neutralises_formulas(odd_snapshot: Path) -> None:
+    filters = loader.RecordFilters(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31))
+    data = view.records_csv(str(odd_snapshot), filters, True)
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeff# Records all China · 2019-01-01 to 2020-12-31 · 12 of 12 rows")
+    header, _, body = text[1:].partition("\n")
+    assert "SYNTHETIC" in header
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == 12 and list(rows[0]) == list(loader.TABLE_COLUMNS)
+    subjects = {r["subject_name"] for r in rows}
+    assert {"'=HYPERLINK(1)", "'+cmd", "'-2", "'@SUM(1)", "'\tTab"} <= subjects
+    assert "某局（示例）" in subjects
+    assert [r["occurred"] for r in rows] == sorted((r["occurred"] for r in rows), reverse=True)
+
+
+def test_csv_export_says_when_it_is_cut_at_the_limit(
+    odd_snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "EXPORT_LIMIT", 5)
+    monkeypatch.setattr(
+        loader, "export_rows", lambda s, f, limit=5: loader._ordered(s, f).head(5).collect()
+    )
+    header = view.records_csv(str(odd_snapshot), loader.RecordFilters(), False).decode()
+    first = header[1:].partition("\n")[0]
+    assert "5 of 12 rows (the first 5, newest first" in first
+    assert "SYNTHETIC" not in first
+
+
+def test_file_name_and_description_of_the_filters() -> None:
+    filters = loader.RecordFilters(
+        county="520123",
+        start=dt.date(2017, 1, 1),
+        end=dt.date(2017, 6, 30),
+        sources=("courts",),
+        statuses=("active", "performed"),
+    )
+    assert view.csv_name(filters) == "records-520123-2017-01-2017-06.csv"
+    assert view.describe(filters) == (
+        "county 520123 · 2017-01-01 to 2017-06-30 · source agency courts · status active, performed"
+    )
+    assert view.csv_name(loader.RecordFilters()) == "records-china.csv"
+
+
+def test_table_filters_keep_the_place_and_period() -> None:
+    choice = view.TableChoice(county="520123", statuses=("active",), polarities=("negative",))
+    wanted = view.table_filters(PERIOD, choice)
+    assert (wanted.province, wanted.county, wanted.start, wanted.end) == (
+        "520000",
+        "520123",
+        PERIOD.start,
+        PERIOD.end,
+    )
+    assert wanted.statuses == ("active",) and wanted.polarities == ("negative",)
+
+
+def test_scatter_and_disagreement_links() -> None:
+    paired, year, key = loader.scores_vs_records(
+        DEFAULT, "demo-tp-2021", "public_opinion", "520000"
+    )
+    worst = loader.disagreement(paired)
+    title = view.comparison_title(key, year)
+    assert title == "Public opinion score vs complaint and public-opinion incident records in 2021"
+    fig = view.scatter_figure(paired, worst, title=title)
+    assert list(fig.data[0].x) == paired.get_column("records").to_list()
+    assert list(fig.data[0].y) == paired.get_column("score").to_list()
+    assert [c[1] for c in fig.data[1].customdata] == worst.get_column("adcode").to_list()
+    filters = state.Filters("demo-tp-2021", metric="public_opinion", province="520000")
+    table = view.disagreement_table(worst, filters)
+    first = table.row(0, named=True)
+    code = first["adcode"]
+    assert first["records_link"] == (
+        f"records?edition=demo-tp-2021&metric=public_opinion&province=52&county={code}"
+    )
+    assert first["profile_link"].startswith("county?") and f"county={code}" in first["profile_link"]
+
+
+def test_correlation_text() -> None:
+    assert view.correlation_text(0.5) == "0.50"
+    assert view.correlation_text(-0.046) == "−0.05"
+
+
+def test_timeline_has_one_dot_per_record() -> None:
+    rows = loader.county_records(DEFAULT, "310107")
+    fig = view.timeline_figure(rows)
+    assert sum(len(t.x) for t in fig.data) == rows.height
+    assert {t.name.split(" ")[0] for t in fig.data} <= {"negative", "positive"}
+    hover = [c for t in fig.data for c in t.customdata]
+    assert all(subject.endswith("（示例）") for _, _, subject in hover)

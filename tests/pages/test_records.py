@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pytest
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+from loaders import paths, records
+from tests.pages.conftest import figures
+
+SNAPSHOT = str(paths.default_snapshot())
+PAGE = "pages/records.py"
+EVERYTHING = records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31))
+GUIZHOU = records.RecordFilters(
+    province="520000", start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31)
+)
+
+
+def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:
+    at = run_app(PAGE, **params)
+    at.run()  # NOTE: the first run after AppTest's page switch shows sidebar defaults
+    assert not at.exception
+    return at
+
+
+def _table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe[1].value  # after the resolution summary
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def _figure(at: AppTest, title: str) -> dict[str, Any]:
+    (figure,) = [
+        f for f in figures(at) if f["layout"].get("title", {}).get("text", "").startswith(title)
+    ]
+    return figure
+
+
+def test_province_view_shows_only_that_province(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    assert at.title[0].value == "Records"
+    assert at.query_params["province"] == "52"
+    numbers = _metrics(at)
+    monthly = records.monthly(SNAPSHOT, GUIZHOU)
+    assert numbers["Records"] == f"{monthly.get_column('records').sum():,}"
+    assert numbers["Counties with records"] == "88"
+    table = _table(at)
+    assert len(table) == records.PAGE_SIZE
+    assert table["adcode"].str.startswith("52").all()
+    (county_map,) = [f for f in figures(at) if f["data"][0]["type"] == "choropleth"]
+    locations = [loc for trace in county_map["data"] for loc in trace["locations"]]
+    assert locations and all(loc.startswith("52") for loc in locations)
+    scatter = _figure(at, "Total score vs")
+    assert all(c[1].startswith("52") for trace in scatter["data"] for c in trace["customdata"])
+    options = at.selectbox(key="records_county").options
+    assert len(options) == 88 and all("· 52" in o for o in options)
+    assert "Page 1 of " in _captions(at)
+
+
+def test_the_page_says_the_records_are_synthetic(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app)
+    assert "Synthetic demo data on screen" in at.warning[0].value
+    assert "Every record on this page is synthetic demo data" in _captions(at)
+    assert _table(at)["subject_name"].str.endswith("（示例）").all()
+    total = records.count_records(SNAPSHOT, EVERYTHING)
+    assert _metrics(at)["Records"] == f"{total:,}"
+
+
+def test_pages_move_and_do_not_overlap(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    first = _table(at)
+    at.number_input(key="records_page").set_value(2).run()
+    second = _table(at)
+    assert not set(first["record_id"]) & set(second["record_id"])
+    assert first["occurred"].min() >= second["occurred"].max()  # newest first
+    expected = records.records_page(SNAPSHOT, GUIZHOU, page=2)
+    assert list(second["record_id"]) == expected.get_column("record_id").to_list()
+    total = records.count_records(SNAPSHOT, GUIZHOU)
+    assert f"Page 2 of {records.page_count(total):,} · records 51–100 of {total:,}" in _captions(at)
+    # A new filter starts again at page 1.
+    at.multiselect(key="records_types").select("complaint").run()
+    assert at.number_input(key="records_page").value == 1
+    assert set(_table(at)["record_type"]) == {"Complaint 投诉"}
+
+
+def test_table_filters_apply_together(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    at.multiselect(key="records_sources").select("courts").run()
+    at.multiselect(key="records_statuses").select("active").run()
+    table = _table(at)
+    assert set(table["source_agency"]) == {"Courts 法院"}
+    assert set(table["status"]) == {"active"}
+    wanted = records.RecordFilters(
+        province="520000",
+        start=GUIZHOU.start,
+        end=GUIZHOU.end,
+        sources=("courts",),
+        statuses=("active",),
+    )
+    total = records.count_records(SNAPSHOT, wanted)
+    raw = (
+        records.scan_records(SNAPSHOT, records.RecordFilters(province="520000"))
+        .filter(pl.col("source_agency") == "courts", pl.col("status") == "active")
+        .collect()
+    )
+    assert total == raw.height > 0
+    assert f"of {total:,}, newest first" in _captions(at)
+
+
+def test_a_county_link_opens_its_records(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52", county="520123")
+    assert at.selectbox(key="records_county").value == "520123"
+    table = _table(at)
+    assert set(table["adcode"]) == {"520123"} and set(table["name_zh"]) == {"修文县"}
+    total = records.count_records(SNAPSHOT, records.RecordFilters(county="520123"))
+    assert f"of {total:,}, newest first" in _captions(at)
+    # Choosing another county in the table updates the view's URL.
+    at.selectbox(key="records_county").select("520323").run()
+    assert at.query_params["county"] == "520323"
+    assert set(_table(at)["adcode"]) == {"520323"}
+
+
+def test_the_period_narrows_every_overview(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    at.select_slider(key="records_period").set_value(
+        (dt.date(2017, 1, 1), dt.date(2017, 12, 1))
+    ).run()
+    assert not at.exception
+    year = records.RecordFilters(
+        province="520000", start=dt.date(2017, 1, 1), end=dt.date(2017, 12, 31)
+    )
+    monthly = records.monthly(SNAPSHOT, year)
+    assert _metrics(at)["Records"] == f"{monthly.get_column('records').sum():,}"
+    bars = _figure(at, "Records per month")
+    months = {m for trace in bars["data"] for m in trace["x"]}
+    assert min(months).startswith("2017-01") and max(months).startswith("2017-12")
+    assert pd.to_datetime(_table(at)["occurred"]).dt.year.eq(2017).all()
+
+
+def test_download_holds_the_filtered_records_and_says_synthetic(
+    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    downloads: list[dict[str, Any]] = []
+    original = streamlit.download_button
+
+    def spy(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
+        downloads.append({"label": label, "data": data, **kwargs})
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", spy)
+    at = _open(run_app, province="52")
+    at.multiselect(key="records_types").select("dishonest_judgment_debtor").run()
+    latest = downloads[-1]
+    assert latest["file_name"] == "records-52-2016-01-2021-12.csv"
+    text = latest["data"]().decode("utf-8")  # generated on click
+    header, _, body = text[1:].partition("\n")
+    assert text.startswith("\ufeff# Records province 52")
+    assert "record type dishonest_judgment_debtor" in header and "SYNTHETIC" in header
+    rows = list(csv.DictReader(io.StringIO(body)))
+    wanted = records.with_types(GUIZHOU, "dishonest_judgment_debtor")
+    assert len(rows) == records.count_records(SNAPSHOT, wanted) > 0
+    assert latest["label"] == f"Download the {len(rows):,} filtered records (CSV)"
+    assert {r["record_type"] for r in rows} == {"dishonest_judgment_debtor"}
+    assert all(r["adcode"].startswith("52") for r in rows)
+    assert [r["record_id"] for r in rows[:5]] == list(_table(at)["record_id"][:5])
+
+
+def test_scores_against_records_follow_the_sidebar_metric(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    at.sidebar.selectbox(key="metric").select("compliance").run()
+    assert not at.exception
+    paired, _, _ = records.scores_vs_records(SNAPSHOT, "demo-tp-2021", "compliance", "520000")
+    scatter = _figure(at, "Compliance score vs administrative lawsuit lost")
+    assert len(scatter["data"][0]["customdata"]) == paired.height
+    rho = records.correlation(paired)
+    spearman = _metrics(at)["Spearman rank correlation"]
+    assert spearman == f"{rho:.2f}".replace("-", "−")
+    worst = records.disagreement(paired)
+    listed = at.dataframe[2].value
+    assert list(listed["adcode"]) == worst.get_column("adcode").to_list()
+    assert listed["records_link"].str.contains("county=").all()
+    assert "Who rated this?" in [p.proto.label for p in at.get("page_link")]
+
+
+def test_lifecycle_of_judgment_debtors_marks_the_campaign(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app)
+    assert at.selectbox(key="records_lifecycle_type").value == "dishonest_judgment_debtor"
+    chart = _figure(at, "Dishonest judgment debtor")
+    assert chart["layout"]["shapes"][0]["x0"].startswith("2017-06-30")
+    at.selectbox(key="records_lifecycle_type").select("complaint").run()
+    chart = _figure(at, "Complaint")
+    assert not chart["layout"].get("shapes")
+    summary = at.dataframe[0].value
+    assert summary["median_days"].notna().any() and summary["share_resolved"].between(0, 1).all()
