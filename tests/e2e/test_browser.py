@@ -115,3 +115,14 @@ def test_bench_browser_steps_run() -> None:
     assert drawn.value is not None and drawn.runs
     memory = bench.measure_memory(sessions=2)
     assert memory.value is not None and "p95" in memory.note
+
+
+def test_metrics_page_draws_its_charts(browser, app_url: str) -> None:
+    page, seen = _open(browser, app_url + "/metrics?weights=100,0,0,0,0")
+    page.get_by_role("heading", name="Metrics and weights").first.wait_for(timeout=20_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=30_000
+    )
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()
