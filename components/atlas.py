@@ -44,6 +44,13 @@ def _map_figure(
 ) -> go.Figure:
     view = assessments.county_view(snapshot, edition, metric, province)
     layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
+    if not assessments.has_ledger(snapshot, edition):  # a real edition's partial results
+        return maps.published_map(
+            view,
+            counties_url=geo.static_url(layer),
+            outlines_url=geo.static_url(geo.PROVINCES_LAYER),
+            province=province,
+        )
     return maps.choropleth(
         view,
         metric_label=label,
@@ -78,6 +85,24 @@ def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
         font={"family": theme.FONT},
     )
     return fig
+
+
+PUBLISHED_COLUMNS = {
+    "position": st.column_config.NumberColumn("Position", format="%d"),
+    "name_zh": st.column_config.TextColumn("County"),
+    "name_pinyin": st.column_config.TextColumn("Pinyin"),
+    "province_name_zh": st.column_config.TextColumn("Province"),
+    "published": st.column_config.TextColumn("Published as"),
+    "published_source_kind": st.column_config.TextColumn("Source kind"),
+    "published_source_url": st.column_config.LinkColumn("Source", display_text="open ↗"),
+    "adcode": st.column_config.TextColumn("Adcode"),
+}
+
+
+def named_counties(view: pl.DataFrame) -> pl.DataFrame:
+    """Return the counties a real edition named, by published position, with their sources."""
+    named = maps.published_position(view.filter(pl.col("status") == "published"))
+    return named.sort("position", "adcode", nulls_last=True).select(list(PUBLISHED_COLUMNS))
 
 
 def extremes(view: pl.DataFrame, *, n: int = 10) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -412,3 +412,162 @@ def status_map(
         dragmode=False,
     )
     return fig
+
+
+def published_position(view: pl.DataFrame) -> pl.DataFrame:
+    """Add ``position`` (published rank, else list position) and a plain ``published`` label.
+
+    Examples
+    --------
+    >>> v = pl.DataFrame({"published_rank": [5, None, None], "published_list_pos": [None, 2, None],
+    ...     "published_band": ["top10", "top10", "member"], "score": [None, None, 68.7]})
+    >>> published_position(v)["published"].to_list()
+    ['rank 5 · top10', 'list position 2 · top10', 'member · score 68.7']
+    """
+    rank = pl.format("rank {}", pl.col("published_rank"))
+    listed = pl.format("list position {}", pl.col("published_list_pos"))
+    label = pl.concat_str(
+        [
+            pl.when(pl.col("published_rank").is_not_null())
+            .then(rank)
+            .when(pl.col("published_list_pos").is_not_null())
+            .then(listed),
+            pl.col("published_band"),
+            pl.when(pl.col("score").is_not_null()).then(
+                pl.format("score {}", pl.col("score").round(2))
+            ),
+        ],
+        separator=" · ",
+        ignore_nulls=True,
+    )
+    return view.with_columns(
+        position=pl.coalesce("published_rank", "published_list_pos"),
+        published=label,
+    )
+
+
+def published_map(
+    view: pl.DataFrame,
+    *,
+    counties_url: str,
+    outlines_url: str,
+    province: str | None = None,
+) -> go.Figure:
+    """Map a real edition's published results: only the counties it named are coloured.
+
+    Counties with a published rank or list position are coloured by that position
+    (1 darkest); counties named only as members of a list or band get one colour per
+    band; every other county is grey and "not published" — never a low score.
+    """
+    view = published_position(view)
+    head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
+    source = "<br>Source: %{customdata[5]}"
+
+    def custom(rows: pl.DataFrame) -> list[tuple[object, ...]]:
+        return rows.select(
+            _text("name_zh"),
+            _text("name_pinyin"),
+            _text("prefecture_name_zh"),
+            _text("province_name_zh"),
+            _text("published"),
+            pl.col("published_source_kind").fill_null("not recorded").str.replace_all("_", " "),
+        ).rows()
+
+    fig = go.Figure()
+    ranked = view.filter(pl.col("position").is_not_null())
+    banded = view.filter(pl.col("position").is_null() & (pl.col("status") == "published"))
+    others = view.filter(pl.col("status") != "published")
+    line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
+    fig.add_trace(
+        go.Choropleth(
+            geojson=counties_url,
+            featureidkey="properties.adcode",
+            locations=others.get_column("adcode").to_list(),
+            z=[0] * others.height,
+            colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
+            showscale=False,
+            showlegend=True,
+            name=f"not published ({others.height:,})",
+            customdata=_customdata(others, scored=False),
+            hovertemplate=head + "Not named in this edition's published results<extra></extra>",
+            marker=line,
+        )
+    )
+    bands = sorted(banded.get_column("published_band").fill_null("named").unique())
+    colours = theme.classed_colours(max(len(bands), 2))[-len(bands) :] if bands else []
+    for band, colour in zip(bands, colours, strict=True):
+        rows = banded.filter(pl.col("published_band").fill_null("named") == band)
+        fig.add_trace(
+            go.Choropleth(
+                geojson=counties_url,
+                featureidkey="properties.adcode",
+                locations=rows.get_column("adcode").to_list(),
+                z=[0] * rows.height,
+                colorscale=[[0, theme.PUBLISHED], [1, theme.PUBLISHED]]
+                if len(bands) == 1
+                else [[0, colour], [1, colour]],
+                showscale=False,
+                showlegend=True,
+                name=html.escape(f"named: {band} ({rows.height})"),
+                customdata=custom(rows),
+                hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",
+                marker={"line": {"color": theme.OUTLINE, "width": 0.6}},
+            )
+        )
+    if not ranked.is_empty():
+        worst = int(ranked.get_column("position").max())  # type: ignore[arg-type]
+        fig.add_trace(
+            go.Choropleth(
+                geojson=counties_url,
+                featureidkey="properties.adcode",
+                locations=ranked.get_column("adcode").to_list(),
+                z=ranked.get_column("position").to_list(),
+                zmin=1,
+                zmax=max(worst, 2),
+                colorscale=[[0, theme.SEQUENTIAL[-1]], [1, theme.SEQUENTIAL[2]]],
+                colorbar={
+                    "title": {"text": "Published position<br>(1 = first)", "side": "top"},
+                    "orientation": "h",
+                    "thickness": 12,
+                    "len": 0.4,
+                    "x": 0.6,
+                    "y": 0.0,
+                    "yanchor": "top",
+                },
+                name=f"ranked or listed ({ranked.height})",
+                showlegend=True,
+                customdata=custom(ranked),
+                hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",
+                marker={"line": {"color": theme.OUTLINE, "width": 0.6}},
+            )
+        )
+    provinces = [province] if province else sorted(view["province_adcode"].unique())
+    fig.add_trace(
+        go.Choropleth(
+            geojson=outlines_url,
+            featureidkey="properties.adcode",
+            locations=provinces,
+            z=[0] * len(provinces),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
+            name="provinces",
+            showlegend=False,
+        )
+    )
+    base = {"visible": False, "showframe": False, "projection": {"type": "mercator"}}
+    extent = (
+        {"fitbounds": "locations"}
+        if province
+        else {"lonaxis": {"range": list(CHINA_LON)}, "lataxis": {"range": list(CHINA_LAT)}}
+    )
+    fig.update_layout(
+        geo=base | extent,
+        height=620,
+        margin={"l": 0, "r": 0, "t": 24, "b": 70},
+        legend={"orientation": "h", "y": 1.0, "x": 0.0, "yanchor": "bottom"},
+        font={"family": theme.FONT},
+        dragmode=False,
+    )
+    return fig

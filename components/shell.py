@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import state
-from components.banner import render_synthetic_banner
+from components.banner import render_real_banner, render_synthetic_banner
 from loaders import assessments, divisions, paths
 from loaders.snapshot import SnapshotError, list_snapshots, load
 
@@ -36,9 +36,10 @@ def render_shell(url_path: str) -> state.Filters:
         st.error(f"The data snapshot cannot be used, so no numbers are shown: {exc}")
         st.stop()
     filters = state.render_sidebar(choices)
-    render_synthetic_banner(
-        assessments.is_synthetic(snapshot, filters.edition) or url_path in ALL_EDITION_PAGES
-    )
+    synthetic = assessments.is_synthetic(snapshot, filters.edition)
+    everything = url_path in ALL_EDITION_PAGES
+    render_synthetic_banner(synthetic or everything)
+    render_real_banner(not synthetic or everything)
     st.session_state[_RENDERED] = True
     return filters
 

@@ -84,18 +84,20 @@ def build_choices(
 ) -> Choices:
     """Return the valid values and their labels from the snapshot's tables.
 
-    Editions with scores can be chosen; the default is the latest third-party one.
+    Editions with scores or published results can be chosen, real ones first (labelled
+    "Published"), then the synthetic demo ones ("Demo"); the default is the latest
+    synthetic third-party edition.
     Metrics are ``total`` and the edition's first- and second-level indicators.
     """
-    scored = editions.filter(pl.col("has_scores"))
-    ids = tuple(scored.get_column("edition_id"))
+    chosen = editions.filter(pl.col("has_results")).sort(
+        "is_synthetic", "evaluator_en", "data_year", "edition_id"
+    )
+    ids = tuple(chosen.get_column("edition_id"))
+    scored = chosen.filter(pl.col("has_scores") & pl.col("is_synthetic"))
     latest = scored.sort(pl.col("mode") == "third_party", "data_year", descending=True)
-    labels = {
-        row["edition_id"]: f"{row['data_year']} · {row['evaluator_en']}"
-        + (" · synthetic" if row["is_synthetic"] else "")
-        + (f" · {row['mode'].replace('_', ' ')}" if row["mode"] != "third_party" else "")
-        for row in scored.iter_rows(named=True)
-    }
+    if latest.is_empty():
+        latest = chosen
+    labels = {row["edition_id"]: edition_label(row) for row in chosen.iter_rows(named=True)}
     metrics = {
         e: (DEFAULT_METRIC, *indicators.filter(pl.col("edition_id") == e)["indicator_id"])
         for e in ids
@@ -112,12 +114,30 @@ def build_choices(
         provinces=tuple(sorted(provinces.get_column("province_adcode"))),
         counties=frozenset(divisions.get_column("adcode")),
         unscored_editions=frozenset(
-            editions.filter(~pl.col("has_scores")).get_column("edition_id")
+            editions.filter(~pl.col("has_results")).get_column("edition_id")
         ),
         edition_labels=labels,
         metric_labels=metric_labels,
         province_labels={code: f"{en} {zh}" for code, en, zh in provinces.iter_rows()},
     )
+
+
+def edition_label(row: Mapping[str, object]) -> str:
+    """Return an edition's label for pickers: real ones "Published", synthetic ones "Demo".
+
+    Examples
+    --------
+    >>> edition_label({"data_year": 2021, "evaluator_en": "CASS", "is_synthetic": False,
+    ...     "mode": "third_party", "title_en": "Transparency index"})
+    'Published · 2021 · CASS · Transparency index'
+    """
+    kind = "Demo" if row["is_synthetic"] else "Published"
+    parts = [kind, str(row["data_year"]), str(row["evaluator_en"])]
+    if row["mode"] != "third_party":
+        parts.append(str(row["mode"]).replace("_", " "))
+    if not row["is_synthetic"] and row.get("title_en"):
+        parts.append(str(row["title_en"])[:60])
+    return " · ".join(parts)
 
 
 def shown(value: str, limit: int = 24) -> str:
@@ -204,7 +224,7 @@ def parse_params(
             edition = str(values["edition"])
         else:
             why = (
-                "it published no scores to map (see About the data)"
+                "it has no published results in this snapshot (see About the data)"
                 if values["edition"] in choices.unscored_editions
                 else "no such edition in this snapshot"
             )

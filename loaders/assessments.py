@@ -29,13 +29,14 @@ def editions(snapshot: Path | str) -> pl.DataFrame:
 
     Columns: edition_id, series_id, title_zh, title_en, data_year, released, mode,
     n_subjects, n_provinces, method_published, grade_scale_id, evaluator_id,
-    evaluator_zh, evaluator_en, is_synthetic, source_id, has_scores; real editions
-    first, then by evaluator and year.
+    evaluator_zh, evaluator_en, is_synthetic, source_id, has_scores, has_results (scores
+    or published rankings); real editions first, then by evaluator and year.
     """
     evaluators = load(snapshot, "evaluators").select(
         "evaluator_id", evaluator_zh="name_zh", evaluator_en="name_en"
     )
     scored = load(snapshot, "scores").get_column("edition_id").unique()
+    named = load(snapshot, "rankings").get_column("edition_id").unique()
     return (
         load(snapshot, "editions")
         .join(evaluators, on="evaluator_id", how="left")
@@ -57,6 +58,8 @@ def editions(snapshot: Path | str) -> pl.DataFrame:
             "is_synthetic",
             "source_id",
             has_scores=pl.col("edition_id").is_in(scored.implode()),
+            has_results=pl.col("edition_id").is_in(scored.implode())
+            | pl.col("edition_id").is_in(named.implode()),
         )
         .sort("is_synthetic", "evaluator_id", "data_year", "edition_id")
     )
@@ -132,14 +135,21 @@ def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) ->
         "adcode", "score", "observed"
     )
     totals = scores.filter(pl.col("indicator_id") == TOTAL).select("adcode", total="score")
+    sources = load(snapshot, "sources").select(
+        "source_id", published_source_url="url", published_source_kind="reliability"
+    )
     published = (
         load(snapshot, "rankings")
         .filter(pl.col("edition_id") == edition, pl.col("adcode").is_not_null())
-        .group_by("adcode")
+        .join(sources, on="source_id", how="left")
+        .sort("rank", "list_pos", nulls_last=True)
+        .group_by("adcode", maintain_order=True)
         .agg(
             published_rank=pl.col("rank").min(),
             published_list_pos=pl.col("list_pos").min(),
             published_band=pl.col("band").drop_nulls().first(),
+            published_source_url=pl.col("published_source_url").first(),
+            published_source_kind=pl.col("published_source_kind").first(),
         )
     )
     view = (
@@ -149,27 +159,40 @@ def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) ->
         .join(published, on="adcode", how="left")
     )
     named = pl.any_horizontal(
-        pl.col("published_rank", "published_list_pos", "published_band").is_not_null()
+        pl.col("published_rank", "published_list_pos", "published_band", "score").is_not_null()
     )
+    # NOTE: without a coverage ledger (real editions publish only part of their results)
+    # nobody knows which counties were assessed: a named county is "published", every
+    # other one "not named", and no rank is computed from a handful of scores.
+    ledger = not coverage.is_empty()
     view = view.with_columns(
         status=pl.coalesce(
             "status",
-            pl.when(pl.col("score").is_not_null())
-            .then(pl.lit("assessed"))
-            .when(named)
-            .then(pl.lit("published"))
-            .otherwise(pl.lit("not_covered")),
+            pl.when(named).then(pl.lit("published")).otherwise(pl.lit("not_covered")),
         ),
         reason=pl.coalesce(
             "reason",
-            pl.when(pl.col("score").is_null() & ~named).then(
-                pl.lit("not named in this edition's published results")
-            ),
+            pl.when(~named).then(pl.lit("not named in this edition's published results")),
         ),
     )
-    view = derive.add_ranks(view, score="score")
+    unranked = view.with_columns(_none=pl.lit(None, pl.Float64))
+    view = (
+        derive.add_ranks(view, score="score")
+        if ledger
+        else derive.add_ranks(unranked, score="_none").drop("_none")
+    )
     view = derive.add_grade(view, _grade_scale(snapshot, edition), score="total")
     return view.sort("adcode")
+
+
+def has_ledger(snapshot: Path | str, edition: str) -> bool:
+    """Return whether the edition lists every county it assessed (its coverage ledger).
+
+    Real editions that published only part of their results have none: their named
+    counties are shown as published, never ranked against each other.
+    """
+    coverage = load(snapshot, "coverage")
+    return not coverage.filter(pl.col("edition_id") == edition).is_empty()
 
 
 def _grade_scale(snapshot: str, edition: str) -> pl.DataFrame:

@@ -16,7 +16,7 @@ label = state.metric_label(filters.metric)
 # 1/ CONTROLS
 st.title("Atlas")
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
-classes = state.render_classes()
+classes = state.render_classes() if assessments.has_ledger(snapshot, filters.edition) else ""
 
 # 2/ MAP: built once per view and cached; a click opens the county's profile
 left, right = st.columns([3, 1], gap="medium")
@@ -40,6 +40,12 @@ state.follow_county_click()
 def side_panels() -> None:
     """Distribution of the metric and the top and bottom ten of the view."""
     view = assessments.county_view(snapshot, filters.edition, filters.metric, filters.province)
+    if not assessments.has_ledger(snapshot, filters.edition):  # a real edition: who it named
+        st.markdown("**Named in the published results**")
+        st.dataframe(
+            atlas.named_counties(view), hide_index=True, column_config=atlas.PUBLISHED_COLUMNS
+        )
+        return
     st.plotly_chart(atlas.distribution(view, label=label), config={"displaylogo": False})
     top, bottom = atlas.extremes(view)
     st.markdown("**Top 10**")

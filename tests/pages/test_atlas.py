@@ -119,3 +119,28 @@ def test_sidebar_change_is_written_to_the_url(run_app: Callable[..., AppTest]) -
     assert at.query_params["province"] == "44"
     assert at.query_params["metric"] == "compliance"
     assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_44.json"
+
+
+def test_real_edition_colours_only_the_named_counties(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(edition="zhongding-2021")
+    assert not at.exception
+    assert not any("Synthetic demo data" in w.value for w in at.warning)
+    assert any("Real published results" in i.value for i in at.info)
+    traces = {t["name"]: t for t in _map(at)["data"]}
+    named = traces["named: top100 (3)"]
+    assert sorted(named["locations"]) == ["520123", "520323", "520621"]
+    not_published = next(t for n, t in traces.items() if n.startswith("not published"))
+    assert len(not_published["locations"]) == 2875 - 3
+    assert "z" not in named or set(named["z"]) == {0}  # one colour: no score is implied
+    table = at.dataframe[0].value
+    assert set(table["adcode"]) == {"520123", "520323", "520621"}
+    assert table["published_source_url"].str.startswith("http").all()
+    assert set(table["published_source_kind"]) == {"media"}
+
+
+def test_real_edition_is_offered_as_published(run_app: Callable[..., AppTest]) -> None:
+    at = run_app()
+    edition = at.selectbox(key="edition")
+    labels = [edition.format_func(o) for o in edition.options]
+    assert any(label.startswith("Published · 2021 · Zhongding") for label in labels)
+    assert labels.index(next(x for x in labels if x.startswith("Demo"))) > 0
