@@ -5,6 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
+import streamlit as st
+
+REAL_RESULTS_COLUMNS = {
+    "edition_id": st.column_config.TextColumn("Edition"),
+    "evaluator_en": st.column_config.TextColumn("Evaluator"),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "data_year": st.column_config.NumberColumn("Year", format="%d"),
+    "mode": st.column_config.TextColumn("Mode"),
+    "named": st.column_config.NumberColumn("Counties named", format="%d"),
+    "on_map": st.column_config.NumberColumn("On today's map", format="%d"),
+    "of": st.column_config.NumberColumn("Of (stated)", format="%d"),
+    "scores": st.column_config.NumberColumn("Scores published", format="%d"),
+    "source_kinds": st.column_config.TextColumn("Source kinds"),
+    "source_url": st.column_config.LinkColumn("Source", display_text="open ↗"),
+}
 
 
 def table_sizes(manifest: dict[str, Any]) -> pl.DataFrame:

@@ -200,3 +200,58 @@ def _grade_scale(snapshot: str, edition: str) -> pl.DataFrame:
     scale_id = None if row.is_empty() else row.item(0, "grade_scale_id")
     scales = load(snapshot, "grade_scales").select("scale_id", "grade", "min_score")
     return scales.filter(pl.col("scale_id") == (scale_id or "")).drop("scale_id")
+
+
+def real_results(snapshot: Path | str) -> pl.DataFrame:
+    """Return one row per real edition: what it names, of how many, and its sources.
+
+    Columns: edition_id, evaluator_en, title, data_year, mode, named (published rows),
+    on_map (rows matched to a current county), of (the edition's stated number of
+    subjects, if published), scores (published scores), source_kinds, source_url (the
+    edition's own source).
+    """
+    editions = load(snapshot, "editions").filter(~pl.col("is_synthetic"))
+    evaluators = load(snapshot, "evaluators").select("evaluator_id", evaluator_en="name_en")
+    sources = load(snapshot, "sources").select("source_id", "url", "reliability")
+    rankings = load(snapshot, "rankings").join(sources, on="source_id", how="left")
+    named = rankings.group_by("edition_id").agg(
+        named=pl.len(),
+        on_map=pl.col("adcode").is_not_null().sum(),
+        source_kinds=pl.col("reliability").drop_nulls().unique().sort().str.join(", "),
+    )
+    scores = (
+        load(snapshot, "scores")
+        .filter(pl.col("indicator_id") == TOTAL)
+        .group_by("edition_id")
+        .agg(scores=pl.len())
+    )
+    return (
+        editions.join(evaluators, on="evaluator_id", how="left")
+        .join(named, on="edition_id", how="left")
+        .join(scores, on="edition_id", how="left")
+        .join(sources.select("source_id", source_url="url"), on="source_id", how="left")
+        .select(
+            "edition_id",
+            "evaluator_en",
+            pl.coalesce("title_en", "title_zh").alias("title"),
+            "data_year",
+            pl.col("mode").str.replace_all("_", " "),
+            pl.col("named").fill_null(0),
+            pl.col("on_map").fill_null(0),
+            pl.col("n_subjects").alias("of"),
+            pl.col("scores").fill_null(0),
+            "source_kinds",
+            "source_url",
+        )
+        .sort("evaluator_en", "data_year", "edition_id")
+    )
+
+
+def not_on_todays_map(snapshot: Path | str) -> pl.DataFrame:
+    """Return published results naming units that no longer exist (no current adcode)."""
+    return (
+        load(snapshot, "rankings")
+        .filter(pl.col("adcode").is_null())
+        .select("edition_id", "name_as_published", "rank", "list_pos", "band", "note")
+        .sort("edition_id", "name_as_published")
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import snapshot_summary as summary
 from components.shell import current_snapshot, page_filters
 from components.snapshot_summary import edition_list, table_sizes
 from loaders import assessments
@@ -25,6 +26,24 @@ st.write(snapshot.manifest.get("description", ""))
 st.subheader("Assessment editions")
 st.dataframe(edition_list(editions), hide_index=True, width="stretch")
 
-# 3/ TABLES
+# 3/ REAL RESULTS: what each real edition published, and units no longer on the map
+st.subheader("Real published results")
+st.caption(
+    "Each real edition with how many counties its sources name, of how many it covered "
+    "(where stated), the kinds of source, and a link to its own source."
+)
+st.dataframe(
+    assessments.real_results(path),
+    hide_index=True,
+    width="stretch",
+    placeholder="—",
+    column_config=summary.REAL_RESULTS_COLUMNS,
+)
+gone = assessments.not_on_todays_map(path)
+if not gone.is_empty():
+    st.markdown("**Not on today's map** (units that were merged, split or abolished)")
+    st.dataframe(gone, hide_index=True, width="stretch", placeholder="—")
+
+# 4/ TABLES
 st.subheader("Tables")
 st.dataframe(table_sizes(snapshot.manifest), hide_index=True)
