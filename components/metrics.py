@@ -609,8 +609,8 @@ def ranking_config(*, provincial: bool) -> dict[str, Any]:
             "Evaluator's",
             format="%d",
             help="Rank under the evaluator's own weights, recomputed here from the "
-            "published first-level scores. They are rounded, so this can differ by a few "
-            "places from Rankings, which ranks by the published total.",
+            "published first-level scores (to the published 2 decimals); it equals the "
+            "rank by the published total on Rankings.",
             width=80,
         ),
         "rank_change": st.column_config.NumberColumn(
@@ -895,8 +895,8 @@ def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str
     columns[3].metric(f"Chance of top {top}", chance_text(row["p_top"]))
     used = weights_text(chosen, weighting.edition_weights(snapshot, edition))
     note = (
-        "Ranks here are recomputed from the rounded first-level scores, so they can differ "
-        "by a few places from the rank by the published total above."
+        "Ranks here are recomputed from the published first-level scores to 2 decimals; "
+        "at the evaluator's weights they equal the ranks above."
     )
     st.caption(plain(f"Weights: {used}. {note} {sensitivity_caption(band=band, seed=seed)}"))
     state.page_link("pages/metrics.py", "Set your own weights", filters, icon=":material/tune:")

@@ -18,8 +18,9 @@ import streamlit as st
 
 from components import maps, state, theme
 from components.banner import render_synthetic_banner
+from components.provenance import md_escape
 from components.rankings import csv_bytes
-from loaders import divisions, geo, schemas
+from loaders import geo, schemas
 from loaders import records as loader
 from loaders.snapshot import open_snapshot
 
@@ -231,6 +232,9 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
         )
     order = [label(t, TYPE_LABELS) for t in reversed(types)]
     fig.update_yaxes(categoryorder="array", categoryarray=order)
+    longest = totals.group_by("record_type").agg(pl.col("records").sum())["records"].max()
+    # Room on the right for the count printed after the longest bar.
+    fig.update_xaxes(range=[0, 1.3 * float(longest or 1)])  # type: ignore[arg-type]
     fig.update_layout(barmode="stack", xaxis_title="records in the period")
     return _layout(fig, title="Who records what: records by type, coloured by source", height=380)
 
@@ -281,6 +285,20 @@ def render_synthetic_note(*, synthetic: bool, banner_shown: bool) -> None:
     st.caption(SYNTHETIC_NOTE)
 
 
+TABLE_ANCHOR = "the-records"
+
+
+def render_county_note(counties: Mapping[str, str], county: str | None) -> None:
+    """Point to the records table when the view has a county (e.g. from a link)."""
+    if county in counties:
+        name = md_escape(counties[county])
+        st.info(
+            f"{name}: its records are in [the table below](#{TABLE_ANCHOR}). The overview "
+            "and the map show the whole province.",
+            icon=":material/folder_open:",
+        )
+
+
 def render_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     """Draw the period slider (whole months); return its first and last day."""
     months = loader.month_starts(*bounds)
@@ -318,6 +336,16 @@ class MapChoice:
 
     measure: str = "count"
     polarity: str = "negative"
+
+    @property
+    def per_year(self) -> bool:
+        """Whether the map shows yearly rates."""
+        return self.measure == "per_year"
+
+    def narrow(self, filters: loader.RecordFilters) -> loader.RecordFilters:
+        """Return ``filters`` limited to the chosen polarity."""
+        polarities = () if self.polarity == "all" else (self.polarity,)
+        return dataclasses.replace(filters, polarities=polarities)
 
     @property
     def title(self) -> str:
@@ -364,19 +392,7 @@ def map_figure(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) 
 def _map_figure(
     snapshot: str, manifest_sha: str, filters: loader.RecordFilters, choice: MapChoice
 ) -> go.Figure:
-    polarities = () if choice.polarity == "all" else (choice.polarity,)
-    counts = loader.county_counts(snapshot, dataclasses.replace(filters, polarities=polarities))
-    bounds = loader.period_bounds(snapshot)
-    start = filters.start or (bounds[0] if bounds else dt.date.today())
-    end = filters.end or (bounds[1] if bounds else start)
-    view = loader.county_map_view(
-        counts,
-        divisions.load(snapshot),
-        covered=loader.covered_provinces(snapshot),
-        months=loader.months_between(start, end),
-        per_year=choice.measure == "per_year",
-        province=filters.province,
-    )
+    view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
     layer = geo.province_layer_name(filters.province) if filters.province else geo.NATIONAL_LAYER
     return maps.choropleth(
         view,
@@ -385,6 +401,45 @@ def _map_figure(
         outlines_url=geo.static_url(geo.PROVINCES_LAYER),
         classes="quantile",
         province=filters.province,
+    )
+
+
+TOP_CONFIG: dict[str, Any] = {
+    "name_zh": st.column_config.TextColumn("County"),
+    "prefecture_name_zh": st.column_config.TextColumn("Prefecture"),
+    "adcode": st.column_config.TextColumn("Adcode"),
+}
+
+
+def top_counties(view: pl.DataFrame, *, n: int = 10) -> pl.DataFrame:
+    """Return the ``n`` counties of a map view with the most records (ties by adcode).
+
+    Examples
+    --------
+    >>> v = pl.DataFrame({"adcode": ["1", "2", "3"], "name_zh": ["甲", "乙", "丙"],
+    ...     "prefecture_name_zh": "p", "score": [3.0, 9.0, None]})
+    >>> top_counties(v, n=2).get_column("adcode").to_list()
+    ['2', '1']
+    """
+    ranked = view.filter(pl.col("score").is_not_null())
+    ranked = ranked.sort(["score", "adcode"], descending=[True, False]).head(n)
+    return ranked.select("name_zh", "prefecture_name_zh", "adcode", "score")
+
+
+def render_top_counties(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) -> None:
+    """Show the counties with the most records of the map's kind."""
+    view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
+    st.markdown(f"**Most {choice.title[0].lower() + choice.title[1:]}**")
+    st.dataframe(
+        top_counties(view),
+        hide_index=True,
+        column_config={
+            **TOP_CONFIG,
+            "score": st.column_config.NumberColumn(
+                MEASURES[choice.measure], format="%,.1f" if choice.per_year else "%,d"
+            ),
+        },
+        placeholder="—",
     )
 
 
@@ -738,6 +793,37 @@ def correlation_note(n: int) -> str:
         "records, as a score that reflects the records would; near 0 means the score and the "
         "records tell different stories."
     )
+
+
+def render_comparison(
+    paired: pl.DataFrame,
+    worst: pl.DataFrame,
+    rho: float,
+    filters: state.Filters,
+    *,
+    title: str,
+) -> None:
+    """Draw the scatter, the correlation and the disagreement list (or say why not)."""
+    if paired.is_empty():
+        st.info(
+            "This edition has no scores here to set against the records (real editions "
+            "published ranks or lists, not scores). Choose a Demo edition in the sidebar.",
+            icon=":material/info:",
+        )
+        return
+    left, right = st.columns([3, 2], gap="medium")
+    left.plotly_chart(scatter_figure(paired, worst, title=title), config=CONFIG)
+    with right:
+        st.metric("Spearman rank correlation", correlation_text(rho))
+        st.caption(correlation_note(paired.height))
+    st.markdown("**High score, many records: where the two disagree most**")
+    st.dataframe(
+        disagreement_table(worst, filters),
+        hide_index=True,
+        column_config=DISAGREEMENT_CONFIG,
+        placeholder="—",
+    )
+    st.caption(DISAGREEMENT_NOTE)
 
 
 def _link(page: str, params: Mapping[str, str]) -> str:

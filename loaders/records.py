@@ -2,10 +2,11 @@
 
 Every query reads the snapshot lazily (``loaders.snapshot.scan``): filters on the
 province, county, years and dates and the choice of columns push down into the Parquet
-reader (hive partitions by year are skipped, row groups are pruned by their adcode
-statistics). Overviews read the precomputed monthly rollup (``record_rollups``) instead
-of the raw records; the detail table reads one page at a time. Nothing here loads the
-whole records table.
+reader (hive partitions of other years are not read; the province is an adcode range,
+so min/max statistics can skip row groups of a file sorted by adcode, as the rollup is).
+Overviews read the precomputed monthly rollup (``record_rollups``) instead of the raw
+records; the detail table reads one page at a time. Nothing here loads the whole
+records table.
 """
 
 from __future__ import annotations
@@ -343,7 +344,7 @@ def county_map_view(
 
     ``score`` is each county's record count (or count per year when ``per_year``);
     a county without records in a covered province scores 0, one in a province the
-    snapshot has no records for is left blank (status ``no_records_data``). Ranks put
+    snapshot has no records for is left blank (status ``no_records``). Ranks put
     the county with the most records first.
 
     Parameters
@@ -369,7 +370,7 @@ def county_map_view(
     >>> c = pl.DataFrame({"adcode": ["520123"], "records": [24]})
     >>> v = county_map_view(c, d, covered=frozenset({"520000"}), months=24, per_year=True)
     >>> v.select("adcode", "score", "rank_national", "status").rows()
-    [('520123', 12.0, 1, 'assessed'), ('520323', 0.0, 2, 'assessed'), ('810001', None, None, 'no_records_data')]
+    [('520123', 12.0, 1, 'assessed'), ('520323', 0.0, 2, 'assessed'), ('810001', None, None, 'no_records')]
     """  # noqa: E501
     years = months / 12 if per_year else 1.0
     view = division_table.select(
@@ -386,11 +387,34 @@ def county_map_view(
     has_data = pl.col("province_adcode").is_in(sorted(covered))
     view = view.join(counts.select("adcode", "records"), on="adcode", how="left").with_columns(
         score=pl.when(has_data).then(pl.col("records").fill_null(0).cast(pl.Float64) / years),
-        status=pl.when(has_data).then(pl.lit("assessed")).otherwise(pl.lit("no_records_data")),
+        status=pl.when(has_data).then(pl.lit("assessed")).otherwise(pl.lit("no_records")),
         reason=pl.when(has_data).then(None).otherwise(pl.lit("no records in this snapshot")),
         grade=pl.lit(None, pl.String),
     )
     return add_ranks(view.drop("records"), score="score").sort("adcode")
+
+
+def map_view(snapshot: Path | str, filters: RecordFilters, *, per_year: bool) -> pl.DataFrame:
+    """Return ``county_map_view`` of the records ``filters`` keep (cached per view).
+
+    An open period runs over the months that hold records.
+    """
+    return _map_view(*_key(snapshot), filters, per_year)
+
+
+@lru_cache(maxsize=16)
+def _map_view(
+    snapshot: str, manifest_sha: str, filters: RecordFilters, per_year: bool
+) -> pl.DataFrame:
+    first, last = period_bounds(snapshot) or (dt.date(2000, 1, 1), dt.date(2000, 1, 1))
+    return county_map_view(
+        county_counts(snapshot, filters),
+        divisions.load(snapshot),
+        covered=covered_provinces(snapshot),
+        months=months_between(filters.start or first, filters.end or last),
+        per_year=per_year,
+        province=filters.province,
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -203,6 +203,19 @@ DEPARTMENTS = (
 DEBTOR_CAMPAIGN_DEADLINE = dt.date(2017, 6, 30)
 
 
+def _weighted_total(first: dict[str, np.ndarray]) -> np.ndarray:
+    """Return the total as the published first-level scores give it, rounded to 2 decimals.
+
+    Computed with ``loaders.weights.composite_expr`` itself, so re-weighting at the
+    rater's own weights reproduces every published total exactly.
+    """
+    from loaders.weights import composite_expr
+
+    weights = [w for *_, w in FIRST_LEVEL]
+    frame = pl.DataFrame({key: first[key] for key, *_ in FIRST_LEVEL})
+    return frame.select(composite_expr(weights)).to_series().round(2).to_numpy()
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -460,14 +473,15 @@ def _tp_scores(
             values = 100.0 * _sigmoid(0.6 + 0.5 * x)
             seen = rng.random(n) > 0.01
             # NOTE: the demo rater imputes an unobserved sub-indicator with its median.
-            values = np.where(seen, values, np.median(values))
+            values = np.round(np.where(seen, values, np.median(values)), 2)
             columns[f"{key}.{sub}"] = values
             observed[f"{key}.{sub}"] = seen
             acc += weight * values
             total_weight += weight
-        first[key] = acc / total_weight
-    weights = {key: w for key, _, _, w in FIRST_LEVEL}
-    total = sum(weights[k] * v for k, v in first.items()) / sum(weights.values())
+        first[key] = np.round(acc / total_weight, 2)
+    # NOTE: like a real report, each level is computed from the published (rounded)
+    # level below, so anyone can recompute the total from the first-level scores shown.
+    total = _weighted_total(first)
     adcodes = divisions.get_column("adcode").to_numpy()
     ordered = {"total": total, **first, **columns}
     keep = {k: v[assessed] for k, v in ordered.items()}
@@ -487,9 +501,8 @@ def _audit_scores(
     first = {}
     for key, *_ in FIRST_LEVEL:
         x = 0.5 * z + 0.85 * rng.normal(0.0, 1.0, n)
-        first[key] = np.clip(87.0 + offset + 3.0 * x, 0.0, 100.0)
-    weights = {key: w for key, _, _, w in FIRST_LEVEL}
-    total = sum(weights[k] * v for k, v in first.items())
+        first[key] = np.round(np.clip(87.0 + offset + 3.0 * x, 0.0, 100.0), 2)
+    total = _weighted_total(first)
     adcodes = divisions.get_column("adcode").to_numpy()
     cols = {"total": total, **first}
     return _scores_long(AUDIT_EDITION, adcodes[assessed], {k: v[assessed] for k, v in cols.items()})

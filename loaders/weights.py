@@ -22,9 +22,11 @@ DEFAULT_SAMPLES = 1000
 DEFAULT_SEED = 20_221
 DEFAULT_TOP = 100
 MAX_BAND = 0.95
-# Composites are rounded before ranking so that float noise (the same sum taken in a
-# different order) never splits a tie; 1e-9 is far below any published precision.
-_DECIMALS = 9
+# Composites are rounded to the published precision (2 decimals) before ranking: float
+# noise never splits a tie, and at the rater's own weights the composite of the shown
+# first-level scores is exactly the published total (the demo generator computes its
+# totals with this same expression).
+_DECIMALS = 2
 PLACE_COLUMNS = (
     "adcode",
     "name_zh",
@@ -373,6 +375,10 @@ def rank_sensitivity(
     drawn = sample_weights(shares, band=band, samples=samples, seed=seed)
     scenarios = np.hstack([shares[:, None], drawn])[shares > 0]
     composites = np.round(scores[ranked] @ scenarios, _DECIMALS)
+    # The chosen weights' column is the exact composite the rankings use (same expression,
+    # same float order), so the sensitivity's "rank" is always the ranking's rank.
+    exact = frame.select(composite_expr(weights, metrics)).to_series().to_numpy()
+    composites[:, 0] = exact[ranked]
     ranks = min_ranks(composites)
     out = {
         "rank": ranks[:, 0],

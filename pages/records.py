@@ -25,6 +25,8 @@ bounds = records.period_bounds(snapshot)
 if bounds is None:
     st.info("This snapshot holds no records.", icon=":material/folder_off:")
     st.stop()
+counties = records.county_labels(snapshot, filters.province)
+view.render_county_note(counties, filters.county)
 start, end = view.render_period(bounds)
 scope = records.RecordFilters(province=filters.province, start=start, end=end)
 
@@ -48,7 +50,9 @@ with left:
         config=maps.CONFIG,
     )
     st.caption("Quintile classes; rank 1 = most records. Click a county to list its records.")
-right.plotly_chart(view.polarity_figure(monthly), config=view.CONFIG)
+with right:
+    st.plotly_chart(view.polarity_figure(monthly), config=view.CONFIG)
+    view.render_top_counties(snapshot, scope, choice)
 
 # 4/ LIFECYCLES: listed → performed / removed / expired, and how long resolution takes
 st.subheader("Lifecycles")
@@ -65,10 +69,8 @@ st.dataframe(
 )
 
 # 5/ RECORDS TABLE: filtered, paged (never all rows at once), downloadable
-st.subheader("The records")
-chosen = view.render_table_filters(
-    records.county_labels(snapshot, filters.province), filters.county
-)
+st.subheader("The records", anchor=view.TABLE_ANCHOR)
+chosen = view.render_table_filters(counties, filters.county)
 wanted = view.table_filters(scope, chosen)
 total = records.count_records(snapshot, wanted)
 page = view.render_pager(total, wanted)
@@ -94,19 +96,10 @@ render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 paired, year, key = records.scores_vs_records(
     snapshot, filters.edition, filters.metric, filters.province
 )
-worst = records.disagreement(paired)
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    title = view.comparison_title(key, year)
-    st.plotly_chart(view.scatter_figure(paired, worst, title=title), config=view.CONFIG)
-with right:
-    st.metric("Spearman rank correlation", view.correlation_text(records.correlation(paired)))
-    st.caption(view.correlation_note(paired.height))
-st.markdown("**High score, many records: where the two disagree most**")
-st.dataframe(
-    view.disagreement_table(worst, filters),
-    hide_index=True,
-    column_config=view.DISAGREEMENT_CONFIG,
-    placeholder="—",
+view.render_comparison(
+    paired,
+    records.disagreement(paired),
+    records.correlation(paired),
+    filters,
+    title=view.comparison_title(key, year),
 )
-st.caption(view.DISAGREEMENT_NOTE)

@@ -169,6 +169,9 @@ def _two_editions(
         edition_id=pl.lit("demo-2020"), score=now.get_column("score").reverse()
     )
     tables["scores"] = pl.concat([scores, reversed_totals])
+    # The earlier edition lists the counties it assessed too (its coverage ledger).
+    ledger = tables["coverage"].with_columns(edition_id=pl.lit("demo-2020"))
+    tables["coverage"] = pl.concat([tables["coverage"], ledger])
     out = tmp_path / "two"
     write_snapshot(
         tables, out, snapshot_id="two", description="t", created_by="t", created_at="2026"

@@ -30,8 +30,14 @@ def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:
     return at
 
 
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table on the page that has ``column``."""
+    (frame,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
 def _table(at: AppTest) -> pd.DataFrame:
-    return at.dataframe[1].value  # after the resolution summary
+    return _frame(at, "record_id")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -65,6 +71,11 @@ def test_province_view_shows_only_that_province(run_app: Callable[..., AppTest])
     assert locations and all(loc.startswith("52") for loc in locations)
     scatter = _figure(at, "Total score vs")
     assert all(c[1].startswith("52") for trace in scatter["data"] for c in trace["customdata"])
+    top = _frame(at, "prefecture_name_zh")
+    negative = records.RecordFilters(**{**vars(GUIZHOU), "polarities": ("negative",)})
+    counts = records.county_counts(SNAPSHOT, negative).sort("records", descending=True)
+    assert list(top["score"]) == counts.get_column("records").head(10).to_list()
+    assert top["adcode"].str.startswith("52").all()
     options = at.selectbox(key="records_county").options
     assert len(options) == 88 and all("· 52" in o for o in options)
     assert "Page 1 of " in _captions(at)
@@ -123,6 +134,8 @@ def test_table_filters_apply_together(run_app: Callable[..., AppTest]) -> None:
 def test_a_county_link_opens_its_records(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app, province="52", county="520123")
     assert at.selectbox(key="records_county").value == "520123"
+    note = " ".join(i.value for i in at.info)
+    assert "修文县 · 贵阳市 · 520123: its records are in [the table below](#the-records)" in note
     table = _table(at)
     assert set(table["adcode"]) == {"520123"} and set(table["name_zh"]) == {"修文县"}
     total = records.count_records(SNAPSHOT, records.RecordFilters(county="520123"))
@@ -189,7 +202,7 @@ def test_scores_against_records_follow_the_sidebar_metric(run_app: Callable[...,
     spearman = _metrics(at)["Spearman rank correlation"]
     assert spearman == f"{rho:.2f}".replace("-", "−")
     worst = records.disagreement(paired)
-    listed = at.dataframe[2].value
+    listed = _frame(at, "records_link")
     assert list(listed["adcode"]) == worst.get_column("adcode").to_list()
     assert listed["records_link"].str.contains("county=").all()
     assert "Who rated this?" in [p.proto.label for p in at.get("page_link")]
@@ -203,5 +216,19 @@ def test_lifecycle_of_judgment_debtors_marks_the_campaign(run_app: Callable[...,
     at.selectbox(key="records_lifecycle_type").select("complaint").run()
     chart = _figure(at, "Complaint")
     assert not chart["layout"].get("shapes")
-    summary = at.dataframe[0].value
+    summary = _frame(at, "median_days")
     assert summary["median_days"].notna().any() and summary["share_resolved"].between(0, 1).all()
+
+
+def test_a_real_edition_has_no_scores_to_compare_but_records_stay_synthetic(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = _open(run_app, edition="zhongding-2021", province="52")
+    assert at.query_params["edition"] == "zhongding-2021"
+    # The shell shows no synthetic banner for a real edition: the page shows it itself.
+    assert any("Synthetic demo data on screen" in w.value for w in at.warning)
+    assert "has no scores here to set against the records" in " ".join(i.value for i in at.info)
+    titles = [f["layout"].get("title", {}).get("text", "") for f in figures(at)]
+    assert titles and not [t for t in titles if " score vs " in t]
+    assert not [d for d in at.dataframe if "records_link" in d.value.columns]
+    assert _table(at)["adcode"].str.startswith("52").all()
