@@ -453,6 +453,7 @@ def run_bench(
     repeat: int,
     skip: set[str],
     work: Path,
+    sessions: int = 10,
     progress: Callable[[str], None] = lambda s: None,
 ) -> dict[str, Any]:
     """Run every measurement not in ``skip``; return the report (budgets keyed by name)."""
@@ -463,7 +464,7 @@ def run_bench(
         ("weights", lambda: measure_weights(snapshot, edition, repeat)),
         ("cold-start", lambda: [measure_cold_start(repeat)]),
         ("browser", lambda: [measure_browser(repeat)]),
-        ("memory", lambda: [measure_memory()]),
+        ("memory", lambda: [measure_memory(sessions)]),
         ("records", lambda: measure_records(make_records_snapshot(records, work), repeat)),
     ]
     for name, step in steps:
@@ -498,6 +499,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", type=Path, default=None, help="also write the report here")
     parser.add_argument("--edition", default="demo-tp-2021", help="edition to measure")
     parser.add_argument(
+        "--sessions", type=int, default=10, help="concurrent browser sessions for memory"
+    )
+    parser.add_argument(
         "--skip", default="", help=f"comma-separated steps to skip: {', '.join(STEPS)}"
     )
     parser.add_argument(
@@ -521,6 +525,7 @@ def run(args: argparse.Namespace) -> int:
             repeat=args.repeat,
             skip=skip,
             work=args.work or Path(tmp),
+            sessions=args.sessions,
             progress=lambda s: print(s, file=sys.stderr, flush=True),
         )
     text = json.dumps(report, indent=2, ensure_ascii=False)
