@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from components import state
 from components.banner import render_real_banner, render_synthetic_banner
 from loaders import assessments, divisions, paths
-from loaders.snapshot import SnapshotError, list_snapshots, load
+from loaders.snapshot import SnapshotError, list_snapshots, load, location
 
 _RENDERED = "_shell_rendered"
 _SNAPSHOT = "snapshot"
@@ -57,17 +57,21 @@ def import_enabled() -> bool:
         return False
 
 
-def current_snapshot() -> Path:
+def current_snapshot() -> Path | str:
     """Return the snapshot the session shows: the one chosen in the sidebar, else the default."""
     chosen = st.session_state.get(_SNAPSHOT)
-    return Path(chosen) if chosen else paths.default_snapshot()
+    if chosen and str(chosen) != str(paths.default_snapshot()):
+        return Path(chosen)
+    return paths.default_snapshot()
 
 
-def render_snapshot_choice() -> Path:
+def render_snapshot_choice() -> Path | str:
     """Offer the snapshots in data/snapshots when there is more than one; return the choice."""
     found = list_snapshots(paths.SNAPSHOTS_DIR) if paths.SNAPSHOTS_DIR.is_dir() else []
     default = paths.default_snapshot()
-    options = [str(default)] + [str(p) for _, p, _ in found if p.resolve() != default.resolve()]
+    options = [str(default)] + [
+        str(p) for _, p, _ in found if str(p.resolve()) != location(default)
+    ]
     if len(options) > 1:
         names = {str(p): sid for sid, p, _ in found}
         st.sidebar.selectbox(

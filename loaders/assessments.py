@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from loaders import derive
-from loaders.snapshot import load, open_snapshot
+from loaders.snapshot import load, location, open_snapshot
 
 TOTAL = "total"
 DIVISION_COLUMNS = (
@@ -118,7 +118,7 @@ def county_view(
     manifest, edition and metric.
     """
     snap = open_snapshot(snapshot)
-    view = _county_view(str(Path(snapshot).resolve()), snap.manifest_sha256, edition, metric)
+    view = _county_view(location(snapshot), snap.manifest_sha256, edition, metric)
     return view if province is None else view.filter(pl.col("province_adcode") == province)
 
 

@@ -15,7 +15,13 @@ STATIC_GEO_DIR = STATIC_DIR / "geo"
 DEFAULT_SNAPSHOT_ID = "default"
 
 
-def default_snapshot() -> Path:
-    """Return the snapshot the app opens: ``$GI_SNAPSHOT`` if set, else the committed one."""
+def default_snapshot() -> Path | str:
+    """Return the snapshot the app opens: ``$GI_SNAPSHOT`` if set, else the committed one.
+
+    An ``s3://bucket/prefix`` value is returned as the string it is (a ``Path`` would
+    collapse its double slash).
+    """
     env = os.environ.get("GI_SNAPSHOT")
+    if env and env.startswith("s3://"):
+        return env
     return Path(env) if env else SNAPSHOTS_DIR / DEFAULT_SNAPSHOT_ID

@@ -12,7 +12,7 @@ import polars as pl
 
 from loaders import assessments, derive, divisions
 from loaders.schemas import FIRST_LEVEL
-from loaders.snapshot import load, open_snapshot
+from loaders.snapshot import load, location, open_snapshot
 
 RANKED_STATUS = ("assessed", "published")
 # Characters a pinyin search ignores: spaces, apostrophes (Xi'an), hyphens, middle dots.
@@ -132,7 +132,7 @@ def ranking_table(
     Cached per snapshot manifest, edition and province.
     """
     snap = open_snapshot(snapshot)
-    key = str(Path(snapshot).resolve())
+    key = location(snapshot)
     return _ranking_table(key, snap.manifest_sha256, edition, province)
 
 

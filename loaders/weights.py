@@ -15,7 +15,7 @@ import polars as pl
 
 from loaders import assessments, derive, rankings
 from loaders.schemas import FIRST_LEVEL
-from loaders.snapshot import load, open_snapshot
+from loaders.snapshot import load, location, open_snapshot
 
 DEFAULT_BAND = 0.5
 DEFAULT_SAMPLES = 1000
@@ -511,7 +511,7 @@ def metric_scores(
     Cached per snapshot manifest and edition.
     """
     sha = open_snapshot(snapshot).manifest_sha256
-    frame = _metric_scores(str(Path(snapshot).resolve()), sha, edition)
+    frame = _metric_scores(location(snapshot), sha, edition)
     return frame if province is None else frame.filter(pl.col("province_adcode") == province)
 
 
@@ -581,9 +581,7 @@ def sensitivity(
     """
     sha = open_snapshot(snapshot).manifest_sha256
     chosen = tuple(float(w) for w in weights) if weights else None
-    table = _sensitivity(
-        str(Path(snapshot).resolve()), sha, edition, chosen, float(band), samples, seed, top
-    )
+    table = _sensitivity(location(snapshot), sha, edition, chosen, float(band), samples, seed, top)
     return table if province is None else table.filter(pl.col("province_adcode") == province)
 
 

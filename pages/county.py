@@ -9,11 +9,11 @@ from components import profile as view
 from components import records as records_view
 from components import state
 from components.provenance import render_provenance
-from components.shell import page_filters
-from loaders import assessments, evaluators, paths, profile
+from components.shell import current_snapshot, page_filters
+from loaders import assessments, evaluators, profile
 
-snapshot = str(paths.default_snapshot())
 filters = page_filters("county")
+snapshot = str(current_snapshot())
 
 # 1/ WHICH COUNTY: none or an unknown code → a plain message and the search box
 header = profile.county_header(snapshot, filters.county) if filters.county else None

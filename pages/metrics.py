@@ -8,12 +8,12 @@ from components import metrics as view
 from components import rankings as table
 from components import state
 from components.provenance import render_provenance
-from components.shell import page_filters
-from loaders import assessments, evaluators, paths, rankings
+from components.shell import current_snapshot, page_filters
+from loaders import assessments, evaluators, rankings
 from loaders import weights as weighting
 
-snapshot = str(paths.default_snapshot())
 filters = page_filters("metrics")
+snapshot = str(current_snapshot())
 facts = rankings.edition_facts(snapshot, filters.edition)
 synthetic = view.synthetic_suffix(bool(facts.get("is_synthetic")))
 place = weighting.place_name(snapshot, filters.province)

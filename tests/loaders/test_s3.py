@@ -115,3 +115,30 @@ def test_an_altered_object_is_refused(bucket: object, tiny_snapshot: Path) -> No
 def test_a_missing_snapshot_is_a_clear_error(bucket: object) -> None:
     with pytest.raises(SnapshotError, match="no manifest can be read"):
         open_snapshot(f"s3://{BUCKET}/snapshots/nothing-here")
+
+
+def test_the_app_setting_keeps_an_s3_uri_intact(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders import paths
+    from loaders.snapshot import location
+
+    monkeypatch.setenv("GI_SNAPSHOT", "s3://bucket/snapshots/default")
+    assert paths.default_snapshot() == "s3://bucket/snapshots/default"
+    assert location(paths.default_snapshot()) == "s3://bucket/snapshots/default"
+
+
+def test_the_app_opens_a_snapshot_in_s3(bucket: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The atlas and rankings run on the committed snapshot served from S3."""
+    from streamlit.testing.v1 import AppTest
+
+    from loaders import paths
+
+    uri = _upload(bucket, paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID, "snapshots/app")
+    monkeypatch.setenv("GI_SNAPSHOT", uri)
+    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=120)
+    at.query_params["province"] = "52"
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) >= 1
+    at.switch_page("pages/rankings.py")
+    at.run()
+    assert not at.exception and not at.error
