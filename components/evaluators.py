@@ -35,6 +35,7 @@ TYPE_LABELS = {
     "state_info_center": "state information centre",
     "government_body": "government body",
     "ngo": "NGO",
+    "unknown": "not named by the source",
 }
 
 TIES_COLUMNS: dict[str, Any] = {

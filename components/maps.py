@@ -414,6 +414,17 @@ def status_map(
     return fig
 
 
+BAND_LABELS = {
+    "member": "member of the list or designation",
+    "proposed_member": "proposed for the list (not yet named)",
+    "near_top": "near the top (no number given)",
+    "top5": "in the top 5",
+    "top10": "in the top 10",
+    "top20": "in the top 20",
+    "top100": "in the top 100",
+}
+
+
 def published_position(view: pl.DataFrame) -> pl.DataFrame:
     """Add ``position`` (published rank, else list position) and a plain ``published`` label.
 
@@ -508,7 +519,7 @@ def published_map(
                 else [[0, colour], [1, colour]],
                 showscale=False,
                 showlegend=True,
-                name=html.escape(f"named: {band} ({rows.height})"),
+                name=html.escape(f"{BAND_LABELS.get(band, 'named: ' + band)} ({rows.height})"),
                 customdata=custom(rows),
                 hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",
                 marker={"line": {"color": theme.OUTLINE, "width": 0.6}},

@@ -121,6 +121,10 @@ def _band_text() -> pl.Expr:
         .then(pl.lit("Bottom ") + band.str.strip_prefix("bottom"))
         .when(band == "member")
         .then(pl.lit("Listed"))
+        .when(band == "proposed_member")
+        .then(pl.lit("Proposed for the list (not yet named)"))
+        .when(band == "near_top")
+        .then(pl.lit("Near the top (no number given)"))
         .otherwise(band)
     )
 

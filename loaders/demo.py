@@ -46,6 +46,7 @@ def build_tables(
         Generate synthetic data only for these 2-digit province codes (a reduced
         snapshot for tests); divisions and reference facts stay complete.
     """
+    from loaders.published import with_published_results
     from loaders.reference import reference_tables
 
     divisions = build_divisions(attributes, source_id=BOUNDARY_SOURCE_ID)
@@ -63,7 +64,8 @@ def build_tables(
             tables[name] = pl.concat([tables[name], frame]) if name in tables else frame
     for name in schemas.TABLES:
         tables.setdefault(name, schemas.empty(name))
-    return tables
+    # The real published county results of data/reference/real-results.csv.
+    return with_published_results(tables)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

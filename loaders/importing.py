@@ -6,6 +6,11 @@ reads one edition's scores or published ranks, matches every row to a county
 division changes), checks every value, and writes a copy of BASE with the new
 edition to NEW — or rejects the file (exit 2) with one line per problem. BASE is
 never modified and NEW appears complete or not at all.
+
+``python -m loaders import FILE --format published --snapshot BASE --out NEW`` reads
+the long "published results" format instead (one row per published result, naming its
+evaluator, edition and source; see ``loaders.published``) with the same matching,
+checks and guarantees.
 """
 
 from __future__ import annotations
@@ -646,6 +651,7 @@ def read_meta(path: Path | None) -> dict[str, Any]:
     source = meta["source"]
     if not isinstance(source, dict) or not {"source_id", "title", "reliability"} <= set(source):
         raise ImportRejected(f"{path}: source needs source_id, title and reliability")
+    source.setdefault("kind", "report")
     if meta["mode"] not in schemas.EDITION_MODES:
         raise ImportRejected(f"{path}: mode must be one of {', '.join(schemas.EDITION_MODES)}")
     return meta
@@ -826,6 +832,69 @@ def import_file(
     return manifest, problems, table
 
 
+def import_published(
+    path: Path,
+    *,
+    snapshot: Path,
+    out: Path,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> tuple[dict[str, Any], list[Problem], pl.DataFrame]:
+    """Import a published-results file (the long format of ``loaders.published``).
+
+    One row per published result, each with its evaluator, edition, county (with
+    province and prefecture context), rank, list position, band or score, and source
+    URL. Counties are matched as in :func:`import_file`; a unit that no longer exists
+    is kept without an adcode (a warning naming the reason); rows already in the base
+    snapshot are skipped. Returns the new manifest, the problems (warnings only) and
+    one outcome per row. Raises :class:`ImportRejected` with every problem when any
+    row is wrong (an ambiguous or unknown county, a bad value …); then nothing is
+    written.
+    """
+    from loaders import published
+    from loaders.snapshot import SnapshotError, open_snapshot, write_snapshot
+    from loaders.validate import check_tables
+
+    if out.exists():
+        raise ImportRejected(f"{out} already exists: choose a new folder for the new snapshot")
+    rows, problems = published.read_file(path, sheet=sheet, encoding=encoding)
+    try:
+        base_snapshot = open_snapshot(snapshot)
+        base = {name: base_snapshot.read(name) for name in schemas.TABLES}
+    except SnapshotError as exc:
+        raise ImportRejected(f"the base snapshot cannot be used: {exc}") from None
+    base = {
+        name: frame.drop(schemas.RECORDS_PARTITION, strict=False) for name, frame in base.items()
+    }
+    built = published.build(rows, Matcher(base["divisions"], base["division_changes"]), base)
+    problems = problems + built.problems
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ImportRejected(f"{len(errors)} problem(s) in {path.name}; nothing imported", problems)
+    tables = published.merge(base, built.tables)
+    invalid = check_tables(tables)
+    if invalid:
+        raise ImportRejected(
+            "the new snapshot would be invalid; nothing written",
+            [Problem(None, None, "", line) for line in invalid],
+        )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    added = built.tables["rankings"].height
+    manifest = write_snapshot(
+        tables,
+        out,
+        snapshot_id=out.name,
+        description=(
+            f"{base_snapshot.manifest.get('description', '')} Imported {added} published "
+            f"result(s) from {path.name} (sha256 {digest}…)."
+        ).strip(),
+        created_by=f"python -m loaders import {path.name} --format published "
+        f"--snapshot {base_snapshot.snapshot_id}",
+        created_at=str(base_snapshot.manifest["created_at"]),
+    )
+    return manifest, problems, built.outcomes
+
+
 def write_report(path: Path, problems: Iterable[Problem]) -> None:
     """Write one CSV row per problem (UTF-8 with BOM; formula-like text neutralised)."""
 
@@ -850,10 +919,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sheet", default=None, help="worksheet name (XLSX with several)")
     parser.add_argument("--encoding", default=None, help="CSV encoding, e.g. gb18030 or big5")
     parser.add_argument("--report", type=Path, default=None, help="write problems to this CSV")
+    parser.add_argument(
+        "--format",
+        choices=("table", "published"),
+        default="table",
+        help="table: one edition's scores or ranks (with --edition-meta); published: one row "
+        "per published result, with its evaluator, edition and source (see "
+        "data/reference/real-results.csv)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m loaders import``: 0 imported, 2 rejected, 1 unexpected failure."""
+    if getattr(args, "format", "table") == "published":
+        return _run_published(args)
     try:
         manifest, problems, table = import_file(
             args.file,
@@ -880,5 +959,42 @@ def run(args: argparse.Namespace) -> int:
         + (f", sheet {table.sheet}" if table.sheet else "")
         + f") into {args.out}: {added['scores']:,} scores, {added['rankings']:,} published "
         "rankings in the snapshot"
+    )
+    return 0
+
+
+def _run_published(args: argparse.Namespace) -> int:
+    """Run ``python -m loaders import FILE --format published``."""
+    try:
+        if args.edition_meta is not None:
+            raise ImportRejected(
+                "--edition-meta is not used with --format published: every row names its "
+                "evaluator, edition and source"
+            )
+        manifest, problems, outcomes = import_published(
+            args.file,
+            snapshot=args.snapshot,
+            out=args.out,
+            sheet=args.sheet,
+            encoding=args.encoding,
+        )
+    except ImportRejected as rejected:
+        print(f"rejected: {rejected}", file=sys.stderr)
+        for problem in rejected.problems:
+            print(problem.line(), file=sys.stderr)
+        if args.report:
+            write_report(args.report, rejected.problems)
+        return 2
+    for problem in problems:
+        print(problem.line(), file=sys.stderr)
+    if args.report:
+        write_report(args.report, problems)
+    counts = dict(outcomes.group_by("status").len().iter_rows())
+    gone = outcomes.filter(pl.col("adcode").is_null())
+    print(
+        f"imported {args.file.name} into {args.out}: {counts.get('added', 0):,} published "
+        f"result(s) added, {counts.get('already_present', 0):,} already in the base; "
+        f"{gone.height:,} not on today's map; "
+        f"{manifest['tables']['rankings']['rows']:,} published rankings in the snapshot"
     )
     return 0

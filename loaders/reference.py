@@ -541,7 +541,8 @@ EDITIONS: list[dict[str, Any]] = [
         "n_subjects": 120,
         "n_provinces": None,
         "universe_note": "County-level tier: 120 county-level governments; 0–100 scale from "
-        "five weighted first-level indicators. Metadata only: no county results here.",
+        "five weighted first-level indicators. County results: the published top-10 list "
+        "from data/reference/real-results.csv (loaders.published).",
         "exclusions_note": None,
         "score_max": 100.0,
         "method_published": "partial",

@@ -36,6 +36,7 @@ EVALUATOR_TYPES = (
     "state_info_center",
     "government_body",
     "ngo",
+    "unknown",  # a source that does not name the evaluator
 )
 DISCLOSURE = ("full", "partial", "none")
 TIE_RELATIONS = (

@@ -154,7 +154,7 @@ def _check_values(tables: dict[str, pl.DataFrame]) -> list[str]:
     with_ledger = tables["coverage"].get_column("edition_id").unique()
     unassessed = (
         tables["scores"]
-        .filter(pl.col("edition_id").is_in(with_ledger))
+        .filter(pl.col("edition_id").is_in(with_ledger.implode()))
         .join(assessed, on=["edition_id", "adcode"], how="anti")
     )
     if unassessed.height:

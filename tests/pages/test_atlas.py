@@ -127,7 +127,7 @@ def test_real_edition_colours_only_the_named_counties(run_app: Callable[..., App
     assert not any("Synthetic demo data" in w.value for w in at.warning)
     assert any("Real published results" in i.value for i in at.info)
     traces = {t["name"]: t for t in _map(at)["data"]}
-    named = traces["named: top100 (3)"]
+    named = traces["in the top 100 (3)"]
     assert sorted(named["locations"]) == ["520123", "520323", "520621"]
     not_published = next(t for n, t in traces.items() if n.startswith("not published"))
     assert len(not_published["locations"]) == 2875 - 3
