@@ -314,6 +314,13 @@ def _neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+PUBLISHED_NOTE = (
+    "This edition published only part of its results: these are the counties its sources "
+    "name, in the order published (rank where the source gives a number, else the list "
+    "position), with each source. No ranks are computed for it."
+)
+
+
 def csv_bytes(frame: pl.DataFrame, *, edition: str, synthetic: bool) -> bytes:
     """Return ``frame`` as CSV for spreadsheets: UTF-8 with BOM, a header line, safe cells.
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import atlas, state
 from components import rankings as table
-from components import state
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
-from loaders import evaluators, rankings
+from loaders import assessments, evaluators, rankings
 
 filters = page_filters("rankings")
 snapshot = str(current_snapshot())
@@ -19,6 +19,18 @@ ranking = rankings.ranking_table(snapshot, filters.edition, province=filters.pro
 # 1/ FILTERS: the sidebar holds edition and province; the page adds its own
 st.title("Rankings")
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
+if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's partial list
+    view = assessments.county_view(snapshot, filters.edition, province=filters.province)
+    named = atlas.named_counties(view)
+    st.caption(table.PUBLISHED_NOTE)
+    st.dataframe(named, hide_index=True, column_config=atlas.PUBLISHED_COLUMNS, placeholder="—")
+    st.download_button(
+        "Download these rows (CSV)",
+        data=table.csv_bytes(named, edition=filters.edition, synthetic=False),
+        file_name=table.csv_name(filters.edition, filters.province),
+        mime="text/csv",
+    )
+    st.stop()
 table.render_rank_change_note(basis)
 chosen = table.render_filters(ranking)
 
