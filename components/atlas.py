@@ -60,6 +60,7 @@ def _map_figure(
         grade_scale=assessments.grade_scale(snapshot, edition),
         province=province,
         metric=metric,
+        synthetic=assessments.is_synthetic(snapshot, edition),
     )
 
 

@@ -255,6 +255,7 @@ COVERAGE_COLUMNS: dict[str, Any] = {
     "published": st.column_config.NumberColumn("Named in results", format="%d"),
     "excluded": st.column_config.NumberColumn("Excluded", format="%d"),
     "not_covered": st.column_config.NumberColumn("Not covered", format="%d"),
+    "not_published": st.column_config.NumberColumn("Not named", format="%d"),
     "reasons": st.column_config.TextColumn("Why", width="large"),
 }
 HOME_BIAS_COLUMNS: dict[str, Any] = {
@@ -377,9 +378,9 @@ def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
     left, right = st.columns(2, gap="large")
     left.plotly_chart(
         divergence_scatter(result.paired, label_a="A: total score", label_b="B: total score"),
-        config={"displaylogo": False},
+        config=theme.CONFIG,
     )
-    right.plotly_chart(province_difference_chart(result.provinces), config={"displaylogo": False})
+    right.plotly_chart(province_difference_chart(result.provinces), config=theme.CONFIG)
     st.markdown("**Where they disagree most** (national rank among the counties in both)")
     render_table(result.disagreements.select(list(DISAGREEMENT_COLUMNS)), DISAGREEMENT_COLUMNS)
 

@@ -158,6 +158,7 @@ def choropleth(
     grade_scale: pl.DataFrame | None = None,
     province: str | None = None,
     metric: str = "total",
+    synthetic: bool = False,
 ) -> go.Figure:
     """Build the county choropleth of one edition and metric.
 
@@ -180,6 +181,8 @@ def choropleth(
         Six-digit province adcode: zoom to it and outline only it.
     metric
         The metric's indicator id (grade classing applies to ``total`` only).
+    synthetic
+        Put the synthetic-data mark inside the figure (it travels with a saved image).
 
     Returns
     -------
@@ -280,7 +283,7 @@ def choropleth(
         height=620,
         font={"family": theme.FONT},
         dragmode=False,
-        annotations=[_missing_note(view)],
+        annotations=[_missing_note(view), *([theme.synthetic_mark()] if synthetic else [])],
     )
     base = {
         "visible": False,
@@ -336,12 +339,14 @@ def _missing_note(view: pl.DataFrame) -> dict[str, object]:
 STATUS_COLOURS = {
     "assessed": theme.SEQUENTIAL[6],
     "published": theme.PUBLISHED,
+    "not_published": theme.NOT_ASSESSED,
     "not_covered": "#bdbdbd",
     "excluded": "#636363",
 }
 STATUS_LABELS = {
     "assessed": "assessed",
     "published": "named in published results",
+    "not_published": "not named in the published results",
     "not_covered": "not covered",
     "excluded": "excluded",
 }
@@ -353,6 +358,7 @@ def status_map(
     counties_url: str,
     outlines_url: str,
     province: str | None = None,
+    synthetic: bool = False,
 ) -> go.Figure:
     """Build the coverage ledger map: each county coloured by its status in the edition.
 
@@ -410,6 +416,7 @@ def status_map(
         legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "top"},
         font={"family": theme.FONT},
         dragmode=False,
+        annotations=[theme.synthetic_mark()] if synthetic else [],
     )
     return fig
 

@@ -19,7 +19,13 @@ from loaders.schemas import FIRST_LEVEL
 if TYPE_CHECKING:
     from loaders.derive import Comparability
 
-CONFIG = {"displaylogo": False}
+CONFIG = theme.CONFIG
+PUBLISHED_ONLY_NOTE = (
+    "This edition published only part of its results (ranks, list positions or "
+    "memberships, at most a few scores) and no weights, so there is nothing to break "
+    "down, re-weight or test for rank stability. Its indicator tree is shown above; its "
+    "published results are on the atlas and the rankings page."
+)
 UNCONFIRMED = "#bdbdbd"  # placeholder names: grey, like counties without data
 RANGE_COLOUR = "#bdbdbd"  # neutral, so the dots' colour scale (P(top 100)) stands out
 UNPLACED = "__unplaced__"

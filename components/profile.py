@@ -31,6 +31,7 @@ STATUS_LABELS = {
     "assessed": "assessed",
     "excluded": "excluded",
     "not_covered": "not covered",
+    "not_published": "not named in the published results",
     "published": "published",
 }
 SYNTHETIC = " (synthetic)"
@@ -515,6 +516,16 @@ def render_rank_context(history: pl.DataFrame, edition: str, edition_label: str)
     st.subheader(plain(f"Ranks in {edition_label}"))
     rows = history.filter(pl.col("edition_id") == edition)
     row = rows.row(0, named=True) if rows.height else None
+    if row is not None and row["status"] == "published":  # a real edition's partial list
+        text = rows.select(published_expr()).item()
+        source = row.get("source_title") or "its source"
+        kind = str(row.get("source_reliability") or "").replace("_", " ")
+        st.info(
+            plain(f"Published result: {text}. No rank is computed: the edition published "
+                  f"only part of its results. Source: {source}" + (f" ({kind})." if kind else ".")),
+            icon=":material/newspaper:",
+        )  # fmt: skip
+        return
     if row is None or row["total"] is None:
         status = STATUS_LABELS.get(row["status"], row["status"]) if row else "not covered"
         reason = (row or {}).get("reason") or "not in this edition's results"
@@ -539,7 +550,7 @@ def render_history_chart(history: pl.DataFrame) -> None:
     if history.get_column("total").is_null().all() and real_results(history).is_empty():
         st.info("No scores or published ranks to chart for this county.", icon=":material/info:")
         return
-    st.plotly_chart(history_chart(history), config={"displaylogo": False})
+    st.plotly_chart(history_chart(history), config=theme.CONFIG)
 
 
 def render_evaluators(history: pl.DataFrame) -> None:
@@ -559,7 +570,7 @@ def render_breakdown(breakdown: pl.DataFrame, header: Mapping[str, Any]) -> None
     figure = breakdown_chart(
         breakdown, county=header["name_zh"], province=header["province_name_zh"]
     )
-    st.plotly_chart(figure, config={"displaylogo": False})
+    st.plotly_chart(figure, config=theme.CONFIG)
 
 
 def render_real_results(history: pl.DataFrame) -> None:

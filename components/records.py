@@ -24,7 +24,7 @@ from loaders import geo, schemas
 from loaders import records as loader
 from loaders.snapshot import open_snapshot
 
-CONFIG = {"displaylogo": False}
+CONFIG = theme.CONFIG
 SOURCE_LABELS = {
     "courts": "Courts 法院",
     "supervisory_commission": "Supervisory commission 监委",
@@ -401,6 +401,7 @@ def _map_figure(
         outlines_url=geo.static_url(geo.PROVINCES_LAYER),
         classes="quantile",
         province=filters.province,
+        synthetic=True,  # every record in the demo snapshot is synthetic
     )
 
 

@@ -16,7 +16,7 @@ from loaders.snapshot import SnapshotError, list_snapshots, load, location
 _RENDERED = "_shell_rendered"
 _SNAPSHOT = "snapshot"
 # Pages that show every edition at once always carry synthetic rows.
-ALL_EDITION_PAGES = ("county", "data")
+ALL_EDITION_PAGES = ("county", "data", "evaluators")
 
 
 def render_shell(url_path: str) -> state.Filters:

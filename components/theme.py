@@ -48,3 +48,25 @@ def discrete_scale(k: int) -> list[list[float | str]]:
     for i, colour in enumerate(colours):
         scale += [[i / k, colour], [(i + 1) / k, colour]]
     return scale
+
+
+# Charts without a "synthetic" mark inside the figure offer no image download: a saved
+# PNG must never carry demo numbers unmarked (DESIGN.md §4). The atlas map keeps its
+# download because the map itself carries the mark (``synthetic_mark``).
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d"]}
+SYNTHETIC_MARK = "SYNTHETIC DEMO DATA · fictional evaluator · not a real assessment"
+
+
+def synthetic_mark() -> dict[str, object]:
+    """Return a figure annotation saying the data is synthetic (top right, always visible)."""
+    return {
+        "text": SYNTHETIC_MARK,
+        "x": 1.0,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#b35806"},
+    }

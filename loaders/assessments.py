@@ -161,14 +161,16 @@ def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) ->
     named = pl.any_horizontal(
         pl.col("published_rank", "published_list_pos", "published_band", "score").is_not_null()
     )
+    ledger = not coverage.is_empty()
     # NOTE: without a coverage ledger (real editions publish only part of their results)
     # nobody knows which counties were assessed: a named county is "published", every
     # other one "not named", and no rank is computed from a handful of scores.
-    ledger = not coverage.is_empty()
     view = view.with_columns(
         status=pl.coalesce(
             "status",
-            pl.when(named).then(pl.lit("published")).otherwise(pl.lit("not_covered")),
+            pl.when(named)
+            .then(pl.lit("published"))
+            .otherwise(pl.lit("not_covered" if ledger else "not_published")),
         ),
         reason=pl.coalesce(
             "reason",

@@ -95,6 +95,7 @@ def coverage_counts(snapshot: Path | str, edition: str) -> pl.DataFrame:
             published=(pl.col("status") == "published").sum(),
             excluded=(pl.col("status") == "excluded").sum(),
             not_covered=(pl.col("status") == "not_covered").sum(),
+            not_published=(pl.col("status") == "not_published").sum(),
             reasons=pl.col("reason").drop_nulls().unique().sort().str.join("; "),
         )
         .sort("province_adcode")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, maps, state
+from components import atlas, maps, state, theme
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators
@@ -46,7 +46,7 @@ def side_panels() -> None:
             atlas.named_counties(view), hide_index=True, column_config=atlas.PUBLISHED_COLUMNS
         )
         return
-    st.plotly_chart(atlas.distribution(view, label=label), config={"displaylogo": False})
+    st.plotly_chart(atlas.distribution(view, label=label), config=theme.CONFIG)
     top, bottom = atlas.extremes(view)
     st.markdown("**Top 10**")
     st.dataframe(top, hide_index=True, column_config=atlas.EXTREMES_COLUMNS)

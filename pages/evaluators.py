@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import evaluators as view
-from components import maps, state
+from components import maps, state, theme
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, geo
 
@@ -37,7 +37,7 @@ with tabs[0]:
 # 3/ TIES of every evaluator in one picture
 with tabs[1]:
     st.caption(view.SANKEY_NOTE)
-    st.plotly_chart(view.ties_sankey(evaluators.ties(snapshot)), config={"displaylogo": False})
+    st.plotly_chart(view.ties_sankey(evaluators.ties(snapshot)), config=theme.CONFIG)
 
 # 4/ COVERAGE LEDGER of one of the evaluator's editions (the current one if it is theirs)
 with tabs[2]:
@@ -53,6 +53,7 @@ with tabs[2]:
                 counties_url=geo.static_url(layer),
                 outlines_url=geo.static_url(geo.PROVINCES_LAYER),
                 province=filters.province,
+                synthetic=assessments.is_synthetic(snapshot, ledger),
             ),
             config=maps.CONFIG,
         )

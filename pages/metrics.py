@@ -35,6 +35,9 @@ with st.expander("The indicator tree as a table"):
     st.dataframe(view.tree_table(tree), hide_index=True, column_config=view.TREE_COLUMNS)
 
 # 2/ BREAKDOWNS of the first-level metrics: by province, or by prefecture within a province
+if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's partial results
+    st.info(view.PUBLISHED_ONLY_NOTE, icon=":material/newspaper:")
+    st.stop()
 st.subheader(f"First-level metrics across {place}")
 scores = weighting.metric_scores(snapshot, filters.edition, province=filters.province)
 view.render_no_scores(scores, place)

@@ -140,3 +140,12 @@ def test_continuous_scale_spans_the_scores() -> None:
 def test_not_assessed_note_counts_statuses() -> None:
     note = _figure().layout.annotations[0].text
     assert note == "Grey: not assessed (1 excluded)"
+
+
+def test_synthetic_maps_carry_the_mark_inside_the_figure() -> None:
+    marked = _figure(synthetic=True)
+    texts = [a.text for a in marked.layout.annotations]
+    assert any("SYNTHETIC DEMO DATA" in t for t in texts)
+    assert not any("SYNTHETIC" in a.text for a in _figure().layout.annotations)
+    status = maps.status_map(_view(), counties_url="u", outlines_url="o", synthetic=True)
+    assert "SYNTHETIC DEMO DATA" in status.layout.annotations[0].text

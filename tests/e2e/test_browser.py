@@ -117,11 +117,17 @@ def test_bench_browser_steps_run(tmp_path) -> None:
     import sys
 
     out = tmp_path / "bench.json"
-    subprocess.run(
-        [sys.executable, "-m", "loaders", "bench", "--skip", "maps,reruns,weights,records",
-         "--repeat", "1", "--sessions", "2", "--json", str(out)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
+    command = [sys.executable, "-m", "loaders", "bench", "--skip", "maps,reruns,weights,records",
+               "--repeat", "1", "--sessions", "2", "--json", str(out)]  # fmt: skip
+    errors = []
+    for _ in range(2):  # NOTE: one retry: on a loaded 2-core CI machine a start-up can time out
+        done = subprocess.run(command, capture_output=True, text=True, timeout=400)
+        if done.returncode == 0:
+            break
+        errors.append(done.stderr[-2000:])
+    assert done.returncode == 0, "\n---\n".join(errors)
+    if errors:
+        print("bench needed a retry:", errors[0])
     budgets = json.loads(out.read_text())["budgets"]
     for key in ("cold_start_seconds", "atlas_drawn_seconds", "memory_10_sessions_mb"):
         assert budgets[key]["value"] is not None, key
