@@ -148,6 +148,39 @@ def _customdata(view: pl.DataFrame, *, scored: bool) -> list[tuple[object, ...]]
     return hover.select(keep).rows()
 
 
+def _outlines(
+    view: pl.DataFrame, url: str, province: str | None, geo: str = "geo"
+) -> go.Choropleth:
+    """Return the province-outline trace drawn over the counties (hover passes through)."""
+    provinces = [province] if province else sorted(view["province_adcode"].unique())
+    return go.Choropleth(
+        geojson=url,
+        featureidkey="properties.adcode",
+        locations=provinces,
+        z=[0] * len(provinces),
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
+        name="provinces",
+        showlegend=False,
+        geo=geo,
+    )
+
+
+def _geo(province: str | None) -> dict[str, object]:
+    """Return the geo layout: a fixed China extent, or fitted to a province's counties."""
+    base = {
+        "visible": False,
+        "showframe": False,
+        "projection": {"type": "mercator"},
+        "bgcolor": "rgba(0,0,0,0)",
+    }
+    if province:
+        return base | {"fitbounds": "locations"}
+    return base | {"lonaxis": {"range": list(CHINA_LON)}, "lataxis": {"range": list(CHINA_LAT)}}
+
+
 def choropleth(
     view: pl.DataFrame,
     *,
@@ -245,21 +278,7 @@ def choropleth(
                 geo=geo,
             )
         )
-        provinces = [province] if province else sorted(part(view)["province_adcode"].unique())
-        fig.add_trace(
-            go.Choropleth(
-                geojson=outlines_url,
-                featureidkey="properties.adcode",
-                locations=provinces,
-                z=[0] * len(provinces),
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                hoverinfo="skip",
-                marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
-                name="provinces",
-                geo=geo,
-            )
-        )
+        fig.add_trace(_outlines(part(view), outlines_url, province, geo))
     colorbar = {
         "title": {"text": classing.title, "side": "top"},
         "orientation": "h",
@@ -285,23 +304,13 @@ def choropleth(
         dragmode=False,
         annotations=[_missing_note(view), *([theme.synthetic_mark()] if synthetic else [])],
     )
-    base = {
-        "visible": False,
-        "showframe": False,
-        "projection": {"type": "mercator"},
-        "bgcolor": "rgba(0,0,0,0)",
-    }
     if province:
-        fig.update_layout(geo=base | {"fitbounds": "locations"})
+        fig.update_layout(geo=_geo(province))
     else:
+        inset = {"visible": False, "projection": {"type": "mercator"}}
         fig.update_layout(
-            geo=base
-            | {
-                "lonaxis": {"range": list(CHINA_LON)},
-                "lataxis": {"range": list(CHINA_LAT)},
-                "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
-            },
-            geo2=base
+            geo=_geo(None) | {"domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]}},
+            geo2=inset
             | {
                 "showframe": True,
                 "framecolor": theme.OUTLINE,
@@ -389,28 +398,9 @@ def status_map(
                 marker={"line": {"color": theme.COUNTY_LINE, "width": 0.2}},
             )
         )
-    provinces = [province] if province else sorted(view["province_adcode"].unique())
-    fig.add_trace(
-        go.Choropleth(
-            geojson=outlines_url,
-            featureidkey="properties.adcode",
-            locations=provinces,
-            z=[0] * len(provinces),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            showscale=False,
-            hoverinfo="skip",
-            marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
-            name="provinces",
-        )
-    )
-    base = {"visible": False, "showframe": False, "projection": {"type": "mercator"}}
-    extent = (
-        {"fitbounds": "locations"}
-        if province
-        else {"lonaxis": {"range": list(CHINA_LON)}, "lataxis": {"range": list(CHINA_LAT)}}
-    )
+    fig.add_trace(_outlines(view, outlines_url, province))
     fig.update_layout(
-        geo=base | extent,
+        geo=_geo(province),
         height=480,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "top"},
@@ -559,29 +549,9 @@ def published_map(
                 marker={"line": {"color": theme.OUTLINE, "width": 0.6}},
             )
         )
-    provinces = [province] if province else sorted(view["province_adcode"].unique())
-    fig.add_trace(
-        go.Choropleth(
-            geojson=outlines_url,
-            featureidkey="properties.adcode",
-            locations=provinces,
-            z=[0] * len(provinces),
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            showscale=False,
-            hoverinfo="skip",
-            marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
-            name="provinces",
-            showlegend=False,
-        )
-    )
-    base = {"visible": False, "showframe": False, "projection": {"type": "mercator"}}
-    extent = (
-        {"fitbounds": "locations"}
-        if province
-        else {"lonaxis": {"range": list(CHINA_LON)}, "lataxis": {"range": list(CHINA_LAT)}}
-    )
+    fig.add_trace(_outlines(view, outlines_url, province))
     fig.update_layout(
-        geo=base | extent,
+        geo=_geo(province),
         height=620,
         margin={"l": 0, "r": 0, "t": 24, "b": 70},
         legend={"orientation": "h", "y": 1.0, "x": 0.0, "yanchor": "bottom"},
