@@ -929,6 +929,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _report_problems(problems: list[Problem], report: Path | None) -> None:
+    for problem in problems:
+        print(problem.line(), file=sys.stderr)
+    if report:
+        write_report(report, problems)
+
+
+def _report_rejected(rejected: ImportRejected, report: Path | None) -> int:
+    print(f"rejected: {rejected}", file=sys.stderr)
+    _report_problems(rejected.problems, report)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m loaders import``: 0 imported, 2 rejected, 1 unexpected failure."""
     if getattr(args, "format", "table") == "published":
@@ -943,16 +956,8 @@ def run(args: argparse.Namespace) -> int:
             encoding=args.encoding,
         )
     except ImportRejected as rejected:
-        print(f"rejected: {rejected}", file=sys.stderr)
-        for problem in rejected.problems:
-            print(problem.line(), file=sys.stderr)
-        if args.report:
-            write_report(args.report, rejected.problems)
-        return 2
-    for problem in problems:
-        print(problem.line(), file=sys.stderr)
-    if args.report:
-        write_report(args.report, problems)
+        return _report_rejected(rejected, args.report)
+    _report_problems(problems, args.report)
     added = {n: e["rows"] for n, e in manifest["tables"].items()}
     print(
         f"imported {args.file.name} ({table.encoding}"
@@ -979,16 +984,8 @@ def _run_published(args: argparse.Namespace) -> int:
             encoding=args.encoding,
         )
     except ImportRejected as rejected:
-        print(f"rejected: {rejected}", file=sys.stderr)
-        for problem in rejected.problems:
-            print(problem.line(), file=sys.stderr)
-        if args.report:
-            write_report(args.report, rejected.problems)
-        return 2
-    for problem in problems:
-        print(problem.line(), file=sys.stderr)
-    if args.report:
-        write_report(args.report, problems)
+        return _report_rejected(rejected, args.report)
+    _report_problems(problems, args.report)
     counts = dict(outcomes.group_by("status").len().iter_rows())
     gone = outcomes.filter(pl.col("adcode").is_null())
     print(

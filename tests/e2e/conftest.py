@@ -15,18 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from loaders import bench
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags from DESIGN.md §3a: no sandbox as root, software GL, no background network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = bench.CHROMIUM_ARGS
 
 
 def _free_port() -> int:
