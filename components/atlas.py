@@ -106,6 +106,24 @@ def named_counties(view: pl.DataFrame) -> pl.DataFrame:
     return named.sort("position", "adcode", nulls_last=True).select(list(PUBLISHED_COLUMNS))
 
 
+def unscored_note(view: pl.DataFrame) -> str | None:
+    """Return why a view has no scores at all (e.g. an excluded province), or None.
+
+    Examples
+    --------
+    >>> unscored_note(pl.DataFrame({"score": [None], "reason": ["excluded region"]}))
+    'No county here has a score in this edition: excluded region.'
+    >>> unscored_note(pl.DataFrame({"score": [1.0], "reason": [None]})) is None
+    True
+    """
+    if view.get_column("score").is_not_null().any():
+        return None
+    reasons = view.get_column("reason").drop_nulls().unique().sort().to_list()
+    return "No county here has a score in this edition" + (
+        f": {'; '.join(reasons)}." if reasons else "."
+    )
+
+
 def extremes(view: pl.DataFrame, *, n: int = 10) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return the top and bottom ``n`` assessed counties of the view, by rank.
 

@@ -46,6 +46,10 @@ def side_panels() -> None:
             atlas.named_counties(view), hide_index=True, column_config=atlas.PUBLISHED_COLUMNS
         )
         return
+    note = atlas.unscored_note(view)
+    if note:  # e.g. Tibet, Hong Kong, Macau: outside the edition
+        st.info(note, icon=":material/info:")
+        return
     st.plotly_chart(atlas.distribution(view, label=label), config=theme.CONFIG)
     top, bottom = atlas.extremes(view)
     st.markdown("**Top 10**")

@@ -144,3 +144,13 @@ def test_real_edition_is_offered_as_published(run_app: Callable[..., AppTest]) -
     labels = [edition.format_func(o) for o in edition.options]
     assert any(label.startswith("Published · 2021 · Zhongding") for label in labels)
     assert labels.index(next(x for x in labels if x.startswith("Demo"))) > 0
+
+
+def test_an_excluded_province_says_why_instead_of_empty_panels(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = run_app(province="54")
+    assert not at.exception
+    assert any("No county here has a score" in i.value and "Tibet" in i.value for i in at.info)
+    assert not at.dataframe  # no empty top/bottom tables
+    assert len(figures(at)) == 1  # the map only
