@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from components.shell import import_enabled, render_shell
+
+GENERIC_ERROR = (
+    "Something went wrong while drawing this page, so it stops here rather than show "
+    "partial numbers. The problem has been logged. Try another view, or reload the page."
+)
 
 st.set_page_config(
     page_title="County government integrity ratings",
@@ -38,4 +45,9 @@ if import_enabled():  # public deployments are read-only (DESIGN.md §8)
     )
 page = st.navigation(pages)
 render_shell(page.url_path)
-page.run()
+try:
+    page.run()
+except Exception:  # Streamlit's stop and rerun signals are not Exceptions and pass through
+    # Viewers get a plain message; the details go to the server log, never to the page.
+    logging.getLogger("gi.app").exception("page %r failed", page.url_path)
+    st.error(GENERIC_ERROR, icon=":material/error:")

@@ -10,11 +10,21 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from components import state
 from components.banner import render_real_banner, render_synthetic_banner
+from components.provenance import md_escape
 from loaders import assessments, divisions, paths
-from loaders.snapshot import SnapshotError, list_snapshots, load, location
+from loaders.snapshot import (
+    SnapshotError,
+    check,
+    first_valid,
+    list_snapshots,
+    load,
+    location,
+    newest_first,
+)
 
 _RENDERED = "_shell_rendered"
 _SNAPSHOT = "snapshot"
+_IN_USE = "_snapshot_in_use"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
 
@@ -22,10 +32,11 @@ ALL_EDITION_PAGES = ("county", "data", "evaluators")
 def render_shell(url_path: str) -> state.Filters:
     """Draw the sidebar controls and the banner for the page at ``url_path``; return the view.
 
-    A snapshot that cannot be read (missing, altered, invalid) stops the page with a
-    clear message instead of showing numbers.
+    A snapshot that cannot be used (missing, truncated, altered, invalid manifest) is
+    replaced by the last valid one with a banner saying so; with none valid the page
+    stops with a clear message instead of showing numbers.
     """
-    snapshot = render_snapshot_choice()
+    snapshot = usable_snapshot(render_snapshot_choice())
     try:
         choices = state.build_choices(
             assessments.editions(snapshot),
@@ -57,12 +68,69 @@ def import_enabled() -> bool:
         return False
 
 
-def current_snapshot() -> Path | str:
-    """Return the snapshot the session shows: the one chosen in the sidebar, else the default."""
+def chosen_snapshot() -> Path | str:
+    """Return the snapshot chosen in the sidebar, else the default."""
     chosen = st.session_state.get(_SNAPSHOT)
     if chosen and str(chosen) != str(paths.default_snapshot()):
         return Path(chosen)
     return paths.default_snapshot()
+
+
+def current_snapshot() -> Path | str:
+    """Return the snapshot the page shows: the chosen one, or its fallback if it is broken."""
+    return st.session_state.get(_IN_USE) or chosen_snapshot()
+
+
+def fallbacks(chosen: Path | str) -> list[Path | str]:
+    """Return the snapshots to try, in order, when ``chosen`` cannot be used.
+
+    The default snapshot first (what the viewer gets without a choice), then the others
+    in data/snapshots, the most recently created first.
+    """
+    candidates = [paths.default_snapshot(), *newest_first(paths.SNAPSHOTS_DIR)]
+    seen = {location(chosen)}
+    ordered = []
+    for candidate in candidates:
+        if location(candidate) not in seen:
+            seen.add(location(candidate))
+            ordered.append(candidate)
+    return ordered
+
+
+def _shown(problem: SnapshotError) -> str:
+    """Return the problem as a viewer sees it: paths relative to the app, Markdown inert."""
+    return md_escape(str(problem).replace(f"{paths.ROOT}/", ""))
+
+
+def usable_snapshot(chosen: Path | str) -> Path | str:
+    """Return ``chosen`` if every file verifies, else the last valid snapshot, with a banner.
+
+    Stops the page with a clear message when no snapshot is valid: wrong or partial
+    numbers are never shown.
+    """
+    st.session_state.pop(_IN_USE, None)
+    try:
+        check(chosen)
+        return chosen
+    except SnapshotError as exc:
+        problem = exc
+    found = first_valid(fallbacks(chosen))
+    if found is None:
+        st.error(
+            "The data snapshot cannot be used and no valid snapshot is left to fall back "
+            f"on, so no numbers are shown. Problem: {_shown(problem)}",
+            icon=":material/error:",
+        )
+        st.stop()
+    fallback, snap = found
+    st.error(
+        "The chosen data snapshot cannot be used, so this page shows the last valid "
+        f"snapshot instead: **{md_escape(snap.snapshot_id)}** (created "
+        f"{md_escape(str(snap.manifest.get('created_at', '?')))}). Problem: {_shown(problem)}",
+        icon=":material/error:",
+    )
+    st.session_state[_IN_USE] = str(fallback)
+    return fallback
 
 
 def render_snapshot_choice() -> Path | str:
@@ -83,7 +151,7 @@ def render_snapshot_choice() -> Path | str:
             ),
             persist_state="session",
         )
-    return current_snapshot()
+    return chosen_snapshot()
 
 
 def page_filters(url_path: str) -> state.Filters:

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -510,6 +511,41 @@ def scan(path: Path | str, name: str) -> pl.LazyFrame:
     snap = open_snapshot(path)
     files = _verified(location(path), snap.manifest_sha256, name, snap.stamp(name))
     return snap.scan(name, verified=list(files))
+
+
+def check(path: Path | str) -> Snapshot:
+    """Open the snapshot at ``path`` and verify every file of every table it lists.
+
+    Raises :class:`SnapshotError` naming the first missing, truncated or altered file.
+    Each table is hashed once per manifest and per (size, mtime) of its local files, so
+    calling this on every page run is cheap until a file changes on disk.
+    """
+    snap = open_snapshot(path)
+    names = list(snap.manifest["tables"]) + list(snap.manifest.get("derived", {}))
+    for name in names:
+        _verified(location(path), snap.manifest_sha256, name, snap.stamp(name))
+    return snap
+
+
+def first_valid(candidates: Iterable[Path | str]) -> tuple[Path | str, Snapshot] | None:
+    """Return the first of ``candidates`` that passes :func:`check`, with its snapshot."""
+    for candidate in candidates:
+        try:
+            return candidate, check(candidate)
+        except SnapshotError:
+            continue
+    return None
+
+
+def newest_first(folder: Path) -> list[Path]:
+    """Return the readable snapshots in ``folder``, the most recently created first."""
+    if not Path(folder).is_dir():
+        return []
+    found = []
+    for _, path, _ in list_snapshots(folder):
+        created = str(open_snapshot(path).manifest.get("created_at", ""))
+        found.append((created, path))
+    return [p for _, p in sorted(found, key=lambda item: item[0], reverse=True)]
 
 
 def list_snapshots(folder: Path) -> list[tuple[str, Path, str]]:

@@ -10,7 +10,16 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from loaders import schemas
-from loaders.snapshot import SnapshotError, load, open_snapshot, sha256_file, write_snapshot
+from loaders.snapshot import (
+    SnapshotError,
+    check,
+    first_valid,
+    load,
+    newest_first,
+    open_snapshot,
+    sha256_file,
+    write_snapshot,
+)
 from tests.conftest import tiny_tables
 
 
@@ -301,3 +310,43 @@ def test_failed_swap_puts_the_previous_snapshot_back(
 
 def test_written_snapshot_is_readable_by_others(tiny_snapshot: Path) -> None:
     assert tiny_snapshot.stat().st_mode & 0o005 == 0o005  # not mkdtemp's 0700
+
+
+def _write(folder: Path, created_at: str) -> Path:
+    write_snapshot(
+        tiny_tables(),
+        folder,
+        snapshot_id=folder.name,
+        description="",
+        created_by="tests",
+        created_at=created_at,
+    )
+    return folder
+
+
+def test_check_verifies_every_table_and_sees_later_damage(tiny_snapshot: Path) -> None:
+    assert check(tiny_snapshot).snapshot_id == "tiny"
+    path = sorted((tiny_snapshot / "records").rglob("part-0.parquet"))[0]
+    data = bytearray(path.read_bytes())
+    data[-20] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(SnapshotError, match=rf"{path.parent.name}/part-0.parquet: sha256 mismatch"):
+        check(tiny_snapshot)
+
+
+def test_first_valid_skips_broken_candidates(tmp_path: Path) -> None:
+    good = _write(tmp_path / "good", "2026-01-01T00:00:00Z")
+    broken = _write(tmp_path / "broken", "2026-02-01T00:00:00Z")
+    (broken / "scores.parquet").write_bytes(b"PAR1")
+    found = first_valid([tmp_path / "absent", broken, good])
+    assert found is not None and found[0] == good and found[1].snapshot_id == "good"
+    assert first_valid([broken, tmp_path / "absent"]) is None
+
+
+def test_newest_first_orders_by_creation_and_skips_unreadable(tmp_path: Path) -> None:
+    _write(tmp_path / "a-old", "2025-01-01T00:00:00Z")
+    _write(tmp_path / "b-new", "2026-06-01T00:00:00Z")
+    _write(tmp_path / "c-mid", "2025-09-01T00:00:00Z")
+    (tmp_path / "d-junk").mkdir()
+    assert [p.name for p in newest_first(tmp_path)] == ["b-new", "c-mid", "a-old"]
+    assert newest_first(tmp_path / "absent") == []
