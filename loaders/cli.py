@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench."""
+"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench, soak."""
 
 from __future__ import annotations
 
@@ -69,6 +69,18 @@ def _bench(args: argparse.Namespace) -> int:
     return bench.run(args)
 
 
+def _soak_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders import soak
+
+    soak.add_arguments(parser)
+
+
+def _soak(args: argparse.Namespace) -> int:
+    from loaders import soak
+
+    return soak.run(args)
+
+
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     from loaders import importing
 
@@ -106,6 +118,12 @@ COMMANDS = {
         "measure the performance budgets (DESIGN.md §7) and print them as JSON",
         _bench_arguments,
         _bench,
+    ),
+    "soak": (
+        "load and soak: waves of concurrent browser sessions against one server; "
+        "fails on any failed session or memory that keeps growing (exit 0 passed, 1 failed)",
+        _soak_arguments,
+        _soak,
     ),
     "validate": (
         "check a snapshot: schemas, hashes, references, synthetic/real rule "

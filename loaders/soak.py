@@ -1,0 +1,174 @@
+"""Load and soak: concurrent browser sessions against one server, rounds after rounds.
+
+``python -m loaders soak --sessions 8 --rounds 6`` starts the app on 127.0.0.1, then
+runs ``rounds`` waves of ``sessions`` concurrent Chromium sessions. Each session walks
+the pages a reader would (atlas, a province, rankings with a search typed in, a county
+profile, records, evaluators) and fails on an exception box, a page error or a
+timeout. After each wave the sessions close and the server's resident memory is read.
+
+It passes when no session failed and memory levelled off: the growth over the second
+half of the waves stays under ``--max-growth-mb`` (Python seldom returns memory to the
+system, so the test is that later waves stop adding to it, not that it drops).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from loaders import bench
+
+SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector("[data-testid='stSkeleton']");
+}"""
+# (path, what must be on the page once it settled: a CSS selector and a minimum count)
+WALK = (
+    ("/", ".choroplethlocation", 2800),
+    ("/?province=33", ".choroplethlocation", 80),
+    ("/rankings?province=52", "[data-testid='stDataFrame']", 1),
+    ("/county?county=520123", ".plot-container", 1),
+    ("/records?province=33", ".plot-container", 1),
+    ("/evaluators", ".plot-container", 1),
+)
+PAGE_TIMEOUT_MS = 90_000
+
+
+@dataclass
+class Wave:
+    """One wave of concurrent sessions: failures and the server's memory after it."""
+
+    sessions: int
+    failures: list[str]
+    seconds: float
+    rss_mb: float
+
+
+@dataclass
+class SoakResult:
+    """What a soak run saw; ``ok`` when no session failed and memory levelled off."""
+
+    idle_mb: float
+    waves: list[Wave] = field(default_factory=list)
+    max_growth_mb: float = 0.0
+
+    @property
+    def failures(self) -> list[str]:
+        """Every failure of every wave."""
+        return [f for w in self.waves for f in w.failures]
+
+    @property
+    def late_growth_mb(self) -> float:
+        """Memory added over the second half of the waves (from the middle wave to the last)."""
+        if not self.waves:
+            return 0.0
+        return self.waves[-1].rss_mb - self.waves[(len(self.waves) - 1) // 2].rss_mb
+
+    @property
+    def ok(self) -> bool:
+        """Whether every session succeeded and memory levelled off."""
+        return not self.failures and self.late_growth_mb <= self.max_growth_mb
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the result as plain data, with the derived verdicts."""
+        return {
+            "idle_mb": round(self.idle_mb, 1),
+            "waves": [asdict(w) for w in self.waves],
+            "late_growth_mb": round(self.late_growth_mb, 1),
+            "max_growth_mb": self.max_growth_mb,
+            "ok": self.ok,
+        }
+
+
+async def _session(browser: Any, url: str, number: int) -> list[str]:
+    """Walk the pages once in a fresh context; return what went wrong (empty if nothing)."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"session {number}: page error {exc}"))
+    try:
+        for path, selector, count in WALK:
+            await page.goto(url + path, wait_until="domcontentloaded")
+            await page.wait_for_function(SETTLED, timeout=PAGE_TIMEOUT_MS)
+            await page.wait_for_function(
+                "([s, n]) => document.querySelectorAll(s).length >= n",
+                arg=[selector, count],
+                timeout=PAGE_TIMEOUT_MS,
+            )
+            if await page.locator("[data-testid='stException']").count():
+                errors.append(f"session {number}: exception box on {path}")
+            if path.startswith("/rankings"):  # change a filter the way a reader does
+                search = page.get_by_role("textbox", name="Search county")
+                await search.fill("Xiuwen")
+                await search.press("Enter")
+                # one match left: the page offers that county's profile
+                await page.get_by_text("Open the profile of 修文县").wait_for(
+                    timeout=PAGE_TIMEOUT_MS
+                )
+    except Exception as exc:  # a timeout or a closed page is a failed session
+        errors.append(f"session {number}: {type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        await context.close()
+    return errors
+
+
+async def _soak(url: str, pid: int, sessions: int, rounds: int, result: SoakResult) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
+        # NOTE: one session first: the first visit after a start-up switches Streamlit
+        # from its pages/-folder mode to st.navigation (see components/shell.py).
+        await _session(browser, url, 0)
+        for wave in range(rounds):
+            start = time.perf_counter()
+            tasks = [_session(browser, url, wave * sessions + i + 1) for i in range(sessions)]
+            failures = [f for found in await asyncio.gather(*tasks) for f in found]
+            await asyncio.sleep(2)  # the server drops closed sessions
+            result.waves.append(
+                Wave(sessions, failures, round(time.perf_counter() - start, 1), bench.rss_mb(pid))
+            )
+        await browser.close()
+
+
+def run_soak(sessions: int, rounds: int, max_growth_mb: float) -> SoakResult:
+    """Serve the app and run the waves; raise ``RuntimeError`` when Chromium is missing."""
+    missing = bench._chromium_missing()
+    if missing:
+        raise RuntimeError(missing)
+    with bench.serve() as (url, proc, _):
+        result = SoakResult(idle_mb=bench.rss_mb(proc.pid), max_growth_mb=max_growth_mb)
+        asyncio.run(_soak(url, proc.pid, sessions, rounds, result))
+    return result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the soak options to ``parser``."""
+    parser.add_argument("--sessions", type=int, default=8, help="concurrent sessions per wave")
+    parser.add_argument("--rounds", type=int, default=6, help="waves of sessions")
+    parser.add_argument(
+        "--max-growth-mb",
+        type=float,
+        default=80.0,
+        help="most memory the second half of the waves may add (default 80)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a soak from the command line; print JSON; exit 0 when it passed."""
+    if args.sessions < 1 or args.rounds < 1:
+        print("soak: --sessions and --rounds must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        result = run_soak(args.sessions, args.rounds, args.max_growth_mb)
+    except RuntimeError as exc:
+        print(f"soak: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.to_json(), indent=2))
+    return 0 if result.ok else 1
