@@ -85,6 +85,27 @@ def test_first_visit_to_a_deep_link_gets_the_router(browser, fresh_app_url: str)
     page.close()
 
 
+def test_a_deep_link_reproduces_its_view(browser, app_url: str) -> None:
+    """Edition, metric and province from the link are the values the widgets show."""
+    page, seen = _open(
+        browser, app_url + "/rankings?edition=demo-tp-2020&metric=transparency&province=52"
+    )
+    page.get_by_role("heading", name="Rankings").wait_for(timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    shown = {
+        name: page.get_by_role("combobox", name=name).input_value()
+        for name in ("Edition", "Metric", "Province")
+    }
+    assert shown["Edition"] == "Demo · 2020 · Demo Integrity Ratings Ltd. (fictional)"
+    assert shown["Metric"] == "Transparency (open government) 透明度"
+    assert shown["Province"] == "Guizhou 贵州省"
+    assert page.locator("[data-testid='stDataFrame']").count() >= 1
+    for part in ("edition=demo-tp-2020", "metric=transparency", "province=52"):
+        assert part in page.url  # the link stays what it was: shareable again
+    assert seen["errors"] == []
+    page.close()
+
+
 def test_rankings_page_renders(browser, app_url: str) -> None:
     page, seen = _open(browser, app_url + "/rankings?province=33")
     page.get_by_role("heading", name="Rankings").wait_for(timeout=20_000)
@@ -151,4 +172,45 @@ def test_records_page_draws_its_charts(browser, app_url: str) -> None:
     page.wait_for_function(MAP_DRAWN, arg=16, timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert seen["errors"] == []
+    page.close()
+
+
+def test_county_profile_draws_its_charts(browser, app_url: str) -> None:
+    page, seen = _open(browser, app_url + "/county?county=520123")
+    page.get_by_role("heading", name=re.compile("修文县")).first.wait_for(timeout=20_000)
+    page.wait_for_function("() => document.querySelectorAll('.plot-container').length >= 2")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()
+
+
+NO_SIDEWAYS_SCROLL = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+@pytest.mark.parametrize(
+    ("path", "ready"),
+    [
+        ("/?province=52", ".choroplethlocation"),
+        ("/rankings?province=33", "[data-testid='stDataFrame']"),
+        ("/county?county=520123", ".plot-container"),
+    ],
+)
+def test_a_390_px_phone_screen_shows_the_page(browser, app_url: str, path: str, ready: str) -> None:
+    page, seen = _open(browser, app_url + path, width=390)
+    page.locator(ready).first.wait_for(timeout=30_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)  # nothing pushes the page wider than the phone
+    main = page.locator(ready).first.bounding_box()
+    assert main is not None and main["width"] > 0
+    assert main["x"] >= -1 and main["x"] + main["width"] <= 391  # fully on screen
+    if ready == ".choroplethlocation":  # the map itself: tall enough to read, counties drawn
+        geo = page.locator(".geo .choroplethlayer").first.bounding_box()
+        assert geo is not None and geo["width"] > 250 and geo["height"] > 150
+        assert page.locator(".choroplethlocation").count() >= 88
+    assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
+    assert seen["errors"] == []
+    page.locator(ready).first.scroll_into_view_if_needed()
+    shown = page.locator(ready).first.bounding_box()
+    assert shown is not None and 0 <= shown["y"] < 900  # scrolled to, it is on screen
     page.close()
