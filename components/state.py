@@ -17,8 +17,11 @@ import polars as pl
 import streamlit as st
 
 MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights")
-# Parameters other pages own: carried through unchanged so links keep them.
-CARRIED = ("lang", "present")
+# Parameters other pages own, with their valid values: validated, then carried through
+# unchanged so links keep them.
+CARRIED_VALUES: Mapping[str, tuple[str, ...]] = {"lang": ("en", "zh"), "present": ("0", "1")}
+CARRIED = tuple(CARRIED_VALUES)
+MAX_UNKNOWN_SHOWN = 5  # unknown parameters named in the notice; the rest are counted
 N_WEIGHTS = 5  # one per first-level metric (schemas.FIRST_LEVEL order)
 MAX_WEIGHT = 100.0
 CLASSES = ("continuous", "quantile", "equal", "grade")
@@ -32,7 +35,7 @@ _WRITTEN = "_state_written"
 _CHOICES = "_state_choices"
 _GOTO_COUNTY = "_state_goto_county"
 COUNTY_PAGE = "pages/county.py"
-_SAFE = re.compile(r"[^0-9A-Za-z.,-]")
+_SAFE = re.compile(r"[^0-9A-Za-z_.,-]")
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,15 @@ def shown(value: str, limit: int = 24) -> str:
     return cleaned + ("…" if len(value) > limit else "")
 
 
+def _literal(value: str) -> str:
+    """Return a user-supplied value for a notice: cleaned by ``shown``, in a code span.
+
+    The code span keeps even what cleaning leaves (e.g. ``www.example.com``, which
+    Markdown would turn into a link) literal.
+    """
+    return f"`{shown(value)}`" if value else "(empty)"
+
+
 def format_weights(weights: Sequence[float]) -> str:
     """Return weights as the ``weights`` parameter: comma-separated, no needless decimals.
 
@@ -199,8 +211,9 @@ def parse_params(
 ) -> tuple[Filters, list[str]]:
     """Validate query parameters against the snapshot; return the view and notices.
 
-    Unknown or invalid values fall back to defaults, each with a plain-text notice.
-    Repeated keys use the last value.
+    Unknown or invalid values fall back to defaults, each with a plain-text notice
+    that shows the value only as a cleaned code span. Empty values and unknown
+    parameters are ignored with a notice too; a repeated parameter uses its last value.
 
     Examples
     --------
@@ -210,13 +223,25 @@ def parse_params(
     >>> (f.edition, f.province, f.metric)
     ('e1', '520000', 'total')
     >>> notes
-    ["Ignored metric 'x': not an indicator of this edition."]
+    ['Ignored metric `x`: not an indicator of this edition.']
     """
-    values = {k: (v[-1] if not isinstance(v, str) and v else v) for k, v in raw.items()}
     notices: list[str] = []
+    values: dict[str, str] = {}
+    unknown: list[str] = []
+    for key, given in raw.items():
+        found = [str(v) for v in given] if isinstance(given, list | tuple) else [str(given)]
+        if key not in MANAGED and key not in CARRIED:
+            unknown.append(key)
+            continue
+        if len(found) > 1:
+            notices.append(f"Ignored all but the last {key}: the link gives it {len(found)} times.")
+        if not found or found[-1] == "":
+            notices.append(f"Ignored {key}: it is empty.")
+        else:
+            values[key] = found[-1]
 
     def ignore(name: str, why: str) -> None:
-        notices.append(f"Ignored {name} '{shown(str(values[name]))}': {why}.")
+        notices.append(f"Ignored {name} {_literal(values[name])}: {why}.")
 
     edition = choices.default_edition
     if values.get("edition"):
@@ -263,7 +288,20 @@ def parse_params(
         weights = parse_weights(str(values["weights"]))
         if weights is None:
             ignore("weights", f"give {N_WEIGHTS} numbers from 0 to 100, not all zero")
-    carried = {k: str(values[k])[:64] for k in CARRIED if values.get(k)}
+    carried: dict[str, str] = {}
+    for name, allowed in CARRIED_VALUES.items():
+        if name in values and values[name] in allowed:
+            carried[name] = values[name]
+        elif name in values:
+            ignore(name, f"use {' or '.join(allowed)}")
+    if unknown:
+        names = ", ".join(_literal(k) for k in unknown[:MAX_UNKNOWN_SHOWN])
+        more = len(unknown) - MAX_UNKNOWN_SHOWN
+        notices.append(
+            f"Ignored unknown parameter{'s' if len(unknown) > 1 else ''} {names}"
+            f"{f' and {more} more' if more > 0 else ''}: "
+            f"the app reads only {', '.join((*MANAGED, *CARRIED))}."
+        )
     filters = Filters(edition, metric, province, county, classes, carried, compare, weights)
     return filters, notices
 
@@ -410,8 +448,10 @@ def follow_county_click() -> None:
         st.switch_page(COUNTY_PAGE, query_params=current().params())
 
 
-def _url() -> dict[str, str]:
-    return {k: str(st.query_params.get(k)) for k in st.query_params}
+def _url() -> dict[str, str | list[str]]:
+    # A repeated key stays a list, so such a URL never equals a written one: it is rewritten.
+    found = {k: st.query_params.get_all(k) for k in st.query_params}
+    return {k: v[0] if len(v) == 1 else v for k, v in found.items()}
 
 
 def _write_url(filters: Filters) -> None:
