@@ -103,11 +103,23 @@ def write_snapshot(
     Returns
     -------
     The manifest as a dict.
+
+    Raises
+    ------
+    ValueError
+        If a table is missing or unknown, or a record occurred outside the years
+        1000–9999 (its ``records/year=YYYY`` folder could not be read back).
     """
     missing = [name for name in schemas.TABLES if name not in tables]
     unknown = [name for name in tables if name not in schemas.TABLES]
     if missing or unknown:
         raise ValueError(f"tables missing: {missing}; unknown: {unknown}")
+    # NOTE: readers accept only four-digit partition folders (records/year=YYYY), so a
+    # record dated outside 1000–9999 would give a snapshot that can never be opened.
+    years = _partition_values(schemas.conform("records", tables["records"]))
+    outside = [y for y in years if not 1000 <= y <= 9999]
+    if outside:
+        raise ValueError(f"records: occurred in year(s) {outside}; only 1000–9999 can be written")
     out = Path(out)
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} exists; refusing to overwrite it")

@@ -394,7 +394,7 @@ def _latent_quality(divisions: pl.DataFrame, rng: np.random.Generator) -> np.nda
     province_effect = np.array([effect[p] + (1.2 if p in COASTAL else 0.0) for p in provinces])
     urban = (divisions.get_column("division_type").to_numpy() == "district") * 0.35
     z = province_effect + urban + rng.normal(0.0, 1.0, len(provinces))
-    return (z - z.mean()) / z.std()
+    return (z - z.mean()) / (z.std() or 1.0)  # one county (Taiwan alone) has no spread
 
 
 def coverage_table(
@@ -426,6 +426,9 @@ def coverage_table(
     )
 
 
+_SCORE_COLUMNS = ("edition_id", "adcode", "indicator_id", "score", "observed")
+
+
 def _scores_long(
     edition_id: str,
     adcodes: np.ndarray,
@@ -443,7 +446,10 @@ def _scores_long(
                     "indicator_id": indicator_id,
                     "score": np.round(values, 2),
                     "observed": np.ones(len(adcodes), bool) if seen is None else seen,
-                }
+                },
+                # NOTE: typed, so an edition that assessed no county (a small province in
+                # a reduced demo) gives an empty frame that still concatenates.
+                schema={c: schemas.SCORES[c] for c in _SCORE_COLUMNS},
             )
         )
     return pl.concat(parts).with_columns(source_id=pl.lit(SOURCE_ID), is_synthetic=pl.lit(True))

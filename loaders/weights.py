@@ -69,6 +69,10 @@ def normalise(weights: Sequence[float]) -> np.ndarray:
     array = np.asarray(weights, dtype=np.float64)
     if array.ndim != 1 or not np.all(np.isfinite(array)) or np.any(array < 0):
         raise ValueError("weights must be finite and non-negative")
+    if array.size and array.max() > np.finfo(np.float64).max / array.size:
+        # NOTE: the sum would overflow to inf (and every share to 0): scale down first.
+        # Only such huge weights are rescaled, so ordinary ones keep their exact shares.
+        array = array / array.max()
     total = array.sum()
     if total <= 0:
         raise ValueError("at least one weight must be above zero")
