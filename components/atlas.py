@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
 import plotly.express as px
@@ -11,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from components import maps, theme
+from components.provenance import safe_links
 from loaders import assessments, geo
 from loaders.snapshot import open_snapshot
 
@@ -74,7 +74,7 @@ def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
         x=scores.to_list(),
         nbins=30,
         color_discrete_sequence=[theme.SEQUENTIAL[6]],
-        labels={"x": html.escape(label)},
+        labels={"x": theme.plotly_escape(label)},
     )
     fig.update_layout(
         height=240,
@@ -103,7 +103,8 @@ PUBLISHED_COLUMNS = {
 def named_counties(view: pl.DataFrame) -> pl.DataFrame:
     """Return the counties a real edition named, by published position, with their sources."""
     named = maps.published_position(view.filter(pl.col("status") == "published"))
-    return named.sort("position", "adcode", nulls_last=True).select(list(PUBLISHED_COLUMNS))
+    table = named.sort("position", "adcode", nulls_last=True).select(list(PUBLISHED_COLUMNS))
+    return safe_links(table, "published_source_url")
 
 
 def unscored_note(view: pl.DataFrame) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import plotly.graph_objects as go
@@ -10,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from components import theme
+from components.provenance import md_escape, safe_links
 
 CONFIDENCE_COLOURS = {
     "confirmed": "rgba(8,29,88,0.75)",
@@ -68,7 +68,7 @@ EDITIONS_COLUMNS: dict[str, Any] = {
 
 def ties_table(ties: pl.DataFrame) -> pl.DataFrame:
     """Return ties for display: readable types and relations, confidence as a badge."""
-    return ties.select(
+    table = ties.select(
         "party_name",
         pl.col("relation").str.replace_all("_", " "),
         pl.col("confidence").replace(CONFIDENCE_BADGES),
@@ -81,11 +81,12 @@ def ties_table(ties: pl.DataFrame) -> pl.DataFrame:
         "source_url",
         pl.col("source_reliability").str.replace_all("_", " "),
     )
+    return safe_links(table, "source_url")
 
 
 def editions_table(editions: pl.DataFrame) -> pl.DataFrame:
     """Return an evaluator's editions for display, each marked real or synthetic."""
-    return editions.select(
+    table = editions.select(
         "data_year",
         "title_en",
         "released",
@@ -98,6 +99,7 @@ def editions_table(editions: pl.DataFrame) -> pl.DataFrame:
         source_title="source_title",
         source_url="source_url",
     )
+    return safe_links(table, "source_url")
 
 
 def ties_sankey(ties: pl.DataFrame) -> go.Figure:
@@ -121,7 +123,7 @@ def ties_sankey(ties: pl.DataFrame) -> go.Figure:
     def node(kind: str, key: str, label: str, colour: str) -> int:
         if (kind, key) not in index:
             index[(kind, key)] = len(labels)
-            labels.append(html.escape(label))
+            labels.append(theme.plotly_escape(label))
             colours.append(colour)
         return index[(kind, key)]
 
@@ -142,7 +144,7 @@ def ties_sankey(ties: pl.DataFrame) -> go.Figure:
             sources.append(source)
             targets.append(target)
             link_colours.append(colour)
-            link_labels.append(html.escape(f"{relation} · {row['confidence']}"))
+            link_labels.append(theme.plotly_escape(f"{relation} · {row['confidence']}"))
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -177,8 +179,9 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> g
                 mode="markers",
                 marker={"size": 4, "color": theme.SEQUENTIAL[6], "opacity": 0.5},
                 customdata=paired.select(
-                    pl.col("name_zh").map_elements(html.escape, return_dtype=pl.String),
-                    "province_name_en",
+                    pl.col("name_zh", "province_name_en").map_elements(
+                        theme.plotly_escape, return_dtype=pl.String
+                    )
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
                 "A %{x:.2f} · B %{y:.2f}<extra></extra>",
@@ -196,8 +199,8 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> g
     )
     fig.update_layout(
         height=420,
-        xaxis_title=html.escape(label_a),
-        yaxis_title=html.escape(label_b),
+        xaxis_title=theme.plotly_escape(label_a),
+        yaxis_title=theme.plotly_escape(label_b),
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
         showlegend=False,
         font={"family": theme.FONT},
@@ -211,7 +214,7 @@ def province_difference_chart(diffs: pl.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Scatter(
             x=frame["mean_diff"].to_list(),
-            y=frame["province_name_en"].to_list(),
+            y=[theme.plotly_escape(p) for p in frame["province_name_en"]],
             mode="markers",
             marker={"color": theme.SEQUENTIAL[7], "size": 7},
             error_x={
@@ -337,7 +340,7 @@ def card_facts(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 def render_evaluator_card(row: dict[str, Any]) -> None:
     """Show one evaluator: names, facts, description and its source."""
-    st.subheader(f"{row['name_zh']} · {row['name_en']}", anchor=False)
+    st.subheader(md_escape(f"{row['name_zh']} · {row['name_en']}"), anchor=False)
     if row["is_synthetic"]:
         st.warning("Fictional demo evaluator: everything it 'produced' is synthetic.", icon="⚠️")
     columns = st.columns(3)
@@ -346,11 +349,8 @@ def render_evaluator_card(row: dict[str, Any]) -> None:
     if row.get("description_en"):
         st.text(row["description_en"])
     if row.get("source_title"):
-        st.caption(
-            "Source: "
-            + row["source_title"].replace("[", "(").replace("]", ")")
-            + f" ({str(row.get('source_reliability') or '').replace('_', ' ')})"
-        )
+        kind = str(row.get("source_reliability") or "").replace("_", " ")
+        st.caption(md_escape(f"Source: {row['source_title']} ({kind})"))
 
 
 def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
@@ -364,17 +364,19 @@ def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
     label_a = labels.get(result.edition_a, result.edition_a)
     label_b = labels.get(result.edition_b, result.edition_b)
     if not result.comparable:
-        st.warning(f"These editions cannot be compared: {result.reason}.", icon="🚫")
+        st.warning(md_escape(f"These editions cannot be compared: {result.reason}."), icon="🚫")
         return
     if result.reason != "same indicator tree":
-        st.info(f"Compare with care: {result.reason}.")
+        st.info(md_escape(f"Compare with care: {result.reason}."))
     stats = result.agreement
     cols = st.columns(4)
     cols[0].metric("Counties in both", f"{int(stats['n']):,}")
     cols[1].metric("Spearman ρ", f"{stats['spearman']:.2f}")
     cols[2].metric("Kendall τ-b", f"{stats['kendall']:.2f}")
     cols[3].metric("Mean difference B − A", f"{stats['mean_diff']:+.2f}")
-    st.caption(f"A = {label_a}; B = {label_b}. Totals of the counties both editions scored.")
+    st.caption(
+        md_escape(f"A = {label_a}; B = {label_b}. Totals of the counties both editions scored.")
+    )
     left, right = st.columns(2, gap="large")
     left.plotly_chart(
         divergence_scatter(result.paired, label_a="A: total score", label_b="B: total score"),

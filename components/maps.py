@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -68,7 +67,7 @@ def classify(
     >>> classify(s, classes="grade", grades=g, grade_scale=scale, label="x").z.to_list()
     [0, 0, 1, 1, 1]
     """
-    label = html.escape(label)
+    label = theme.plotly_escape(label)
     valid = scores.drop_nulls()
     if classes in ("quantile", "equal") and valid.n_unique() >= 2:
         low, high = float(valid.min()), float(valid.max())  # type: ignore[arg-type]
@@ -92,7 +91,7 @@ def classify(
         z = pl.Series([index.get(g) for g in grades], dtype=pl.Int64)
         k = len(order)
         ticks = [float(i) for i in range(k)]
-        text = [html.escape(g) for g in order]
+        text = [theme.plotly_escape(g) for g in order]
         title = "Grade of the total (illustrative scale)"
         return Classing(z, theme.discrete_scale(k), -0.5, k - 0.5, ticks, text, title)
     return Classing(scores, theme.sequential_scale(), *_range(scores), None, None, _wrap(label))
@@ -117,7 +116,7 @@ def _text(column: str) -> pl.Expr:
         pl.col(column)
         .cast(pl.String)
         .fill_null("—")
-        .map_elements(html.escape, return_dtype=pl.String)
+        .map_elements(theme.plotly_escape, return_dtype=pl.String)
     )
 
 
@@ -234,7 +233,7 @@ def choropleth(
     )
     scored = assessed.with_columns(_z=classing.z)
     missing = view.filter(pl.col("score").is_null())
-    label = html.escape(metric_label)
+    label = theme.plotly_escape(metric_label)
     head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
     ranks = (
         "National rank %{customdata[5]} of %{customdata[6]}<br>"
@@ -516,7 +515,9 @@ def published_map(
                 else [[0, colour], [1, colour]],
                 showscale=False,
                 showlegend=True,
-                name=html.escape(f"{BAND_LABELS.get(band, 'named: ' + band)} ({rows.height})"),
+                name=theme.plotly_escape(
+                    f"{BAND_LABELS.get(band, 'named: ' + band)} ({rows.height})"
+                ),
                 customdata=custom(rows),
                 hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",
                 marker={"line": {"color": theme.OUTLINE, "width": 0.6}},

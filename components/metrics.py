@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ import streamlit as st
 
 from components import state, theme
 from components.profile import edition_label, plain
+from components.provenance import md_escape
 from components.rankings import METRIC_HEADERS, METRIC_LABELS, METRIC_ZH
 from loaders import weights as weighting
 from loaders.schemas import FIRST_LEVEL
@@ -216,8 +216,8 @@ def tree_figure(tree: pl.DataFrame, *, title: str) -> go.Figure:
         parts = [node["weight_text"]] if node["weight_text"] else []
         if not node["confirmed"]:
             parts.append("name unconfirmed")
-        text = html.escape(" · ".join(parts))
-        names = [html.escape(part) for part in node["label"].split(NAME_SEPARATOR)]
+        text = theme.plotly_escape(" · ".join(parts))
+        names = [theme.plotly_escape(part) for part in node["label"].split(NAME_SEPARATOR)]
         leaf = node["id"] in leaves
         # Leaves: names on two lines so narrow boxes keep readable text. Parents: all on
         # one line in the label, as a parent's header strip shows its label only.
@@ -256,7 +256,7 @@ def tree_figure(tree: pl.DataFrame, *, title: str) -> go.Figure:
     fig.update_layout(
         height=520,
         margin={"l": 0, "r": 0, "t": 36, "b": 0},
-        title={"text": html.escape(title), "font": {"size": 14}},
+        title={"text": theme.plotly_escape(title), "font": {"size": 14}},
         font={"family": theme.FONT},
     )
     return fig
@@ -341,13 +341,13 @@ def render_tree_note(tree: pl.DataFrame, verdict: Comparability | None) -> None:
         return
     if not verdict.comparable:
         st.warning(
-            f"Not comparable with the edition in view: {verdict.reason}.",
+            md_escape(f"Not comparable with the edition in view: {verdict.reason}."),
             icon=":material/block:",
         )
     elif verdict.flagged:
-        st.info(f"Compare with the edition in view with care: {verdict.reason}.")
+        st.info(md_escape(f"Compare with the edition in view with care: {verdict.reason}."))
     else:
-        st.caption(f"Same indicator tree as the edition in view ({verdict.reason}).")
+        st.caption(md_escape(f"Same indicator tree as the edition in view ({verdict.reason})."))
 
 
 # --- breakdowns ---------------------------------------------------------------------------
@@ -369,24 +369,24 @@ def distribution_figure(
     counts = dict(rows.group_by(group).len().iter_rows())
     fig = go.Figure(
         go.Box(
-            x=[html.escape(str(g)) for g in rows.get_column(group)],
+            x=[theme.plotly_escape(str(g)) for g in rows.get_column(group)],
             y=rows.get_column(metric).to_list(),
             marker={"color": theme.SEQUENTIAL[6], "size": 3},
             line={"width": 1.2},
             boxpoints="outliers",
-            name=html.escape(metric_name(metric)),
+            name=theme.plotly_escape(metric_name(metric)),
             hoverinfo="y",
         )
     )
-    ticks = [f"{html.escape(str(g))} ({counts.get(g, 0)})" for g in order]
+    ticks = [f"{theme.plotly_escape(str(g))} ({counts.get(g, 0)})" for g in order]
     fig.update_layout(
         height=400,
         margin={"l": 0, "r": 0, "t": 36, "b": 0},
-        title={"text": html.escape(title), "font": {"size": 14}},
+        title={"text": theme.plotly_escape(title), "font": {"size": 14}},
         xaxis={
             "categoryorder": "array",
-            "categoryarray": [html.escape(str(g)) for g in order],
-            "tickvals": [html.escape(str(g)) for g in order],
+            "categoryarray": [theme.plotly_escape(str(g)) for g in order],
+            "tickvals": [theme.plotly_escape(str(g)) for g in order],
             "ticktext": ticks,
             "tickangle": -60 if len(order) > 12 else 0,
         },
@@ -427,7 +427,7 @@ def correlation_figure(corr: pl.DataFrame, *, title: str) -> go.Figure:
     fig.update_layout(
         height=400,
         margin={"l": 0, "r": 0, "t": 36, "b": 0},
-        title={"text": html.escape(title), "font": {"size": 14}},
+        title={"text": theme.plotly_escape(title), "font": {"size": 14}},
         yaxis={"autorange": "reversed"},
         font={"family": theme.FONT},
     )
@@ -447,7 +447,7 @@ def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
     (['a (2)', 'b (1)'], [[70.0], [60.0]])
     """
     metrics = [c for c in means.columns if c not in (group, "n")]
-    rows = [f"{html.escape(str(g))} ({n})" for g, n in means.select(group, "n").iter_rows()]
+    rows = [f"{theme.plotly_escape(str(g))} ({n})" for g, n in means.select(group, "n").iter_rows()]
     fig = go.Figure(
         go.Heatmap(
             z=means.select(metrics).rows(),
@@ -464,7 +464,12 @@ def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
     fig.update_layout(
         height=max(300, 130 + 22 * len(rows)),
         margin={"l": 0, "r": 0, "t": 110, "b": 0},
-        title={"text": html.escape(title), "font": {"size": 14}, "y": 0.995, "yanchor": "top"},
+        title={
+            "text": theme.plotly_escape(title),
+            "font": {"size": 14},
+            "y": 0.995,
+            "yanchor": "top",
+        },
         xaxis={"side": "top", "tickangle": -30},
         yaxis={"autorange": "reversed"},
         font={"family": theme.FONT},
@@ -753,7 +758,7 @@ def range_figure(
     """
     rows = ranges.filter(pl.col("rank").is_not_null()).sort("rank", "adcode").head(n)
     labels = [
-        html.escape(f"{rank}. {name} · {place}")
+        theme.plotly_escape(f"{rank}. {name} · {place}")
         for rank, name, place in rows.select("rank", "name_zh", where).iter_rows()
     ]
     xs: list[int | None] = []
@@ -809,7 +814,12 @@ def range_figure(
     fig.update_layout(
         height=140 + 20 * rows.height,
         margin={"l": 0, "r": 0, "t": 96, "b": 0},
-        title={"text": html.escape(title), "font": {"size": 14}, "y": 0.995, "yanchor": "top"},
+        title={
+            "text": theme.plotly_escape(title),
+            "font": {"size": 14},
+            "y": 0.995,
+            "yanchor": "top",
+        },
         xaxis={"title": "national rank (1 = best)", "rangemode": "tozero", "side": "top"},
         yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
         showlegend=False,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +13,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from components import state, theme
+from components.provenance import md_escape, safe_links
 from loaders import profile
 
 DIVISION_TYPES = {
@@ -72,18 +72,23 @@ EVALUATOR_COLUMNS: dict[str, Any] = {
     "years": st.column_config.TextColumn("Data years"),
     "editions": st.column_config.NumberColumn("Editions", format="%d"),
 }
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$])")
+# Beyond md_escape: the marks that start a list at the head of a line ("1." "-" "+").
+_LIST_MARKS = re.compile(r"([+\-.])")
 
 
 def plain(text: object) -> str:
     r"""Return ``text`` with Markdown and HTML specials escaped, for st.* calls that render it.
 
+    :func:`components.provenance.md_escape`, plus the marks that would start a list.
+
     Examples
     --------
     >>> plain("[x](javascript:alert(1)) <b>")
-    '\\[x\\]\\(javascript:alert\\(1\\)\\) \\<b\\>'
+    '\\[x\\]\\(javascript:\u2060alert\\(1\\)\\) \\<b\\>'
+    >>> plain("1. a-b")
+    '1\\. a\\-b'
     """
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    return _LIST_MARKS.sub(r"\\\1", md_escape(str(text)))
 
 
 def of(rank: int | None, n: int | None) -> str:
@@ -196,7 +201,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
     evaluator = pl.col("evaluator_en") + pl.when(pl.col("is_synthetic")).then(
         pl.lit(SYNTHETIC)
     ).otherwise(pl.lit(""))
-    return history.select(
+    table = history.select(
         _data_label(),
         "data_year",
         evaluator.alias("evaluator"),
@@ -216,6 +221,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         "is_synthetic",
         "published_band",
     )
+    return safe_links(table, "source_url")  # shown as a link column: http(s) only
 
 
 def series_name(evaluator: str, mode: str, is_synthetic: bool) -> str:
@@ -259,12 +265,12 @@ def history_chart(history: pl.DataFrame) -> go.Figure:
     groups = scored.group_by("evaluator_id", "mode", maintain_order=True)
     for i, ((_, mode), rows) in enumerate(groups):
         synthetic = bool(rows.item(0, "is_synthetic"))
-        name = html.escape(series_name(rows.item(0, "evaluator_en"), str(mode), synthetic))
+        name = theme.plotly_escape(series_name(rows.item(0, "evaluator_en"), str(mode), synthetic))
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         line = {"color": colour, "width": 2, "dash": "dot" if synthetic else "solid"}
         years = rows.get_column("data_year").to_list()
         ranks = [of(r, n) for r, n in rows.select("rank_national", "n_national").iter_rows()]
-        grades = [g or "—" for g in rows.get_column("grade").to_list()]
+        grades = [theme.plotly_escape(g or "—") for g in rows.get_column("grade").to_list()]
         common = {
             "x": years,
             "name": name,
@@ -323,7 +329,7 @@ def _add_published(fig: go.Figure, history: pl.DataFrame) -> None:
     )
     published = published.filter(pl.col("y").is_not_null())
     for evaluator, rows in published.group_by("evaluator_en", maintain_order=True):
-        name = html.escape(f"{evaluator[0]} (real, published)")
+        name = theme.plotly_escape(f"{evaluator[0]} (real, published)")
         symbols = [
             "circle" if r is not None else "triangle-up"
             for r in rows.get_column("published_rank").to_list()
@@ -332,9 +338,9 @@ def _add_published(fig: go.Figure, history: pl.DataFrame) -> None:
             go.Scatter(
                 x=rows.get_column("data_year").to_list(),
                 y=rows.get_column("y").to_list(),
-                customdata=[html.escape(t) for t in rows.get_column("label").to_list()],
+                customdata=[theme.plotly_escape(t) for t in rows.get_column("label").to_list()],
                 mode="markers+text",
-                text=rows.get_column("marker_text").to_list(),
+                text=[theme.plotly_escape(t) for t in rows.get_column("marker_text")],
                 textposition="middle left",
                 textfont={"color": theme.PUBLISHED},
                 marker={"color": theme.PUBLISHED, "size": 12, "symbol": symbols},
@@ -376,7 +382,7 @@ def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> g
     """
     suffix = SYNTHETIC if bool(breakdown.get_column("is_synthetic").any()) else ""
     labels = breakdown.select(pl.format("{} {}", "name_en", "name_zh")).to_series().to_list()
-    labels = [html.escape(label) for label in labels]
+    labels = [theme.plotly_escape(label) for label in labels]
     columns = (
         ("county", county, None),
         ("province_mean", f"{province} average", "n_province"),
@@ -384,7 +390,7 @@ def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> g
     )
     fig = go.Figure()
     for (column, name, count), colour in zip(columns, BREAKDOWN_COLOURS, strict=True):
-        label = html.escape(name + suffix)
+        label = theme.plotly_escape(name + suffix)
         counts = breakdown.get_column(count).to_list() if count else [None] * breakdown.height
         note = [f"mean of {n:,} counties" if n else "" for n in counts]
         fig.add_trace(
@@ -529,7 +535,7 @@ def render_rank_context(history: pl.DataFrame, edition: str, edition_label: str)
     if row is None or row["total"] is None:
         status = STATUS_LABELS.get(row["status"], row["status"]) if row else "not covered"
         reason = (row or {}).get("reason") or "not in this edition's results"
-        st.info(f"Not ranked in this edition: {status} — {reason}.", icon=":material/info:")
+        st.info(plain(f"Not ranked in this edition: {status} — {reason}."), icon=":material/info:")
         return
     levels = (
         ("National rank", "rank_national", "n_national"),

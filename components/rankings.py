@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from components.provenance import md_escape
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
 
@@ -166,7 +167,7 @@ def rank_change_note(basis: RankChangeBasis) -> str:
 
 def render_rank_change_note(basis: RankChangeBasis) -> None:
     """Show the rank-change note: a caption when clean, an info box when blank or flagged."""
-    note = rank_change_note(basis)
+    note = md_escape(rank_change_note(basis))  # names an edition and indicators: data
     if basis.comparable and not basis.flagged:
         st.caption(note)
     else:

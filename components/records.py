@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,7 +148,7 @@ def _relabel(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _layout(fig: go.Figure, *, title: str, height: int = 340) -> go.Figure:
     fig.update_layout(
-        title={"text": html.escape(title), "font": {"size": 14}},
+        title={"text": theme.plotly_escape(title), "font": {"size": 14}},
         height=height,
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         font={"family": theme.FONT},
@@ -753,7 +752,7 @@ def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> g
                 name=name,
                 marker={"color": colour, "size": size, "opacity": 0.7},
                 customdata=rows.select(
-                    pl.col("name_zh").map_elements(html.escape, return_dtype=pl.String),
+                    pl.col("name_zh").map_elements(theme.plotly_escape, return_dtype=pl.String),
                     "adcode",
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
@@ -881,7 +880,9 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
                 customdata=part.select(
                     pl.col("record_type").replace(TYPE_LABELS),
                     pl.col("status"),
-                    pl.col("subject_name").map_elements(html.escape, return_dtype=pl.String),
+                    pl.col("subject_name").map_elements(
+                        theme.plotly_escape, return_dtype=pl.String
+                    ),
                 ).rows(),
                 hovertemplate="%{x|%Y-%m-%d} · %{customdata[0]}<br>%{customdata[2]}"
                 "<br>status: %{customdata[1]}<extra></extra>",

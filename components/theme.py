@@ -1,6 +1,8 @@
-"""Colours, scales and figure defaults: the one home for how charts look."""
+"""Colours, scales and figure defaults: the one home for how charts look, and chart text."""
 
 from __future__ import annotations
+
+import re
 
 # ColorBrewer YlGnBu: sequential and colour-blind safe; darker = higher score.
 SEQUENTIAL = (
@@ -70,3 +72,46 @@ def synthetic_mark() -> dict[str, object]:
         "showarrow": False,
         "font": {"size": 11, "color": "#b35806"},
     }
+
+
+# Plotly draws every text (hover, titles, tick labels, legend names, annotations) as
+# pseudo-HTML: it runs tags such as <b>, <br> and <a href>, reads %{…} in templates as
+# placeholders and, when MathJax is on the page, a $…$ text as LaTeX. It decodes numeric
+# entities when drawing, so data goes in with these characters as entities.
+_PLOTLY_SPECIALS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"})
+# Unicode bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def reveal_bidi(text: str) -> str:
+    r"""Return ``text`` with each bidi control shown as a visible mark such as ⟨U+202E⟩.
+
+    A right-to-left override (U+202E) in a name would reverse the name and the words
+    after it, wherever the name is put into a sentence; shown as a mark it does nothing.
+    Text without bidi controls (every ordinary name) comes back unchanged.
+
+    Examples
+    --------
+    >>> reveal_bidi("修文县"), reveal_bidi("abc\u202edef")
+    ('修文县', 'abc⟨U+202E⟩def')
+    """
+    return _BIDI.sub(lambda m: f"⟨U+{ord(m[0]):04X}⟩", text)
+
+
+def plotly_escape(value: object) -> str:
+    """Return ``value`` as text that Plotly shows literally, for any text of a figure.
+
+    Escapes ``& < >`` (no tag is drawn), ``$`` (never LaTeX) and the ``%`` of ``%{``
+    (never a template placeholder) as entities Plotly decodes when drawing, and shows
+    bidi controls as marks (:func:`reveal_bidi`). Use it on every data value that enters
+    a figure: hover ``customdata`` and text, titles, tick and category labels, legends.
+
+    Examples
+    --------
+    >>> plotly_escape('<b>x</b> "a" & $y$ 5% %{y}')
+    '&lt;b&gt;x&lt;/b&gt; "a" &amp; &#36;y&#36; 5% &#37;{y}'
+    >>> plotly_escape("修文县")
+    '修文县'
+    """
+    text = str(value).translate(_PLOTLY_SPECIALS).replace("%{", "&#37;{")
+    return reveal_bidi(text)

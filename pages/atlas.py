@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import atlas, maps, state, theme
-from components.provenance import render_provenance
+from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators
 
@@ -48,7 +48,7 @@ def side_panels() -> None:
         return
     note = atlas.unscored_note(view)
     if note:  # e.g. Tibet, Hong Kong, Macau: outside the edition
-        st.info(note, icon=":material/info:")
+        st.info(md_escape(note), icon=":material/info:")
         return
     st.plotly_chart(atlas.distribution(view, label=label), config=theme.CONFIG)
     top, bottom = atlas.extremes(view)

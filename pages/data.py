@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import snapshot_summary as summary
+from components.provenance import md_escape, safe_links
 from components.shell import current_snapshot, page_filters
 from components.snapshot_summary import edition_list, table_sizes
 from loaders import assessments
@@ -18,9 +19,10 @@ editions = assessments.editions(path)
 
 st.title("County government integrity ratings: the data")
 st.caption(
-    f"Snapshot `{snapshot.snapshot_id}` · manifest sha256 `{snapshot.manifest_sha256[:16]}…`"
+    f"Snapshot {md_escape(snapshot.snapshot_id)} · "
+    f"manifest sha256 `{snapshot.manifest_sha256[:16]}…`"
 )
-st.write(snapshot.manifest.get("description", ""))
+st.markdown(md_escape(str(snapshot.manifest.get("description", ""))))
 
 # 2/ EDITIONS
 st.subheader("Assessment editions")
@@ -33,7 +35,7 @@ st.caption(
     "(where stated), the kinds of source, and a link to its own source."
 )
 st.dataframe(
-    assessments.real_results(path),
+    safe_links(assessments.real_results(path), "source_url"),
     hide_index=True,
     width="stretch",
     placeholder="—",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import importer as view
+from components.provenance import md_escape
 from components.shell import current_snapshot, page_filters
 from loaders import importing, paths
 from loaders.snapshot import load
@@ -28,7 +29,7 @@ if path.suffix.lower() == ".xlsx":
     try:
         sheet = st.selectbox("Sheet", importing.sheet_names(path))
     except importing.ImportRejected as rejected:
-        st.error(f"Rejected: {rejected}")
+        st.error(md_escape(f"Rejected: {rejected}"))
         st.stop()
 encoding = st.text_input("Encoding (leave empty to detect)", "").strip() or None
 
@@ -38,7 +39,7 @@ try:
         path, snapshot=snapshot, score_max=meta["score_max"], sheet=sheet, encoding=encoding
     )
 except importing.ImportRejected as rejected:
-    st.error(f"Rejected: {rejected}")
+    st.error(md_escape(f"Rejected: {rejected}"))
     st.stop()
 view.render_preview(table, parsed)
 if problems:
@@ -63,7 +64,7 @@ if st.button("Write the new snapshot", type="primary", disabled=bool(errors or m
                 encoding=encoding,
             )  # fmt: skip
         except importing.ImportRejected as rejected:
-            status.update(label=f"Rejected: {rejected}", state="error")
+            status.update(label=md_escape(f"Rejected: {rejected}"), state="error")
             st.dataframe(view.problems_frame(rejected.problems), hide_index=True)
         else:
             status.update(

@@ -7,7 +7,7 @@ import streamlit as st
 from components import metrics as view
 from components import rankings as table
 from components import state
-from components.provenance import render_provenance
+from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
 from loaders import weights as weighting
@@ -38,7 +38,7 @@ with st.expander("The indicator tree as a table"):
 if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's partial results
     st.info(view.PUBLISHED_ONLY_NOTE, icon=":material/newspaper:")
     st.stop()
-st.subheader(f"First-level metrics across {place}")
+st.subheader(f"First-level metrics across {md_escape(place)}")
 scores = weighting.metric_scores(snapshot, filters.edition, province=filters.province)
 view.render_no_scores(scores, place)
 _, group = weighting.group_columns(filters.province)
@@ -74,7 +74,7 @@ st.markdown("**Biggest movers against the evaluator's weights**")
 view.render_movers(
     view.ranking_columns(weighting.biggest_movers(ranking), provincial=provincial), config
 )
-st.markdown(f"**Ranking under these weights · {place}**")
+st.markdown(f"**Ranking under these weights · {md_escape(place)}**")
 st.dataframe(
     shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
 )

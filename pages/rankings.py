@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import atlas, state
 from components import rankings as table
-from components.provenance import render_provenance
+from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
 
@@ -59,7 +59,7 @@ if match is not None:
     adcode, name = match
     state.page_link(
         "pages/county.py",
-        f"Open the profile of {name}",
+        f"Open the profile of {md_escape(name)}",
         filters,
         icon=":material/account_balance:",
         county=adcode,

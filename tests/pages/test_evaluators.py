@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.provenance import md_escape
 from loaders import evaluators, paths
 from tests.pages.conftest import figures
 
@@ -29,7 +30,7 @@ def test_every_evaluator_renders(run_app: Callable[..., AppTest], evaluator: str
     _picker(at).set_value(evaluator).run()
     assert not at.exception
     row = evaluators.registry(DEFAULT).filter(evaluators.pl.col("evaluator_id") == evaluator)
-    assert any(row["name_en"][0] in h.value for h in at.subheader)
+    assert any(md_escape(row["name_en"][0]) in h.value for h in at.subheader)  # as Markdown
 
 
 def test_real_evaluator_shows_confidence_badges_and_sources(
