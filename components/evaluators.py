@@ -179,9 +179,7 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> g
                 mode="markers",
                 marker={"size": 4, "color": theme.SEQUENTIAL[6], "opacity": 0.5},
                 customdata=paired.select(
-                    pl.col("name_zh", "province_name_en").map_elements(
-                        theme.plotly_escape, return_dtype=pl.String
-                    )
+                    theme.plotly_escape_expr(pl.col("name_zh", "province_name_en"))
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
                 "A %{x:.2f} · B %{y:.2f}<extra></extra>",

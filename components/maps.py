@@ -112,12 +112,7 @@ def _range(scores: pl.Series) -> tuple[float, float]:
 
 def _text(column: str) -> pl.Expr:
     # NOTE: Plotly renders hover templates as pseudo-HTML; data values go in escaped.
-    return (
-        pl.col(column)
-        .cast(pl.String)
-        .fill_null("—")
-        .map_elements(theme.plotly_escape, return_dtype=pl.String)
-    )
+    return theme.plotly_escape_expr(pl.col(column).cast(pl.String).fill_null("—"))
 
 
 def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
@@ -297,11 +292,16 @@ def choropleth(
             "cmax": classing.cmax,
             "colorbar": colorbar,
         },
-        margin={"l": 0, "r": 0, "t": 24, "b": 70},
+        # The synthetic mark sits on its own line above the grey note: side by side they
+        # overlap on a phone-wide screen.
+        margin={"l": 0, "r": 0, "t": 44 if synthetic else 24, "b": 70},
         height=620,
         font={"family": theme.FONT},
         dragmode=False,
-        annotations=[_missing_note(view), *([theme.synthetic_mark()] if synthetic else [])],
+        annotations=[
+            _missing_note(view),
+            *([theme.synthetic_mark() | {"yshift": 20}] if synthetic else []),
+        ],
     )
     if province:
         fig.update_layout(geo=_geo(province))

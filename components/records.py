@@ -752,7 +752,7 @@ def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> g
                 name=name,
                 marker={"color": colour, "size": size, "opacity": 0.7},
                 customdata=rows.select(
-                    pl.col("name_zh").map_elements(theme.plotly_escape, return_dtype=pl.String),
+                    theme.plotly_escape_expr("name_zh"),
                     "adcode",
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
@@ -880,9 +880,7 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
                 customdata=part.select(
                     pl.col("record_type").replace(TYPE_LABELS),
                     pl.col("status"),
-                    pl.col("subject_name").map_elements(
-                        theme.plotly_escape, return_dtype=pl.String
-                    ),
+                    theme.plotly_escape_expr("subject_name"),
                 ).rows(),
                 hovertemplate="%{x|%Y-%m-%d} · %{customdata[0]}<br>%{customdata[2]}"
                 "<br>status: %{customdata[1]}<extra></extra>",

@@ -18,6 +18,7 @@ import asyncio
 import json
 import sys
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class Wave:
     failures: list[str]
     seconds: float
     rss_mb: float
+    server_responding: bool = True
 
 
 @dataclass
@@ -60,8 +62,10 @@ class SoakResult:
 
     @property
     def failures(self) -> list[str]:
-        """Every failure of every wave."""
-        return [f for w in self.waves for f in w.failures]
+        """Every failure of every wave, and every wave after which the server was stuck."""
+        stuck = [f"wave {i + 1}: server not responding" for i, w in enumerate(self.waves)
+                 if not w.server_responding]  # fmt: skip
+        return [f for w in self.waves for f in w.failures] + stuck
 
     @property
     def late_growth_mb(self) -> float:
@@ -118,23 +122,41 @@ async def _session(browser: Any, url: str, number: int) -> list[str]:
     return errors
 
 
+def _responding(url: str) -> bool:
+    """Whether the server still answers its health check within 10 s."""
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+async def _wave(pw: Any, url: str, first: int, sessions: int) -> list[str]:
+    # A fresh browser per wave: a crashed renderer cannot fail the waves after it.
+    browser = await pw.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
+    try:
+        found = await asyncio.gather(*(_session(browser, url, first + i) for i in range(sessions)))
+    finally:
+        await browser.close()
+    return [f for failures in found for f in failures]
+
+
 async def _soak(url: str, pid: int, sessions: int, rounds: int, result: SoakResult) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
         # NOTE: one session first: the first visit after a start-up switches Streamlit
         # from its pages/-folder mode to st.navigation (see components/shell.py).
-        await _session(browser, url, 0)
+        await _wave(pw, url, 0, 1)
         for wave in range(rounds):
             start = time.perf_counter()
-            tasks = [_session(browser, url, wave * sessions + i + 1) for i in range(sessions)]
-            failures = [f for found in await asyncio.gather(*tasks) for f in found]
+            failures = await _wave(pw, url, wave * sessions + 1, sessions)
             await asyncio.sleep(2)  # the server drops closed sessions
-            result.waves.append(
-                Wave(sessions, failures, round(time.perf_counter() - start, 1), bench.rss_mb(pid))
-            )
-        await browser.close()
+            seconds = round(time.perf_counter() - start, 1)
+            alive = _responding(url)
+            result.waves.append(Wave(sessions, failures, seconds, bench.rss_mb(pid), alive))
+            if not alive:
+                break  # a stuck server fails every later wave the same way
 
 
 def run_soak(sessions: int, rounds: int, max_growth_mb: float) -> SoakResult:

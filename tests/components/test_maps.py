@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import polars as pl
 
-from components import maps
+from components import maps, theme
 from loaders import derive
 
 
@@ -149,3 +152,41 @@ def test_synthetic_maps_carry_the_mark_inside_the_figure() -> None:
     assert not any("SYNTHETIC" in a.text for a in _figure().layout.annotations)
     status = maps.status_map(_view(), counties_url="u", outlines_url="o", synthetic=True)
     assert "SYNTHETIC DEMO DATA" in status.layout.annotations[0].text
+
+
+def test_synthetic_mark_and_grey_note_sit_on_separate_lines() -> None:
+    """Side by side they overlapped on a 390 px phone screen; stacked they cannot."""
+    note, mark = _figure(synthetic=True).layout.annotations
+    assert note.yanchor == mark.yanchor == "bottom" and note.y == mark.y == 1.0
+    assert (mark.yshift or 0) - (note.yshift or 0) >= 16  # one 11 px line apart
+    assert _figure(synthetic=True).layout.margin.t >= 20 + (mark.yshift or 0)
+
+
+def test_no_python_callbacks_inside_polars_in_the_app() -> None:
+    """``map_elements``/``map_batches`` need the GIL on Polars' thread pool: with concurrent
+    sessions that deadlocked the server (every page hung; found by the soak test)."""
+    root = Path(__file__).resolve().parents[2]
+    files = [root / "app.py", *(root / "components").glob("*.py"), *(root / "pages").glob("*.py")]
+    files += [p for p in (root / "loaders").glob("*.py") if p.name not in RUNTIME_EXEMPT]
+    offenders = [
+        f"{p.relative_to(root)}:{n}"
+        for p in files
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\.(map_elements|map_batches|map_groups)\(", line)
+    ]
+    assert offenders == []
+
+
+# Build-time only (python -m loaders demo / build-geo), never run by the app.
+RUNTIME_EXEMPT = {"divisions.py"}
+
+
+def test_vectorised_escape_equals_the_python_one() -> None:
+    texts = [
+        "<img src=x onerror=alert(1)>",
+        "$\\href{javascript:x}{y}$",
+        "a\u202eb %{z} & 5%",
+        "修文县",
+    ]
+    got = pl.select(theme.plotly_escape_expr(pl.lit(pl.Series(texts)))).to_series().to_list()
+    assert got == [theme.plotly_escape(t) for t in texts]

@@ -23,6 +23,7 @@ def test_concurrent_sessions_all_succeed_and_memory_levels_off() -> None:
     result = json.loads(done.stdout)
     assert [w["failures"] for w in result["waves"]] == [[], [], []]
     assert [w["sessions"] for w in result["waves"]] == [3, 3, 3]
+    assert all(w["server_responding"] for w in result["waves"])
     assert result["late_growth_mb"] <= result["max_growth_mb"]
     assert done.returncode == 0 and result["ok"]
 
@@ -43,4 +44,10 @@ def test_memory_growth_is_measured_over_the_second_half() -> None:
 def test_one_failed_session_fails_the_soak() -> None:
     result = _result([300, 301], [[], ["session 5: exception box on /records"]])
     assert result.failures == ["session 5: exception box on /records"]
+    assert not result.ok
+
+
+def test_a_server_that_stops_answering_fails_the_soak() -> None:
+    result = SoakResult(idle_mb=70.0, waves=[Wave(3, [], 1.0, 300.0, server_responding=False)])
+    assert result.failures == ["wave 1: server not responding"]
     assert not result.ok
