@@ -6,6 +6,7 @@ import logging
 
 import streamlit as st
 
+from components import present
 from components.shell import import_enabled, render_shell
 
 GENERIC_ERROR = (
@@ -43,7 +44,8 @@ if import_enabled():  # public deployments are read-only (DESIGN.md §8)
     pages.append(
         st.Page("pages/importer.py", title="Import", icon=":material/upload:", url_path="import")
     )
-page = st.navigation(pages)
+# Presentation mode (present=1) hides the page list with the rest of the chrome.
+page = st.navigation(pages, position="hidden" if present.is_on() else "sidebar")
 render_shell(page.url_path)
 try:
     page.run()

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components import state
+from components import present, share, state
 from components.banner import render_real_banner, render_synthetic_banner
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
@@ -51,6 +51,10 @@ def render_shell(url_path: str) -> state.Filters:
     everything = url_path in ALL_EDITION_PAGES
     render_synthetic_banner(synthetic or everything)
     render_real_banner(not synthetic or everything)
+    with st.sidebar:
+        share.render_share(share.current_citation(snapshot, url_path, filters.edition), url_path)
+    if present.is_on():
+        present.render(filters, url_path)
     st.session_state[_RENDERED] = True
     return filters
 

@@ -10,17 +10,21 @@ that never echoes the raw value as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 import streamlit as st
 
+from components import story
+
 MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights")
 # Parameters other pages own, with their valid values: validated, then carried through
 # unchanged so links keep them.
 CARRIED_VALUES: Mapping[str, tuple[str, ...]] = {"lang": ("en", "zh"), "present": ("0", "1")}
-CARRIED = tuple(CARRIED_VALUES)
+# A story (components/story.py) and the step on screen: validated, then carried.
+STORY_KEYS = ("story", "step")
+CARRIED = (*CARRIED_VALUES, *STORY_KEYS)
 MAX_UNKNOWN_SHOWN = 5  # unknown parameters named in the notice; the rest are counted
 N_WEIGHTS = 5  # one per first-level metric (schemas.FIRST_LEVEL order)
 MAX_WEIGHT = 100.0
@@ -294,6 +298,7 @@ def parse_params(
             carried[name] = values[name]
         elif name in values:
             ignore(name, f"use {' or '.join(allowed)}")
+    carried |= _story_params(values, ignore)
     if unknown:
         names = ", ".join(_literal(k) for k in unknown[:MAX_UNKNOWN_SHOWN])
         more = len(unknown) - MAX_UNKNOWN_SHOWN
@@ -304,6 +309,25 @@ def parse_params(
         )
     filters = Filters(edition, metric, province, county, classes, carried, compare, weights)
     return filters, notices
+
+
+def _story_params(values: Mapping[str, str], ignore: Callable[[str, str], None]) -> dict[str, str]:
+    """Return the valid ``story`` and ``step`` of the link; report the invalid ones."""
+    kept: dict[str, str] = {}
+    steps = None
+    if "story" in values:
+        try:
+            steps = story.decode(values["story"])
+            kept["story"] = values["story"]
+        except story.StoryError as exc:
+            ignore("story", str(exc))
+    if "step" in values:
+        step = values["step"]
+        if steps and step.isdigit() and 1 <= int(step) <= len(steps):
+            kept["step"] = str(int(step))
+        else:
+            ignore("step", f"use 1 to {len(steps)}" if steps else "it needs a valid story")
+    return kept
 
 
 def _seed(choices: Choices) -> None:

@@ -157,7 +157,7 @@ def test_search_box_finds_and_opens_a_county(run_app: Callable[..., AppTest]) ->
     at = run_app(PAGE, county="999999")
     at.text_input(key="county_search").input("xiuwen").run()
     assert not at.exception
-    labels = [b.label for b in at.button]
+    labels = [b.label for b in at.main.button]
     assert labels == ["修文县 Xiuwen Xian · 贵阳市 · 贵州省 · 520123"]
     at.button(key="county_search-520123").click().run()
     assert not at.exception
@@ -170,10 +170,10 @@ def test_search_box_with_no_match_or_special_characters(run_app: Callable[..., A
     for text in ("no such place", "(.*)", "<b>"):
         at.text_input(key="county_search").input(text).run()
         assert not at.exception
-        assert not at.button
+        assert not at.main.button
         assert "No county-level division matches" in " ".join(c.value for c in at.caption)
     at.text_input(key="county_search").input("朝阳区").run()
-    assert len(at.button) >= 2  # shared names: every unit, told apart by prefecture and code
+    assert len(at.main.button) >= 2  # shared names: every unit, told apart by prefecture and code
 
 
 def _stability(at: AppTest) -> dict[str, str]:

@@ -224,7 +224,8 @@ CHOICES = Choices(
     unscored_editions=frozenset({"e0"}),
 )
 WHERE = (
-    "the app reads only edition, metric, province, county, classes, compare, weights, lang, present"
+    "the app reads only edition, metric, province, county, classes, compare, weights, lang, "
+    "present, story, step"
 )
 
 

@@ -1,0 +1,94 @@
+"""Presentation mode (``present=1``): no sidebar or toolbar, larger type, story steps.
+
+A presenter opens a link with ``present=1``; the page shows only its content, in
+larger type, with "Exit presentation" and, when the link carries a story, the step's
+caption and links to the previous and next step (ordinary links: Tab and Enter step
+through them). The style sheet below is a constant: no data ever goes into it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import share, state, story
+from components.provenance import md_escape
+
+PRESENT_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stSidebarCollapseButton"], [data-testid="stExpandSidebarButton"],
+[data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"],
+[data-testid="stMainMenu"] { display: none !important; }
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+</style>"""
+
+
+def is_on() -> bool:
+    """Whether the link asks for presentation mode (only the exact value ``1`` does)."""
+    return st.query_params.get("present") == "1"
+
+
+def render(filters: state.Filters, url_path: str) -> None:
+    """Hide the chrome and draw the presenter's bar: story step, previous/next, exit."""
+    st.html(PRESENT_CSS)
+    token = filters.carried.get("story")
+    steps = story.decode(token) if token else []
+    number = int(filters.carried.get("step", "1")) if steps else 0
+    here = story.PAGES.get(url_path, "pages/atlas.py")
+    columns = st.columns([5, 1.6, 1.4, 1.2], vertical_alignment="center")
+    if steps:
+        caption = md_escape(steps[number - 1].caption) or "(no caption)"
+        columns[0].markdown(f"**{number} / {len(steps)}** · {caption}")
+        if number > 1:
+            with columns[1]:
+                _step_link(token, steps, number - 1, "Previous", ":material/arrow_back:")
+        if number < len(steps):
+            with columns[2]:
+                _step_link(token, steps, number + 1, "Next", ":material/arrow_forward:")
+    with columns[3]:
+        st.page_link(
+            here,
+            label="Exit",
+            icon=":material/close:",
+            query_params=filters.params(present=None, story=None, step=None),
+            help="Leave presentation mode: sidebar and controls come back",
+        )
+
+
+def _step_link(token: str, steps: list[story.Step], number: int, label: str, icon: str) -> None:
+    st.page_link(
+        steps[number - 1].page_file,
+        label=label,
+        icon=icon,
+        query_params=story.step_params(token, steps, number),
+    )
+
+
+def render_builder(url_path: str) -> None:
+    """Let a presenter collect views into a story and get its link (in the share panel)."""
+    key = "_story_steps"
+    steps: list[story.Step] = list(st.session_state.get(key, []))
+    st.markdown("**Story for a presentation**")
+    caption = st.text_input(
+        "Caption of this view", max_chars=story.MAX_CAPTION, key="_story_caption"
+    )
+    add, clear = st.columns(2)
+    if add.button(
+        "Add this view",
+        icon=":material/add:",
+        disabled=url_path not in story.PAGES or len(steps) >= story.MAX_STEPS,
+    ):
+        params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
+        steps.append(story.make_step(url_path, params, caption))
+    if clear.button("Clear", icon=":material/delete:", disabled=not steps):
+        steps = []
+    st.session_state[key] = steps
+    for i, step in enumerate(steps, 1):
+        st.caption(f"{i}. /{step.page} · {md_escape(step.caption) or '(no caption)'}")
+    if steps:
+        token = story.encode(steps)
+        root = share.app_root(st.context.url, url_path)
+        first = story.step_params(token, steps, 1)
+        link = share.view_url(root + steps[0].page, steps[0].page, first)
+        st.caption("Open this link to present the story from its first view:")
+        st.code(link, language=None, wrap_lines=True)

@@ -1,0 +1,193 @@
+"""Share and cite the current view: its full link and a citation that pins the data.
+
+A citation names the edition's evaluator and source, the page's full URL (which
+reproduces the view), the snapshot id and manifest sha256 (which pin every number),
+the access date, and says "synthetic demo data" when the edition is synthetic. It is
+given as plain text and as a BibTeX entry, both in code blocks: copyable with one
+click, and inert (data never becomes Markdown or HTML).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components.provenance import safe_url
+from loaders import evaluators
+from loaders.snapshot import open_snapshot
+
+APP_NAME = "County government integrity ratings"
+SYNTHETIC_NOTE = "SYNTHETIC demo data by a fictional evaluator, not a real assessment"
+_BIBTEX_SPECIAL = re.compile(r"([{}\\%#&$_^~])")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a citation of a view holds."""
+
+    url: str
+    edition_id: str
+    edition_title: str
+    evaluator: str
+    year: int | None
+    source: str
+    source_url: str | None
+    snapshot_id: str
+    manifest_sha256: str
+    accessed: dt.date
+    synthetic: bool
+
+
+def view_url(base: str | None, page_path: str, params: Mapping[str, str]) -> str:
+    """Return the link of a view: the app's address, the page and its query parameters.
+
+    ``base`` is the page's address as the browser has it (``st.context.url``); without
+    one (tests, scripts) the link is relative to the app.
+
+    Examples
+    --------
+    >>> view_url("https://x.org/app/rankings", "rankings", {"province": "52"})
+    'https://x.org/app/rankings?province=52'
+    >>> view_url(None, "", {"edition": "demo-tp-2021", "metric": "total"})
+    '/?edition=demo-tp-2021&metric=total'
+    """
+    query = urlencode(dict(params))
+    root = base if base and not base.startswith("/") else "/" + page_path
+    return root + (f"?{query}" if query else "")
+
+
+def app_root(url: str | None, url_path: str) -> str:
+    """Return the app's address (ending in ``/``) from a page's address.
+
+    Examples
+    --------
+    >>> app_root("https://x.org/gi/rankings", "rankings"), app_root("https://x.org/gi/", "")
+    ('https://x.org/gi/', 'https://x.org/gi/')
+    >>> app_root(None, "county")
+    '/'
+    """
+    if not url:
+        return "/"
+    if url_path and url.rstrip("/").endswith("/" + url_path):
+        url = url.rstrip("/")[: -len(url_path)]
+    return url if url.endswith("/") else url + "/"
+
+
+def citation(
+    info: Mapping[str, Any] | None,
+    *,
+    url: str,
+    snapshot_id: str,
+    manifest_sha256: str,
+    accessed: dt.date,
+) -> Citation:
+    """Return the citation of a view from its edition's provenance (``evaluators.provenance``)."""
+    info = info or {}
+    year = info.get("data_year")
+    return Citation(
+        url=url,
+        edition_id=str(info.get("edition_id") or "unknown edition"),
+        edition_title=str(info.get("title_en") or info.get("title_zh") or "Untitled edition"),
+        evaluator=str(info.get("evaluator_en") or info.get("evaluator_zh") or "Unknown evaluator"),
+        year=int(year) if isinstance(year, int) else None,
+        source=str(info.get("source_title") or "no source recorded"),
+        source_url=safe_url(info.get("source_url")),
+        snapshot_id=snapshot_id,
+        manifest_sha256=manifest_sha256,
+        accessed=accessed,
+        synthetic=bool(info.get("is_synthetic", True)),
+    )
+
+
+def text(c: Citation) -> str:
+    """Return the citation as one plain-text paragraph.
+
+    Examples
+    --------
+    >>> c = Citation("https://x.org/?edition=e", "e", "Report", "Firm", 2021, "Report PDF",
+    ...     "https://src.org/r", "default", "ab12", dt.date(2026, 11, 25), False)
+    >>> print(text(c))
+    Firm (2021). Report [edition e]. Source: Report PDF, https://src.org/r. \
+Viewed in County government integrity ratings, https://x.org/?edition=e \
+(data snapshot default, manifest sha256 ab12). Accessed 2026-11-25.
+    """
+    year = f" ({c.year})" if c.year else ""
+    source = c.source + (f", {c.source_url}" if c.source_url else "")
+    parts = [
+        f"{c.evaluator}{year}. {c.edition_title} [edition {c.edition_id}].",
+        f"Source: {source}.",
+        f"Viewed in {APP_NAME}, {c.url}",
+        f"(data snapshot {c.snapshot_id}, manifest sha256 {c.manifest_sha256}).",
+        f"Accessed {c.accessed.isoformat()}.",
+    ]
+    if c.synthetic:
+        parts.append(f"{SYNTHETIC_NOTE}.")
+    return " ".join(parts)
+
+
+def _bib(value: str) -> str:
+    r"""Escape BibTeX's special characters in a field value.
+
+    Examples
+    --------
+    >>> _bib("50% {x} a_b")
+    '50\\% \\{x\\} a\\_b'
+    """
+    return _BIBTEX_SPECIAL.sub(r"\\\1", value)
+
+
+def bibtex(c: Citation) -> str:
+    """Return the citation as a BibTeX ``@misc`` entry, the link in a ``url`` command."""
+    key = re.sub(r"[^A-Za-z0-9]+", "-", f"gi-{c.edition_id}-{c.accessed.isoformat()}")
+    note = (
+        f"Edition {c.edition_id}; source: {c.source}"
+        + (f" ({c.source_url})" if c.source_url else "")
+        + f"; data snapshot {c.snapshot_id}, manifest sha256 {c.manifest_sha256}"
+        + (f"; {SYNTHETIC_NOTE}" if c.synthetic else "")
+    )
+    fields = {
+        "author": "{" + _bib(c.evaluator) + "}",
+        "title": "{" + _bib(c.edition_title) + "}",
+        "year": str(c.year) if c.year else "",
+        "howpublished": "\\url{" + c.url.replace("}", "%7D").replace("{", "%7B") + "}",
+        "note": _bib(note),
+        "urldate": c.accessed.isoformat(),
+    }
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields.items() if v)
+    return f"@misc{{{key},\n{body}\n}}"
+
+
+def current_citation(snapshot: Path | str, url_path: str, edition: str) -> Citation:
+    """Return the citation of the view on screen (its URL as the address bar has it)."""
+    snap = open_snapshot(snapshot)
+    params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
+    return citation(
+        evaluators.provenance(snapshot, edition),
+        url=view_url(st.context.url, url_path, params),
+        snapshot_id=snap.snapshot_id,
+        manifest_sha256=snap.manifest_sha256,
+        accessed=dt.datetime.now(dt.UTC).date(),
+    )
+
+
+def render_share(c: Citation, url_path: str) -> None:
+    """Draw the "Share and cite this view" panel: link, citation, BibTeX and a story."""
+    from components import present  # present links back to share: import when drawn
+
+    with st.expander("Share and cite this view", icon=":material/share:"):
+        st.caption(
+            "The link opens exactly this view. Copy it with the button at the right of "
+            "the box. The citation pins the data with the snapshot id and manifest hash."
+        )
+        st.code(c.url, language=None, wrap_lines=True)
+        st.markdown("**Cite this view**")
+        st.code(text(c), language=None, wrap_lines=True)
+        st.code(bibtex(c), language="latex", wrap_lines=True)
+        present.render_builder(url_path)

@@ -1,0 +1,113 @@
+"""Stories: short ordered lists of saved views with captions, carried in the link itself.
+
+A story is ``story=<token>`` in the URL: base64url of a small JSON list of steps, each
+a page, its query string and a caption. Nothing is stored on the server, so a
+presenter's link works on any deployment with the same snapshot. Opening a step
+validates its parameters like any other link.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+# url path → page file (the router's pages; /import is never part of a story)
+PAGES = {
+    "": "pages/atlas.py",
+    "rankings": "pages/rankings.py",
+    "metrics": "pages/metrics.py",
+    "evaluators": "pages/evaluators.py",
+    "records": "pages/records.py",
+    "county": "pages/county.py",
+    "data": "pages/data.py",
+}
+# What a step may set: the view, and the language. Presentation keys are added when
+# the story is played.
+STEP_KEYS = ("edition", "metric", "province", "county", "classes", "compare", "weights", "lang")
+MAX_STEPS = 12
+MAX_CAPTION = 200
+MAX_TOKEN = 6000
+
+
+class StoryError(ValueError):
+    """A story token that cannot be used; the message is plain text without the token."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One saved view of a story."""
+
+    page: str  # url path, a key of PAGES
+    params: tuple[tuple[str, str], ...]
+    caption: str
+
+    @property
+    def page_file(self) -> str:
+        """The page's script, for ``st.page_link``."""
+        return PAGES[self.page]
+
+
+def make_step(page: str, params: dict[str, str], caption: str) -> Step:
+    """Return a step of ``page`` with the story-relevant ``params`` and a trimmed caption.
+
+    Examples
+    --------
+    >>> make_step("rankings", {"province": "52", "present": "1"}, "  Guizhou  ")
+    Step(page='rankings', params=(('province', '52'),), caption='Guizhou')
+    """
+    if page not in PAGES:
+        raise StoryError(f"a story cannot show the page {page!r}")
+    kept = tuple((k, str(v)) for k, v in params.items() if k in STEP_KEYS)
+    return Step(page, kept, " ".join(caption.split())[:MAX_CAPTION])
+
+
+def encode(steps: list[Step]) -> str:
+    """Return the URL token of ``steps``.
+
+    Examples
+    --------
+    >>> token = encode([make_step("", {"province": "52"}, "Guizhou")])
+    >>> decode(token)[0].params
+    (('province', '52'),)
+    """
+    data = [[s.page, urlencode(s.params), s.caption] for s in steps]
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode(token: str) -> list[Step]:
+    """Return the steps of a story token; raise :class:`StoryError` if it is not one.
+
+    Examples
+    --------
+    >>> decode("bm9wZQ")
+    Traceback (most recent call last):
+    ...
+    components.story.StoryError: not a story link (it may have been cut short)
+    """
+    if len(token) > MAX_TOKEN:
+        raise StoryError(f"longer than {MAX_TOKEN} characters")
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        data = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise StoryError("not a story link (it may have been cut short)") from None
+    if not isinstance(data, list) or not 1 <= len(data) <= MAX_STEPS:
+        raise StoryError(f"a story has 1 to {MAX_STEPS} steps")
+    steps = []
+    for item in data:
+        if not (
+            isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item)
+        ):
+            raise StoryError("a step is not [page, parameters, caption]")
+        page, query, caption = item
+        steps.append(make_step(page, dict(parse_qsl(query)), caption))
+    return steps
+
+
+def step_params(token: str, steps: list[Step], number: int) -> dict[str, str]:
+    """Return the query parameters that open step ``number`` (1-based) in presentation mode."""
+    return {**dict(steps[number - 1].params), "present": "1", "story": token, "step": str(number)}
