@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from components.exports import neutralise
 from components.provenance import md_escape
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
@@ -51,8 +52,6 @@ SHOWN = (
     "published",
     "previous_rank",
 )
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_START = r"^[=+\-@\t\r]"
 SEARCH_KEY = "rankings_search"
 PREFECTURE_KEY = "rankings_prefecture"
 GRADES_KEY = "rankings_grades"
@@ -265,6 +264,7 @@ def render_filters(frame: pl.DataFrame) -> RankingFilters:
         search = st.text_input(
             "Search county",
             key=SEARCH_KEY,
+            bind="query-params",  # part of the shareable view
             placeholder="修文 or xiuwen or 520123",
             help="Chinese name, pinyin (case, spaces and apostrophes ignored) or adcode.",
             persist_state="session",
@@ -275,6 +275,7 @@ def render_filters(frame: pl.DataFrame) -> RankingFilters:
             list(prefectures),
             index=None,
             key=PREFECTURE_KEY,
+            bind="query-params",  # part of the shareable view
             placeholder="All prefectures",
             format_func=lambda code: prefectures.get(code, code),
             persist_state="session",
@@ -284,6 +285,7 @@ def render_filters(frame: pl.DataFrame) -> RankingFilters:
             "Grade",
             grades,
             key=GRADES_KEY,
+            bind="query-params",  # part of the shareable view
             placeholder="All grades" if grades else "This edition has no grades",
             disabled=not grades,
             persist_state="session",
@@ -303,18 +305,6 @@ def csv_name(edition: str, province: str | None) -> str:
     return f"rankings-{edition}{where}.csv"
 
 
-def _neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with a single quote."""
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(
-        pl.when(pl.col(name).str.contains(_FORMULA_START))
-        .then(pl.lit("'") + pl.col(name))
-        .otherwise(pl.col(name))
-        .alias(name)
-        for name in text
-    )
-
-
 PUBLISHED_NOTE = (
     "This edition published only part of its results: these are the counties its sources "
     "name, in the order published (rank where the source gives a number, else the list "
@@ -329,6 +319,8 @@ def csv_bytes(frame: pl.DataFrame, *, edition: str, synthetic: bool) -> bytes:
     names the edition and, for synthetic data, says so; text cells that a spreadsheet
     would run as a formula (starting with ``= + - @``, tab or CR) get a leading
     ``'``. Numbers are left as numbers, so a negative rank change stays ``-3``.
+    NOTE: pages export through :func:`components.exports.render_downloads`, whose
+    header also names the snapshot and its manifest hash.
 
     Parameters
     ----------
@@ -350,5 +342,5 @@ def csv_bytes(frame: pl.DataFrame, *, edition: str, synthetic: bool) -> bytes:
     header = f"# Rankings of edition {edition}"
     if synthetic:
         header += " · SYNTHETIC demo data: not real assessments"
-    body = _neutralise(frame).write_csv()
+    body = neutralise(frame).write_csv()
     return ("\ufeff" + header + "\n" + body).encode("utf-8")

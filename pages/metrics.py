@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import exports, state
 from components import metrics as view
 from components import rankings as table
-from components import state
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
@@ -78,17 +78,15 @@ st.markdown(f"**Ranking under these weights · {md_escape(place)}**")
 st.dataframe(
     shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
 )
-st.download_button(
-    "Download this ranking (CSV)",
-    data=table.csv_bytes(
-        shown,
-        edition=f"{filters.edition} under weights {state.format_weights(chosen)}",
-        synthetic=bool(facts.get("is_synthetic")),
-    ),
-    file_name=view.csv_name(filters.edition, filters.weights, filters.province),
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
+file_name = view.csv_name(filters.edition, filters.weights, filters.province)
+exports.render_downloads(
+    shown,
+    what=f"Ranking of {place} under weights {state.format_weights(chosen)}",
+    file_stem=file_name.removesuffix(".csv"),
+    edition=filters.edition,
+    synthetic=bool(facts.get("is_synthetic")),
+    snapshot=snapshot,
+    label="this ranking",
 )
 
 # 4/ RANK SENSITIVITY: best and worst rank when every weight varies within a band

@@ -1,10 +1,10 @@
-"""Rankings: national or provincial ranking of an edition, filterable, with a CSV download."""
+"""Rankings: national or provincial ranking of an edition, filterable, with CSV/XLSX downloads."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, state
+from components import atlas, exports, state
 from components import rankings as table
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
@@ -24,11 +24,13 @@ if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's pa
     named = atlas.named_counties(view)
     st.caption(table.PUBLISHED_NOTE)
     st.dataframe(named, hide_index=True, column_config=atlas.PUBLISHED_COLUMNS, placeholder="—")
-    st.download_button(
-        "Download these rows (CSV)",
-        data=table.csv_bytes(named, edition=filters.edition, synthetic=False),
-        file_name=table.csv_name(filters.edition, filters.province),
-        mime="text/csv",
+    exports.render_downloads(
+        named,
+        what=f"Published results · {exports.scope(filters.province)}",
+        file_stem=table.csv_name(filters.edition, filters.province).removesuffix(".csv"),
+        edition=filters.edition,
+        synthetic=False,
+        snapshot=snapshot,
     )
     st.stop()
 table.render_rank_change_note(basis)
@@ -66,11 +68,11 @@ if match is not None:
     )
 
 # 4/ DOWNLOAD: exactly the rows shown
-st.download_button(
-    "Download these rows (CSV)",
-    data=table.csv_bytes(shown, edition=filters.edition, synthetic=bool(facts.get("is_synthetic"))),
-    file_name=table.csv_name(filters.edition, filters.province),
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
+exports.render_downloads(
+    shown,
+    what=f"Rankings · {exports.scope(filters.province)}",
+    file_stem=table.csv_name(filters.edition, filters.province).removesuffix(".csv"),
+    edition=filters.edition,
+    synthetic=bool(facts.get("is_synthetic")),
+    snapshot=snapshot,
 )

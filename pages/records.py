@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from components import maps
+from components import exports, maps
 from components import records as view
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
@@ -80,13 +80,16 @@ st.dataframe(
     column_config=view.TABLE_CONFIG,
     placeholder="—",
 )
-st.download_button(
-    f"Download the {min(total, records.EXPORT_LIMIT):,} filtered records (CSV)",
-    data=functools.partial(view.records_csv, snapshot, wanted, synthetic),
-    file_name=view.csv_name(wanted),
-    mime="text/csv",
-    icon=":material/download:",
-    on_click="ignore",
+exported = min(total, records.EXPORT_LIMIT)
+exports.render_downloads(
+    functools.partial(records.export_rows, snapshot, wanted),  # built on click
+    what=f"Records {view.describe(wanted)} · {exports.rows_note(exported, total)}",
+    file_stem=view.csv_name(wanted).removesuffix(".csv"),
+    edition=None,
+    synthetic=synthetic,
+    snapshot=snapshot,
+    label=f"the {exported:,} filtered records",
+    mark=exports.SYNTHETIC_RECORDS_MARK,
     disabled=total == 0,
 )
 

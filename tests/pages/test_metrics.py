@@ -226,9 +226,9 @@ def test_download_holds_the_reweighted_rows(
 
     monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="52", weights="100,0,0,0,0")
-    latest = downloads[-1]
+    latest = downloads[-2]  # CSV, then XLSX
     assert latest["file_name"] == "reweighted-demo-tp-2021-w100-0-0-0-0-52.csv"
-    header, _, body = latest["data"].decode("utf-8-sig").partition("\n")
+    header, _, body = latest["data"]().decode("utf-8-sig").partition("\n")
     assert "under weights 100,0,0,0,0" in header and "SYNTHETIC" in header
     rows = list(csv.DictReader(io.StringIO(body)))
     shown = _ranking(at)

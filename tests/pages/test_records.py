@@ -176,7 +176,7 @@ def test_download_holds_the_filtered_records_and_says_synthetic(
     monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="52")
     at.multiselect(key="records_types").select("dishonest_judgment_debtor").run()
-    latest = downloads[-1]
+    latest = downloads[-2]  # CSV, then XLSX
     assert latest["file_name"] == "records-52-2016-01-2021-12.csv"
     text = latest["data"]().decode("utf-8")  # generated on click
     header, _, body = text[1:].partition("\n")
