@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from components import maps, theme
-from components.provenance import safe_links
+from components.provenance import md_escape, safe_links
 from loaders import assessments, geo
 from loaders.snapshot import open_snapshot
 
@@ -62,6 +62,13 @@ def _map_figure(
         metric=metric,
         synthetic=assessments.is_synthetic(snapshot, edition),
     )
+
+
+def map_caption(snapshot: str, edition: str, metric: str, province: str | None, label: str) -> str:
+    """Return the map's text alternative (:func:`components.maps.map_summary`), escaped."""
+    view = assessments.county_view(snapshot, edition, metric, province)
+    published = not assessments.has_ledger(snapshot, edition)
+    return md_escape(maps.map_summary(view, metric_label=label, published=published))
 
 
 def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:

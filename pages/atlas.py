@@ -31,6 +31,10 @@ with left:
         selection_mode="points",
         config=maps.CONFIG,
     )
+    # The map's text alternative: what a screen reader (or a glance) should take from it.
+    st.caption(
+        atlas.map_caption(snapshot, filters.edition, filters.metric, filters.province, label)
+    )
     st.caption("Click a county to open its profile. Hover for names, score, ranks and grade.")
 state.follow_county_click()
 

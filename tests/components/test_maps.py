@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
+import numpy as np
 import polars as pl
+import pytest
 
-from components import maps, theme
+from components import maps, state, theme
 from loaders import derive
 
 
@@ -190,3 +193,227 @@ def test_vectorised_escape_equals_the_python_one() -> None:
     ]
     got = pl.select(theme.plotly_escape_expr(pl.lit(pl.Series(texts)))).to_series().to_list()
     assert got == [theme.plotly_escape(t) for t in texts]
+
+
+# --- Natural breaks (Fisher–Jenks) ---------------------------------------------------
+# NOTE: mapclassify 2.11.0 needs Python >= 3.12 (this venv runs 3.11), so the oracle
+# here is the brute-force optimum. mapclassify 2.10.0 was compared by hand: it sums in
+# float32 and returned a partition with a larger within-class sum of squares than
+# jenks_breaks on 4 of 120 random inputs (identical breaks on the other 116).
+
+
+def _within_ss(values: np.ndarray, breaks: list[float]) -> float:
+    classes = np.searchsorted(np.asarray(breaks), values, side="left")
+    return float(
+        sum(
+            ((values[classes == c] - values[classes == c].mean()) ** 2).sum()
+            for c in np.unique(classes)
+        )
+    )
+
+
+def _brute_force(values: np.ndarray, k: int) -> list[tuple[float, list[float]]]:
+    """Every partition of the sorted distinct values into k runs, best first."""
+    distinct = np.unique(values)
+    options = []
+    for cuts in itertools.combinations(range(1, distinct.size), k - 1):
+        breaks = [float(distinct[c - 1]) for c in cuts]
+        options.append((_within_ss(values, breaks), breaks))
+    return sorted(options)
+
+
+def _samples() -> list[np.ndarray]:
+    rng = np.random.default_rng(20261125)
+    continuous = [rng.normal(70, 8, int(rng.integers(6, 13))) for _ in range(15)]
+    tied = [rng.integers(0, 10, int(rng.integers(6, 25))).astype(float) for _ in range(15)]
+    rounded = [np.round(rng.gamma(2.0, 10.0, 30), 0) for _ in range(5)]
+    return continuous + tied + rounded
+
+
+@pytest.mark.parametrize("block", [64, 3])
+def test_jenks_breaks_are_the_brute_force_optimum(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small blocks make small inputs take several passes per class, as 2,800 scores do.
+    monkeypatch.setattr(maps, "_JENKS_BLOCK", block)
+    checked = 0
+    for values in _samples():
+        for k in range(2, 6):
+            if np.unique(values).size <= k:
+                continue
+            breaks = maps.jenks_breaks(values, k=k)
+            (best, best_breaks), *rest = _brute_force(values, k)
+            assert _within_ss(values, breaks) == pytest.approx(best, abs=1e-9)
+            if not rest or rest[0][0] > best + 1e-9:  # a unique optimum: the same breaks
+                assert breaks == best_breaks
+                checked += 1
+    assert checked > 50
+
+
+def test_jenks_breaks_on_few_values_and_nan() -> None:
+    assert maps.jenks_breaks([3.0, 1.0, 2.0, 1.0], k=5) == [1.0, 2.0]
+    assert maps.jenks_breaks([1.0, np.nan, 1.0, 9.0, 10.0], k=2) == [1.0]
+    assert maps.jenks_breaks([4.0, 4.0], k=3) == []
+
+
+def test_jenks_classes_colour_by_the_breaks() -> None:
+    scores = pl.Series([1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 30.0, 31.0, 50.0, 52.0, None])
+    classing = maps.classify(scores, classes="jenks", label="Total")
+    breaks = maps.jenks_breaks(scores.drop_nulls().to_numpy(), k=maps.QUANTILES)
+    assert breaks == [3.0, 12.0, 31.0, 50.0]  # a score equal to a break: the class below
+    assert classing.z.to_list() == [0, 0, 0, 1, 1, 1, 2, 2, 3, 4, None]
+    edges = [1.0, *breaks, 52.0]
+    assert classing.ticktext == [f"{a:.1f}–{b:.1f}" for a, b in itertools.pairwise(edges)]
+    assert "natural breaks" in classing.title
+    assert classing.colorscale == theme.discrete_scale(5)
+
+
+# --- "Not assessed" in the legend -----------------------------------------------------
+
+
+def test_not_assessed_counties_have_one_legend_entry() -> None:
+    fig = _figure()
+    entries = [t for t in fig.data if t.showlegend]
+    assert [t.name for t in entries] == ["Not assessed"]
+    assert list(entries[0].locations) == ["540102"] and entries[0].geo == "geo"
+    assert {c for _, c in entries[0].colorscale} == {theme.NOT_ASSESSED}
+    assert theme.NOT_ASSESSED not in theme.SEQUENTIAL
+    assessed_only = maps.choropleth(
+        _view().filter(pl.col("score").is_not_null()),
+        metric_label="Total",
+        counties_url="u",
+        outlines_url="o",
+    )
+    assert not any(t.showlegend for t in assessed_only.data)  # no swatch for no county
+
+
+def test_legend_keeps_clear_of_the_colour_bar_and_the_notes() -> None:
+    """Checked by eye at 1280 and 390 px wide: the legend sits level with the colour bar,
+    on the other side, below the map; the notes sit above it."""
+    layout = _figure(synthetic=True).layout
+    bar = layout.coloraxis.colorbar
+    assert bar.orientation == layout.legend.orientation == "h"
+    assert bar.xanchor == "left" and bar.x + bar.len <= 0.6
+    assert layout.legend.xanchor == "right" and layout.legend.x == 1.0
+    assert layout.legend.y <= 0 and layout.legend.yanchor == "top"
+    assert all(a.y >= 1.0 and a.yanchor == "bottom" for a in layout.annotations)
+
+
+# --- Colour-blind safety ---------------------------------------------------------------
+# Every colour a map draws must come from this list. Why each is safe:
+# - theme.SEQUENTIAL is ColorBrewer YlGnBu, which ColorBrewer marks colour-blind safe:
+#   its classes are ordered by lightness, which colour-vision deficiencies keep
+#   (checked below by simulation, with a margin per step).
+# - The greys (not assessed, not covered, excluded) have no hue to confuse; they differ
+#   from each other by lightness.
+# - theme.PUBLISHED (orange) is the one accent, on the blue–yellow axis that protan and
+#   deutan vision keep, and far in lightness and hue from every blue of the scale.
+CVD_SAFE = {
+    *theme.SEQUENTIAL,
+    theme.NOT_ASSESSED,
+    "#bdbdbd",
+    "#636363",
+    theme.PUBLISHED,
+    "rgba(0,0,0,0)",  # the transparent fill of the province outlines
+}
+# Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
+CVD_SIMULATIONS = {
+    "protanopia": [
+        [0.152286, 1.052583, -0.204868],
+        [0.114503, 0.786281, 0.099216],
+        [-0.003882, -0.048116, 1.051998],
+    ],
+    "deuteranopia": [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ],
+    "tritanopia": [
+        [1.255528, -0.076749, -0.178779],
+        [-0.078411, 0.930809, 0.147602],
+        [0.004733, 0.691367, 0.303900],
+    ],
+}
+
+
+def _lab(colour: str, simulation: list[list[float]]) -> np.ndarray:
+    """CIELAB of a hex colour as seen with a colour-vision deficiency (D65)."""
+    srgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    rgb = np.clip(np.array(simulation) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+    t = (xyz @ rgb) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _published_view() -> pl.DataFrame:
+    return _view().with_columns(
+        status=pl.Series(["published", "published", "published", "not_published", "excluded"]),
+        score=pl.lit(None, dtype=pl.Float64),
+        published_rank=pl.Series([1, None, None, None, None], dtype=pl.Int32),
+        published_list_pos=pl.Series([None, None, None, None, None], dtype=pl.Int32),
+        published_band=pl.Series(["top10", "top100", "member", None, None]),
+        published_source_kind=pl.Series(["media", "media", "official", None, None]),
+    )
+
+
+def _map_colours() -> set[str]:
+    scale = pl.DataFrame({"grade": ["A", "B", "C"], "min_score": [75.0, 65.0, 0.0]})
+    figures = [_figure(classes=c, grade_scale=scale) for c in state.CLASSES]
+    figures.append(maps.status_map(_view(), counties_url="u", outlines_url="o"))
+    figures.append(maps.published_map(_published_view(), counties_url="u", outlines_url="o"))
+    colours = set()
+    for fig in figures:
+        scales = [t.colorscale for t in fig.data if t.colorscale is not None]
+        scales += [fig.layout.coloraxis.colorscale] if fig.layout.coloraxis.colorscale else []
+        colours |= {colour for scale in scales for _, colour in scale}
+    return colours
+
+
+def test_map_colours_come_from_the_colour_blind_safe_list() -> None:
+    colours = _map_colours()
+    assert len(colours) >= 8  # the test saw the scales, not an empty figure
+    assert colours <= CVD_SAFE, colours - CVD_SAFE
+
+
+def test_colour_blind_safe_list_survives_simulated_deficiencies() -> None:
+    for name, simulation in CVD_SIMULATIONS.items():
+        lightness = [_lab(c, simulation)[0] for c in theme.SEQUENTIAL]
+        steps = np.diff(lightness)
+        assert (steps < -3).all(), f"{name}: YlGnBu classes not ordered by lightness"
+        categorical = [*maps.STATUS_COLOURS.values()]
+        labs = [_lab(c, simulation) for c in categorical]
+        for (a, la), (b, lb) in itertools.combinations(zip(categorical, labs, strict=True), 2):
+            assert np.linalg.norm(la - lb) >= 10, f"{name}: {a} and {b} look alike"
+        # NOTE: the closest call: grey vs YlGnBu #7fcdbb, ΔE 9.2 with protanopia.
+        grey = _lab(theme.NOT_ASSESSED, simulation)
+        assert min(np.linalg.norm(grey - _lab(c, simulation)) for c in theme.SEQUENTIAL) >= 8
+
+
+# --- Text alternative -----------------------------------------------------------------
+
+
+def test_map_summary_names_the_extremes_and_why_counties_are_grey() -> None:
+    text = maps.map_summary(_view(), metric_label="Total score")
+    assert text == (
+        "4 of 5 counties are coloured by Total score, from 80.00 (修文县 Xiuwen Xian, 贵州省) "
+        "down to 50.00 (西沙区 Xisha Qu, 海南省); 1 is grey, not assessed "
+        "(1: province outside this edition (Tibet …))."
+    )
+
+
+def test_map_summary_without_scores_or_without_gaps() -> None:
+    tibet = _view().filter(pl.col("adcode") == "540102")
+    assert maps.map_summary(tibet, metric_label="T") == (
+        "No county of the 1 here is coloured: none has a score "
+        "(1: province outside this edition (Tibet …))."
+    )
+    guizhou = _view().filter(pl.col("province_adcode") == "520000")
+    assert maps.map_summary(guizhou, metric_label="T").endswith("every county here is assessed.")
+
+
+def test_map_summary_of_published_results() -> None:
+    text = maps.map_summary(_published_view(), metric_label="T", published=True)
+    assert text.startswith("3 of 5 counties are coloured: those named in this edition's")
+    assert "荔湾区 Liwan Qu, 广东省" in text and "the other 2 are grey" in text

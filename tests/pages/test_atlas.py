@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
+from components import maps, theme
 from loaders import assessments, paths
 from tests.pages.conftest import chart_configs, figures, values
 
@@ -83,7 +85,7 @@ def test_quantile_and_grade_classes(run_app: Callable[..., AppTest]) -> None:
 
 
 def test_bad_parameters_are_ignored_with_a_notice(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(province="<script>alert(1)</script>", edition="nope", classes="jenks")
+    at = run_app(province="<script>alert(1)</script>", edition="nope", classes="natural")
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     assert "Ignored province" in notices and "Ignored edition" in notices
@@ -154,3 +156,50 @@ def test_an_excluded_province_says_why_instead_of_empty_panels(
     assert any("No county here has a score" in i.value and "Tibet" in i.value for i in at.info)
     assert not at.dataframe  # no empty top/bottom tables
     assert len(figures(at)) == 1  # the map only
+
+
+def test_jenks_classes_bin_at_the_natural_breaks(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(classes="jenks")
+    assert not at.exception
+    fig = _map(at)
+    view = assessments.county_view(SNAPSHOT, "demo-tp-2021")
+    scores = view.get_column("score").drop_nulls()
+    breaks = maps.jenks_breaks(scores.to_numpy(), k=5)
+    edges = [scores.min(), *breaks, scores.max()]
+    bar = fig["layout"]["coloraxis"]["colorbar"]
+    assert bar["ticktext"] == [f"{a:.1f}–{b:.1f}" for a, b in itertools.pairwise(edges)]
+    assert "natural breaks" in bar["title"]["text"]
+    # A binned scale: five hard-edged colour steps, one per class.
+    assert fig["layout"]["coloraxis"]["colorscale"] == theme.discrete_scale(5)
+    assessed = fig["data"][0]
+    classes = {
+        a: sum(s > b for b in breaks) for a, s in view.select("adcode", "score").drop_nulls().rows()
+    }
+    assert dict(zip(assessed["locations"], values(assessed["z"]), strict=True)) == classes
+    assert at.query_params["classes"] == "jenks"
+
+
+def test_classes_control_offers_natural_breaks(run_app: Callable[..., AppTest]) -> None:
+    at = run_app()
+    control = at.segmented_control(key="classes")
+    assert control.format_func("jenks") == "Natural breaks"
+    control.set_value("jenks").run()
+    assert at.query_params["classes"] == "jenks"
+    assert "natural breaks" in _map(at)["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+
+
+def test_not_assessed_counties_have_a_legend_entry(run_app: Callable[..., AppTest]) -> None:
+    fig = _map(run_app())
+    entries = [t for t in fig["data"] if t.get("showlegend")]
+    assert [t["name"] for t in entries] == ["Not assessed"]
+    assert {c for _, c in entries[0]["colorscale"]} == {theme.NOT_ASSESSED}
+
+
+def test_map_caption_says_what_the_map_shows(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(province="33")
+    view = assessments.county_view(SNAPSHOT, "demo-tp-2021", "total", "330000")
+    top = view.sort("score", descending=True, nulls_last=True).row(0, named=True)
+    captions = [c.value for c in at.caption]
+    summary = next(c for c in captions if "counties are coloured by Total score" in c)
+    assert f"{top['score']:.2f} \\({top['name_zh']} {top['name_pinyin']}" in summary
+    assert summary.startswith(f"{view['score'].is_not_null().sum()} of {view.height} counties")
