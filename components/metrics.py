@@ -497,6 +497,7 @@ def render_box_metric() -> str:
         "Metric",
         FIRST_LEVEL,
         key=BOX_METRIC_KEY,
+        bind="query-params",  # part of the shareable view
         required=True,
         format_func=lambda m: METRIC_LABELS[m],
         persist_state="session",
@@ -693,6 +694,7 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
         max_value=round(weighting.MAX_BAND * 100),
         step=5,
         key=BAND_KEY,
+        bind="query-params",  # part of the shareable view
         persist_state="session",
         help="Each weight varies independently within ± this share of itself; the "
         "varied weights are rescaled to sum to 100%.",
@@ -703,6 +705,7 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
         max_value=2**31 - 1,
         step=1,
         key=SEED_KEY,
+        bind="query-params",  # part of the shareable view
         persist_state="session",
         help=f"The same seed gives the same samples. Default {weighting.DEFAULT_SEED}.",
     )
@@ -713,6 +716,7 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
             max_value=100,
             step=5,
             key=TOP_N_KEY,
+            bind="query-params",  # part of the shareable view
             persist_state="session",
         )
     band = int(st.session_state[BAND_KEY]) / 100

@@ -363,6 +363,7 @@ def render_map_controls() -> MapChoice:
             default="count",
             format_func=MEASURES.__getitem__,
             key="records_map_measure",
+            bind="query-params",  # part of the shareable view
             required=True,
         )
     with right:
@@ -372,6 +373,7 @@ def render_map_controls() -> MapChoice:
             default="negative",
             format_func=POLARITIES.__getitem__,
             key="records_map_polarity",
+            bind="query-params",  # part of the shareable view
             required=True,
         )
     return MapChoice(str(measure), str(polarity))
@@ -463,6 +465,7 @@ def render_lifecycle_choice(types: Sequence[str]) -> str:
             "Record type",
             list(types),
             key="records_lifecycle_type",
+            bind="query-params",  # part of the shareable view
             format_func=lambda t: label(t, TYPE_LABELS),
         )
     )
@@ -555,6 +558,7 @@ def _multiselect(
         name,
         list(options),
         key=key,
+        bind="query-params",  # part of the shareable view
         placeholder="All",
         format_func=lambda c: label(c, labels),
     )

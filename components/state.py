@@ -19,6 +19,25 @@ import streamlit as st
 from components import story
 
 MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights")
+# Page controls bound to the URL by Streamlit itself (``bind="query-params"``; the key
+# is the parameter): Streamlit validates them against the widget's options and drops
+# what does not fit, so here they are only known, not parsed.
+PAGE_PARAMS = (
+    "rankings_search",
+    "rankings_prefecture",
+    "rankings_grades",
+    "metrics_box_metric",
+    "sensitivity_band",
+    "sensitivity_seed",
+    "sensitivity_top_n",
+    "records_map_measure",
+    "records_map_polarity",
+    "records_lifecycle_type",
+    "records_statuses",
+    "records_sources",
+    "records_polarities",
+    "records_types",
+)
 # Parameters other pages own, with their valid values: validated, then carried through
 # unchanged so links keep them.
 CARRIED_VALUES: Mapping[str, tuple[str, ...]] = {"lang": ("en", "zh"), "present": ("0", "1")}
@@ -28,7 +47,7 @@ CARRIED = (*CARRIED_VALUES, *STORY_KEYS)
 MAX_UNKNOWN_SHOWN = 5  # unknown parameters named in the notice; the rest are counted
 N_WEIGHTS = 5  # one per first-level metric (schemas.FIRST_LEVEL order)
 MAX_WEIGHT = 100.0
-CLASSES = ("continuous", "quantile", "equal", "grade")
+CLASSES = ("continuous", "quantile", "equal", "jenks", "grade")
 DEFAULT_METRIC = "total"
 DEFAULT_CLASSES = "continuous"
 ALL = ""  # the province option meaning all of China
@@ -234,6 +253,8 @@ def parse_params(
     unknown: list[str] = []
     for key, given in raw.items():
         found = [str(v) for v in given] if isinstance(given, list | tuple) else [str(given)]
+        if key in PAGE_PARAMS:
+            continue
         if key not in MANAGED and key not in CARRIED:
             unknown.append(key)
             continue
@@ -473,15 +494,22 @@ def follow_county_click() -> None:
 
 
 def _url() -> dict[str, str | list[str]]:
+    """Return the URL's parameters this module owns (page controls bind their own)."""
     # A repeated key stays a list, so such a URL never equals a written one: it is rewritten.
-    found = {k: st.query_params.get_all(k) for k in st.query_params}
+    found = {k: st.query_params.get_all(k) for k in st.query_params if k not in PAGE_PARAMS}
     return {k: v[0] if len(v) == 1 else v for k, v in found.items()}
 
 
 def _write_url(filters: Filters) -> None:
     wanted = filters.params()
-    if _url() != wanted:
-        st.query_params.from_dict(wanted)
+    current = _url()
+    if current != wanted:
+        # Key by key, not from_dict: that would also drop the page controls' parameters.
+        for key in current.keys() - wanted.keys():
+            del st.query_params[key]
+        for key, value in wanted.items():
+            if current.get(key) != value:
+                st.query_params[key] = value
     st.session_state[_WRITTEN] = wanted
 
 
@@ -493,7 +521,7 @@ def render_classes() -> str:
         key="classes",
         persist_state="session",
         required=True,
-        format_func=str.capitalize,
+        format_func=lambda c: "Natural breaks" if c == "jenks" else c.capitalize(),
     )
     _write_url(current())
     return str(st.session_state["classes"])

@@ -214,3 +214,35 @@ def test_a_390_px_phone_screen_shows_the_page(browser, app_url: str, path: str, 
     shown = page.locator(ready).first.bounding_box()
     assert shown is not None and 0 <= shown["y"] < 900  # scrolled to, it is on screen
     page.close()
+
+
+def test_presentation_mode_hides_the_sidebar_and_toolbar(browser, app_url: str) -> None:
+    from components import story
+
+    steps = [
+        story.make_step("rankings", {"province": "33"}, "Zhejiang's ranking"),
+        story.make_step("", {"province": "52"}, "Guizhou on the map"),
+    ]
+    token = story.encode(steps)
+    page, seen = _open(browser, app_url + f"/rankings?province=33&present=1&story={token}&step=1")
+    page.get_by_role("heading", name="Rankings").wait_for(timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert not page.locator("[data-testid='stToolbar']").is_visible()
+    assert page.locator("[data-testid='stExpandSidebarButton']").count() == 0 or not (
+        page.locator("[data-testid='stExpandSidebarButton']").is_visible()
+    )
+    assert page.get_by_text("1 / 2").is_visible()
+    base = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert base >= 20  # larger type for a room
+    next_step = page.get_by_role("link", name="Next")
+    next_step.focus()  # keyboard: the step links are ordinary focusable links
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"step=2"), timeout=20_000)
+    page.wait_for_function(MAP_DRAWN, arg=88, timeout=30_000)
+    assert page.get_by_text("2 / 2").is_visible()
+    assert "province=52" in page.url
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()

@@ -95,7 +95,10 @@ def test_hostile_text_shows_literally_and_runs_nothing(
         page.get_by_role("tab", name="Divergence").click()
         page.get_by_text("Spearman").first.wait_for(timeout=20_000)
         page.get_by_role("tab", name="Registry").click()
-    page.get_by_text(IMG, exact=False).first.wait_for(timeout=20_000)
+    # In the page itself (the sidebar's citation holds it too, in a closed expander).
+    page.locator("[data-testid='stMain']").get_by_text(IMG, exact=False).first.wait_for(
+        timeout=20_000
+    )
     # As a reader sees it: the word joiners that keep links and emoji inert are invisible.
     text = page.locator("[data-testid='stMain']").inner_text().replace(WJ, "")
     assert IMG in text and SCRIPT in text and TEX in text  # literally, as typed

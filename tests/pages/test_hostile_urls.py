@@ -291,7 +291,7 @@ def test_parse_paths_markup_and_unknown_codes() -> None:
         "Ignored province `99`: use a 2- or 6-digit province code such as 52 or 520000.",
         "Ignored county `999999`: not a county-level adcode in this snapshot.",
         "Ignored classes `??href?javascript?alert?…`: use one of continuous, quantile, equal, "
-        "grade.",
+        "jenks, grade.",
         "Ignored compare `s3???x`: not another edition with scores in this snapshot.",
         "Ignored lang `?b?zh??b?`: use en or zh.",
         "Ignored present `?etc?passwd`: use 0 or 1.",
