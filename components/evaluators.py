@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import theme
+from components import charts, theme
 from components.provenance import md_escape, safe_links
 
 CONFIDENCE_COLOURS = {
@@ -376,11 +376,22 @@ def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
         md_escape(f"A = {label_a}; B = {label_b}. Totals of the counties both editions scored.")
     )
     left, right = st.columns(2, gap="large")
-    left.plotly_chart(
+    charts.show(
         divergence_scatter(result.paired, label_a="A: total score", label_b="B: total score"),
-        config=theme.CONFIG,
+        title="Total score in A against B",
+        synthetic=charts.MIXED,
+        edition=False,
+        where=left,
+        width=55,
     )
-    right.plotly_chart(province_difference_chart(result.provinces), config=theme.CONFIG)
+    charts.show(
+        province_difference_chart(result.provinces),
+        title="Mean difference B − A by province",
+        synthetic=charts.MIXED,
+        edition=False,
+        where=right,
+        width=55,
+    )
     st.markdown("**Where they disagree most** (national rank among the counties in both)")
     render_table(result.disagreements.select(list(DISAGREEMENT_COLUMNS)), DISAGREEMENT_COLUMNS)
 

@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from components import state, theme
+from components import charts, state, theme
 from components.provenance import md_escape, safe_links
 from loaders import profile
 
@@ -556,7 +556,12 @@ def render_history_chart(history: pl.DataFrame) -> None:
     if history.get_column("total").is_null().all() and real_results(history).is_empty():
         st.info("No scores or published ranks to chart for this county.", icon=":material/info:")
         return
-    st.plotly_chart(history_chart(history), config=theme.CONFIG)
+    charts.show(
+        history_chart(history),
+        title="Scores and ranks over time",
+        synthetic=charts.MIXED,
+        edition=False,
+    )
 
 
 def render_evaluators(history: pl.DataFrame) -> None:
@@ -568,7 +573,9 @@ def render_evaluators(history: pl.DataFrame) -> None:
     st.dataframe(summary, hide_index=True, column_config=EVALUATOR_COLUMNS, width="stretch")
 
 
-def render_breakdown(breakdown: pl.DataFrame, header: Mapping[str, Any]) -> None:
+def render_breakdown(
+    breakdown: pl.DataFrame, header: Mapping[str, Any], *, synthetic: bool = True
+) -> None:
     """Draw the breakdown chart, or say why the county has no first-level scores."""
     if breakdown.get_column("county").is_null().all():
         st.info("No first-level scores for this county in this edition.", icon=":material/info:")
@@ -576,7 +583,7 @@ def render_breakdown(breakdown: pl.DataFrame, header: Mapping[str, Any]) -> None
     figure = breakdown_chart(
         breakdown, county=header["name_zh"], province=header["province_name_zh"]
     )
-    st.plotly_chart(figure, config=theme.CONFIG)
+    charts.show(figure, title="First-level metrics of this county", synthetic=synthetic)
 
 
 def render_real_results(history: pl.DataFrame) -> None:

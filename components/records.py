@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import maps, state, theme
+from components import charts, maps, state, theme
 from components.banner import render_synthetic_banner
 from components.provenance import md_escape
 from components.rankings import csv_bytes
@@ -471,7 +471,9 @@ def render_lifecycle_choice(types: Sequence[str]) -> str:
     )
 
 
-def render_lifecycle(stock: pl.DataFrame, *, record_type: str, listed: int) -> None:
+def render_lifecycle(
+    stock: pl.DataFrame, *, record_type: str, listed: int, synthetic: bool = True
+) -> None:
     """Draw the lifecycle chart of ``listed`` records, or say that there are none."""
     if listed == 0:
         st.info(
@@ -479,7 +481,12 @@ def render_lifecycle(stock: pl.DataFrame, *, record_type: str, listed: int) -> N
             icon=":material/info:",
         )
         return
-    st.plotly_chart(lifecycle_figure(stock, record_type=record_type), config=CONFIG)
+    charts.show(
+        lifecycle_figure(stock, record_type=record_type),
+        title=f"Lifecycle of {label(record_type, TYPE_LABELS)} records",
+        synthetic=synthetic,
+        edition=False,
+    )
 
 
 def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
@@ -816,7 +823,13 @@ def render_comparison(
         )
         return
     left, right = st.columns([3, 2], gap="medium")
-    left.plotly_chart(scatter_figure(paired, worst, title=title), config=CONFIG)
+    charts.show(
+        scatter_figure(paired, worst, title=title),
+        title=title,
+        synthetic=True,  # the records are synthetic whatever the edition
+        where=left,
+        width=55,
+    )
     with right:
         st.metric("Spearman rank correlation", correlation_text(rho))
         st.caption(correlation_note(paired.height))
@@ -902,7 +915,12 @@ def render_county_timeline(snapshot: str, filters: state.Filters, adcode: str) -
     if rows.is_empty():
         st.caption("No records about this county in this snapshot.")
         return
-    st.plotly_chart(timeline_figure(rows), config=CONFIG)
+    charts.show(
+        timeline_figure(rows),
+        title="Records about this county",
+        synthetic=loader.is_synthetic(snapshot),
+        edition=False,
+    )
     synthetic = " Synthetic demo records, not real ones." if loader.is_synthetic(snapshot) else ""
     st.caption(f"{rows.height:,} records.{synthetic}")
     state.page_link(

@@ -179,7 +179,7 @@ def current_citation(snapshot: Path | str, url_path: str, edition: str) -> Citat
 
 def render_share(c: Citation, url_path: str) -> None:
     """Draw the "Share and cite this view" panel: link, citation, BibTeX and a story."""
-    from components import present  # present links back to share: import when drawn
+    from components import charts, present  # they import share: import when drawn
 
     with st.expander("Share and cite this view", icon=":material/share:"):
         st.caption(
@@ -190,4 +190,5 @@ def render_share(c: Citation, url_path: str) -> None:
         st.markdown("**Cite this view**")
         st.code(text(c), language=None, wrap_lines=True)
         st.code(bibtex(c), language="latex", wrap_lines=True)
+        charts.render_format_choice()
         present.render_builder(url_path)

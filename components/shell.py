@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components import present, share, state
+from components import charts, present, share, state
 from components.banner import render_real_banner, render_synthetic_banner
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
@@ -51,8 +51,12 @@ def render_shell(url_path: str) -> state.Filters:
     everything = url_path in ALL_EDITION_PAGES
     render_synthetic_banner(synthetic or everything)
     render_real_banner(not synthetic or everything)
+    citation = share.current_citation(snapshot, url_path, filters.edition)
+    charts.set_context(
+        citation.evaluator, citation.source, citation.snapshot_id, citation.manifest_sha256
+    )
     with st.sidebar:
-        share.render_share(share.current_citation(snapshot, url_path, filters.edition), url_path)
+        share.render_share(citation, url_path)
     if present.is_on():
         present.render(filters, url_path)
     st.session_state[_RENDERED] = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, maps, state, theme
+from components import atlas, charts, maps, state
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators
@@ -12,6 +12,7 @@ from loaders import assessments, evaluators
 filters = page_filters("")
 snapshot = str(current_snapshot())
 label = state.metric_label(filters.metric)
+synthetic = assessments.is_synthetic(snapshot, filters.edition)
 
 # 1/ CONTROLS
 st.title("Atlas")
@@ -24,12 +25,14 @@ with left:
     figure = atlas.map_figure(
         snapshot, filters.edition, filters.metric, filters.province, classes, label
     )
-    st.plotly_chart(
+    charts.show(
         figure,
+        title=f"{label} by county",
+        synthetic=synthetic,
+        config=maps.CONFIG,
         key="atlas_map",
         on_select=state.open_clicked_county,
         selection_mode="points",
-        config=maps.CONFIG,
     )
     # The map's text alternative: what a screen reader (or a glance) should take from it.
     st.caption(
@@ -54,7 +57,12 @@ def side_panels() -> None:
     if note:  # e.g. Tibet, Hong Kong, Macau: outside the edition
         st.info(md_escape(note), icon=":material/info:")
         return
-    st.plotly_chart(atlas.distribution(view, label=label), config=theme.CONFIG)
+    charts.show(
+        atlas.distribution(view, label=label),
+        title=f"Distribution of {label}",
+        synthetic=synthetic,
+        width=34,  # a narrow side panel
+    )
     top, bottom = atlas.extremes(view)
     st.markdown("**Top 10**")
     st.dataframe(top, hide_index=True, column_config=atlas.EXTREMES_COLUMNS)

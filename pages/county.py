@@ -58,7 +58,11 @@ with left:
 # 5/ BREAKDOWN: first-level metrics against the province and China
 with right:
     st.markdown(f"**First-level scores against province and China, {view.plain(label)}**")
-    view.render_breakdown(profile.breakdown(snapshot, header["adcode"], filters.edition), header)
+    view.render_breakdown(
+        profile.breakdown(snapshot, header["adcode"], filters.edition),
+        header,
+        synthetic=assessments.is_synthetic(snapshot, filters.edition),
+    )
 
 # 6/ REAL PUBLISHED RESULTS with their sources
 st.subheader("Real published results")

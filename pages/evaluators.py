@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import charts, maps, state
 from components import evaluators as view
-from components import maps, state, theme
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, geo
 
@@ -37,7 +37,12 @@ with tabs[0]:
 # 3/ TIES of every evaluator in one picture
 with tabs[1]:
     st.caption(view.SANKEY_NOTE)
-    st.plotly_chart(view.ties_sankey(evaluators.ties(snapshot)), config=theme.CONFIG)
+    charts.show(
+        view.ties_sankey(evaluators.ties(snapshot)),
+        title="Who is tied to whom: evaluators and the parties behind them",
+        synthetic=charts.MIXED,
+        edition=False,
+    )
 
 # 4/ COVERAGE LEDGER of one of the evaluator's editions (the current one if it is theirs)
 with tabs[2]:
@@ -47,7 +52,7 @@ with tabs[2]:
         layer = (
             geo.province_layer_name(filters.province) if filters.province else geo.NATIONAL_LAYER
         )
-        st.plotly_chart(
+        charts.show(
             maps.status_map(
                 county_view,
                 counties_url=geo.static_url(layer),
@@ -55,6 +60,9 @@ with tabs[2]:
                 province=filters.province,
                 synthetic=assessments.is_synthetic(snapshot, ledger),
             ),
+            title=f"Coverage of {ledger}",
+            synthetic=assessments.is_synthetic(snapshot, ledger),
+            edition=ledger == filters.edition,
             config=maps.CONFIG,
         )
         view.render_table(evaluators.coverage_counts(snapshot, ledger), view.COVERAGE_COLUMNS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import exports, state
+from components import charts, exports, state
 from components import metrics as view
 from components import rankings as table
 from components.provenance import md_escape, render_provenance
@@ -15,7 +15,8 @@ from loaders import weights as weighting
 filters = page_filters("metrics")
 snapshot = str(current_snapshot())
 facts = rankings.edition_facts(snapshot, filters.edition)
-synthetic = view.synthetic_suffix(bool(facts.get("is_synthetic")))
+is_synthetic = bool(facts.get("is_synthetic"))
+synthetic = view.synthetic_suffix(is_synthetic)
 place = weighting.place_name(snapshot, filters.province)
 provincial = filters.province is not None
 
@@ -29,7 +30,12 @@ other = tree_edition != filters.edition
 verdict = weighting.compare_trees(snapshot, filters.edition, tree_edition) if other else None
 tree_synthetic = view.synthetic_suffix(assessments.is_synthetic(snapshot, tree_edition))
 tree_title = f"Indicator tree · {tree_edition}{tree_synthetic}"
-st.plotly_chart(view.tree_figure(tree, title=tree_title), config=view.CONFIG)
+charts.show(
+    view.tree_figure(tree, title=tree_title),
+    title=tree_title,
+    synthetic=assessments.is_synthetic(snapshot, tree_edition),
+    edition=not other,
+)
 view.render_tree_note(tree, verdict)
 with st.expander("The indicator tree as a table"):
     st.dataframe(view.tree_table(tree), hide_index=True, column_config=view.TREE_COLUMNS)
@@ -47,17 +53,23 @@ metric = view.render_box_metric()
 order = weighting.median_order(scores, metric=metric, group=group)
 box_title = f"{view.metric_name(metric)} by {unit}, highest median first{synthetic}"
 figure = view.distribution_figure(scores, metric=metric, group=group, order=order, title=box_title)
-st.plotly_chart(figure, config=view.CONFIG)
+charts.show(figure, title=box_title, synthetic=is_synthetic)
 left, right = st.columns(2, gap="medium")
 correlations = weighting.correlations(scores)
-left.plotly_chart(
+charts.show(
     view.correlation_figure(correlations, title=f"Correlation between metrics{synthetic}"),
-    config=view.CONFIG,
+    title="Correlation between metrics",
+    synthetic=is_synthetic,
+    where=left,
+    width=55,
 )
 means = weighting.group_means(scores, group=group)
-right.plotly_chart(
+charts.show(
     view.means_figure(means, group=group, title=f"Mean score by {unit} (counties){synthetic}"),
-    config=view.CONFIG,
+    title=f"Mean score by {unit}",
+    synthetic=is_synthetic,
+    where=right,
+    width=55,
 )
 
 # 3/ YOUR WEIGHTS: sliders set the weights parameter; the ranking follows
@@ -97,5 +109,5 @@ ranges = weighting.sensitivity(
 )
 range_title = f"Rank range of the top {n} in {place} under ±{band:.0%} weights{synthetic}"
 figure = view.range_figure(ranges, n=n, title=range_title, where=group)
-st.plotly_chart(figure, config=view.CONFIG)
+charts.show(figure, title=range_title, synthetic=is_synthetic)
 view.render_sensitivity_caption(chosen, band=band, seed=seed)

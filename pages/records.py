@@ -6,7 +6,7 @@ import functools
 
 import streamlit as st
 
-from components import exports, maps
+from components import charts, exports, maps
 from components import records as view
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
@@ -34,24 +34,46 @@ scope = records.RecordFilters(province=filters.province, start=start, end=end)
 monthly = records.monthly(snapshot, scope)
 view.render_totals(monthly, counties=records.county_counts(snapshot, scope).height)
 left, right = st.columns([3, 2], gap="medium")
-left.plotly_chart(view.monthly_figure(monthly), config=view.CONFIG)
-right.plotly_chart(view.types_figure(monthly), config=view.CONFIG)
+charts.show(
+    view.monthly_figure(monthly),
+    title="Records by month",
+    synthetic=synthetic,
+    edition=False,
+    where=left,
+    width=55,
+)
+charts.show(
+    view.types_figure(monthly),
+    title="Records by type",
+    synthetic=synthetic,
+    edition=False,
+    where=right,
+    width=55,
+)
 
 # 3/ MAP of record counts or yearly rates per county; a click shows its records below
 st.subheader("Where the records are")
 left, right = st.columns([3, 2], gap="medium")
 with left:
     choice = view.render_map_controls()
-    st.plotly_chart(
+    charts.show(
         view.map_figure(snapshot, scope, choice),
+        title="Records by county",
+        synthetic=synthetic,
+        edition=False,
+        config=maps.CONFIG,
         key="records_map",
         on_select=view.select_clicked_county,
         selection_mode="points",
-        config=maps.CONFIG,
     )
     st.caption("Quintile classes; rank 1 = most records. Click a county to list its records.")
 with right:
-    st.plotly_chart(view.polarity_figure(monthly), config=view.CONFIG)
+    charts.show(
+        view.polarity_figure(monthly),
+        title="Negative and positive records",
+        synthetic=synthetic,
+        edition=False,
+    )
     view.render_top_counties(snapshot, scope, choice)
 
 # 4/ LIFECYCLES: listed → performed / removed / expired, and how long resolution takes
@@ -59,7 +81,7 @@ st.subheader("Lifecycles")
 record_type = view.render_lifecycle_choice(records.LIFECYCLE_TYPES)
 listed = records.lifecycle_records(snapshot, records.with_types(scope, record_type))
 stock = records.status_over_time(listed, start=start, end=end)
-view.render_lifecycle(stock, record_type=record_type, listed=listed.height)
+view.render_lifecycle(stock, record_type=record_type, listed=listed.height, synthetic=synthetic)
 st.markdown("**Median time to resolution by source agency and record type**")
 st.dataframe(
     view.resolution_table(records.resolution_summary(snapshot, scope)),

@@ -79,7 +79,8 @@ def _hostile_in_plotly(at: AppTest) -> list[str]:
             assert raw not in text, (raw, text[:300])
         assert not _BIDI.search(text), text[:300]
         if "onerror" in text:
-            assert PLOTLY_PAYLOAD in text, text[:400]
+            # A chart's source line is wrapped at spaces with real line breaks.
+            assert PLOTLY_PAYLOAD in text.replace("<br>", " "), text[:400]
     return [t for t in texts if "onerror" in t]
 
 
@@ -126,7 +127,8 @@ VIEWS = [
     ("pages/records.py", {"province": "52", "county": COUNTY}, True, True, True),
     ("pages/county.py", {"county": COUNTY}, True, True, True),
     ("pages/county.py", {"county": COUNTY, "edition": "zhongding-2021"}, True, True, True),
-    ("pages/county.py", {"county": "540102"}, False, True, True),  # Tibet: not assessed
+    # Tibet: not assessed; its records chart still cites the (hostile) snapshot id
+    ("pages/county.py", {"county": "540102"}, True, True, True),
     ("pages/data.py", {}, False, True, True),
 ]
 

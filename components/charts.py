@@ -1,0 +1,187 @@
+"""Every chart leaves the app saying where it came from.
+
+``show`` draws a Plotly figure with its title, a source line (evaluator, source,
+snapshot id and manifest hash, access date) and, for synthetic data, the synthetic
+mark inside the figure, so a PNG or SVG saved from the chart's "Download plot" button
+carries them. The browser's own export is used (Plotly's ``toImage``): Plotly's static
+export (kaleido 1.x) needs a Chrome binary beside the server, which a plain
+``pip install -r requirements.txt`` deployment does not have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import present, theme
+
+EDITION_KEY = "_chart_edition_line"
+SNAPSHOT_KEY = "_chart_snapshot_line"
+FORMAT_KEY = "chart_image_format"
+FORMATS = ("png", "svg")
+MIXED = "mixed"  # a chart holding real and synthetic rows (e.g. a county's history)
+MIXED_MARK = "Holds SYNTHETIC DEMO DATA beside real, cited results"
+
+
+def set_context(evaluator: str, source: str, snapshot_id: str, manifest_sha: str) -> None:
+    """Set what the charts of this run cite (the shell calls this on every run).
+
+    The edition's evaluator and source go only on charts about that edition; the
+    snapshot and access date go on every chart.
+    """
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    st.session_state[EDITION_KEY] = f"{evaluator} · source: {source}"
+    st.session_state[SNAPSHOT_KEY] = (
+        f"data snapshot {snapshot_id} (sha256 {manifest_sha[:12]}) · accessed {today}"
+    )
+
+
+def source_line(*, edition: bool) -> str:
+    """Return the source line of a chart: edition (if it is about it) and snapshot.
+
+    Examples
+    --------
+    >>> source_line(edition=True)  # outside a run nothing was set
+    ''
+    """
+    try:
+        parts = [st.session_state.get(EDITION_KEY) if edition else None]
+        parts.append(st.session_state.get(SNAPSHOT_KEY))
+    except Exception:  # no Streamlit session (doctests, scripts)
+        return ""
+    return " · ".join(p for p in parts if p)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Return ``text`` broken at " · " separators (else spaces) into lines of about ``width``.
+
+    Plotly never wraps text, so a long source line would run off a narrow chart.
+
+    Examples
+    --------
+    >>> wrap("Firm · source: Report · data snapshot default · accessed 2026-11-25", 30)
+    ['Firm · source: Report', 'data snapshot default', 'accessed 2026-11-25']
+    """
+    parts = text.split(" · ")
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    out: list[str] = []
+    for line in lines:
+        while len(line) > width and " " in line[:width]:
+            cut = line.rfind(" ", 0, width)
+            out.append(line[:cut])
+            line = line[cut + 1 :]
+        out.append(line)
+    return out
+
+
+def frame(
+    fig: go.Figure,
+    *,
+    title: str,
+    synthetic: bool | Literal["mixed"],
+    source: str | None = None,
+    large: bool = False,
+    width: int = 80,
+) -> go.Figure:
+    """Return a copy of ``fig`` with title, source line and synthetic mark inside it.
+
+    A title the figure already has is kept; the source (wrapped at about ``width``
+    characters) and the mark go under it as the subtitle, and the top margin grows by
+    their height, so nothing the figure placed above its plot area is covered. ``title``
+    and ``source`` are escaped for Plotly (they may hold names from the data).
+    """
+    fig = go.Figure(fig)
+    had_title = bool(fig.layout.title.text)
+    text = fig.layout.title.text if had_title else theme.plotly_escape(title)
+    lines = [theme.plotly_escape(line) for line in wrap(source, width)] if source else []
+    marked = any("SYNTHETIC" in (a.text or "") for a in fig.layout.annotations)
+    if synthetic is True and not marked:
+        lines += wrap(theme.SYNTHETIC_MARK, width)
+    elif synthetic == MIXED and not marked:
+        lines += wrap(MIXED_MARK, width)
+    size = 20 if large else 14
+    line_height = size
+    header = (0 if had_title else size + 12) + line_height * len(lines) + 6
+    fig.update_layout(
+        title={
+            "text": text,
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.995,
+            "yref": "container",
+            "yanchor": "top",
+            "font": {"size": size},
+            "subtitle": {
+                "text": "<br>".join(lines),
+                "font": {"size": size - 3, "color": "#b35806" if synthetic else "#555"},
+            },
+        },
+        margin={"t": (fig.layout.margin.t or (30 if had_title else 10)) + header},
+    )
+    if fig.layout.height:
+        fig.update_layout(height=fig.layout.height + header)
+    if large:
+        fig.update_layout(font={"size": 16})
+    return fig
+
+
+def image_config(config: dict[str, Any], title: str) -> dict[str, Any]:
+    """Return ``config`` with the image download on, in the session's format (PNG or SVG)."""
+    removed = [b for b in config.get("modeBarButtonsToRemove", []) if b != "toImage"]
+    fmt = st.session_state.get(FORMAT_KEY) or "png"
+    name = re.sub(r"[^\w-]+", "-", title, flags=re.ASCII).strip("-").lower() or "chart"
+    return config | {
+        "modeBarButtonsToRemove": removed,
+        "toImageButtonOptions": {"format": fmt, "filename": name[:60], "scale": 2},
+    }
+
+
+def show(
+    fig: go.Figure,
+    *,
+    title: str,
+    synthetic: bool | Literal["mixed"],
+    edition: bool = True,
+    config: dict[str, Any] | None = None,
+    where: Any = None,
+    width: int = 80,
+    **kwargs: Any,
+) -> Any:
+    """Draw ``fig`` framed (:func:`frame`) with image download on; return Streamlit's result.
+
+    ``edition``: whether the chart shows the sidebar's edition (its evaluator and source
+    are then cited); charts of records, ties or several editions cite the snapshot only.
+    """
+    framed = frame(
+        fig,
+        title=title,
+        synthetic=synthetic,
+        source=source_line(edition=edition),
+        large=present.is_on(),
+        width=width,
+    )
+    target = where if where is not None else st
+    return target.plotly_chart(framed, config=image_config(config or theme.CONFIG, title), **kwargs)
+
+
+def render_format_choice() -> None:
+    """Offer the format of the charts' image download (in the share panel)."""
+    st.segmented_control(
+        "Chart images download as",
+        FORMATS,
+        default="png",
+        key=FORMAT_KEY,
+        format_func=str.upper,
+        help="Use the camera button at the top right of a chart. SVG stays sharp at any "
+        "size; PNG pastes anywhere.",
+        persist_state="session",
+    )

@@ -1,0 +1,78 @@
+"""Every chart says where it came from, inside the figure, and can be saved as PNG or SVG."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components import charts, theme
+
+PAGES = [
+    ("pages/atlas.py", {"province": "52"}),
+    ("pages/metrics.py", {"province": "33"}),
+    ("pages/records.py", {"province": "52", "county": "520123"}),
+    ("pages/county.py", {"county": "520123"}),
+    ("pages/evaluators.py", {"compare": "demo-audit-2021"}),
+]
+
+
+def _charts(at: AppTest) -> list[tuple[dict, dict]]:
+    return [
+        (json.loads(c.proto.spec), json.loads(c.proto.config or "{}"))
+        for c in at.get("plotly_chart")
+    ]
+
+
+@pytest.mark.parametrize(("page", "params"), PAGES, ids=[p for p, _ in PAGES])
+def test_every_chart_carries_title_source_and_mark(
+    run_app: Callable[..., AppTest], page: str, params: dict[str, str]
+) -> None:
+    at = run_app(page, **params)
+    assert not at.exception
+    found = _charts(at)
+    assert found
+    for spec, config in found:
+        title = spec["layout"]["title"]
+        assert title["text"]
+        subtitle = title["subtitle"]["text"].replace("<br>", " ")
+        assert "data snapshot default (sha256 " in subtitle and "accessed 20" in subtitle
+        marks = subtitle + " ".join(
+            a.get("text", "") for a in spec["layout"].get("annotations", [])
+        )
+        assert "SYNTHETIC" in marks  # every one of these views shows demo data
+        assert "toImage" not in config.get("modeBarButtonsToRemove", [])
+        assert config["toImageButtonOptions"]["format"] == "png"
+
+
+def test_a_real_edition_chart_is_not_marked_synthetic(run_app: Callable[..., AppTest]) -> None:
+    at = run_app("pages/metrics.py", edition="zhongding-2021")
+    assert not at.exception
+    for spec, _ in _charts(at):
+        subtitle = spec["layout"]["title"]["subtitle"]["text"]
+        assert theme.SYNTHETIC_MARK not in subtitle.replace("<br>", " ")
+        assert "Zhongding" in subtitle or "中鼎" in subtitle  # the real evaluator is cited
+
+
+def test_records_charts_never_cite_the_edition(run_app: Callable[..., AppTest]) -> None:
+    """Synthetic records must not be attributed to the evaluator of the sidebar's edition."""
+    at = run_app("pages/records.py", edition="zhongding-2021", province="52")
+    assert not at.exception
+    subtitles = [s["layout"]["title"]["subtitle"]["text"] for s, _ in _charts(at)]
+    assert subtitles
+    assert not any("Zhongding" in s for s in subtitles)
+
+
+def test_svg_format_choice_reaches_every_chart(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(province="52")
+    at.sidebar.get("segmented_control")[0].set_value("svg").run()
+    assert {c["toImageButtonOptions"]["format"] for _, c in _charts(at)} == {"svg"}
+
+
+def test_wrap_keeps_every_word() -> None:
+    text = "Firm · source: A very long report title indeed · data snapshot x (sha256 abc)"
+    lines = charts.wrap(text, 20)
+    assert all(len(line) <= 26 for line in lines)
+    assert " ".join(lines).replace(" · ", " ").split() == text.replace(" · ", " ").split()
