@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import OrderedDict
 from typing import Any, Literal
 
 import plotly.graph_objects as go
@@ -161,16 +163,44 @@ def show(
     ``edition``: whether the chart shows the sidebar's edition (its evaluator and source
     are then cited); charts of records, ties or several editions cite the snapshot only.
     """
+    framed = _framed(fig, title, synthetic, source_line(edition=edition), present.is_on(), width)
+    target = where if where is not None else st
+    return target.plotly_chart(framed, config=image_config(config or theme.CONFIG, title), **kwargs)
+
+
+_FRAMED: OrderedDict[tuple[Any, ...], tuple[go.Figure, go.Figure]] = OrderedDict()
+_FRAMED_MAX = 32
+_FRAMED_LOCK = threading.Lock()
+
+
+def _framed(
+    fig: go.Figure, title: str, synthetic: bool | str, source: str, large: bool, width: int
+) -> go.Figure:
+    """Return :func:`frame` of ``fig``, reusing the last result for the same figure object.
+
+    Cached figures (the atlas map) come back as the same object on every rerun; copying
+    one costs ~30 ms, so its framed copy is kept too (keyed by identity, checked by
+    ``is``).
+    """
+    key = (id(fig), title, synthetic, source, large, width)
+    with _FRAMED_LOCK:
+        hit = _FRAMED.get(key)
+        if hit is not None and hit[0] is fig:
+            _FRAMED.move_to_end(key)
+            return hit[1]
     framed = frame(
         fig,
         title=title,
         synthetic=synthetic,
-        source=source_line(edition=edition),
-        large=present.is_on(),
-        width=width,
+        source=source,
+        large=large,
+        width=width,  # type: ignore[arg-type]
     )
-    target = where if where is not None else st
-    return target.plotly_chart(framed, config=image_config(config or theme.CONFIG, title), **kwargs)
+    with _FRAMED_LOCK:
+        _FRAMED[key] = (fig, framed)
+        while len(_FRAMED) > _FRAMED_MAX:
+            _FRAMED.popitem(last=False)
+    return framed
 
 
 def render_format_choice() -> None:

@@ -76,3 +76,14 @@ def test_wrap_keeps_every_word() -> None:
     lines = charts.wrap(text, 20)
     assert all(len(line) <= 26 for line in lines)
     assert " ".join(lines).replace(" · ", " ").split() == text.replace(" · ", " ").split()
+
+
+def test_a_cached_figure_is_framed_once_and_never_changed() -> None:
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Bar(x=[1], y=[2]))
+    first = charts._framed(fig, "t", True, "s", False, 80)
+    assert charts._framed(fig, "t", True, "s", False, 80) is first
+    assert charts._framed(fig, "t", True, "other source", False, 80) is not first
+    assert charts._framed(go.Figure(fig), "t", True, "s", False, 80) is not first
+    assert not fig.layout.title.text  # the cached original is untouched
