@@ -39,6 +39,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 MAP_DRAWN = "(n) => document.querySelectorAll('.choroplethlocation').length >= n"
+# A Streamlit page has settled when its script is not running and no skeleton is left.
+SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector("[data-testid='stSkeleton']");
+}"""
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,7 @@ from typing import Any
 
 from loaders import bench
 
-SETTLED = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector("[data-testid='stSkeleton']");
-}"""
+SETTLED = bench.SETTLED  # the page's script has finished
 # (path, what must be on the page once it settled: a CSS selector and a minimum count)
 WALK = (
     ("/", ".choroplethlocation", 2800),

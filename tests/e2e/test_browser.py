@@ -6,15 +6,9 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from loaders.bench import MAP_DRAWN, SETTLED
 
-SETTLED = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector("[data-testid='stSkeleton']");
-}"""
-# The atlas map has drawn when its county paths exist (geometry fetched by URL).
-MAP_DRAWN = """(n) => document.querySelectorAll('.choroplethlocation').length >= n"""
+pytestmark = pytest.mark.e2e
 
 
 def _open(browser, url: str, *, width: int = 1280):

@@ -13,17 +13,12 @@ from typing import Any
 
 import pytest
 
-from loaders.bench import MAP_DRAWN
+from loaders.bench import MAP_DRAWN, SETTLED
 from tests.e2e.conftest import serve
 from tests.hostile import COUNTY, IMG, LIVE, SCRIPT, TEX, WJ, write_hostile_snapshot
 
 pytestmark = pytest.mark.e2e
 
-SETTLED = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector("[data-testid='stSkeleton']");
-}"""
 # Elements that would only exist if data text had been parsed as HTML, Markdown or LaTeX.
 INJECTED = """() => ({
   img: document.querySelectorAll('img[src="x"], image[href="x"]').length,
