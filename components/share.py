@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ import streamlit as st
 
 from components.provenance import safe_url
 from loaders import evaluators
-from loaders.snapshot import open_snapshot
+from loaders.snapshot import Snapshot
 
 APP_NAME = "County government integrity ratings"
 SYNTHETIC_NOTE = "SYNTHETIC demo data by a fictional evaluator, not a real assessment"
@@ -164,12 +163,14 @@ def bibtex(c: Citation) -> str:
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def current_citation(snapshot: Path | str, url_path: str, edition: str) -> Citation:
-    """Return the citation of the view on screen (its URL as the address bar has it)."""
-    snap = open_snapshot(snapshot)
+def current_citation(snap: Snapshot, url_path: str, edition: str) -> Citation:
+    """Return the citation of the view on screen (its URL as the address bar has it).
+
+    ``snap`` is the snapshot on screen, already opened and verified by the shell.
+    """
     params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
     return citation(
-        evaluators.provenance(snapshot, edition),
+        evaluators.provenance(snap.uri or snap.path, edition),
         url=view_url(st.context.url, url_path, params),
         snapshot_id=snap.snapshot_id,
         manifest_sha256=snap.manifest_sha256,

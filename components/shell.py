@@ -13,6 +13,7 @@ from components.banner import render_real_banner, render_synthetic_banner
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
 from loaders.snapshot import (
+    Snapshot,
     SnapshotError,
     check,
     first_valid,
@@ -36,7 +37,7 @@ def render_shell(url_path: str) -> state.Filters:
     replaced by the last valid one with a banner saying so; with none valid the page
     stops with a clear message instead of showing numbers.
     """
-    snapshot = usable_snapshot(render_snapshot_choice())
+    snapshot, snap = usable_snapshot(render_snapshot_choice())
     try:
         choices = state.build_choices(
             assessments.editions(snapshot),
@@ -51,7 +52,7 @@ def render_shell(url_path: str) -> state.Filters:
     everything = url_path in ALL_EDITION_PAGES
     render_synthetic_banner(synthetic or everything)
     render_real_banner(not synthetic or everything)
-    citation = share.current_citation(snapshot, url_path, filters.edition)
+    citation = share.current_citation(snap, url_path, filters.edition)
     charts.set_context(
         citation.evaluator, citation.source, citation.snapshot_id, citation.manifest_sha256
     )
@@ -110,16 +111,17 @@ def _shown(problem: SnapshotError) -> str:
     return md_escape(str(problem).replace(f"{paths.ROOT}/", ""))
 
 
-def usable_snapshot(chosen: Path | str) -> Path | str:
+def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
     """Return ``chosen`` if every file verifies, else the last valid snapshot, with a banner.
+
+    The opened, verified snapshot comes along, so the frame need not open it again.
 
     Stops the page with a clear message when no snapshot is valid: wrong or partial
     numbers are never shown.
     """
     st.session_state.pop(_IN_USE, None)
     try:
-        check(chosen)
-        return chosen
+        return chosen, check(chosen)
     except SnapshotError as exc:
         problem = exc
     found = first_valid(fallbacks(chosen))
@@ -138,7 +140,7 @@ def usable_snapshot(chosen: Path | str) -> Path | str:
         icon=":material/error:",
     )
     st.session_state[_IN_USE] = str(fallback)
-    return fallback
+    return fallback, snap
 
 
 def render_snapshot_choice() -> Path | str:
