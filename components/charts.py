@@ -27,6 +27,13 @@ FORMAT_KEY = "chart_image_format"
 FORMATS = ("png", "svg")
 MIXED = "mixed"  # a chart holding real and synthetic rows (e.g. a county's history)
 MIXED_MARK = "Holds SYNTHETIC DEMO DATA beside real, cited results"
+RECORDS = "records"  # synthetic records: no evaluator, no assessment
+MARKS = {
+    True: theme.SYNTHETIC_MARK,
+    MIXED: MIXED_MARK,
+    RECORDS: theme.SYNTHETIC_RECORDS_MARK,
+}
+Synthetic = bool | Literal["mixed", "records"]
 
 
 def set_context(evaluator: str, source: str, snapshot_id: str, manifest_sha: str) -> None:
@@ -89,7 +96,7 @@ def frame(
     fig: go.Figure,
     *,
     title: str,
-    synthetic: bool | Literal["mixed"],
+    synthetic: Synthetic,
     source: str | None = None,
     large: bool = False,
     width: int = 80,
@@ -106,10 +113,8 @@ def frame(
     text = fig.layout.title.text if had_title else theme.plotly_escape(title)
     lines = [theme.plotly_escape(line) for line in wrap(source, width)] if source else []
     marked = any("SYNTHETIC" in (a.text or "") for a in fig.layout.annotations)
-    if synthetic is True and not marked:
-        lines += wrap(theme.SYNTHETIC_MARK, width)
-    elif synthetic == MIXED and not marked:
-        lines += wrap(MIXED_MARK, width)
+    if synthetic and not marked:
+        lines += wrap(MARKS[synthetic], width)
     size = 20 if large else 14
     line_height = size
     header = (0 if had_title else size + 12) + line_height * len(lines) + 6
@@ -151,7 +156,7 @@ def show(
     fig: go.Figure,
     *,
     title: str,
-    synthetic: bool | Literal["mixed"],
+    synthetic: Synthetic,
     edition: bool = True,
     config: dict[str, Any] | None = None,
     where: Any = None,

@@ -285,6 +285,7 @@ def choropleth(
     province: str | None = None,
     metric: str = "total",
     synthetic: bool = False,
+    mark: str = theme.SYNTHETIC_MARK,
 ) -> go.Figure:
     """Build the county choropleth of one edition and metric.
 
@@ -309,6 +310,8 @@ def choropleth(
         The metric's indicator id (grade classing applies to ``total`` only).
     synthetic
         Put the synthetic-data mark inside the figure (it travels with a saved image).
+    mark
+        The mark's words (the records map says it shows records, not assessments).
 
     Returns
     -------
@@ -405,7 +408,7 @@ def choropleth(
         legend=LEGEND,
         annotations=[
             _missing_note(view),
-            *([theme.synthetic_mark() | {"yshift": 20}] if synthetic else []),
+            *([theme.synthetic_mark(mark) | {"yshift": 20}] if synthetic else []),
         ],
     )
     if province:

@@ -407,7 +407,8 @@ def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> g
     fig.update_layout(
         barmode="group",
         height=90 + 75 * breakdown.height,
-        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        # Room above the plot for the legend (up to three rows in a narrow column).
+        margin={"l": 0, "r": 0, "t": 64, "b": 0},
         xaxis={"title": "score", "range": [0, _score_max(breakdown)]},
         yaxis={"autorange": "reversed"},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},

@@ -402,7 +402,8 @@ def _map_figure(
         outlines_url=geo.static_url(geo.PROVINCES_LAYER),
         classes="quantile",
         province=filters.province,
-        synthetic=True,  # every record in the demo snapshot is synthetic
+        synthetic=loader.is_synthetic(snapshot),
+        mark=theme.SYNTHETIC_RECORDS_MARK,
     )
 
 
@@ -484,7 +485,7 @@ def render_lifecycle(
     charts.show(
         lifecycle_figure(stock, record_type=record_type),
         title=f"Lifecycle of {label(record_type, TYPE_LABELS)} records",
-        synthetic=synthetic,
+        synthetic=charts.RECORDS if synthetic else False,
         edition=False,
     )
 
@@ -918,7 +919,7 @@ def render_county_timeline(snapshot: str, filters: state.Filters, adcode: str) -
     charts.show(
         timeline_figure(rows),
         title="Records about this county",
-        synthetic=loader.is_synthetic(snapshot),
+        synthetic=charts.RECORDS if loader.is_synthetic(snapshot) else False,
         edition=False,
     )
     synthetic = " Synthetic demo records, not real ones." if loader.is_synthetic(snapshot) else ""

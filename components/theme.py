@@ -59,12 +59,13 @@ def discrete_scale(k: int) -> list[list[float | str]]:
 # download because the map itself carries the mark (``synthetic_mark``).
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d"]}
 SYNTHETIC_MARK = "SYNTHETIC DEMO DATA · fictional evaluator · not a real assessment"
+SYNTHETIC_RECORDS_MARK = "SYNTHETIC DEMO RECORDS · not real records about any government body"
 
 
-def synthetic_mark() -> dict[str, object]:
+def synthetic_mark(text: str = SYNTHETIC_MARK) -> dict[str, object]:
     """Return a figure annotation saying the data is synthetic (top right, always visible)."""
     return {
-        "text": SYNTHETIC_MARK,
+        "text": text,
         "x": 1.0,
         "y": 1.0,
         "xref": "paper",

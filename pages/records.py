@@ -37,7 +37,7 @@ left, right = st.columns([3, 2], gap="medium")
 charts.show(
     view.monthly_figure(monthly),
     title="Records by month",
-    synthetic=synthetic,
+    synthetic=charts.RECORDS if synthetic else False,
     edition=False,
     where=left,
     width=55,
@@ -45,7 +45,7 @@ charts.show(
 charts.show(
     view.types_figure(monthly),
     title="Records by type",
-    synthetic=synthetic,
+    synthetic=charts.RECORDS if synthetic else False,
     edition=False,
     where=right,
     width=55,
@@ -59,7 +59,7 @@ with left:
     charts.show(
         view.map_figure(snapshot, scope, choice),
         title="Records by county",
-        synthetic=synthetic,
+        synthetic=charts.RECORDS if synthetic else False,
         edition=False,
         config=maps.CONFIG,
         key="records_map",
@@ -71,8 +71,9 @@ with right:
     charts.show(
         view.polarity_figure(monthly),
         title="Negative and positive records",
-        synthetic=synthetic,
+        synthetic=charts.RECORDS if synthetic else False,
         edition=False,
+        width=45,  # the narrow right-hand column
     )
     view.render_top_counties(snapshot, scope, choice)
 

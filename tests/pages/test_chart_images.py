@@ -87,3 +87,16 @@ def test_a_cached_figure_is_framed_once_and_never_changed() -> None:
     assert charts._framed(fig, "t", True, "other source", False, 80) is not first
     assert charts._framed(go.Figure(fig), "t", True, "s", False, 80) is not first
     assert not fig.layout.title.text  # the cached original is untouched
+
+
+def test_records_charts_say_records_not_assessments(run_app: Callable[..., AppTest]) -> None:
+    at = run_app("pages/records.py", province="52")
+    assert not at.exception
+    texts = [
+        spec["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
+        + " ".join(a.get("text", "") for a in spec["layout"].get("annotations", []))
+        for spec, _ in _charts(at)
+    ]
+    records = [t for t in texts if theme.SYNTHETIC_RECORDS_MARK.split(" · ")[0] in t]
+    assert len(records) >= 5  # month, type, map, polarity, lifecycle
+    assert not any("not a real assessment" in t for t in records)
