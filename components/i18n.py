@@ -1,0 +1,188 @@
+"""Two interface languages: English in the code, Chinese in ``components/locale/*.toml``.
+
+Every word the app shows goes through ``tr("English text")``. In English it is returned
+as written; in Chinese (``lang=zh``) it is looked up in the catalogue, which maps each
+English text to its Chinese text (one TOML file per part of the app, merged). The
+English text is the key, so code reads as it always did, and a test finds every
+``tr(...)`` call in the source and fails on a text the catalogue lacks.
+
+Placeholders use ``str.format`` names (``tr("{n} counties", n=3)``); they are filled only
+when values are given, so Plotly's ``%{x}`` templates may pass through untouched.
+
+Data carries its own Chinese and English columns (``name_zh``/``name_en``, ``title_zh``/
+``title_en``); ``pick`` and ``col`` choose between them. County names are always in
+Chinese characters, with pinyin beside them in English (``county_name``).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import string
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+LANGS = ("en", "zh")
+DEFAULT = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+NAMES = {"en": "English", "zh": "中文"}  # each language in its own words
+_KEY = "_i18n_lang"
+_log = logging.getLogger("gi.i18n")
+
+
+class CatalogueError(ValueError):
+    """The Chinese catalogue gives one English text two different translations."""
+
+
+@functools.cache
+def catalogue() -> Mapping[str, str]:
+    """Return the English → Chinese catalogue, merged from every ``locale/*.toml``.
+
+    Raises
+    ------
+    CatalogueError
+        When two files translate the same English text differently.
+    """
+    merged: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    for path in sorted(LOCALE_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            table = tomllib.load(handle)
+        for english, chinese in table.items():
+            if english in merged and merged[english] != chinese:
+                raise CatalogueError(
+                    f"{english!r} is {merged[english]!r} in {origin[english]} "
+                    f"but {chinese!r} in {path.name}"
+                )
+            merged[english] = str(chinese)
+            origin[english] = path.name
+    return merged
+
+
+def lang() -> str:
+    """Return the language of this session's interface: ``"en"`` or ``"zh"``.
+
+    Outside a Streamlit run (pure functions, doctests) it is English.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return DEFAULT
+    chosen = st.session_state.get(_KEY)
+    if chosen is None:
+        # NOTE: before components.state has read the link (the first lines of the
+        # first run), the link's own valid ``lang`` decides.
+        given = st.query_params.get("lang")
+        chosen = given if given in LANGS else DEFAULT
+    return str(chosen)
+
+
+def use(code: str) -> None:
+    """Set this session's interface language (an invalid code means English)."""
+    st.session_state[_KEY] = code if code in LANGS else DEFAULT
+
+
+def is_zh() -> bool:
+    """Return whether the interface is in Chinese."""
+    return lang() == "zh"
+
+
+def tr(text: str, /, **values: object) -> str:
+    """Return ``text`` in the interface language, with ``values`` filled in.
+
+    Parameters
+    ----------
+    text
+        The English text, a string literal (the catalogue test reads it from the source).
+    **values
+        Values for the ``{name}`` placeholders; none means the text is not formatted.
+
+    Examples
+    --------
+    >>> tr("{n} counties", n=3)
+    '3 counties'
+    """
+    shown = text
+    if is_zh():
+        found = catalogue().get(text)
+        if found is None:
+            _log.warning("no Chinese text for %r", text)
+        else:
+            shown = found
+    return shown.format(**values) if values else shown
+
+
+def mark(text: str, /) -> str:
+    """Return ``text`` unchanged: marks a constant defined at import time for ``tr`` later.
+
+    A module constant cannot call ``tr`` (the language is not known at import time), so
+    it is written ``NOTICE = mark("…")`` and shown with ``tr(NOTICE)``; the catalogue test
+    reads ``mark(...)`` literals as it reads ``tr(...)`` ones.
+
+    Examples
+    --------
+    >>> mark("Not assessed")
+    'Not assessed'
+    """
+    return text
+
+
+def pick(en: object, zh: object) -> str:
+    """Return the Chinese or English value of a data field, by interface language.
+
+    A missing value in the chosen language falls back to the other.
+
+    Examples
+    --------
+    >>> pick("Transparency", "透明度")
+    'Transparency'
+    """
+    first, second = (zh, en) if is_zh() else (en, zh)
+    return str(first if first not in (None, "") else second or "")
+
+
+def col(base: str) -> str:
+    """Return the column holding ``base`` in the interface language (``name_zh``/``name_en``).
+
+    Examples
+    --------
+    >>> col("title")
+    'title_en'
+    """
+    return f"{base}_{lang()}"
+
+
+def county_name(name_zh: object, pinyin: object) -> str:
+    """Return a county's name: Chinese characters, with pinyin beside them in English.
+
+    Examples
+    --------
+    >>> county_name("修文县", "Xiuwen Xian")
+    '修文县 Xiuwen Xian'
+    """
+    if is_zh() or not pinyin:
+        return str(name_zh)
+    return f"{name_zh} {pinyin}"
+
+
+def county_name_expr(name_zh: str = "name_zh", pinyin: str = "name_pinyin") -> pl.Expr:
+    """Return a Polars expression for ``county_name`` over two columns (vectorised)."""
+    if is_zh():
+        return pl.col(name_zh)
+    return pl.concat_str(pl.col(name_zh), pl.col(pinyin), separator=" ", ignore_nulls=True)
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """Return the ``{name}`` placeholders of ``text`` (for the catalogue test).
+
+    Examples
+    --------
+    >>> sorted(placeholders("{n} of {total} counties, {{literal}}"))
+    ['n', 'total']
+    """
+    return frozenset(
+        name for _, name, _, _ in string.Formatter().parse(text) if name not in (None, "")
+    )

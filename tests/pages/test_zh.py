@@ -1,0 +1,125 @@
+"""In Chinese (``lang=zh``) a page shows no English interface words (issue 8).
+
+Every string an AppTest run can see is scanned: titles, Markdown, captions, notices,
+widget labels, options and help, table headers and column help, and every text of
+every Plotly figure (titles, axes, legends, hover templates, hover data). What may stay
+Latin: file-format names, "Demo" in fictional evaluators' names, grade letters, code
+spans (values echoed from a link), links, hashes, and English-only notes from the data
+(shown as the source wrote them, each in an element of its own).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from loaders import paths
+from loaders.snapshot import load, open_snapshot
+from tests.components.test_i18n import ALLOWED
+from tests.i18n_scan import element_texts, english_words
+
+GRADE = re.compile(r"^[ABC]{1,3}[+-]?$")
+BIBTEX_FIELD = re.compile(r"^\s*[a-z]+ = ", re.MULTILINE)
+HEX = re.compile(r"\b[0-9a-f]{8,64}\b")
+# Free-text columns the data has only in English: shown as written, never translated.
+ENGLISH_ONLY = {
+    "sources": ("title_en", "publisher", "url"),
+    "evaluators": ("description_en", "name_history"),
+    "evaluator_ties": ("note", "party_name_en"),
+    "editions": ("universe_note", "exclusions_note"),
+    "indicators": ("note",),
+    "division_changes": ("note",),
+}
+
+VIEWS = [
+    ("pages/atlas.py", {}),
+    ("pages/atlas.py", {"province": "52", "classes": "grade"}),
+    ("pages/rankings.py", {}),
+    ("pages/rankings.py", {"province": "33"}),
+    ("pages/metrics.py", {}),
+    ("pages/metrics.py", {"province": "52", "weights": "100,0,0,0,0"}),
+    ("pages/evaluators.py", {}),
+    ("pages/records.py", {}),
+    ("pages/records.py", {"province": "52"}),
+    ("pages/county.py", {}),
+    ("pages/county.py", {"county": "520123", "province": "52"}),
+    ("pages/data.py", {}),
+]
+
+
+@functools.cache
+def data_texts() -> frozenset[str]:
+    """Return the English-only free-text values of the default snapshot."""
+    snapshot = paths.default_snapshot()
+    tables = open_snapshot(snapshot).manifest["tables"]
+    found: set[str] = set()
+    for table, columns in ENGLISH_ONLY.items():
+        if table not in tables:
+            continue
+        frame = load(snapshot, table)
+        for column in columns:
+            if column in frame.columns:
+                found |= {v.strip() for v in frame.get_column(column).drop_nulls() if v}
+    return frozenset(found)
+
+
+def snapshot_words() -> set[str]:
+    snap = open_snapshot(paths.default_snapshot())
+    return set(re.findall(r"[A-Za-z]+", snap.snapshot_id))
+
+
+def english_shown(at: AppTest) -> list[str]:
+    """Return ``type: text`` for every shown text with English interface words."""
+    allowed = ALLOWED | snapshot_words()
+    data = data_texts()
+    found = []
+    for kind, text in element_texts(at):
+        plain = text.replace("\\", "").strip()
+        if plain in data or (kind == "code" and plain.startswith(("/", "http"))):
+            continue  # English-only notes from the data; the view's link
+        if kind == "code" and plain.startswith("@misc{"):
+            plain = BIBTEX_FIELD.sub(" ", plain.split("\n", 1)[-1])
+        words = [w for w in english_words(HEX.sub(" ", plain), allowed) if not GRADE.match(w)]
+        if words:
+            found.append(f"{kind}: {' '.join(words[:8])} ← {plain[:90]!r}")
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize(("page", "params"), VIEWS, ids=lambda v: str(v))
+def test_page_in_chinese_shows_no_english(
+    run_app: Callable[..., AppTest], page: str, params: dict[str, str]
+) -> None:
+    at = run_app(page, lang="zh", **params)
+    assert not at.exception
+    shown = english_shown(at)
+    assert shown == [], f"{len(shown)} texts in English on {page}:\n" + "\n".join(shown[:60])
+
+
+def test_scan_sees_the_english_interface(run_app: Callable[..., AppTest]) -> None:
+    """The same scan on the English atlas finds English: it is not blind."""
+    at = run_app(None)
+    shown = english_shown(at)
+    assert len(shown) > 10
+    assert any(s.startswith("title:") for s in shown)
+    assert any(s.startswith("plotly_chart:") for s in shown)
+
+
+def test_presentation_mode_in_chinese(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(None, lang="zh", present="1")
+    assert english_shown(at) == []
+
+
+def test_counties_are_chinese_with_pinyin_only_in_english(
+    run_app: Callable[..., AppTest],
+) -> None:
+    divisions = load(paths.default_snapshot(), "divisions").filter(pl.col("adcode") == "520123")
+    name, pinyin = divisions.row(0)[1], divisions.row(0)[2]
+    zh = run_app("pages/county.py", lang="zh", county="520123")
+    en = run_app("pages/county.py", lang="en", county="520123")
+    assert zh.title[0].value.startswith(name) and pinyin not in zh.title[0].value
+    assert en.title[0].value.startswith(name) and pinyin in en.title[0].value
