@@ -13,20 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from typing import Any, Literal
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import present, theme
+from components import i18n, present, theme
+from components.i18n import mark, tr
 
 EDITION_KEY = "_chart_edition_line"
 SNAPSHOT_KEY = "_chart_snapshot_line"
 FORMAT_KEY = "chart_image_format"
 FORMATS = ("png", "svg")
 MIXED = "mixed"  # a chart holding real and synthetic rows (e.g. a county's history)
-MIXED_MARK = "Holds SYNTHETIC DEMO DATA beside real, cited results"
+MIXED_MARK = mark("Holds SYNTHETIC DEMO DATA beside real, cited results")
 RECORDS = "records"  # synthetic records: no evaluator, no assessment
 MARKS = {
     True: theme.SYNTHETIC_MARK,
@@ -43,9 +45,14 @@ def set_context(evaluator: str, source: str, snapshot_id: str, manifest_sha: str
     snapshot and access date go on every chart.
     """
     today = dt.datetime.now(dt.UTC).date().isoformat()
-    st.session_state[EDITION_KEY] = f"{evaluator} · source: {source}"
-    st.session_state[SNAPSHOT_KEY] = (
-        f"data snapshot {snapshot_id} (sha256 {manifest_sha[:12]}) · accessed {today}"
+    st.session_state[EDITION_KEY] = tr(
+        "{evaluator} · source: {source}", evaluator=evaluator, source=source
+    )
+    st.session_state[SNAPSHOT_KEY] = tr(
+        "data snapshot {snapshot} (sha256 {sha}) · accessed {today}",
+        snapshot=snapshot_id,
+        sha=manifest_sha[:12],
+        today=today,
     )
 
 
@@ -65,29 +72,42 @@ def source_line(*, edition: bool) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _cells(text: str) -> int:
+    """Return the width of ``text`` in character cells (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Return ``text`` broken at " · " separators (else spaces) into lines of about ``width``.
 
     Plotly never wraps text, so a long source line would run off a narrow chart.
+    Widths count character cells, so Chinese (two cells a character, no spaces) is cut
+    between characters.
 
     Examples
     --------
     >>> wrap("Firm · source: Report · data snapshot default · accessed 2026-11-25", 30)
     ['Firm · source: Report', 'data snapshot default', 'accessed 2026-11-25']
+    >>> wrap("数据快照默认版本访问日期", 10)
+    ['数据快照默', '认版本访问', '日期']
     """
     parts = text.split(" · ")
     lines: list[str] = []
     for part in parts:
-        if lines and len(lines[-1]) + 3 + len(part) <= width:
+        if lines and _cells(lines[-1]) + 3 + _cells(part) <= width:
             lines[-1] += " · " + part
         else:
             lines.append(part)
     out: list[str] = []
     for line in lines:
-        while len(line) > width and " " in line[:width]:
-            cut = line.rfind(" ", 0, width)
+        while _cells(line) > width:
+            fits = len(line)
+            while _cells(line[:fits]) > width:
+                fits -= 1
+            space = line.rfind(" ", 0, fits + 1)
+            cut = space if space > 0 else max(fits, 1)
             out.append(line[:cut])
-            line = line[cut + 1 :]
+            line = line[cut + 1 :] if space > 0 else line[cut:]
         out.append(line)
     return out
 
@@ -112,9 +132,9 @@ def frame(
     had_title = bool(fig.layout.title.text)
     text = fig.layout.title.text if had_title else theme.plotly_escape(title)
     lines = [theme.plotly_escape(line) for line in wrap(source, width)] if source else []
-    marked = any("SYNTHETIC" in (a.text or "") for a in fig.layout.annotations)
+    marked = any(a.name == theme.MARK_NAME for a in fig.layout.annotations)
     if synthetic and not marked:
-        lines += wrap(MARKS[synthetic], width)
+        lines += wrap(tr(MARKS[synthetic]), width)
     size = 20 if large else 14
     line_height = size
     header = (0 if had_title else size + 12) + line_height * len(lines) + 6
@@ -145,7 +165,7 @@ def image_config(config: dict[str, Any], title: str) -> dict[str, Any]:
     """Return ``config`` with the image download on, in the session's format (PNG or SVG)."""
     removed = [b for b in config.get("modeBarButtonsToRemove", []) if b != "toImage"]
     fmt = st.session_state.get(FORMAT_KEY) or "png"
-    name = re.sub(r"[^\w-]+", "-", title, flags=re.ASCII).strip("-").lower() or "chart"
+    name = re.sub(r"[^\w-]+", "-", title).strip("-").lower() or "chart"
     return config | {
         "modeBarButtonsToRemove": removed,
         "toImageButtonOptions": {"format": fmt, "filename": name[:60], "scale": 2},
@@ -187,7 +207,7 @@ def _framed(
     one costs ~30 ms, so its framed copy is kept too (keyed by identity, checked by
     ``is``).
     """
-    key = (id(fig), title, synthetic, source, large, width)
+    key = (id(fig), title, synthetic, source, large, width, i18n.lang())
     with _FRAMED_LOCK:
         hit = _FRAMED.get(key)
         if hit is not None and hit[0] is fig:
@@ -211,12 +231,14 @@ def _framed(
 def render_format_choice() -> None:
     """Offer the format of the charts' image download (in the share panel)."""
     st.segmented_control(
-        "Chart images download as",
+        tr("Chart images download as"),
         FORMATS,
         default="png",
         key=FORMAT_KEY,
         format_func=str.upper,
-        help="Use the camera button at the top right of a chart. SVG stays sharp at any "
-        "size; PNG pastes anywhere.",
+        help=tr(
+            "Use the camera button at the top right of a chart. SVG stays sharp at any "
+            "size; PNG pastes anywhere."
+        ),
         persist_state="session",
     )

@@ -24,11 +24,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from components.i18n import mark, tr
 from loaders.snapshot import open_snapshot
 
 Format = Literal["csv", "xlsx"]
-SYNTHETIC_MARK = "SYNTHETIC demo data: not real assessments"
-SYNTHETIC_RECORDS_MARK = "SYNTHETIC demo data: not real records about any government body"
+SYNTHETIC_MARK = mark("SYNTHETIC demo data: not real assessments")
+SYNTHETIC_RECORDS_MARK = mark("SYNTHETIC demo data: not real records about any government body")
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_START = r"^[=+\-@\t\r]"
 _FORMULA = re.compile(FORMULA_START)
@@ -106,10 +107,13 @@ manifest sha256 0123456789ab · SYNTHETIC demo data: not real assessments'
     """
     parts = [what]
     if edition:
-        parts.append(f"edition {edition}")
-    parts += [f"snapshot {snapshot_id}", f"manifest sha256 {manifest_sha[:12]}"]
+        parts.append(tr("edition {edition}", edition=edition))
+    parts += [
+        tr("snapshot {snapshot}", snapshot=snapshot_id),
+        tr("manifest sha256 {sha}", sha=manifest_sha[:12]),
+    ]
     if synthetic:
-        parts.append(mark)
+        parts.append(tr(mark))
     return _LINE_BREAKS.sub(" ", "# " + " · ".join(parts))
 
 
@@ -121,7 +125,7 @@ def scope(province: str | None) -> str:
     >>> scope("520000"), scope(None)
     ('province 52', 'all China')
     """
-    return f"province {province[:2]}" if province else "all China"
+    return tr("province {code}", code=province[:2]) if province else tr("all China")
 
 
 def rows_note(rows: int, total: int) -> str:
@@ -134,10 +138,14 @@ def rows_note(rows: int, total: int) -> str:
     >>> rows_note(100000, 250000)
     '100000 of 250000 rows (the first 100000 in the order shown: narrow the filters for the rest)'
     """
-    note = f"{rows} of {total} rows"
     if rows < total:
-        note += f" (the first {rows} in the order shown: narrow the filters for the rest)"
-    return note
+        return tr(
+            "{rows} of {total} rows (the first {rows} in the order shown: narrow the "
+            "filters for the rest)",
+            rows=rows,
+            total=total,
+        )
+    return tr("{rows} of {total} rows", rows=rows, total=total)
 
 
 def table_bytes(
@@ -199,6 +207,11 @@ def table_bytes(
         synthetic=synthetic,
         mark=mark,
     )
+    return encode(frame, fmt, header)
+
+
+def encode(frame: pl.DataFrame, fmt: Format, header: str) -> bytes:
+    """Return ``frame`` as CSV or XLSX under the one-line ``header`` (see :func:`table_bytes`)."""
     safe = neutralise(frame)
     if fmt == "csv":
         line = io.StringIO()
@@ -239,12 +252,14 @@ def _xlsx(frame: pl.DataFrame, header: str) -> bytes:
     return out.getvalue()
 
 
-def _deferred(
-    frame: pl.DataFrame | Callable[[], pl.DataFrame], fmt: Format, **header: Any
-) -> bytes:
-    """Return the export of ``frame`` (or of the frame it makes): built on click, not per run."""
+def _deferred(frame: pl.DataFrame | Callable[[], pl.DataFrame], fmt: Format, header: str) -> bytes:
+    """Return the export of ``frame`` (or of the frame it makes): built on click, not per run.
+
+    The header is written when the buttons are drawn, in the interface language: the
+    click may be served outside the page's run.
+    """
     rows = frame() if callable(frame) else frame
-    return table_bytes(rows, fmt, **header)
+    return encode(rows, fmt, header)
 
 
 def render_downloads(
@@ -255,7 +270,7 @@ def render_downloads(
     edition: str | None,
     synthetic: bool,
     snapshot: Path | str,
-    label: str = "these rows",
+    label: str | None = None,
     mark: str = SYNTHETIC_MARK,
     disabled: bool = False,
 ) -> None:
@@ -281,27 +296,28 @@ def render_downloads(
         The snapshot shown (``components.shell.current_snapshot()``): its id and
         manifest sha256 go into the header.
     label
-        What the buttons download: ``"Download {label} (CSV)"``.
+        What the buttons download: ``"Download {label} (CSV)"`` (default: these rows).
     mark
         The synthetic mark, when the default (assessments) does not fit.
     disabled
         Whether the buttons are disabled (nothing to download).
     """
     snap = open_snapshot(snapshot)
-    header = {
-        "what": what,
-        "snapshot_id": snap.snapshot_id,
-        "manifest_sha": snap.manifest_sha256,
-        "edition": edition,
-        "synthetic": synthetic,
-        "mark": mark,
-    }
+    header = header_line(
+        what=what,
+        snapshot_id=snap.snapshot_id,
+        manifest_sha=snap.manifest_sha256,
+        edition=edition,
+        synthetic=synthetic,
+        mark=mark,
+    )
+    label = label or tr("these rows")
     with st.container(horizontal=True, gap="small"):
         for fmt in ("csv", "xlsx"):
             # NOTE: st.download_button, not row.download_button: tests spy on the former.
             st.download_button(
-                f"Download {label} ({fmt.upper()})",
-                data=functools.partial(_deferred, frame, fmt, **header),
+                tr("Download {label} ({format})", label=label, format=fmt.upper()),
+                data=functools.partial(_deferred, frame, fmt, header),
                 file_name=f"{file_stem}.{fmt}",
                 mime=MIME[fmt],
                 icon=ICONS[fmt],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import share, state, story
+from components.i18n import tr
 from components.provenance import md_escape
 
 PRESENT_CSS = """<style>
@@ -37,21 +38,21 @@ def render(filters: state.Filters, url_path: str) -> None:
     here = story.PAGES.get(url_path, "pages/atlas.py")
     columns = st.columns([5, 1.6, 1.4, 1.2], vertical_alignment="center")
     if steps:
-        caption = md_escape(steps[number - 1].caption) or "(no caption)"
+        caption = md_escape(steps[number - 1].caption) or tr("(no caption)")
         columns[0].markdown(f"**{number} / {len(steps)}** · {caption}")
         if number > 1:
             with columns[1]:
-                _step_link(token, steps, number - 1, "Previous", ":material/arrow_back:")
+                _step_link(token, steps, number - 1, tr("Previous"), ":material/arrow_back:")
         if number < len(steps):
             with columns[2]:
-                _step_link(token, steps, number + 1, "Next", ":material/arrow_forward:")
+                _step_link(token, steps, number + 1, tr("Next"), ":material/arrow_forward:")
     with columns[3]:
         st.page_link(
             here,
-            label="Exit",
+            label=tr("Exit"),
             icon=":material/close:",
             query_params=filters.params(present=None, story=None, step=None),
-            help="Leave presentation mode: sidebar and controls come back",
+            help=tr("Leave presentation mode: sidebar and controls come back"),
         )
 
 
@@ -68,27 +69,28 @@ def render_builder(url_path: str) -> None:
     """Let a presenter collect views into a story and get its link (in the share panel)."""
     key = "_story_steps"
     steps: list[story.Step] = list(st.session_state.get(key, []))
-    st.markdown("**Story for a presentation**")
+    st.markdown(tr("**Story for a presentation**"))
     caption = st.text_input(
-        "Caption of this view", max_chars=story.MAX_CAPTION, key="_story_caption"
+        tr("Caption of this view"), max_chars=story.MAX_CAPTION, key="_story_caption"
     )
     add, clear = st.columns(2)
     if add.button(
-        "Add this view",
+        tr("Add this view"),
         icon=":material/add:",
         disabled=url_path not in story.PAGES or len(steps) >= story.MAX_STEPS,
     ):
         params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
         steps.append(story.make_step(url_path, params, caption))
-    if clear.button("Clear", icon=":material/delete:", disabled=not steps):
+    if clear.button(tr("Clear"), icon=":material/delete:", disabled=not steps):
         steps = []
     st.session_state[key] = steps
     for i, step in enumerate(steps, 1):
-        st.caption(f"{i}. /{step.page} · {md_escape(step.caption) or '(no caption)'}")
+        shown = md_escape(step.caption) or tr("(no caption)")
+        st.caption(f"{i}. {tr(story.TITLES[step.page])} · {shown}")
     if steps:
         token = story.encode(steps)
         root = share.app_root(st.context.url, url_path)
         first = story.step_params(token, steps, 1)
         link = share.view_url(root + steps[0].page, steps[0].page, first)
-        st.caption("Open this link to present the story from its first view:")
+        st.caption(tr("Open this link to present the story from its first view:"))
         st.code(link, language=None, wrap_lines=True)

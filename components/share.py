@@ -18,12 +18,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from components import i18n
+from components.i18n import mark, tr
 from components.provenance import safe_url
 from loaders import evaluators
 from loaders.snapshot import Snapshot
 
-APP_NAME = "County government integrity ratings"
-SYNTHETIC_NOTE = "SYNTHETIC demo data by a fictional evaluator, not a real assessment"
+APP_NAME = mark("County government integrity ratings")
+SYNTHETIC_NOTE = mark("SYNTHETIC demo data by a fictional evaluator, not a real assessment")
 _BIBTEX_SPECIAL = re.compile(r"([{}\\%#&$_^~])")
 
 
@@ -87,16 +89,22 @@ def citation(
     manifest_sha256: str,
     accessed: dt.date,
 ) -> Citation:
-    """Return the citation of a view from its edition's provenance (``evaluators.provenance``)."""
+    """Return the citation of a view from its edition's provenance (``evaluators.provenance``).
+
+    Titles and names are in the interface language, falling back to the other.
+    """
     info = info or {}
     year = info.get("data_year")
+    title = i18n.pick(info.get("title_en"), info.get("title_zh"))
+    evaluator = i18n.pick(info.get("evaluator_en"), info.get("evaluator_zh"))
     return Citation(
         url=url,
-        edition_id=str(info.get("edition_id") or "unknown edition"),
-        edition_title=str(info.get("title_en") or info.get("title_zh") or "Untitled edition"),
-        evaluator=str(info.get("evaluator_en") or info.get("evaluator_zh") or "Unknown evaluator"),
+        edition_id=str(info.get("edition_id") or tr("unknown edition")),
+        edition_title=title or tr("Untitled edition"),
+        evaluator=evaluator or tr("Unknown evaluator"),
         year=int(year) if isinstance(year, int) else None,
-        source=str(info.get("source_title") or "no source recorded"),
+        source=i18n.pick(info.get("source_title_en"), info.get("source_title"))
+        or tr("no source recorded"),
         source_url=safe_url(info.get("source_url")),
         snapshot_id=snapshot_id,
         manifest_sha256=manifest_sha256,
@@ -120,14 +128,24 @@ Viewed in County government integrity ratings, https://x.org/?edition=e \
     year = f" ({c.year})" if c.year else ""
     source = c.source + (f", {c.source_url}" if c.source_url else "")
     parts = [
-        f"{c.evaluator}{year}. {c.edition_title} [edition {c.edition_id}].",
-        f"Source: {source}.",
-        f"Viewed in {APP_NAME}, {c.url}",
-        f"(data snapshot {c.snapshot_id}, manifest sha256 {c.manifest_sha256}).",
-        f"Accessed {c.accessed.isoformat()}.",
+        tr(
+            "{evaluator}{year}. {title} [edition {edition}].",
+            evaluator=c.evaluator,
+            year=year,
+            title=c.edition_title,
+            edition=c.edition_id,
+        ),
+        tr("Source: {source}.", source=source),
+        tr("Viewed in {app}, {url}", app=tr(APP_NAME), url=c.url),
+        tr(
+            "(data snapshot {snapshot}, manifest sha256 {sha}).",
+            snapshot=c.snapshot_id,
+            sha=c.manifest_sha256,
+        ),
+        tr("Accessed {date}.", date=c.accessed.isoformat()),
     ]
     if c.synthetic:
-        parts.append(f"{SYNTHETIC_NOTE}.")
+        parts.append(tr(SYNTHETIC_NOTE) + tr("."))
     return " ".join(parts)
 
 
@@ -146,10 +164,14 @@ def bibtex(c: Citation) -> str:
     """Return the citation as a BibTeX ``@misc`` entry, the link in a ``url`` command."""
     key = re.sub(r"[^A-Za-z0-9]+", "-", f"gi-{c.edition_id}-{c.accessed.isoformat()}")
     note = (
-        f"Edition {c.edition_id}; source: {c.source}"
+        tr("Edition {edition}; source: {source}", edition=c.edition_id, source=c.source)
         + (f" ({c.source_url})" if c.source_url else "")
-        + f"; data snapshot {c.snapshot_id}, manifest sha256 {c.manifest_sha256}"
-        + (f"; {SYNTHETIC_NOTE}" if c.synthetic else "")
+        + tr(
+            "; data snapshot {snapshot}, manifest sha256 {sha}",
+            snapshot=c.snapshot_id,
+            sha=c.manifest_sha256,
+        )
+        + (tr("; ") + tr(SYNTHETIC_NOTE) if c.synthetic else "")
     )
     fields = {
         "author": "{" + _bib(c.evaluator) + "}",
@@ -182,13 +204,15 @@ def render_share(c: Citation, url_path: str) -> None:
     """Draw the "Share and cite this view" panel: link, citation, BibTeX and a story."""
     from components import charts, present  # they import share: import when drawn
 
-    with st.expander("Share and cite this view", icon=":material/share:"):
+    with st.expander(tr("Share and cite this view"), icon=":material/share:"):
         st.caption(
-            "The link opens exactly this view. Copy it with the button at the right of "
-            "the box. The citation pins the data with the snapshot id and manifest hash."
+            tr(
+                "The link opens exactly this view. Copy it with the button at the right of "
+                "the box. The citation pins the data with the snapshot id and manifest hash."
+            )
         )
         st.code(c.url, language=None, wrap_lines=True)
-        st.markdown("**Cite this view**")
+        st.markdown(tr("**Cite this view**"))
         st.code(text(c), language=None, wrap_lines=True)
         st.code(bibtex(c), language="latex", wrap_lines=True)
         charts.render_format_choice()

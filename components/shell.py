@@ -10,6 +10,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from components import charts, present, share, state
 from components.banner import render_real_banner, render_synthetic_banner
+from components.i18n import tr
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
 from loaders.snapshot import (
@@ -45,7 +46,9 @@ def render_shell(url_path: str) -> state.Filters:
             divisions.load(snapshot),
         )
     except SnapshotError as exc:
-        st.error(f"The data snapshot cannot be used, so no numbers are shown: {exc}")
+        st.error(
+            tr("The data snapshot cannot be used, so no numbers are shown: {problem}", problem=exc)
+        )
         st.stop()
     filters = state.render_sidebar(choices)
     synthetic = assessments.is_synthetic(snapshot, filters.edition)
@@ -107,8 +110,13 @@ def fallbacks(chosen: Path | str) -> list[Path | str]:
 
 
 def _shown(problem: SnapshotError) -> str:
-    """Return the problem as a viewer sees it: paths relative to the app, Markdown inert."""
-    return md_escape(str(problem).replace(f"{paths.ROOT}/", ""))
+    """Return the problem as a viewer sees it: paths relative to the app, in a code span.
+
+    The code span keeps the message (technical, in English) literal and apart from the
+    sentence around it, which is in the interface language.
+    """
+    text = " ".join(str(problem).replace(f"{paths.ROOT}/", "").replace("`", "'").split())
+    return f"`{text}`"
 
 
 def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
@@ -127,16 +135,23 @@ def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
     found = first_valid(fallbacks(chosen))
     if found is None:
         st.error(
-            "The data snapshot cannot be used and no valid snapshot is left to fall back "
-            f"on, so no numbers are shown. Problem: {_shown(problem)}",
+            tr(
+                "The data snapshot cannot be used and no valid snapshot is left to fall back "
+                "on, so no numbers are shown. Problem: {problem}",
+                problem=_shown(problem),
+            ),
             icon=":material/error:",
         )
         st.stop()
     fallback, snap = found
     st.error(
-        "The chosen data snapshot cannot be used, so this page shows the last valid "
-        f"snapshot instead: **{md_escape(snap.snapshot_id)}** (created "
-        f"{md_escape(str(snap.manifest.get('created_at', '?')))}). Problem: {_shown(problem)}",
+        tr(
+            "The chosen data snapshot cannot be used, so this page shows the last valid "
+            "snapshot instead: **{snapshot}** (created {created}). Problem: {problem}",
+            snapshot=md_escape(snap.snapshot_id),
+            created=md_escape(str(snap.manifest.get("created_at", "?"))),
+            problem=_shown(problem),
+        ),
         icon=":material/error:",
     )
     st.session_state[_IN_USE] = str(fallback)
@@ -153,11 +168,11 @@ def render_snapshot_choice() -> Path | str:
     if len(options) > 1:
         names = {str(p): sid for sid, p, _ in found}
         st.sidebar.selectbox(
-            "Snapshot",
+            tr("Snapshot"),
             options,
             key=_SNAPSHOT,
             format_func=lambda p: (
-                names.get(p, Path(p).name) + (" (default)" if p == str(default) else "")
+                names.get(p, Path(p).name) + (tr(" (default)") if p == str(default) else "")
             ),
             persist_state="session",
         )

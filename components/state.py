@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import polars as pl
 import streamlit as st
 
-from components import story
+from components import i18n, story
+from components.i18n import mark, tr
 
 MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights")
 # Page controls bound to the URL by Streamlit itself (``bind="query-params"``; the key
@@ -48,6 +49,13 @@ MAX_UNKNOWN_SHOWN = 5  # unknown parameters named in the notice; the rest are co
 N_WEIGHTS = 5  # one per first-level metric (schemas.FIRST_LEVEL order)
 MAX_WEIGHT = 100.0
 CLASSES = ("continuous", "quantile", "equal", "jenks", "grade")
+CLASS_LABELS = {
+    "continuous": mark("Continuous"),
+    "quantile": mark("Quantile"),
+    "equal": mark("Equal"),
+    "jenks": mark("Natural breaks"),
+    "grade": mark("Grade"),
+}
 DEFAULT_METRIC = "total"
 DEFAULT_CLASSES = "continuous"
 ALL = ""  # the province option meaning all of China
@@ -57,6 +65,7 @@ _SEEDED_VIEW = "_state_seeded_view"
 _WRITTEN = "_state_written"
 _CHOICES = "_state_choices"
 _GOTO_COUNTY = "_state_goto_county"
+_LANG_WIDGET = "_state_language"
 COUNTY_PAGE = "pages/county.py"
 _SAFE = re.compile(r"[^0-9A-Za-z_.,-]")
 
@@ -128,11 +137,13 @@ def build_choices(
         e: (DEFAULT_METRIC, *indicators.filter(pl.col("edition_id") == e)["indicator_id"])
         for e in ids
     }
-    metric_labels = {DEFAULT_METRIC: "Total score"}
+    metric_labels = {DEFAULT_METRIC: tr("Total score")}
     for row in indicators.iter_rows(named=True):
         indent = "" if row["level"] == 1 else "· "
-        metric_labels[row["indicator_id"]] = f"{indent}{row['name_en']} {row['name_zh']}"
+        name = row["name_zh"] if i18n.is_zh() else f"{row['name_en']} {row['name_zh']}"
+        metric_labels[row["indicator_id"]] = f"{indent}{name}"
     provinces = divisions.select("province_adcode", "province_name_en", "province_name_zh").unique()
+    zh = i18n.is_zh()
     return Choices(
         editions=ids,
         default_edition=latest.item(0, "edition_id") if ids else "",
@@ -144,12 +155,26 @@ def build_choices(
         ),
         edition_labels=labels,
         metric_labels=metric_labels,
-        province_labels={code: f"{en} {zh}" for code, en, zh in provinces.iter_rows()},
+        province_labels={
+            code: name_zh if zh else f"{name_en} {name_zh}"
+            for code, name_en, name_zh in provinces.iter_rows()
+        },
     )
+
+
+MODES = {
+    "third_party": mark("third party"),
+    "self": mark("self-assessment"),
+    "upper_level_audit": mark("upper-level audit"),
+    "designation": mark("designation"),
+}
 
 
 def edition_label(row: Mapping[str, object]) -> str:
     """Return an edition's label for pickers: real ones "Published", synthetic ones "Demo".
+
+    Names and titles are in the interface language (``evaluator_zh``/``title_zh`` in
+    Chinese).
 
     Examples
     --------
@@ -157,12 +182,15 @@ def edition_label(row: Mapping[str, object]) -> str:
     ...     "mode": "third_party", "title_en": "Transparency index"})
     'Published · 2021 · CASS · Transparency index'
     """
-    kind = "Demo" if row["is_synthetic"] else "Published"
-    parts = [kind, str(row["data_year"]), str(row["evaluator_en"])]
+    kind = tr("Demo") if row["is_synthetic"] else tr("Published")
+    evaluator = i18n.pick(row.get("evaluator_en"), row.get("evaluator_zh"))
+    parts = [kind, str(row["data_year"]), evaluator]
     if row["mode"] != "third_party":
-        parts.append(str(row["mode"]).replace("_", " "))
-    if not row["is_synthetic"] and row.get("title_en"):
-        parts.append(str(row["title_en"])[:60])
+        mode = str(row["mode"])
+        parts.append(tr(MODES[mode]) if mode in MODES else mode.replace("_", " "))
+    title = i18n.pick(row.get("title_en"), row.get("title_zh"))
+    if not row["is_synthetic"] and title:
+        parts.append(title[:60])
     return " · ".join(parts)
 
 
@@ -186,7 +214,7 @@ def _literal(value: str) -> str:
     The code span keeps even what cleaning leaves (e.g. ``www.example.com``, which
     Markdown would turn into a link) literal.
     """
-    return f"`{shown(value)}`" if value else "(empty)"
+    return f"`{shown(value)}`" if value else tr("(empty)")
 
 
 def format_weights(weights: Sequence[float]) -> str:
@@ -259,14 +287,22 @@ def parse_params(
             unknown.append(key)
             continue
         if len(found) > 1:
-            notices.append(f"Ignored all but the last {key}: the link gives it {len(found)} times.")
+            notices.append(
+                tr(
+                    "Ignored all but the last {key}: the link gives it {n} times.",
+                    key=key,
+                    n=len(found),
+                )
+            )
         if not found or found[-1] == "":
-            notices.append(f"Ignored {key}: it is empty.")
+            notices.append(tr("Ignored {key}: it is empty.", key=key))
         else:
             values[key] = found[-1]
 
     def ignore(name: str, why: str) -> None:
-        notices.append(f"Ignored {name} {_literal(values[name])}: {why}.")
+        notices.append(
+            tr("Ignored {name} {value}: {why}.", name=name, value=_literal(values[name]), why=why)
+        )
 
     edition = choices.default_edition
     if values.get("edition"):
@@ -274,9 +310,9 @@ def parse_params(
             edition = str(values["edition"])
         else:
             why = (
-                "it has no published results in this snapshot (see About the data)"
+                tr("it has no published results in this snapshot (see About the data)")
                 if values["edition"] in choices.unscored_editions
-                else "no such edition in this snapshot"
+                else tr("no such edition in this snapshot")
             )
             ignore("edition", why)
     metric = DEFAULT_METRIC
@@ -284,50 +320,66 @@ def parse_params(
         if values["metric"] in choices.metrics.get(edition, ()):
             metric = str(values["metric"])
         else:
-            ignore("metric", "not an indicator of this edition")
+            ignore("metric", tr("not an indicator of this edition"))
     province = None
     if values.get("province"):
         province = _province(str(values["province"]), choices.provinces)
         if province is None:
-            ignore("province", "use a 2- or 6-digit province code such as 52 or 520000")
+            ignore("province", tr("use a 2- or 6-digit province code such as 52 or 520000"))
     county = None
     if values.get("county"):
         if values["county"] in choices.counties:
             county = str(values["county"])
         else:
-            ignore("county", "not a county-level adcode in this snapshot")
+            ignore("county", tr("not a county-level adcode in this snapshot"))
     classes = DEFAULT_CLASSES
     if values.get("classes"):
         if values["classes"] in CLASSES:
             classes = str(values["classes"])
         else:
-            ignore("classes", f"use one of {', '.join(CLASSES)}")
+            ignore("classes", tr("use one of {values}", values=", ".join(CLASSES)))
     compare = None
     if values.get("compare"):
         if values["compare"] in choices.editions and values["compare"] != edition:
             compare = str(values["compare"])
         else:
-            ignore("compare", "not another edition with scores in this snapshot")
+            ignore("compare", tr("not another edition with scores in this snapshot"))
     weights = None
     if values.get("weights"):
         weights = parse_weights(str(values["weights"]))
         if weights is None:
-            ignore("weights", f"give {N_WEIGHTS} numbers from 0 to 100, not all zero")
+            ignore("weights", tr("give {n} numbers from 0 to 100, not all zero", n=N_WEIGHTS))
     carried: dict[str, str] = {}
     for name, allowed in CARRIED_VALUES.items():
         if name in values and values[name] in allowed:
             carried[name] = values[name]
         elif name in values:
-            ignore(name, f"use {' or '.join(allowed)}")
+            ignore(name, tr("use {first} or {second}", first=allowed[0], second=allowed[1]))
     carried |= _story_params(values, ignore)
     if unknown:
         names = ", ".join(_literal(k) for k in unknown[:MAX_UNKNOWN_SHOWN])
         more = len(unknown) - MAX_UNKNOWN_SHOWN
-        notices.append(
-            f"Ignored unknown parameter{'s' if len(unknown) > 1 else ''} {names}"
-            f"{f' and {more} more' if more > 0 else ''}: "
-            f"the app reads only {', '.join((*MANAGED, *CARRIED))}."
-        )
+        read = ", ".join((*MANAGED, *CARRIED))
+        if more > 0:
+            notice = tr(
+                "Ignored unknown parameters {names} and {more} more: the app reads only {read}.",
+                names=names,
+                more=more,
+                read=read,
+            )
+        elif len(unknown) > 1:
+            notice = tr(
+                "Ignored unknown parameters {names}: the app reads only {read}.",
+                names=names,
+                read=read,
+            )
+        else:
+            notice = tr(
+                "Ignored unknown parameter {names}: the app reads only {read}.",
+                names=names,
+                read=read,
+            )
+        notices.append(notice)
     filters = Filters(edition, metric, province, county, classes, carried, compare, weights)
     return filters, notices
 
@@ -347,7 +399,10 @@ def _story_params(values: Mapping[str, str], ignore: Callable[[str, str], None])
         if steps and step.isdigit() and 1 <= int(step) <= len(steps):
             kept["step"] = str(int(step))
         else:
-            ignore("step", f"use 1 to {len(steps)}" if steps else "it needs a valid story")
+            ignore(
+                "step",
+                tr("use 1 to {n}", n=len(steps)) if steps else tr("it needs a valid story"),
+            )
     return kept
 
 
@@ -370,6 +425,7 @@ def _seed(choices: Choices) -> None:
             _SEEDED: True,
         }
     )
+    i18n.use(filters.carried.get("lang", i18n.DEFAULT))
 
 
 def render_sidebar(choices: Choices) -> Filters:
@@ -387,7 +443,7 @@ def render_sidebar(choices: Choices) -> Filters:
         _seed(choices)
     state[_CHOICES] = choices
     if not choices.editions:
-        st.error("This snapshot has no edition with scores to show.")
+        st.error(tr("This snapshot has no edition with scores to show."))
         st.stop()
     # Notices about the URL stay until the view changes from the one the URL opened.
     if state.get(_NOTICES) and current().params() != state.get(_SEEDED_VIEW):
@@ -395,8 +451,9 @@ def render_sidebar(choices: Choices) -> Filters:
     for notice in state.get(_NOTICES, []):
         st.sidebar.info(notice, icon="ℹ️")
     with st.sidebar:
+        render_language()
         st.selectbox(
-            "Edition",
+            tr("Edition"),
             choices.editions,
             key="edition",
             persist_state="session",
@@ -406,7 +463,7 @@ def render_sidebar(choices: Choices) -> Filters:
         if state.get("metric") not in metrics:
             state["metric"] = DEFAULT_METRIC
         st.selectbox(
-            "Metric",
+            tr("Metric"),
             metrics,
             key="metric",
             persist_state="session",
@@ -415,15 +472,43 @@ def render_sidebar(choices: Choices) -> Filters:
         if state.get("province") is None:
             state["province"] = ALL
         st.selectbox(
-            "Province",
+            tr("Province"),
             (ALL, *choices.provinces),
             key="province",
             persist_state="session",
-            format_func=lambda p: "All China" if p == ALL else choices.province_labels.get(p, p),
+            format_func=lambda p: (
+                tr("All China") if p == ALL else choices.province_labels.get(p, p)
+            ),
         )
     filters = current()
     _write_url(filters)
     return filters
+
+
+def _set_language() -> None:
+    chosen = st.session_state.get(_LANG_WIDGET) or i18n.DEFAULT
+    carried = dict(st.session_state.get("_carried", {}))
+    if chosen == i18n.DEFAULT:
+        carried.pop("lang", None)
+    else:
+        carried["lang"] = chosen
+    st.session_state["_carried"] = carried
+    i18n.use(chosen)
+    _write_url(current())
+
+
+def render_language() -> None:
+    """Draw the interface-language switch (English / 中文); it sets ``lang`` in the link."""
+    st.session_state[_LANG_WIDGET] = i18n.lang()
+    st.segmented_control(
+        tr("Language"),
+        i18n.LANGS,
+        key=_LANG_WIDGET,
+        required=True,
+        format_func=lambda code: i18n.NAMES[code],
+        on_change=_set_language,
+        label_visibility="collapsed",
+    )
 
 
 def current() -> Filters:
@@ -516,12 +601,12 @@ def _write_url(filters: Filters) -> None:
 def render_classes() -> str:
     """Draw the map-classing control (continuous, quantile, grade); return the choice."""
     st.segmented_control(
-        "Classes",
+        tr("Classes"),
         CLASSES,
         key="classes",
         persist_state="session",
         required=True,
-        format_func=lambda c: "Natural breaks" if c == "jenks" else c.capitalize(),
+        format_func=lambda c: tr(CLASS_LABELS[c]),
     )
     _write_url(current())
     return str(st.session_state["classes"])
@@ -544,10 +629,10 @@ def render_compare(editions: Sequence[str], labels: Mapping[str, str]) -> str | 
     options = [ALL, *[e for e in editions if e != st.session_state["edition"]]]
     chosen = current().compare
     st.selectbox(
-        "Compare with",
+        tr("Compare with"),
         options,
         index=options.index(chosen) if chosen in options else 0,
-        format_func=lambda e: "— choose an edition —" if e == ALL else labels.get(e, e),
+        format_func=lambda e: tr("— choose an edition —") if e == ALL else labels.get(e, e),
         key="_compare_widget",
         on_change=lambda: set_compare(st.session_state["_compare_widget"] or None),
     )

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from components.i18n import mark, tr
+
 # url path → page file (the router's pages; /import is never part of a story)
 PAGES = {
     "": "pages/atlas.py",
@@ -23,6 +25,16 @@ PAGES = {
     "records": "pages/records.py",
     "county": "pages/county.py",
     "data": "pages/data.py",
+}
+# url path → page title, as in the router's page list
+TITLES = {
+    "": mark("Atlas"),
+    "rankings": mark("Rankings"),
+    "metrics": mark("Metrics and weights"),
+    "evaluators": mark("Evaluators"),
+    "records": mark("Records"),
+    "county": mark("County profile"),
+    "data": mark("About the data"),
 }
 # What a step may set: the view, and the language. Presentation keys are added when
 # the story is played.
@@ -59,7 +71,7 @@ def make_step(page: str, params: dict[str, str], caption: str) -> Step:
     Step(page='rankings', params=(('province', '52'),), caption='Guizhou')
     """
     if page not in PAGES:
-        raise StoryError(f"a story cannot show the page {page!r}")
+        raise StoryError(tr("a story cannot show the page {page}", page=repr(page)))
     kept = tuple((k, str(v)) for k, v in params.items() if k in STEP_KEYS)
     return Step(page, kept, " ".join(caption.split())[:MAX_CAPTION])
 
@@ -89,20 +101,20 @@ def decode(token: str) -> list[Step]:
     components.story.StoryError: not a story link (it may have been cut short)
     """
     if len(token) > MAX_TOKEN:
-        raise StoryError(f"longer than {MAX_TOKEN} characters")
+        raise StoryError(tr("longer than {n} characters", n=MAX_TOKEN))
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         data = json.loads(raw.decode("utf-8"))
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise StoryError("not a story link (it may have been cut short)") from None
+        raise StoryError(tr("not a story link (it may have been cut short)")) from None
     if not isinstance(data, list) or not 1 <= len(data) <= MAX_STEPS:
-        raise StoryError(f"a story has 1 to {MAX_STEPS} steps")
+        raise StoryError(tr("a story has 1 to {n} steps", n=MAX_STEPS))
     steps = []
     for item in data:
         if not (
             isinstance(item, list) and len(item) == 3 and all(isinstance(x, str) for x in item)
         ):
-            raise StoryError("a step is not [page, parameters, caption]")
+            raise StoryError(tr("a step is not [page, parameters, caption]"))
         page, query, caption = item
         steps.append(make_step(page, dict(parse_qsl(query)), caption))
     return steps

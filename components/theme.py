@@ -6,6 +6,8 @@ import re
 
 import polars as pl
 
+from components.i18n import mark, tr
+
 # ColorBrewer YlGnBu: sequential and colour-blind safe; darker = higher score.
 SEQUENTIAL = (
     "#ffffd9",
@@ -58,14 +60,19 @@ def discrete_scale(k: int) -> list[list[float | str]]:
 # PNG must never carry demo numbers unmarked (DESIGN.md §4). The atlas map keeps its
 # download because the map itself carries the mark (``synthetic_mark``).
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d"]}
-SYNTHETIC_MARK = "SYNTHETIC DEMO DATA · fictional evaluator · not a real assessment"
-SYNTHETIC_RECORDS_MARK = "SYNTHETIC DEMO RECORDS · not real records about any government body"
+SYNTHETIC_MARK = mark("SYNTHETIC DEMO DATA · fictional evaluator · not a real assessment")
+SYNTHETIC_RECORDS_MARK = mark("SYNTHETIC DEMO RECORDS · not real records about any government body")
+MARK_NAME = "synthetic_mark"  # names the annotation, in any language
 
 
 def synthetic_mark(text: str = SYNTHETIC_MARK) -> dict[str, object]:
-    """Return a figure annotation saying the data is synthetic (top right, always visible)."""
+    """Return a figure annotation saying the data is synthetic (top right, always visible).
+
+    ``text`` is one of the marks above, shown in the interface language.
+    """
     return {
-        "text": text,
+        "name": MARK_NAME,
+        "text": tr(text),
         "x": 1.0,
         "y": 1.0,
         "xref": "paper",

@@ -11,7 +11,12 @@ import polars as pl
 from loaders import assessments, derive, divergence
 from loaders.snapshot import load
 
-SOURCE_COLUMNS = {"title": "source_title", "url": "source_url", "reliability": "source_reliability"}
+SOURCE_COLUMNS = {
+    "title": "source_title",
+    "title_en": "source_title_en",
+    "url": "source_url",
+    "reliability": "source_reliability",
+}
 
 
 def _with_source(snapshot: Path | str, frame: pl.DataFrame) -> pl.DataFrame:

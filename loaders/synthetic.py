@@ -238,7 +238,9 @@ def metadata_tables() -> dict[str, pl.DataFrame]:
         [
             {
                 "source_id": SOURCE_ID,
-                "title": "Demo data generator (synthetic; python -m loaders demo)",
+                # ``title`` is the source's own language: Chinese, as for the real
+                # sources, so a Chinese citation needs no English.
+                "title": "Demo 演示数据生成器（合成数据，本项目生成）",
                 "title_en": "Demo data generator (synthetic; python -m loaders demo)",
                 "publisher": "this project",
                 "kind": "generator",

@@ -9,10 +9,12 @@ import pytest
 from components import i18n
 from tests.i18n_scan import english_words, marked_texts, raw_display_texts
 
-# Latin words a Chinese interface keeps: file formats, the citation format, and the
-# "Demo" that starts every fictional evaluator's name in both languages.
+# Latin words a Chinese interface keeps: file formats, the citation format, the hash
+# algorithm, the language switch's "English", and the "Demo" that starts every
+# fictional evaluator's name in both languages.
 ALLOWED = frozenset(
     {"Demo", "CSV", "XLSX", "PNG", "SVG", "JSON", "GeoJSON", "Parquet", "BibTeX", "English"}
+    | {"sha", "SHA"}
 )
 
 

@@ -161,7 +161,7 @@ CASES = [
     {"weights": "x" * 5000},
     {"lang": "fr"},
     {"lang": "<b>zh</b>"},
-    {"lang": ["en", "zh"]},
+    {"lang": ["zh", "en"]},  # the last (English) wins: notices in English,
     {"present": "2"},
     {"present": "-1"},
     {"present": "1.0"},

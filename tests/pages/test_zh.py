@@ -25,6 +25,8 @@ from tests.i18n_scan import element_texts, english_words
 
 GRADE = re.compile(r"^[ABC]{1,3}[+-]?$")
 BIBTEX_FIELD = re.compile(r"^\s*[a-z]+ = ", re.MULTILINE)
+BIBTEX_URL = re.compile(r"url\{[^}]*\}")
+RELATIVE_LINK = re.compile(r"(?<![\w/])/[a-z]*\?\S*")
 HEX = re.compile(r"\b[0-9a-f]{8,64}\b")
 # Free-text columns the data has only in English: shown as written, never translated.
 ENGLISH_ONLY = {
@@ -69,8 +71,10 @@ def data_texts() -> frozenset[str]:
 
 
 def snapshot_words() -> set[str]:
+    """Return the words of identifiers a view may name: the snapshot id and edition ids."""
     snap = open_snapshot(paths.default_snapshot())
-    return set(re.findall(r"[A-Za-z]+", snap.snapshot_id))
+    ids = [snap.snapshot_id, *load(paths.default_snapshot(), "editions")["edition_id"]]
+    return {word for i in ids for word in re.findall(r"[A-Za-z]+", i)}
 
 
 def english_shown(at: AppTest) -> list[str]:
@@ -83,8 +87,12 @@ def english_shown(at: AppTest) -> list[str]:
         if plain in data or (kind == "code" and plain.startswith(("/", "http"))):
             continue  # English-only notes from the data; the view's link
         if kind == "code" and plain.startswith("@misc{"):
-            plain = BIBTEX_FIELD.sub(" ", plain.split("\n", 1)[-1])
-        words = [w for w in english_words(HEX.sub(" ", plain), allowed) if not GRADE.match(w)]
+            plain = BIBTEX_FIELD.sub(" ", BIBTEX_URL.sub(" ", plain.split("\n", 1)[-1]))
+        words = [
+            w
+            for w in english_words(HEX.sub(" ", RELATIVE_LINK.sub(" ", plain)), allowed)
+            if not GRADE.match(w)
+        ]
         if words:
             found.append(f"{kind}: {' '.join(words[:8])} ← {plain[:90]!r}")
     return sorted(set(found))
@@ -123,3 +131,23 @@ def test_counties_are_chinese_with_pinyin_only_in_english(
     en = run_app("pages/county.py", lang="en", county="520123")
     assert zh.title[0].value.startswith(name) and pinyin not in zh.title[0].value
     assert en.title[0].value.startswith(name) and pinyin in en.title[0].value
+
+
+def test_notices_about_a_bad_link_are_in_chinese(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(None, lang="zh", edition="<b>x</b>", foo="1", weights="1,2")
+    notices = [i.value for i in at.sidebar.info]
+    assert len(notices) == 3
+    assert all(english_words(re.sub(r"`[^`]*`", "", n)) == [] for n in notices), notices
+    assert any("`?b?x??b?`" in n for n in notices)  # the value, cleaned, in a code span
+
+
+def test_language_switch_rewrites_the_page_and_the_link(run_app: Callable[..., AppTest]) -> None:
+    at = run_app("pages/rankings.py")
+    assert english_shown(at) != []
+    at.sidebar.button_group(key="_state_language").set_value("zh").run()
+    assert at.query_params["lang"] == "zh"
+    assert at.sidebar.button_group(key="_state_language").value == "zh"
+    assert english_shown(at) == []
+    at.sidebar.button_group(key="_state_language").set_value("en").run()
+    assert "lang" not in at.query_params
+    assert at.title[0].value == "Rankings"
