@@ -11,6 +11,7 @@ export (kaleido 1.x) needs a Chrome binary beside the server, which a plain
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import re
 import threading
 import unicodedata
@@ -22,6 +23,7 @@ import streamlit as st
 
 from components import i18n, present, theme
 from components.i18n import mark, tr
+from components.provenance import md_escape
 
 EDITION_KEY = "_chart_edition_line"
 SNAPSHOT_KEY = "_chart_snapshot_line"
@@ -181,16 +183,163 @@ def show(
     config: dict[str, Any] | None = None,
     where: Any = None,
     width: int = 80,
+    summary: str | bool = True,
     **kwargs: Any,
 ) -> Any:
     """Draw ``fig`` framed (:func:`frame`) with image download on; return Streamlit's result.
 
     ``edition``: whether the chart shows the sidebar's edition (its evaluator and source
     are then cited); charts of records, ties or several editions cite the snapshot only.
+    ``summary``: the chart's text alternative, a sentence under it for readers who
+    cannot see it (screen readers); True (default) writes one from the figure's data
+    (:func:`describe`), False leaves it to the page (the atlas has its own).
     """
     framed = _framed(fig, title, synthetic, source_line(edition=edition), present.is_on(), width)
     target = where if where is not None else st
-    return target.plotly_chart(framed, config=image_config(config or theme.CONFIG, title), **kwargs)
+    shown = target.plotly_chart(
+        framed, config=image_config(config or theme.CONFIG, title), **kwargs
+    )
+    text = describe(fig) if summary is True else summary or ""
+    if text:
+        target.caption(tr("Chart summary: {text}", text=md_escape(text)))
+    return shown
+
+
+def _number(value: float) -> str:
+    """Return a number for a sentence: whole numbers as they are, others to 4 digits."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+def _values(data: Any) -> list[Any]:
+    return [] if data is None else list(data)
+
+
+def _numbers(data: Any) -> list[float]:
+    found = []
+    for value in _values(data):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value:
+            found.append(float(value))
+    return found
+
+
+def _axis(fig: go.Figure, letter: str) -> str:
+    title = getattr(fig.layout, f"{letter}axis").title.text
+    return re.sub(r"<[^>]*>", " ", title or "").strip()
+
+
+def _describe_bars(fig: go.Figure, bars: list[Any]) -> str:
+    first = bars[0]
+    horizontal = first.orientation == "h"
+    names, values = (first.y, first.x) if horizontal else (first.x, first.y)
+    pairs = [
+        (str(n), float(v))
+        for n, v in zip(_values(names), _values(values), strict=False)
+        if isinstance(v, numbers.Real) and not isinstance(v, bool) and v == v
+    ]
+    if len(bars) > 1 or not pairs:
+        categories = {str(n) for b in bars for n in _values(b.y if horizontal else b.x)}
+        return tr(
+            "{series} series of bars over {n} categories.",
+            series=len(bars),
+            n=len(categories),
+        )
+    top = max(pairs, key=lambda p: p[1])
+    low = min(pairs, key=lambda p: p[1])
+    values = {
+        "n": len(pairs),
+        "top": top[0],
+        "top_value": _number(top[1]),
+        "low": low[0],
+        "low_value": _number(low[1]),
+    }
+    measure = _axis(fig, "x" if horizontal else "y")
+    if not measure:
+        return tr(
+            "{n} bars: the highest is {top} ({top_value}), the lowest {low} ({low_value}).",
+            **values,
+        )
+    return tr(
+        "{n} bars of {measure}: the highest is {top} ({top_value}), the lowest {low} "
+        "({low_value}).",
+        measure=measure,
+        **values,
+    )
+
+
+def _spread(label: str, values: list[float]) -> str:
+    low, high = _number(min(values)), _number(max(values))
+    if not label:
+        return tr("from {low} to {high}", low=low, high=high)
+    return tr("{label} from {low} to {high}", label=label, low=low, high=high)
+
+
+def describe(fig: go.Figure) -> str:
+    """Return a sentence saying what a chart shows, from its data (its text alternative).
+
+    Examples
+    --------
+    >>> fig = go.Figure(go.Bar(x=["甲", "乙", "丙"], y=[3, 9, 1]))
+    >>> fig = fig.update_layout(yaxis_title="Records")
+    >>> describe(fig)
+    '3 bars of Records: the highest is 乙 (9), the lowest 丙 (1).'
+    >>> describe(go.Figure(go.Scatter(x=[1, 2, 3], y=[10, 30, 20])))
+    '3 points: x from 1 to 3; y from 10 to 30.'
+    >>> describe(go.Figure())
+    ''
+    """
+    traces = list(fig.data)
+    if not traces:
+        return ""
+    kinds = {t.type for t in traces}
+    bars = [t for t in traces if t.type == "bar"]
+    if kinds == {"bar"}:
+        return _describe_bars(fig, bars)
+    if kinds <= {"scatter", "scattergl"}:
+        xs = [v for t in traces for v in _numbers(t.x)]
+        ys = [v for t in traces for v in _numbers(t.y)]
+        n = sum(len(_values(t.y if t.y is not None else t.x)) for t in traces)
+        parts = []
+        if xs:
+            parts.append(_spread(_axis(fig, "x") or "x", xs))
+        if ys:
+            parts.append(_spread(_axis(fig, "y") or "y", ys))
+        detail = tr("; ").join(parts)
+        if len(traces) > 1:
+            return tr(
+                "{n} points in {series} series: {detail}.", n=n, series=len(traces), detail=detail
+            )
+        return tr("{n} points: {detail}.", n=n, detail=detail)
+    if kinds <= {"box", "violin"}:
+        values = [v for t in traces for v in _numbers(t.y if t.y is not None else t.x)]
+        if not values:
+            return ""
+        return tr(
+            "Spread of {n} values in {series} groups: {detail}.",
+            n=len(values),
+            series=len(traces),
+            detail=_spread(_axis(fig, "y") or _axis(fig, "x"), values),
+        )
+    if kinds == {"histogram"}:
+        values = [v for t in traces for v in _numbers(t.x if t.x is not None else t.y)]
+        if not values:
+            return ""
+        return tr(
+            "Distribution of {n} values: {detail}.",
+            n=len(values),
+            detail=_spread(_axis(fig, "x"), values),
+        )
+    if kinds <= {"choropleth", "choroplethmap", "choroplethmapbox"}:
+        values = [v for t in traces for v in _numbers(t.z)]
+        if not values:
+            return ""
+        return tr(
+            "Map of {n} areas: {detail}.",
+            n=len(values),
+            detail=_spread("", values),
+        )
+    return ""
 
 
 _FRAMED: OrderedDict[tuple[Any, ...], tuple[go.Figure, go.Figure]] = OrderedDict()

@@ -1,0 +1,49 @@
+"""Text alternatives: every chart says in a sentence what it shows (issue 8)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from components import charts, i18n
+
+
+def test_bar_summary_names_the_highest_and_lowest() -> None:
+    fig = go.Figure(
+        go.Bar(y=["修文县", "绥阳县", "余杭区"], x=np.array([3, 12, 7]), orientation="h")
+    )
+    fig.update_layout(xaxis_title="Records")
+    assert charts.describe(fig) == (
+        "3 bars of Records: the highest is 绥阳县 (12), the lowest 修文县 (3)."
+    )
+
+
+def test_grouped_bars_count_series_and_categories() -> None:
+    fig = go.Figure([go.Bar(x=["a", "b"], y=[1, 2]), go.Bar(x=["b", "c"], y=[3, 4])])
+    assert charts.describe(fig) == "2 series of bars over 3 categories."
+
+
+def test_scatter_summary_gives_both_ranges_and_skips_missing_values() -> None:
+    fig = go.Figure(go.Scatter(x=[2016, 2021, 2019], y=[71.5, float("nan"), 88.25]))
+    fig.update_layout(xaxis_title="Year", yaxis_title="Score")
+    assert charts.describe(fig) == "3 points: Year from 2016 to 2021; Score from 71.5 to 88.25."
+
+
+def test_box_and_histogram_summaries() -> None:
+    box = go.Figure([go.Box(y=[1, 2, 3], name="a"), go.Box(y=[10, 20], name="b")])
+    assert charts.describe(box) == "Spread of 5 values in 2 groups: from 1 to 20."
+    hist = go.Figure(go.Histogram(x=[60.0, 75.5, 90.0]))
+    hist.update_layout(xaxis_title="<b>Total</b> score")
+    assert charts.describe(hist) == "Distribution of 3 values: Total  score from 60 to 90."
+
+
+def test_charts_without_data_have_no_summary() -> None:
+    assert charts.describe(go.Figure()) == ""
+    assert charts.describe(go.Figure(go.Bar(x=[], y=[]))) == "1 series of bars over 0 categories."
+
+
+def test_summary_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+    fig = go.Figure(go.Bar(x=["甲", "乙"], y=[5, 2]))
+    assert charts.describe(fig) == "2 个条形：最高为甲（5），最低为乙（2）。"
