@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -17,6 +17,7 @@ import streamlit as st
 
 from components import charts, maps, state, theme
 from components.banner import render_synthetic_banner
+from components.i18n import is_zh, lang, mark, tr
 from components.provenance import md_escape
 from components.rankings import csv_bytes
 from loaders import geo, schemas
@@ -24,34 +25,52 @@ from loaders import records as loader
 from loaders.snapshot import open_snapshot
 
 CONFIG = theme.CONFIG
+# Enum codes → English labels (marked for ``tr``). English labels of agencies and types
+# carry the Chinese name too; statuses and polarities show as their codes in English.
 SOURCE_LABELS = {
-    "courts": "Courts 法院",
-    "supervisory_commission": "Supervisory commission 监委",
-    "civil_service": "Civil service administration 公务员局",
-    "legal_affairs_office": "Legal affairs office (appeals) 司法局",
-    "hotline_12345": "12345 hotline 热线",
-    "other": "Other bodies 其他",
+    "courts": mark("Courts 法院"),
+    "supervisory_commission": mark("Supervisory commission 监委"),
+    "civil_service": mark("Civil service administration 公务员局"),
+    "legal_affairs_office": mark("Legal affairs office (appeals) 司法局"),
+    "hotline_12345": mark("12345 hotline 热线"),
+    "other": mark("Other bodies 其他"),
 }
 TYPE_LABELS = {
-    "admin_litigation_loss": "Administrative lawsuit lost 行政诉讼败诉",
-    "dishonest_judgment_debtor": "Dishonest judgment debtor 失信被执行人",
-    "admin_penalty": "Administrative penalty 行政处罚",
-    "reconsideration_revoked": "Decision revoked on appeal 复议撤销",
-    "disciplinary_action": "Disciplinary action 处分",
-    "accountability_action": "Accountability action 问责",
-    "broken_commitment": "Broken commitment 违约",
-    "complaint": "Complaint 投诉",
-    "opinion_incident": "Public-opinion incident 舆情",
-    "commendation": "Commendation 表彰",
+    "admin_litigation_loss": mark("Administrative lawsuit lost 行政诉讼败诉"),
+    "dishonest_judgment_debtor": mark("Dishonest judgment debtor 失信被执行人"),
+    "admin_penalty": mark("Administrative penalty 行政处罚"),
+    "reconsideration_revoked": mark("Decision revoked on appeal 复议撤销"),
+    "disciplinary_action": mark("Disciplinary action 处分"),
+    "accountability_action": mark("Accountability action 问责"),
+    "broken_commitment": mark("Broken commitment 违约"),
+    "complaint": mark("Complaint 投诉"),
+    "opinion_incident": mark("Public-opinion incident 舆情"),
+    "commendation": mark("Commendation 表彰"),
 }
-STATUS_LABELS = {s: s.replace("_", " ") for s in schemas.RECORD_STATUS}
-METRIC_NAMES = {
-    "total": "Total",
-    "transparency": "Transparency",
-    "compliance": "Compliance",
-    "honoring_agreements": "Honoring agreements",
-    "integrity_work": "Integrity work",
-    "public_opinion": "Public opinion",
+STATUS_LABELS = {
+    "active": mark("active"),
+    "performed": mark("performed"),
+    "settled": mark("settled"),
+    "revoked": mark("revoked"),
+    "repaired": mark("repaired"),
+    "expired": mark("expired"),
+    "removed": mark("removed"),
+}
+POLARITY_LABELS = {
+    "negative": mark("negative"),
+    "positive": mark("positive"),
+    "neutral": mark("neutral"),
+}
+# The lifecycle chart's states: still open, or ended with a status.
+STATE_LABELS = {loader.OPEN: mark("still open"), **STATUS_LABELS}
+# The scatter's title names the sidebar metric's score.
+METRIC_SCORES = {
+    "total": mark("Total score"),
+    "transparency": mark("Transparency score"),
+    "compliance": mark("Compliance score"),
+    "honoring_agreements": mark("Honoring agreements score"),
+    "integrity_work": mark("Integrity work score"),
+    "public_opinion": mark("Public opinion score"),
 }
 # Plotly's colour-blind-safe qualitative palette: one colour per source agency.
 SOURCE_COLOURS = dict(zip(schemas.SOURCE_AGENCIES, px.colors.qualitative.Safe, strict=False))
@@ -64,59 +83,85 @@ STATE_COLOURS = {
     "removed": theme.SEQUENTIAL[3],
     "expired": "#969696",
 }
-MEASURES = {"count": "Records", "per_year": "Records per year"}
-POLARITIES = {"negative": "Negative", "positive": "Positive", "all": "All"}
-SYNTHETIC_NOTE = (
+MEASURES = {"count": mark("Records"), "per_year": mark("Records per year")}
+POLARITIES = {"negative": mark("Negative"), "positive": mark("Positive"), "all": mark("All")}
+# The map's legend title for each (measure, polarity).
+MAP_TITLES = {
+    ("count", "negative"): mark("Negative records"),
+    ("count", "positive"): mark("Positive records"),
+    ("count", "all"): mark("Records"),
+    ("per_year", "negative"): mark("Negative records per year"),
+    ("per_year", "positive"): mark("Positive records per year"),
+    ("per_year", "all"): mark("Records per year"),
+}
+SYNTHETIC_NOTE = mark(
     "Every record on this page is synthetic demo data: generated, not collected. Subject "
     "names carry （示例） (example); no record describes a real government body."
 )
-TABLE_CONFIG: dict[str, Any] = {
-    "occurred": st.column_config.DateColumn("Occurred", width=92),
-    "name_zh": st.column_config.TextColumn("County", width=90),
-    "adcode": st.column_config.TextColumn("Adcode", width=70),
-    "subject_name": st.column_config.TextColumn("Subject", width=220),
-    "source_agency": st.column_config.TextColumn("Source agency", width=150),
-    "record_type": st.column_config.TextColumn("Record type", width=170),
-    "polarity": st.column_config.TextColumn("Polarity", width=75),
-    "status": st.column_config.TextColumn("Status", width=80),
-    "resolved": st.column_config.DateColumn("Resolved", width=92),
-    "amount_cny": st.column_config.NumberColumn("Amount (¥)", format="%,.0f", width=100),
-    "published": st.column_config.DateColumn("Published", width=92),
-    "record_id": st.column_config.TextColumn("Record id", width=120),
-}
-RESOLUTION_CONFIG: dict[str, Any] = {
-    "source_agency": st.column_config.TextColumn("Source agency"),
-    "record_type": st.column_config.TextColumn("Record type"),
-    "records": st.column_config.NumberColumn("Records", format="%,d"),
-    "resolved": st.column_config.NumberColumn("Resolved", format="%,d"),
-    "share_resolved": st.column_config.ProgressColumn(
-        "Share resolved", format="percent", min_value=0.0, max_value=1.0
-    ),
-    "median_days": st.column_config.NumberColumn(
-        "Median days to resolution", format="%.0f", help="Resolved records only."
-    ),
-}
-DISAGREEMENT_CONFIG: dict[str, Any] = {
-    "name_zh": st.column_config.TextColumn("County"),
-    "adcode": st.column_config.TextColumn("Adcode"),
-    "province_name_zh": st.column_config.TextColumn("Province"),
-    "score": st.column_config.NumberColumn("Score", format="%.2f"),
-    "records": st.column_config.NumberColumn("Records", format="%d"),
-    "disagreement": st.column_config.ProgressColumn(
-        "Disagreement",
-        format="%.2f",
-        min_value=-1.0,
-        max_value=1.0,
-        help="Score percentile + records percentile − 1: near 1 for a top score with the "
-        "most records.",
-    ),
-    "records_link": st.column_config.LinkColumn("Records", display_text="records"),
-    "profile_link": st.column_config.LinkColumn("Profile", display_text="profile"),
-}
-DISAGREEMENT_NOTE = (
+
+
+def table_config() -> dict[str, Any]:
+    """Return the records table's column headers, in the interface language."""
+    return {
+        "occurred": st.column_config.DateColumn(tr("Occurred"), width=92),
+        "name_zh": st.column_config.TextColumn(tr("County"), width=90),
+        "adcode": st.column_config.TextColumn(tr("Adcode"), width=70),
+        "subject_name": st.column_config.TextColumn(tr("Subject"), width=220),
+        "source_agency": st.column_config.TextColumn(tr("Source agency"), width=150),
+        "record_type": st.column_config.TextColumn(tr("Record type"), width=170),
+        "polarity": st.column_config.TextColumn(tr("Polarity"), width=75),
+        "status": st.column_config.TextColumn(tr("Status"), width=80),
+        "resolved": st.column_config.DateColumn(tr("Resolved"), width=92),
+        "amount_cny": st.column_config.NumberColumn(tr("Amount (¥)"), format="%,.0f", width=100),
+        "published": st.column_config.DateColumn(tr("Published"), width=92),
+        "record_id": st.column_config.TextColumn(tr("Record id"), width=120),
+    }
+
+
+def resolution_config() -> dict[str, Any]:
+    """Return the resolution summary's column headers, in the interface language."""
+    return {
+        "source_agency": st.column_config.TextColumn(tr("Source agency")),
+        "record_type": st.column_config.TextColumn(tr("Record type")),
+        "records": st.column_config.NumberColumn(tr("Records"), format="%,d"),
+        "resolved": st.column_config.NumberColumn(tr("Resolved"), format="%,d"),
+        "share_resolved": st.column_config.ProgressColumn(
+            tr("Share resolved"), format="percent", min_value=0.0, max_value=1.0
+        ),
+        "median_days": st.column_config.NumberColumn(
+            tr("Median days to resolution"), format="%.0f", help=tr("Resolved records only.")
+        ),
+    }
+
+
+def disagreement_config() -> dict[str, Any]:
+    """Return the disagreement list's column headers, in the interface language."""
+    return {
+        "name_zh": st.column_config.TextColumn(tr("County")),
+        "adcode": st.column_config.TextColumn(tr("Adcode")),
+        "province_name_zh": st.column_config.TextColumn(tr("Province")),
+        "score": st.column_config.NumberColumn(tr("Score"), format="%.2f"),
+        "records": st.column_config.NumberColumn(tr("Records"), format="%d"),
+        "disagreement": st.column_config.ProgressColumn(
+            tr("Disagreement"),
+            format="%.2f",
+            min_value=-1.0,
+            max_value=1.0,
+            help=tr(
+                "Score percentile + records percentile − 1: near 1 for a top score with the "
+                "most records."
+            ),
+        ),
+        "records_link": st.column_config.LinkColumn(tr("Records"), display_text=tr("records")),
+        "profile_link": st.column_config.LinkColumn(tr("Profile"), display_text=tr("profile")),
+    }
+
+
+DISAGREEMENT_NOTE = mark(
     "Listed: counties in the top half both by score and by matching records, ordered by "
     "how far both sit above the middle. The links open a county's records here and its profile."
 )
+RECORDS_PAGE = "pages/records.py"
 PERIOD_KEY = "records_period"
 PAGE_KEY = "records_page"
 COUNTY_KEY = "records_county"
@@ -125,14 +170,36 @@ _TABLE_SEEN = "_records_table_filters"
 
 
 def label(code: str | None, labels: Mapping[str, str]) -> str:
-    """Return the display label of a code (the code itself when unknown).
+    """Return the display label of a code in the interface language (the code when unknown).
 
     Examples
     --------
     >>> label("courts", SOURCE_LABELS), label("police", SOURCE_LABELS)
     ('Courts 法院', 'police')
     """
-    return labels.get(code or "", code or "—")
+    if code and code in labels:
+        return tr(labels[code])
+    return code or "—"
+
+
+def shown_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    """Return code → label in the interface language (for ``replace`` and ``format_func``).
+
+    NOTE: a widget's ``format_func`` must look labels up in this dict, translated while
+    the page runs: Streamlit (and AppTest) may call it outside the run, in English.
+
+    Examples
+    --------
+    >>> shown_labels(POLARITY_LABELS)["negative"]
+    'negative'
+    """
+    return {code: tr(text) for code, text in labels.items()}
+
+
+def _formatter(labels: Mapping[str, str]) -> Callable[[str], str]:
+    """Return a widget's ``format_func``: codes → labels translated now (see ``shown_labels``)."""
+    shown = shown_labels(labels)
+    return lambda code: shown.get(code, code)
 
 
 def _relabel(frame: pl.DataFrame) -> pl.DataFrame:
@@ -140,10 +207,18 @@ def _relabel(frame: pl.DataFrame) -> pl.DataFrame:
         "source_agency": SOURCE_LABELS,
         "record_type": TYPE_LABELS,
         "status": STATUS_LABELS,
+        "polarity": POLARITY_LABELS,
     }
     return frame.with_columns(
-        pl.col(c).replace(m) for c, m in replacements.items() if c in frame.columns
+        pl.col(c).replace(shown_labels(m)) for c, m in replacements.items() if c in frame.columns
     )
+
+
+def _month_ticks(fig: go.Figure) -> go.Figure:
+    """Write month ticks as numbers in Chinese (Plotly's own tick labels are English)."""
+    if is_zh():
+        fig.update_xaxes(tickformat="%Y-%m")
+    return fig
 
 
 def _layout(fig: go.Figure, *, title: str, height: int = 340) -> go.Figure:
@@ -180,16 +255,17 @@ def monthly_figure(monthly: pl.DataFrame) -> go.Figure:
                 y=rows.get_column("records").to_list(),
                 name=label(source, SOURCE_LABELS),
                 marker_color=SOURCE_COLOURS.get(source),
-                hovertemplate="%{x|%Y-%m}: %{y:,} records<extra>%{fullData.name}</extra>",
+                hovertemplate=tr("%{x|%Y-%m}: %{y:,} records<extra>%{fullData.name}</extra>"),
             )
         )
     fig.update_layout(
         barmode="stack",
         bargap=0.1,
-        yaxis_title="records per month",
+        yaxis_title=tr("records per month"),
         legend={"orientation": "h", "y": -0.12, "x": 0, "font": {"size": 11}},
     )
-    return _layout(fig, title="Records per month by source agency", height=380)
+    _month_ticks(fig)
+    return _layout(fig, title=tr("Records per month by source agency"), height=380)
 
 
 def types_figure(monthly: pl.DataFrame) -> go.Figure:
@@ -225,7 +301,7 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
                 texttemplate="%{x:,}",
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}<br>from %{fullData.name}: %{x:,} records<extra></extra>",
+                hovertemplate=tr("%{y}<br>from %{fullData.name}: %{x:,} records<extra></extra>"),
                 showlegend=False,
             )
         )
@@ -234,8 +310,9 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
     longest = totals.group_by("record_type").agg(pl.col("records").sum())["records"].max()
     # Room on the right for the count printed after the longest bar.
     fig.update_xaxes(range=[0, 1.3 * float(longest or 1)])  # type: ignore[arg-type]
-    fig.update_layout(barmode="stack", xaxis_title="records in the period")
-    return _layout(fig, title="Who records what: records by type, coloured by source", height=380)
+    fig.update_layout(barmode="stack", xaxis_title=tr("records in the period"))
+    title = tr("Who records what: records by type, coloured by source")
+    return _layout(fig, title=title, height=380)
 
 
 def polarity_figure(monthly: pl.DataFrame) -> go.Figure:
@@ -248,14 +325,15 @@ def polarity_figure(monthly: pl.DataFrame) -> go.Figure:
             go.Scatter(
                 x=rows.get_column("month").to_list(),
                 y=rows.get_column("records").to_list(),
-                name=polarity,
+                name=label(polarity, POLARITY_LABELS),
                 mode="lines",
                 line={"color": colour, "width": 2},
                 hovertemplate="%{x|%Y-%m}: %{y:,}<extra>%{fullData.name}</extra>",
             )
         )
-    fig.update_layout(yaxis_title="records per month", legend={"orientation": "h", "y": -0.15})
-    return _layout(fig, title="Negative vs positive records", height=300)
+    fig.update_layout(yaxis_title=tr("records per month"), legend={"orientation": "h", "y": -0.15})
+    _month_ticks(fig)
+    return _layout(fig, title=tr("Negative vs positive records"), height=300)
 
 
 def totals(monthly: pl.DataFrame) -> dict[str, int]:
@@ -281,7 +359,7 @@ def render_synthetic_note(*, synthetic: bool, banner_shown: bool) -> None:
         return
     if not banner_shown:
         render_synthetic_banner(True)
-    st.caption(SYNTHETIC_NOTE)
+    st.caption(tr(SYNTHETIC_NOTE))
 
 
 TABLE_ANCHOR = "the-records"
@@ -292,8 +370,12 @@ def render_county_note(counties: Mapping[str, str], county: str | None) -> None:
     if county in counties:
         name = md_escape(counties[county])
         st.info(
-            f"{name}: its records are in [the table below](#{TABLE_ANCHOR}). The overview "
-            "and the map show the whole province.",
+            tr(
+                "{name}: its records are in [the table below](#{anchor}). The overview "
+                "and the map show the whole province.",
+                name=name,
+                anchor=TABLE_ANCHOR,
+            ),
             icon=":material/folder_open:",
         )
 
@@ -305,13 +387,15 @@ def render_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     if kept is not None and (not isinstance(kept, tuple) or any(m not in months for m in kept)):
         del st.session_state[PERIOD_KEY]  # from another snapshot: start again
     first, last = st.select_slider(
-        "Period",
+        tr("Period"),
         options=months,
         value=(months[0], months[-1]),
         key=PERIOD_KEY,
         format_func=lambda m: m.strftime("%Y-%m"),
-        help="Whole months. The lifecycle chart also counts records listed earlier and "
-        "still open in this period.",
+        help=tr(
+            "Whole months. The lifecycle chart also counts records listed earlier and "
+            "still open in this period."
+        ),
     )
     return first, loader.month_end(last)
 
@@ -320,10 +404,10 @@ def render_totals(monthly: pl.DataFrame, *, counties: int) -> None:
     """Show the overview's headline numbers."""
     numbers = totals(monthly)
     columns = st.columns(4)
-    columns[0].metric("Records", f"{numbers['all']:,}")
-    columns[1].metric("Negative", f"{numbers['negative']:,}")
-    columns[2].metric("Positive", f"{numbers['positive']:,}")
-    columns[3].metric("Counties with records", f"{counties:,}")
+    columns[0].metric(tr("Records"), f"{numbers['all']:,}")
+    columns[1].metric(tr("Negative"), f"{numbers['negative']:,}")
+    columns[2].metric(tr("Positive"), f"{numbers['positive']:,}")
+    columns[3].metric(tr("Counties with records"), f"{counties:,}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -348,9 +432,14 @@ class MapChoice:
 
     @property
     def title(self) -> str:
-        """The map's legend title."""
-        which = "" if self.polarity == "all" else f"{POLARITIES[self.polarity].lower()} "
-        return f"{MEASURES[self.measure].replace('Records', f'{which}records').capitalize()}"
+        """The map's legend title, in the interface language.
+
+        Examples
+        --------
+        >>> MapChoice("per_year", "negative").title, MapChoice("count", "all").title
+        ('Negative records per year', 'Records')
+        """
+        return tr(MAP_TITLES[self.measure, self.polarity])
 
 
 def render_map_controls() -> MapChoice:
@@ -358,20 +447,20 @@ def render_map_controls() -> MapChoice:
     left, right = st.columns(2)
     with left:
         measure = st.segmented_control(
-            "Map",
+            tr("Map"),
             list(MEASURES),
             default="count",
-            format_func=MEASURES.__getitem__,
+            format_func=_formatter(MEASURES),
             key="records_map_measure",
             bind="query-params",  # part of the shareable view
             required=True,
         )
     with right:
         polarity = st.segmented_control(
-            "Which records",
+            tr("Which records"),
             list(POLARITIES),
             default="negative",
-            format_func=POLARITIES.__getitem__,
+            format_func=_formatter(POLARITIES),
             key="records_map_polarity",
             bind="query-params",  # part of the shareable view
             required=True,
@@ -386,12 +475,16 @@ def map_figure(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) 
     rate, ranks put the county with the most records first; quintile classes.
     """
     sha = open_snapshot(snapshot).manifest_sha256
-    return _map_figure(snapshot, sha, filters, choice)
+    return _map_figure(snapshot, sha, filters, choice, lang())
 
 
 @lru_cache(maxsize=16)
 def _map_figure(
-    snapshot: str, manifest_sha: str, filters: loader.RecordFilters, choice: MapChoice
+    snapshot: str,
+    manifest_sha: str,
+    filters: loader.RecordFilters,
+    choice: MapChoice,
+    language: str,  # the legend and hover are in it: a figure per language
 ) -> go.Figure:
     view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
     layer = geo.province_layer_name(filters.province) if filters.province else geo.NATIONAL_LAYER
@@ -405,13 +498,6 @@ def _map_figure(
         synthetic=loader.is_synthetic(snapshot),
         mark=theme.SYNTHETIC_RECORDS_MARK,
     )
-
-
-TOP_CONFIG: dict[str, Any] = {
-    "name_zh": st.column_config.TextColumn("County"),
-    "prefecture_name_zh": st.column_config.TextColumn("Prefecture"),
-    "adcode": st.column_config.TextColumn("Adcode"),
-}
 
 
 def top_counties(view: pl.DataFrame, *, n: int = 10) -> pl.DataFrame:
@@ -432,14 +518,17 @@ def top_counties(view: pl.DataFrame, *, n: int = 10) -> pl.DataFrame:
 def render_top_counties(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) -> None:
     """Show the counties with the most records of the map's kind."""
     view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
-    st.markdown(f"**Most {choice.title[0].lower() + choice.title[1:]}**")
+    title = choice.title
+    st.markdown(tr("**Most {what}**", what=title[0].lower() + title[1:]))
     st.dataframe(
         top_counties(view),
         hide_index=True,
         column_config={
-            **TOP_CONFIG,
+            "name_zh": st.column_config.TextColumn(tr("County")),
+            "prefecture_name_zh": st.column_config.TextColumn(tr("Prefecture")),
+            "adcode": st.column_config.TextColumn(tr("Adcode")),
             "score": st.column_config.NumberColumn(
-                MEASURES[choice.measure], format="%,.1f" if choice.per_year else "%,d"
+                label(choice.measure, MEASURES), format="%,.1f" if choice.per_year else "%,d"
             ),
         },
         placeholder="—",
@@ -463,11 +552,11 @@ def render_lifecycle_choice(types: Sequence[str]) -> str:
         st.session_state["records_lifecycle_type"] = default
     return str(
         st.selectbox(
-            "Record type",
+            tr("Record type"),
             list(types),
             key="records_lifecycle_type",
             bind="query-params",  # part of the shareable view
-            format_func=lambda t: label(t, TYPE_LABELS),
+            format_func=_formatter(TYPE_LABELS),
         )
     )
 
@@ -478,13 +567,16 @@ def render_lifecycle(
     """Draw the lifecycle chart of ``listed`` records, or say that there are none."""
     if listed == 0:
         st.info(
-            f"No {label(record_type, TYPE_LABELS)} records here up to the period's end.",
+            tr(
+                "No {type} records here up to the period's end.",
+                type=label(record_type, TYPE_LABELS),
+            ),
             icon=":material/info:",
         )
         return
     charts.show(
         lifecycle_figure(stock, record_type=record_type),
-        title=f"Lifecycle of {label(record_type, TYPE_LABELS)} records",
+        title=tr("Lifecycle of {type} records", type=label(record_type, TYPE_LABELS)),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
     )
@@ -499,13 +591,14 @@ def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
     fig = go.Figure()
     states = [s for s in STATE_COLOURS if s in set(stock.get_column("state"))]
     states += sorted(set(stock.get_column("state")) - set(states))
+    names = shown_labels(STATE_LABELS)
     for name in states:
         rows = stock.filter(pl.col("state") == name)
         fig.add_trace(
             go.Scatter(
                 x=rows.get_column("month").to_list(),
                 y=rows.get_column("records").to_list(),
-                name=name,
+                name=names.get(name, name),
                 stackgroup="one",
                 mode="lines",
                 line={"width": 0.5, "color": STATE_COLOURS.get(name, "#bdbdbd")},
@@ -529,15 +622,18 @@ def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
             x=deadline,
             y=1,
             yref="paper",
-            text="2017-06-30: deadline to clear government bodies from the list",
+            text=tr("2017-06-30: deadline to clear government bodies from the list"),
             showarrow=False,
             xanchor="left",
             yanchor="top",
             font={"size": 11},
         )
-    fig.update_layout(yaxis_title="records", legend={"orientation": "h", "y": -0.15})
-    name = label(record_type, TYPE_LABELS)
-    return _layout(fig, title=f"{name}: still open or ended, at each month's end", height=360)
+    fig.update_layout(yaxis_title=tr("records"), legend={"orientation": "h", "y": -0.15})
+    _month_ticks(fig)
+    title = tr(
+        "{type}: still open or ended, at each month's end", type=label(record_type, TYPE_LABELS)
+    )
+    return _layout(fig, title=title, height=360)
 
 
 def resolution_table(summary: pl.DataFrame) -> pl.DataFrame:
@@ -567,8 +663,8 @@ def _multiselect(
         list(options),
         key=key,
         bind="query-params",  # part of the shareable view
-        placeholder="All",
-        format_func=lambda c: label(c, labels),
+        placeholder=tr("All"),
+        format_func=_formatter(labels),
     )
     return tuple(chosen)
 
@@ -598,24 +694,26 @@ def render_table_filters(counties: Mapping[str, str], county: str | None) -> Tab
     first, second, third = st.columns(3)
     with first:
         chosen = st.selectbox(
-            "County",
+            tr("County"),
             list(counties),
             index=None,
             key=COUNTY_KEY,
-            placeholder="All counties",
+            placeholder=tr("All counties"),
             format_func=lambda c: counties.get(c, c),
             on_change=_county_changed,
         )
-        statuses = _multiselect("Status", "records_statuses", schemas.RECORD_STATUS, STATUS_LABELS)
+        statuses = _multiselect(
+            tr("Status"), "records_statuses", schemas.RECORD_STATUS, STATUS_LABELS
+        )
     with second:
         sources = _multiselect(
-            "Source agency", "records_sources", schemas.SOURCE_AGENCIES, SOURCE_LABELS
+            tr("Source agency"), "records_sources", schemas.SOURCE_AGENCIES, SOURCE_LABELS
         )
         polarities = _multiselect(
-            "Polarity", "records_polarities", schemas.POLARITY, {p: p for p in schemas.POLARITY}
+            tr("Polarity"), "records_polarities", schemas.POLARITY, POLARITY_LABELS
         )
     with third:
-        types = _multiselect("Record type", "records_types", schemas.RECORD_TYPES, TYPE_LABELS)
+        types = _multiselect(tr("Record type"), "records_types", schemas.RECORD_TYPES, TYPE_LABELS)
     return TableChoice(chosen, sources, types, statuses, polarities)
 
 
@@ -650,11 +748,17 @@ def render_pager(total: int, filters: loader.RecordFilters, *, size: int = loade
     st.session_state[PAGE_KEY] = min(max(1, int(st.session_state.get(PAGE_KEY) or 1)), pages)
     left, right = st.columns([1, 4], vertical_alignment="bottom")
     with left:
-        page = int(st.number_input("Page", min_value=1, max_value=pages, step=1, key=PAGE_KEY))
+        page = int(st.number_input(tr("Page"), min_value=1, max_value=pages, step=1, key=PAGE_KEY))
     first = (page - 1) * size + 1 if total else 0
     right.caption(
-        f"Page {page:,} of {pages:,} · records {first:,}–{min(page * size, total):,} of "
-        f"{total:,}, newest first"
+        tr(
+            "Page {page} of {pages} · records {first}–{last} of {total}, newest first",
+            page=f"{page:,}",
+            pages=f"{pages:,}",
+            first=f"{first:,}",
+            last=f"{min(page * size, total):,}",
+            total=f"{total:,}",
+        )
     )
     return page
 
@@ -698,7 +802,9 @@ def records_csv(snapshot: str, filters: loader.RecordFilters, synthetic: bool) -
 
 
 def describe(filters: loader.RecordFilters) -> str:
-    """Return the filters in words, for export headers.
+    """Return the filters in words, for export headers, in the interface language.
+
+    English names the codes of the chosen values; Chinese their Chinese labels.
 
     Examples
     --------
@@ -707,21 +813,23 @@ def describe(filters: loader.RecordFilters) -> str:
     """
     parts = []
     if filters.county:
-        parts.append(f"county {filters.county}")
+        parts.append(tr("county {code}", code=filters.county))
     elif filters.province:
-        parts.append(f"province {filters.province[:2]}")
+        parts.append(tr("province {code}", code=filters.province[:2]))
     else:
-        parts.append("all China")
+        parts.append(tr("all China"))
     if filters.start and filters.end:
-        parts.append(f"{filters.start:%Y-%m-%d} to {filters.end:%Y-%m-%d}")
-    for name, values in (
-        ("source agency", filters.sources),
-        ("record type", filters.types),
-        ("status", filters.statuses),
-        ("polarity", filters.polarities),
+        start, end = f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"
+        parts.append(tr("{start} to {end}", start=start, end=end))
+    for name, values, labels in (
+        (mark("source agency"), filters.sources, SOURCE_LABELS),
+        (mark("record type"), filters.types, TYPE_LABELS),
+        (mark("status"), filters.statuses, STATUS_LABELS),
+        (mark("polarity"), filters.polarities, POLARITY_LABELS),
     ):
         if values:
-            parts.append(f"{name} {', '.join(values)}")
+            chosen = "、".join(label(v, labels) for v in values) if is_zh() else ", ".join(values)
+            parts.append(f"{tr(name)} {chosen}")
     return " · ".join(parts)
 
 
@@ -736,13 +844,17 @@ def comparison_title(key: str, year: int) -> str:
     >>> comparison_title("compliance", 2021)
     'Compliance score vs administrative lawsuit lost, decision revoked on appeal and administrative penalty records in 2021'
     """  # noqa: E501
-    names = [TYPE_LABELS[t].rsplit(" ", 1)[0].lower() for t in loader.METRIC_RECORDS[key]]
-    if loader.METRIC_RECORDS[key] == loader.NEGATIVE:
-        what = "all negative records"
-    else:
-        what = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-        what += " records"
-    return f"{METRIC_NAMES[key]} score vs {what} in {year}"
+    types = loader.METRIC_RECORDS[key]
+    if types == loader.NEGATIVE:
+        what = tr("all negative records")
+    elif is_zh():
+        what = tr("{types} records", types="、".join(label(t, TYPE_LABELS) for t in types))
+    else:  # the English half of each label, in lower case: "a, b and c"
+        names = [TYPE_LABELS[t].rsplit(" ", 1)[0].lower() for t in types]
+        joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        what = tr("{types} records", types=joined)
+    score = label(key, METRIC_SCORES)
+    return tr("{score} vs {what} in {year}", score=score, what=what, year=year)
 
 
 def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> go.Figure:
@@ -753,8 +865,8 @@ def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> g
     """
     fig = go.Figure()
     for rows, name, colour, size in (
-        (frame, "counties", theme.SEQUENTIAL[6], 6),
-        (worst, "high score, many records", theme.PUBLISHED, 9),
+        (frame, tr("counties"), theme.SEQUENTIAL[6], 6),
+        (worst, tr("high score, many records"), theme.PUBLISHED, 9),
     ):
         fig.add_trace(
             go.Scatter(
@@ -768,12 +880,13 @@ def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> g
                     "adcode",
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
-                "score %{y:.2f} · %{x} records<extra></extra>",
+                + tr("score %{y:.2f} · %{x} records")
+                + "<extra></extra>",
             )
         )
     fig.update_layout(
-        xaxis_title="matching records in the data year",
-        yaxis_title="score",
+        xaxis_title=tr("matching records in the data year"),
+        yaxis_title=tr("score"),
         legend={"orientation": "h", "y": -0.2},
     )
     return _layout(fig, title=title, height=420)
@@ -800,10 +913,11 @@ def correlation_note(n: int) -> str:
     >>> correlation_note(88)[:40]
     'Over 88 assessed counties. Negative mean'
     """
-    return (
-        f"Over {n:,} assessed counties. Negative means higher scores go with fewer matching "
+    return tr(
+        "Over {n} assessed counties. Negative means higher scores go with fewer matching "
         "records, as a score that reflects the records would; near 0 means the score and the "
-        "records tell different stories."
+        "records tell different stories.",
+        n=f"{n:,}",
     )
 
 
@@ -818,8 +932,10 @@ def render_comparison(
     """Draw the scatter, the correlation and the disagreement list (or say why not)."""
     if paired.is_empty():
         st.info(
-            "This edition has no scores here to set against the records (real editions "
-            "published ranks or lists, not scores). Choose a Demo edition in the sidebar.",
+            tr(
+                "This edition has no scores here to set against the records (real editions "
+                "published ranks or lists, not scores). Choose a Demo edition in the sidebar."
+            ),
             icon=":material/info:",
         )
         return
@@ -832,16 +948,16 @@ def render_comparison(
         width=55,
     )
     with right:
-        st.metric("Spearman rank correlation", correlation_text(rho))
+        st.metric(tr("Spearman rank correlation"), correlation_text(rho))
         st.caption(correlation_note(paired.height))
-    st.markdown("**High score, many records: where the two disagree most**")
+    st.markdown(tr("**High score, many records: where the two disagree most**"))
     st.dataframe(
         disagreement_table(worst, filters),
         hide_index=True,
-        column_config=DISAGREEMENT_CONFIG,
+        column_config=disagreement_config(),
         placeholder="—",
     )
-    st.caption(DISAGREEMENT_NOTE)
+    st.caption(tr(DISAGREEMENT_NOTE))
 
 
 def _link(page: str, params: Mapping[str, str]) -> str:
@@ -884,6 +1000,7 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
     Colour tells negative from positive records; the hover gives type, status and subject.
     """
     fig = go.Figure()
+    types, statuses = shown_labels(TYPE_LABELS), shown_labels(STATUS_LABELS)
     for polarity, colour in POLARITY_COLOURS.items():
         part = rows.filter(pl.col("polarity") == polarity)
         if part.is_empty():
@@ -893,40 +1010,47 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
                 x=part.get_column("occurred").to_list(),
                 y=[label(s, SOURCE_LABELS) for s in part.get_column("source_agency")],
                 mode="markers",
-                name=f"{polarity} ({part.height:,})",
+                name=f"{label(polarity, POLARITY_LABELS)} ({part.height:,})",
                 marker={"color": colour, "size": 7, "opacity": 0.6, "symbol": "line-ns-open"},
                 customdata=part.select(
-                    pl.col("record_type").replace(TYPE_LABELS),
-                    pl.col("status"),
+                    pl.col("record_type").replace(types),
+                    pl.col("status").replace(statuses),
                     theme.plotly_escape_expr("subject_name"),
                 ).rows(),
-                hovertemplate="%{x|%Y-%m-%d} · %{customdata[0]}<br>%{customdata[2]}"
-                "<br>status: %{customdata[1]}<extra></extra>",
+                hovertemplate="%{x|%Y-%m-%d} · %{customdata[0]}<br>%{customdata[2]}<br>"
+                + tr("status: %{customdata[1]}")
+                + "<extra></extra>",
             )
         )
     order = [label(s, SOURCE_LABELS) for s in reversed(schemas.SOURCE_AGENCIES)]
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return _layout(fig, title="Records about the government bodies of this county", height=320)
+    _month_ticks(fig)
+    title = tr("Records about the government bodies of this county")
+    return _layout(fig, title=title, height=320)
 
 
 def render_county_timeline(snapshot: str, filters: state.Filters, adcode: str) -> None:
     """Draw a county's records timeline and a link to its records (for the county profile)."""
     rows = loader.county_records(snapshot, adcode)
     if rows.is_empty():
-        st.caption("No records about this county in this snapshot.")
+        st.caption(tr("No records about this county in this snapshot."))
         return
+    synthetic = loader.is_synthetic(snapshot)
     charts.show(
         timeline_figure(rows),
-        title="Records about this county",
-        synthetic=charts.RECORDS if loader.is_synthetic(snapshot) else False,
+        title=tr("Records about this county"),
+        synthetic=charts.RECORDS if synthetic else False,
         edition=False,
     )
-    synthetic = " Synthetic demo records, not real ones." if loader.is_synthetic(snapshot) else ""
-    st.caption(f"{rows.height:,} records.{synthetic}")
+    count = f"{rows.height:,}"
+    if synthetic:
+        st.caption(tr("{n} records. Synthetic demo records, not real ones.", n=count))
+    else:
+        st.caption(tr("{n} records.", n=count))
     state.page_link(
-        "pages/records.py",
-        "Open these records",
+        RECORDS_PAGE,
+        tr("Open these records"),
         filters,
         icon=":material/folder_open:",
         county=adcode,

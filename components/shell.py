@@ -167,12 +167,13 @@ def render_snapshot_choice() -> Path | str:
     ]
     if len(options) > 1:
         names = {str(p): sid for sid, p, _ in found}
+        default_mark = tr(" (default)")  # translated now: format_func may run outside the run
         st.sidebar.selectbox(
             tr("Snapshot"),
             options,
             key=_SNAPSHOT,
             format_func=lambda p: (
-                names.get(p, Path(p).name) + (tr(" (default)") if p == str(default) else "")
+                names.get(p, Path(p).name) + (default_mark if p == str(default) else "")
             ),
             persist_state="session",
         )

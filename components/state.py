@@ -471,14 +471,15 @@ def render_sidebar(choices: Choices) -> Filters:
         )
         if state.get("province") is None:
             state["province"] = ALL
+        # NOTE: labels are translated here, not inside format_func: Streamlit may call
+        # that outside the run, where the language is unknown.
+        all_china = tr("All China")
         st.selectbox(
             tr("Province"),
             (ALL, *choices.provinces),
             key="province",
             persist_state="session",
-            format_func=lambda p: (
-                tr("All China") if p == ALL else choices.province_labels.get(p, p)
-            ),
+            format_func=lambda p: all_china if p == ALL else choices.province_labels.get(p, p),
         )
     filters = current()
     _write_url(filters)
@@ -606,7 +607,7 @@ def render_classes() -> str:
         key="classes",
         persist_state="session",
         required=True,
-        format_func=lambda c: tr(CLASS_LABELS[c]),
+        format_func={c: tr(label) for c, label in CLASS_LABELS.items()}.__getitem__,
     )
     _write_url(current())
     return str(st.session_state["classes"])
@@ -628,11 +629,12 @@ def render_compare(editions: Sequence[str], labels: Mapping[str, str]) -> str | 
     """Draw the compare-with control (``compare`` parameter); return the chosen edition."""
     options = [ALL, *[e for e in editions if e != st.session_state["edition"]]]
     chosen = current().compare
+    choose = tr("— choose an edition —")
     st.selectbox(
         tr("Compare with"),
         options,
         index=options.index(chosen) if chosen in options else 0,
-        format_func=lambda e: tr("— choose an edition —") if e == ALL else labels.get(e, e),
+        format_func=lambda e: choose if e == ALL else labels.get(e, e),
         key="_compare_widget",
         on_change=lambda: set_compare(st.session_state["_compare_widget"] or None),
     )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import charts, exports, maps
 from components import records as view
+from components.i18n import tr
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, records
@@ -16,14 +17,14 @@ filters = page_filters("records")
 snapshot = str(current_snapshot())
 
 # 1/ FILTERS: the province comes from the sidebar, the period from here
-st.title("Records")
+st.title(tr("Records"))
 synthetic = records.is_synthetic(snapshot)
 view.render_synthetic_note(
     synthetic=synthetic, banner_shown=assessments.is_synthetic(snapshot, filters.edition)
 )
 bounds = records.period_bounds(snapshot)
 if bounds is None:
-    st.info("This snapshot holds no records.", icon=":material/folder_off:")
+    st.info(tr("This snapshot holds no records."), icon=":material/folder_off:")
     st.stop()
 counties = records.county_labels(snapshot, filters.province)
 view.render_county_note(counties, filters.county)
@@ -36,7 +37,7 @@ view.render_totals(monthly, counties=records.county_counts(snapshot, scope).heig
 left, right = st.columns([3, 2], gap="medium")
 charts.show(
     view.monthly_figure(monthly),
-    title="Records by month",
+    title=tr("Records by month"),
     synthetic=charts.RECORDS if synthetic else False,
     edition=False,
     where=left,
@@ -44,7 +45,7 @@ charts.show(
 )
 charts.show(
     view.types_figure(monthly),
-    title="Records by type",
+    title=tr("Records by type"),
     synthetic=charts.RECORDS if synthetic else False,
     edition=False,
     where=right,
@@ -52,13 +53,13 @@ charts.show(
 )
 
 # 3/ MAP of record counts or yearly rates per county; a click shows its records below
-st.subheader("Where the records are")
+st.subheader(tr("Where the records are"))
 left, right = st.columns([3, 2], gap="medium")
 with left:
     choice = view.render_map_controls()
     charts.show(
         view.map_figure(snapshot, scope, choice),
-        title="Records by county",
+        title=tr("Records by county"),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
         config=maps.CONFIG,
@@ -66,11 +67,11 @@ with left:
         on_select=view.select_clicked_county,
         selection_mode="points",
     )
-    st.caption("Quintile classes; rank 1 = most records. Click a county to list its records.")
+    st.caption(tr("Quintile classes; rank 1 = most records. Click a county to list its records."))
 with right:
     charts.show(
         view.polarity_figure(monthly),
-        title="Negative and positive records",
+        title=tr("Negative and positive records"),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
         width=45,  # the narrow right-hand column
@@ -78,21 +79,21 @@ with right:
     view.render_top_counties(snapshot, scope, choice)
 
 # 4/ LIFECYCLES: listed → performed / removed / expired, and how long resolution takes
-st.subheader("Lifecycles")
+st.subheader(tr("Lifecycles"))
 record_type = view.render_lifecycle_choice(records.LIFECYCLE_TYPES)
 listed = records.lifecycle_records(snapshot, records.with_types(scope, record_type))
 stock = records.status_over_time(listed, start=start, end=end)
 view.render_lifecycle(stock, record_type=record_type, listed=listed.height, synthetic=synthetic)
-st.markdown("**Median time to resolution by source agency and record type**")
+st.markdown(tr("**Median time to resolution by source agency and record type**"))
 st.dataframe(
     view.resolution_table(records.resolution_summary(snapshot, scope)),
     hide_index=True,
-    column_config=view.RESOLUTION_CONFIG,
+    column_config=view.resolution_config(),
     placeholder="—",
 )
 
 # 5/ RECORDS TABLE: filtered, paged (never all rows at once), downloadable
-st.subheader("The records", anchor=view.TABLE_ANCHOR)
+st.subheader(tr("The records"), anchor=view.TABLE_ANCHOR)
 chosen = view.render_table_filters(counties, filters.county)
 wanted = view.table_filters(scope, chosen)
 total = records.count_records(snapshot, wanted)
@@ -100,24 +101,28 @@ page = view.render_pager(total, wanted)
 st.dataframe(
     view.shown_page(records.records_page(snapshot, wanted, page=page)),
     hide_index=True,
-    column_config=view.TABLE_CONFIG,
+    column_config=view.table_config(),
     placeholder="—",
 )
 exported = min(total, records.EXPORT_LIMIT)
 exports.render_downloads(
     functools.partial(records.export_rows, snapshot, wanted),  # built on click
-    what=f"Records {view.describe(wanted)} · {exports.rows_note(exported, total)}",
+    what=tr(
+        "Records {filters} · {rows}",
+        filters=view.describe(wanted),
+        rows=exports.rows_note(exported, total),
+    ),
     file_stem=view.csv_name(wanted).removesuffix(".csv"),
     edition=None,
     synthetic=synthetic,
     snapshot=snapshot,
-    label=f"the {exported:,} filtered records",
+    label=tr("the {n} filtered records", n=f"{exported:,}"),
     mark=exports.SYNTHETIC_RECORDS_MARK,
     disabled=total == 0,
 )
 
 # 6/ SCORES VS RECORDS: the edition and metric of the sidebar against matching records
-st.subheader("Scores against records")
+st.subheader(tr("Scores against records"))
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 paired, year, key = records.scores_vs_records(
     snapshot, filters.edition, filters.metric, filters.province

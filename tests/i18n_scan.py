@@ -207,7 +207,13 @@ def figure_texts(spec: Any) -> Iterator[str]:
     """Yield every string a reader can see in a Plotly figure's JSON."""
     if isinstance(spec, dict):
         for key, value in spec.items():
-            if key in _FIGURE_TEXT_KEYS or key == "title":
+            if key == "annotations" and isinstance(value, list):
+                for note in value:  # an annotation's name is an id, not shown
+                    yield from _strings(note.get("text") if isinstance(note, dict) else None)
+            elif key == "title" and isinstance(value, dict):
+                yield from _strings(value.get("text"))
+                yield from figure_texts({k: v for k, v in value.items() if k != "text"})
+            elif key in _FIGURE_TEXT_KEYS or key == "title":
                 yield from _strings(value)
             elif isinstance(value, dict | list):
                 yield from figure_texts(value)
@@ -255,6 +261,7 @@ _SKIP_FIELDS = frozenset(
         "css",
         "default",
         "query_string",
+        "anchor",
     }
 )
 

@@ -10,9 +10,9 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
+from components import i18n, state
 from components import records as view
-from components import state
-from loaders import paths
+from loaders import paths, schemas
 from loaders import records as loader
 from loaders.snapshot import write_snapshot
 from tests.conftest import tiny_tables
@@ -211,3 +211,96 @@ def test_timeline_has_one_dot_per_record() -> None:
     assert {t.name.split(" ")[0] for t in fig.data} <= {"negative", "positive"}
     hover = [c for t in fig.data for c in t.customdata]
     assert all(subject.endswith("（示例）") for _, _, subject in hover)
+
+
+# ---------------------------------------------------------------------------------------
+# Chinese (lang=zh)
+# ---------------------------------------------------------------------------------------
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface in Chinese (outside a Streamlit run)."""
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+    monkeypatch.setattr(view, "lang", lambda: "zh")
+
+
+def test_every_code_has_a_label_with_chinese() -> None:
+    for labels, codes in (
+        (view.SOURCE_LABELS, schemas.SOURCE_AGENCIES),
+        (view.TYPE_LABELS, schemas.RECORD_TYPES),
+        (view.STATUS_LABELS, schemas.RECORD_STATUS),
+        (view.POLARITY_LABELS, schemas.POLARITY),
+    ):
+        assert set(labels) == set(codes)
+        assert all(text in i18n.catalogue() for text in labels.values())
+    assert set(view.METRIC_SCORES) == set(loader.METRIC_RECORDS)
+
+
+@pytest.mark.usefixtures("zh")
+def test_overview_figures_in_chinese() -> None:
+    monthly = loader.monthly(DEFAULT, PERIOD)
+    bars = view.monthly_figure(monthly)
+    assert "法院" in {t.name for t in bars.data}
+    assert bars.layout.yaxis.title.text == "每月记录数"
+    assert bars.layout.xaxis.tickformat == "%Y-%m"  # no English month names
+    assert "条记录" in bars.data[0].hovertemplate
+    types = view.types_figure(monthly)
+    assert "投诉" in {y for t in types.data for y in t.y}
+    assert types.layout.xaxis.title.text == "时段内记录数"
+    assert [t.name for t in view.polarity_figure(monthly).data] == ["负面", "正面"]
+
+
+@pytest.mark.usefixtures("zh")
+def test_lifecycle_in_chinese() -> None:
+    frame = pl.DataFrame(
+        {
+            "status": ["performed", "expired"],
+            "occurred": [dt.date(2016, 3, 1), dt.date(2016, 5, 1)],
+            "resolved": [dt.date(2017, 6, 1), dt.date(2018, 5, 1)],
+        }
+    )
+    stock = loader.status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
+    fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor")
+    assert [t.name for t in fig.data] == ["尚未了结", "已履行", "已到期"]
+    assert fig.layout.title.text.startswith("失信被执行人：")
+    assert fig.layout.annotations[0].text.startswith("2017-06-30：")
+
+
+def test_the_map_legend_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    choice = view.MapChoice(measure="per_year", polarity="negative")
+    english = view.map_figure(DEFAULT, PERIOD, choice)
+    assert english.layout.coloraxis.colorbar.title.text.startswith("Negative records per year")
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+    monkeypatch.setattr(view, "lang", lambda: "zh")
+    chinese = view.map_figure(DEFAULT, PERIOD, choice)  # not the cached English figure
+    assert chinese.layout.coloraxis.colorbar.title.text.startswith("每年负面记录数")
+
+
+@pytest.mark.usefixtures("zh")
+def test_table_values_and_titles_in_chinese() -> None:
+    rows = loader.records_page(DEFAULT, PERIOD, page=1)
+    shown = view.shown_page(rows)
+    for column, labels in (
+        ("source_agency", view.SOURCE_LABELS),
+        ("record_type", view.TYPE_LABELS),
+        ("status", view.STATUS_LABELS),
+        ("polarity", view.POLARITY_LABELS),
+    ):
+        chinese = {i18n.catalogue()[text] for text in labels.values()}
+        assert set(shown.get_column(column)) <= chinese
+    assert view.table_config()["name_zh"]["label"] == "县区"
+    assert (
+        view.comparison_title("public_opinion", 2021)
+        == "2021年：政务舆情得分与投诉、舆情事件记录对比"
+    )
+    assert view.comparison_title("total", 2021) == "2021年：总分与全部负面记录对比"
+    filters = loader.RecordFilters(province="520000", types=("complaint", "commendation"))
+    assert view.describe(filters) == "省份 52 · 记录类型 投诉、表彰"
+
+
+@pytest.mark.usefixtures("zh")
+def test_timeline_in_chinese() -> None:
+    fig = view.timeline_figure(loader.county_records(DEFAULT, "310107"))
+    assert {t.name.split(" ")[0] for t in fig.data} <= {"负面", "正面"}
+    chinese = {i18n.catalogue()[text] for text in view.STATUS_LABELS.values()}
+    assert {status for t in fig.data for _, status, _ in t.customdata} <= chinese
+    assert "状态：" in fig.data[0].hovertemplate
