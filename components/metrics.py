@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -9,7 +10,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import state, theme
+from components import i18n, state, theme
+from components.i18n import mark, tr
 from components.profile import edition_label, plain
 from components.provenance import md_escape
 from components.rankings import METRIC_HEADERS, METRIC_LABELS, METRIC_ZH
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from loaders.derive import Comparability
 
 CONFIG = theme.CONFIG
-PUBLISHED_ONLY_NOTE = (
+PUBLISHED_ONLY_NOTE = mark(
     "This edition published only part of its results (ranks, list positions or "
     "memberships, at most a few scores) and no weights, so there is nothing to break "
     "down, re-weight or test for rank stability. Its indicator tree is shown above; its "
@@ -38,24 +40,73 @@ SEED_KEY = "sensitivity_seed"
 TOP_N_KEY = "sensitivity_top_n"
 BOX_METRIC_KEY = "metrics_box_metric"
 _ZERO_WEIGHTS = "_metrics_zero_weights"
+METRICS_PAGE = "pages/metrics.py"
+
+
+def _chinese_name(key: str) -> str:
+    """Return a metric's Chinese name: the snapshot's (``state.metric_label``), else ours."""
+    label = state.metric_label(key).removeprefix("· ")
+    return METRIC_ZH.get(key, label) if label == key else label
 
 
 def metric_name(key: str) -> str:
-    """Return a first-level metric's display name in English and Chinese.
+    """Return a first-level metric's display name: English and Chinese, or Chinese alone.
 
     Examples
     --------
     >>> metric_name("transparency"), metric_name("total")
     ('Transparency 透明度', 'Total')
     """
+    if i18n.is_zh():
+        return _chinese_name(key)
     if key in METRIC_LABELS:
         return f"{METRIC_LABELS[key]} {METRIC_ZH[key]}"
     return key.replace("_", " ").capitalize()
 
 
+def metric_title(key: str) -> str:
+    """Return a first-level metric's short name in the interface language (slider labels).
+
+    Examples
+    --------
+    >>> metric_title("honoring_agreements")
+    'Honoring agreements'
+    """
+    return _chinese_name(key) if i18n.is_zh() else METRIC_LABELS.get(key, key)
+
+
+def metric_header(key: str) -> str:
+    """Return a first-level metric's column header in the interface language.
+
+    Examples
+    --------
+    >>> metric_header("honoring_agreements"), metric_header("other")
+    ('Honoring', 'other')
+    """
+    return _chinese_name(key) if i18n.is_zh() else METRIC_HEADERS.get(key, key)
+
+
+def place_label(place: str, province: str | None) -> str:
+    """Return ``loaders.weights.place_name``'s place in the interface language.
+
+    In Chinese, "China" is 全国 and a province keeps its Chinese name only (the
+    place name is "English 中文"; a province's Chinese name has no space).
+
+    Examples
+    --------
+    >>> place_label("Zhejiang 浙江省", "330000")
+    'Zhejiang 浙江省'
+    """
+    if not i18n.is_zh():
+        return place
+    if not province:
+        return tr("China")
+    return place.rpartition(" ")[2]
+
+
 def synthetic_suffix(synthetic: bool) -> str:
     """Return the suffix that marks a figure title as synthetic demo data (or nothing)."""
-    return " · synthetic demo data" if synthetic else ""
+    return tr(" · synthetic demo data") if synthetic else ""
 
 
 # --- indicator tree -----------------------------------------------------------------------
@@ -78,7 +129,7 @@ def _ordered(tree: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def tree_nodes(tree: pl.DataFrame, *, root: str = "All indicators") -> pl.DataFrame:
+def tree_nodes(tree: pl.DataFrame, *, root: str | None = None) -> pl.DataFrame:
     """Return an indicator tree as treemap nodes: ids, parents, labels, sizes and weight text.
 
     A node's size is its share of the whole: its weight times its parent's share
@@ -93,7 +144,7 @@ def tree_nodes(tree: pl.DataFrame, *, root: str = "All indicators") -> pl.DataFr
         An edition's ``indicators`` rows (``indicator_id``, ``parent_id``, ``level``,
         ``name_zh``, ``name_en``, ``weight``, ``name_confirmed``).
     root
-        Label of the root node.
+        Label of the root node (default "All indicators", in the interface language).
 
     Returns
     -------
@@ -139,7 +190,7 @@ def tree_nodes(tree: pl.DataFrame, *, root: str = "All indicators") -> pl.DataFr
         {
             "id": "",
             "parent": None,
-            "label": root,
+            "label": tr("All indicators") if root is None else root,
             "level": 0,
             "size": 1.0,
             "weight_text": "",
@@ -157,12 +208,15 @@ def tree_nodes(tree: pl.DataFrame, *, root: str = "All indicators") -> pl.DataFr
             own = kid["weight"] / total if known else 1 / len(kids)
             node_id = kid["indicator_id"]
             if kid["weight"] is None:
-                text = "weight unknown"
+                text = tr("weight unknown")
             elif parent:
-                text = f"weight {_percent(kid['weight'])} of parent"
+                text = tr("weight {share} of parent", share=_percent(kid["weight"]))
             else:
-                text = f"weight {_percent(kid['weight'])}"
-            name = NAME_SEPARATOR.join(str(n) for n in (kid["name_en"], kid["name_zh"]) if n)
+                text = tr("weight {share}", share=_percent(kid["weight"]))
+            if i18n.is_zh():  # Chinese names only; an English one where none was published
+                name = i18n.pick(kid["name_en"], kid["name_zh"])
+            else:
+                name = NAME_SEPARATOR.join(str(n) for n in (kid["name_en"], kid["name_zh"]) if n)
             nodes.append(
                 {
                     "id": node_id,
@@ -215,7 +269,7 @@ def tree_figure(tree: pl.DataFrame, *, title: str) -> go.Figure:
     for node in nodes.iter_rows(named=True):
         parts = [node["weight_text"]] if node["weight_text"] else []
         if not node["confirmed"]:
-            parts.append("name unconfirmed")
+            parts.append(tr("name unconfirmed"))
         text = theme.plotly_escape(" · ".join(parts))
         names = [theme.plotly_escape(part) for part in node["label"].split(NAME_SEPARATOR)]
         leaf = node["id"] in leaves
@@ -272,10 +326,13 @@ def tree_table(tree: pl.DataFrame) -> pl.DataFrame:
     ...     "weight": [0.25, None], "name_confirmed": [True, False]})
     >>> tree_table(t).select("parent", "weight", "name_status").rows()
     [('—', '25%', 'published'), ('not published', 'unknown', 'placeholder (unconfirmed)')]
+
+    In Chinese, parents are named in Chinese and the English names are left out.
     """
+    zh = i18n.is_zh()
     weight = (pl.col("weight") * 100).round(1).cast(pl.String).str.strip_suffix(".0") + "%"
-    parents = tree.select(parent_id="indicator_id", parent_name="name_en")
-    missing = pl.when(pl.col("level") > 1).then(pl.lit("not published")).otherwise(pl.lit("—"))
+    parents = tree.select(parent_id="indicator_id", parent_name="name_zh" if zh else "name_en")
+    missing = pl.when(pl.col("level") > 1).then(pl.lit(tr("not published"))).otherwise(pl.lit("—"))
     return (
         _ordered(tree.with_columns(pl.col("parent_id").cast(pl.String)))
         .join(parents, on="parent_id", how="left", maintain_order="left")
@@ -283,26 +340,51 @@ def tree_table(tree: pl.DataFrame) -> pl.DataFrame:
             "level",
             pl.coalesce("parent_name", missing).alias("parent"),
             "name_zh",
-            "name_en",
-            weight.fill_null("unknown").alias("weight"),
+            *(() if zh else ("name_en",)),
+            weight.fill_null(tr("unknown")).alias("weight"),
             pl.when(pl.col("name_confirmed"))
-            .then(pl.lit("published"))
-            .otherwise(pl.lit("placeholder (unconfirmed)"))
+            .then(pl.lit(tr("published")))
+            .otherwise(pl.lit(tr("placeholder (unconfirmed)")))
             .alias("name_status"),
         )
     )
 
 
-TREE_COLUMNS: dict[str, Any] = {
-    "level": st.column_config.NumberColumn("Level", format="%d", width=50),
-    "parent": st.column_config.TextColumn("Parent"),
-    "name_zh": st.column_config.TextColumn("Name (zh)"),
-    "name_en": st.column_config.TextColumn("Name (en)"),
-    "weight": st.column_config.TextColumn(
-        "Weight", help="First level: share of the total; second level: share of its parent."
-    ),
-    "name_status": st.column_config.TextColumn("Name"),
-}
+def tree_columns() -> dict[str, Any]:
+    """Return ``st.dataframe`` column settings for :func:`tree_table` (no English names in zh)."""
+    columns: dict[str, Any] = {
+        "level": st.column_config.NumberColumn(tr("Level"), format="%d", width=50),
+        "parent": st.column_config.TextColumn(tr("Parent")),
+        "name_zh": st.column_config.TextColumn(tr("Name (zh)")),
+        "name_en": st.column_config.TextColumn(tr("Name (en)")),
+        "weight": st.column_config.TextColumn(
+            tr("Weight"),
+            help=tr("First level: share of the total; second level: share of its parent."),
+        ),
+        "name_status": st.column_config.TextColumn(tr("Name")),
+    }
+    if i18n.is_zh():
+        del columns["name_en"]
+    return columns
+
+
+def edition_name(editions: pl.DataFrame, edition: str, *, label: bool = False) -> str:
+    """Return how an edition is named: its id (or picker label) in English, its title in Chinese.
+
+    ``label``: the picker's label (:func:`components.profile.edition_label`) rather
+    than the id, in English.
+
+    Examples
+    --------
+    >>> e = pl.DataFrame({"edition_id": ["d"], "title_zh": ["示例"], "data_year": [2021],
+    ...     "evaluator_en": ["Demo X"], "mode": ["third_party"], "is_synthetic": [True]})
+    >>> edition_name(e, "d"), edition_name(e, "d", label=True)
+    ('d', '2021 · Demo X (synthetic)')
+    """
+    if not i18n.is_zh():
+        return edition_label(editions, edition) if label else edition
+    rows = editions.filter(pl.col("edition_id") == edition)
+    return str(rows.item(0, "title_zh") or edition) if rows.height else edition
 
 
 def render_tree_edition(editions: pl.DataFrame, *, default: str) -> str:
@@ -312,17 +394,19 @@ def render_tree_edition(editions: pl.DataFrame, *, default: str) -> str:
     ``default`` (the edition in view) and starts again there when that changes.
     """
     options = editions.get_column("edition_id").to_list()
-    labels = {e: edition_label(editions, e) for e in options}
+    labels = {e: edition_name(editions, e, label=True) for e in options}
     index = options.index(default) if default in options else 0
     return str(
         st.selectbox(
-            "Indicator tree of",
+            tr("Indicator tree of"),
             options,
             index=index,
             key=f"metrics_tree_{default}",
             format_func=lambda e: labels.get(e, e),
-            help="Real editions published names only in part and no weights: placeholders "
-            "are grey and unknown weights are drawn as equal areas.",
+            help=tr(
+                "Real editions published names only in part and no weights: placeholders "
+                "are grey and unknown weights are drawn as equal areas."
+            ),
         )
     )
 
@@ -333,21 +417,88 @@ def render_tree_note(tree: pl.DataFrame, verdict: Comparability | None) -> None:
     unconfirmed = tree.height - tree.get_column("name_confirmed").sum()
     notes = []
     if unknown:
-        notes.append(f"{unknown} of {tree.height} weights unknown (drawn as equal areas)")
+        notes.append(
+            tr(
+                "{unknown} of {total} weights unknown (drawn as equal areas)",
+                unknown=unknown,
+                total=tree.height,
+            )
+        )
     if unconfirmed:
-        notes.append(f"{unconfirmed} names unconfirmed (grey placeholders)")
-    st.caption(("; ".join(notes) + ". ") if notes else "All names and weights published. ")
+        notes.append(tr("{n} names unconfirmed (grey placeholders)", n=unconfirmed))
+    between, end = ("；", "。") if i18n.is_zh() else ("; ", ". ")
+    st.caption((between.join(notes) + end) if notes else tr("All names and weights published. "))
     if verdict is None:
         return
+    reason = reason_text(verdict.reason)
     if not verdict.comparable:
         st.warning(
-            md_escape(f"Not comparable with the edition in view: {verdict.reason}."),
+            md_escape(tr("Not comparable with the edition in view: {reason}.", reason=reason)),
             icon=":material/block:",
         )
     elif verdict.flagged:
-        st.info(md_escape(f"Compare with the edition in view with care: {verdict.reason}."))
+        st.info(
+            md_escape(tr("Compare with the edition in view with care: {reason}.", reason=reason))
+        )
     else:
-        st.caption(md_escape(f"Same indicator tree as the edition in view ({verdict.reason})."))
+        st.caption(
+            md_escape(tr("Same indicator tree as the edition in view ({reason}).", reason=reason))
+        )
+
+
+_REASONS = (  # the parts of loaders.derive.comparability's reason, as it writes them
+    (re.compile(r"same indicator tree"), mark("same indicator tree")),
+    (
+        re.compile(r"some first-level indicators are unpublished"),
+        mark("some first-level indicators are unpublished"),
+    ),
+    (
+        re.compile(r"second-level indicators differ \((?P<n>\d+) not in both\)"),
+        mark("second-level indicators differ ({n} not in both)"),
+    ),
+    (
+        re.compile(r"weights differ for (?P<n>\d+) indicator\(s\)"),
+        mark("weights differ for {n} indicator(s)"),
+    ),
+    (
+        re.compile(r"first-level indicators differ: (?P<keys>.+)"),
+        mark("first-level indicators differ: {keys}"),
+    ),
+)
+_NUMBER_OR_UNPUBLISHED = "their number or unpublished ones"
+
+
+def reason_text(reason: str) -> str:
+    """Return why two trees compare (``Comparability.reason``) in the interface language.
+
+    The reason is English from ``loaders.derive.comparability``: in Chinese each of its
+    known parts is translated (metric keys by name); an unknown part stays as written.
+
+    Examples
+    --------
+    >>> reason_text("second-level indicators differ (3 not in both)")
+    'second-level indicators differ (3 not in both)'
+    """
+    if not i18n.is_zh():
+        return reason
+    parts = []
+    for part in reason.split("; "):
+        for pattern, text in _REASONS:
+            found = pattern.fullmatch(part)
+            if found is None:
+                continue
+            values = found.groupdict()
+            if "keys" in values:
+                keys = values["keys"]
+                values["keys"] = (
+                    tr("their number or unpublished ones")
+                    if keys == _NUMBER_OR_UNPUBLISHED
+                    else "、".join(metric_name(k) for k in keys.split(", "))
+                )
+            part = tr(text, **values) if values else tr(text)
+            break
+        parts.append(part)
+    return "；".join(parts)
 
 
 # --- breakdowns ---------------------------------------------------------------------------
@@ -390,7 +541,7 @@ def distribution_figure(
             "ticktext": ticks,
             "tickangle": -60 if len(order) > 12 else 0,
         },
-        yaxis={"title": "score"},
+        yaxis={"title": tr("score")},
         showlegend=False,
         font={"family": theme.FONT},
     )
@@ -409,7 +560,7 @@ def correlation_figure(corr: pl.DataFrame, *, title: str) -> go.Figure:
     (-1, 1, ['Transparency', 'Compliance'])
     """
     metrics = corr.get_column("metric").to_list()
-    names = [METRIC_HEADERS.get(m, m) for m in metrics]
+    names = [metric_header(m) for m in metrics]
     z = corr.select(metrics).rows()
     fig = go.Figure(
         go.Heatmap(
@@ -451,12 +602,12 @@ def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=means.select(metrics).rows(),
-            x=[METRIC_HEADERS.get(m, m) for m in metrics],
+            x=[metric_header(m) for m in metrics],
             y=rows,
             colorscale=theme.sequential_scale(),
             texttemplate="%{z:.1f}",
-            hovertemplate="%{y} · %{x}: mean %{z:.2f}<extra></extra>",
-            colorbar={"title": "mean", "thickness": 12},
+            hovertemplate="%{y} · %{x}: " + tr("mean") + " %{z:.2f}<extra></extra>",
+            colorbar={"title": tr("mean"), "thickness": 12},
             xgap=1,
             ygap=1,
         )
@@ -477,13 +628,46 @@ def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
     return fig
 
 
+def box_title(metric: str, *, provincial: bool) -> str:
+    """Return the box plots' title: the metric by province, or by prefecture in a province.
+
+    Examples
+    --------
+    >>> box_title("compliance", provincial=True)
+    'Compliance 合规度 by prefecture, highest median first'
+    """
+    name = metric_name(metric)
+    if provincial:
+        return tr("{metric} by prefecture, highest median first", metric=name)
+    return tr("{metric} by province, highest median first", metric=name)
+
+
+def means_title(*, provincial: bool, counted: bool = False) -> str:
+    """Return the heat table's title; ``counted`` says the row counts are counties.
+
+    Examples
+    --------
+    >>> means_title(provincial=False), means_title(provincial=True, counted=True)
+    ('Mean score by province', 'Mean score by prefecture (counties)')
+    """
+    if provincial:
+        return (
+            tr("Mean score by prefecture (counties)") if counted else tr("Mean score by prefecture")
+        )
+    return tr("Mean score by province (counties)") if counted else tr("Mean score by province")
+
+
 def render_no_scores(scores: pl.DataFrame, place: str) -> None:
     """Stop the page with a sentence when no county of the view has scores (e.g. Tibet)."""
     if scores.is_empty():
         st.info(
             plain(
-                f"No county in {place} was assessed in this edition, so there are no scores "
-                "to break down, re-weight or rank. Choose another province or edition."
+                tr(
+                    "No county in {place} was assessed in this edition, so there are no "
+                    "scores to break down, re-weight or rank. Choose another province or "
+                    "edition.",
+                    place=place,
+                )
             ),
             icon=":material/info:",
         )
@@ -494,12 +678,12 @@ def render_box_metric() -> str:
     """Draw the choice of metric for the box plots; return it (a first-level metric)."""
     st.session_state.setdefault(BOX_METRIC_KEY, FIRST_LEVEL[0])
     choice = st.segmented_control(
-        "Metric",
+        tr("Metric"),
         FIRST_LEVEL,
         key=BOX_METRIC_KEY,
         bind="query-params",  # part of the shareable view
         required=True,
-        format_func=lambda m: METRIC_LABELS[m],
+        format_func=metric_title,
         persist_state="session",
     )
     return str(choice or FIRST_LEVEL[0])
@@ -521,7 +705,7 @@ Public opinion 15%'
     """
     shares = weighting.normalise(weights)
     return " · ".join(
-        f"{METRIC_LABELS[m]} {_percent(float(s))}"
+        f"{metric_title(m)} {_percent(float(s))}"
         for m, s in zip(FIRST_LEVEL, shares, strict=True)
         if s > 0
     )
@@ -554,24 +738,29 @@ def render_weight_sliders(
     for metric, value in zip(FIRST_LEVEL, current, strict=True):
         st.session_state[SLIDER_KEYS[metric]] = value  # follow the view (URL, reset, edition)
     if st.session_state.pop(_ZERO_WEIGHTS, False):
-        st.warning("At least one weight must be above zero: kept the previous weights.")
+        st.warning(tr("At least one weight must be above zero: kept the previous weights."))
     columns = st.columns(len(FIRST_LEVEL))
     for column, metric in zip(columns, FIRST_LEVEL, strict=True):
         column.slider(
-            METRIC_LABELS[metric],
+            metric_title(metric),
             min_value=0.0,
             max_value=100.0,
             step=0.5,
             format="%g",
             key=SLIDER_KEYS[metric],
             on_change=_apply_sliders,
-            help=f"Weight of {metric_name(metric)}; weights are rescaled to sum to 100%.",
+            help=tr(
+                "Weight of {metric}; weights are rescaled to sum to 100%.",
+                metric=metric_name(metric),
+            ),
         )
     left, right = st.columns([3, 1], vertical_alignment="center")
-    whose = "the evaluator's weights" if chosen is None else "your weights"
-    left.caption(plain(f"Composite under {whose}: {shares_text(current)}."))
+    whose = tr("the evaluator's weights") if chosen is None else tr("your weights")
+    left.caption(
+        plain(tr("Composite under {whose}: {shares}.", whose=whose, shares=shares_text(current)))
+    )
     right.button(
-        "Reset to the evaluator's weights",
+        tr("Reset to the evaluator's weights"),
         on_click=_reset_weights,
         disabled=chosen is None,
         icon=":material/restart_alt:",
@@ -587,6 +776,8 @@ def ranking_columns(ranking: pl.DataFrame, *, provincial: bool) -> pl.DataFrame:
     >>> r = pl.DataFrame({"adcode": ["1"], "rank": [1], "rank_national": [3], "x": [0]})
     >>> ranking_columns(r, provincial=False).columns, ranking_columns(r, provincial=True).columns
     (['rank', 'adcode'], ['rank', 'rank_national', 'adcode'])
+
+    In Chinese the pinyin column is left out.
     """
     wanted = (
         "rank",
@@ -598,7 +789,7 @@ def ranking_columns(ranking: pl.DataFrame, *, provincial: bool) -> pl.DataFrame:
         "composite",
         "total",
         *FIRST_LEVEL,
-        "name_pinyin",
+        *(() if i18n.is_zh() else ("name_pinyin",)),
         "prefecture_name_zh",
         "province_name_zh",
     )
@@ -607,45 +798,54 @@ def ranking_columns(ranking: pl.DataFrame, *, provincial: bool) -> pl.DataFrame:
 
 def ranking_config(*, provincial: bool) -> dict[str, Any]:
     """Return ``st.dataframe`` column settings for a reweighted ranking."""
-    scope = "within the province" if provincial else "among all counties assessed"
+    rank_help = (
+        tr("Rank within the province under the weights above; ties share the best rank.")
+        if provincial
+        else tr(
+            "Rank among all counties assessed under the weights above; ties share the best rank."
+        )
+    )
     config: dict[str, Any] = {
         "rank": st.column_config.NumberColumn(
-            "Rank",
-            format="%d",
-            help=f"Rank {scope} under the weights above; ties share the best rank.",
-            pinned=True,
-            width=50,
+            tr("Rank"), format="%d", help=rank_help, pinned=True, width=50
         ),
-        "rank_national": st.column_config.NumberColumn("National", format="%d", width=66),
+        "rank_national": st.column_config.NumberColumn(tr("National"), format="%d", width=66),
         "evaluator_rank": st.column_config.NumberColumn(
-            "Evaluator's",
+            tr("Evaluator's"),
             format="%d",
-            help="Rank under the evaluator's own weights, recomputed here from the "
-            "published first-level scores (to the published 2 decimals); it equals the "
-            "rank by the published total on Rankings.",
+            help=tr(
+                "Rank under the evaluator's own weights, recomputed here from the "
+                "published first-level scores (to the published 2 decimals); it equals the "
+                "rank by the published total on Rankings."
+            ),
             width=80,
         ),
         "rank_change": st.column_config.NumberColumn(
-            "Move",
+            tr("Move"),
             format="%+d",
-            help="Places gained (+) or lost (−) under your weights against the evaluator's.",
+            help=tr("Places gained (+) or lost (−) under your weights against the evaluator's."),
             width=60,
         ),
-        "name_zh": st.column_config.TextColumn("County", pinned=True, width=120),
-        "adcode": st.column_config.TextColumn("Adcode", width=70),
+        "name_zh": st.column_config.TextColumn(tr("County"), pinned=True, width=120),
+        "adcode": st.column_config.TextColumn(tr("Adcode"), width=70),
         "composite": st.column_config.NumberColumn(
-            "Composite", format="%.2f", help="Weighted mean under the weights above.", width=80
+            tr("Composite"),
+            format="%.2f",
+            help=tr("Weighted mean under the weights above."),
+            width=80,
         ),
         "total": st.column_config.NumberColumn(
-            "Total", format="%.2f", help="The evaluator's published total.", width=60
+            tr("Total"), format="%.2f", help=tr("The evaluator's published total."), width=60
         ),
-        "name_pinyin": st.column_config.TextColumn("Pinyin"),
-        "prefecture_name_zh": st.column_config.TextColumn("Prefecture"),
-        "province_name_zh": st.column_config.TextColumn("Province"),
+        "name_pinyin": st.column_config.TextColumn(tr("Pinyin")),
+        "prefecture_name_zh": st.column_config.TextColumn(tr("Prefecture")),
+        "province_name_zh": st.column_config.TextColumn(tr("Province")),
     }
+    if i18n.is_zh():
+        del config["name_pinyin"]  # no pinyin in Chinese (ranking_columns leaves it out)
     for key in FIRST_LEVEL:
         config[key] = st.column_config.NumberColumn(
-            METRIC_HEADERS[key],
+            metric_header(key),
             format="%.1f",
             help=metric_name(key),
             width=96 if key == "transparency" else 84,
@@ -656,7 +856,7 @@ def ranking_config(*, provincial: bool) -> dict[str, Any]:
 def render_movers(movers: pl.DataFrame, config: Mapping[str, Any]) -> None:
     """Draw the table of the biggest rank movers, or say that no county moves."""
     if movers.is_empty():
-        st.caption("No county moves: these are the evaluator's weights (or rank the same).")
+        st.caption(tr("No county moves: these are the evaluator's weights (or rank the same)."))
         return
     height = min(420, 38 + 35 * movers.height)
     st.dataframe(movers, hide_index=True, column_config=config, height=height, placeholder="–")
@@ -689,29 +889,33 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
     st.session_state.setdefault(TOP_N_KEY, 30)
     columns = st.columns(3 if with_top_n else 2)
     columns[0].slider(
-        "Weight band ± %",
+        tr("Weight band ± %"),
         min_value=0,
         max_value=round(weighting.MAX_BAND * 100),
         step=5,
         key=BAND_KEY,
         bind="query-params",  # part of the shareable view
         persist_state="session",
-        help="Each weight varies independently within ± this share of itself; the "
-        "varied weights are rescaled to sum to 100%.",
+        help=tr(
+            "Each weight varies independently within ± this share of itself; the "
+            "varied weights are rescaled to sum to 100%."
+        ),
     )
     columns[1].number_input(
-        "Random seed",
+        tr("Random seed"),
         min_value=0,
         max_value=2**31 - 1,
         step=1,
         key=SEED_KEY,
         bind="query-params",  # part of the shareable view
         persist_state="session",
-        help=f"The same seed gives the same samples. Default {weighting.DEFAULT_SEED}.",
+        help=tr(
+            "The same seed gives the same samples. Default {seed}.", seed=weighting.DEFAULT_SEED
+        ),
     )
     if with_top_n:
         columns[2].slider(
-            "Counties shown",
+            tr("Counties shown"),
             min_value=10,
             max_value=100,
             step=5,
@@ -778,6 +982,7 @@ def range_figure(
             strict=True,
         )
     )
+    chance = tr("P(top {top})", top=top)
     fig = go.Figure(
         [
             go.Scatter(
@@ -786,7 +991,7 @@ def range_figure(
                 mode="lines",
                 line={"color": RANGE_COLOUR, "width": 6},
                 hoverinfo="skip",
-                name="best to worst rank",
+                name=tr("best to worst rank"),
             ),
             go.Scatter(
                 x=rows["rank"].to_list(),
@@ -799,20 +1004,27 @@ def range_figure(
                     "colorscale": theme.sequential_scale(),
                     "size": 10,
                     "line": {"color": theme.OUTLINE, "width": 1},
-                    "colorbar": {"title": f"P(top {top})", "thickness": 12},
+                    "colorbar": {"title": chance, "thickness": 12},
                 },
                 customdata=custom,
-                hovertemplate="%{y}<br>rank %{x} at the chosen weights<br>best %{customdata[0]}"
-                ", worst %{customdata[1]}<br>P(top " + str(top) + ") = %{marker.color:.0%}"
-                "<br>adcode %{customdata[2]}<extra></extra>",
-                name="rank at the chosen weights",
+                hovertemplate="%{y}<br>"
+                + tr("rank %{x} at the chosen weights")
+                + "<br>"
+                + tr("best %{customdata[0]}, worst %{customdata[1]}")
+                + f"<br>{chance} = %{{marker.color:.0%}}<br>"
+                + tr("adcode")
+                + " %{customdata[2]}<extra></extra>",
+                name=tr("rank at the chosen weights"),
             ),
         ]
     )
     fig.add_vline(
         x=top + 0.5,
         line={"dash": "dash", "color": theme.PUBLISHED, "width": 1},
-        annotation={"text": f"top {top}", "font": {"color": theme.PUBLISHED, "size": 11}},
+        annotation={
+            "text": tr("top {top}", top=top),
+            "font": {"color": theme.PUBLISHED, "size": 11},
+        },
         annotation_position="bottom right",
     )
     fig.update_layout(
@@ -824,7 +1036,7 @@ def range_figure(
             "y": 0.995,
             "yanchor": "top",
         },
-        xaxis={"title": "national rank (1 = best)", "rangemode": "tozero", "side": "top"},
+        xaxis={"title": tr("national rank (1 = best)"), "rangemode": "tozero", "side": "top"},
         yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
         showlegend=False,
         font={"family": theme.FONT},
@@ -842,11 +1054,15 @@ def sensitivity_caption(
     >>> sensitivity_caption(band=0.5, seed=7)  # doctest: +ELLIPSIS
     'Each weight varied within ±50% ... 1,000 sampled weight vectors (seed 7) ...'
     """
-    return (
-        f"Each weight varied within ±{band * 100:.0f}% of itself, independently, and "
-        f"rescaled to sum to 100%: {samples:,} sampled weight vectors (seed {seed}) plus "
-        f"the chosen weights. Best and worst are national ranks over all of them; "
-        f"P(top {top}) is the share of samples that put the county in the top {top}."
+    return tr(
+        "Each weight varied within ±{band}% of itself, independently, and rescaled to sum "
+        "to 100%: {samples} sampled weight vectors (seed {seed}) plus the chosen weights. "
+        "Best and worst are national ranks over all of them; P(top {top}) is the share of "
+        "samples that put the county in the top {top}.",
+        band=f"{band * 100:.0f}",
+        samples=f"{samples:,}",
+        seed=seed,
+        top=top,
     )
 
 
@@ -854,8 +1070,10 @@ def render_sensitivity_caption(weights: Sequence[float], *, band: float, seed: i
     """Say how the ranges were computed, and why they are empty when one metric has all weight."""
     if int((weighting.normalise(weights) > 0).sum()) < 2:
         st.info(
-            "Only one metric has a weight above zero: varying it changes nothing, so every "
-            "rank is fixed. Give two or more metrics a weight to see how ranks move.",
+            tr(
+                "Only one metric has a weight above zero: varying it changes nothing, so "
+                "every rank is fixed. Give two or more metrics a weight to see how ranks move."
+            ),
             icon=":material/info:",
         )
     st.caption(sensitivity_caption(band=band, seed=seed))
@@ -887,10 +1105,13 @@ def weights_text(chosen: Sequence[float] | None, evaluator: Sequence[float] | No
     'your weights (Transparency 100%)'
     """
     if chosen:
-        return f"your weights ({shares_text(chosen)})"
+        return tr("your weights ({shares})", shares=shares_text(chosen))
     if evaluator:
-        return f"the evaluator's weights ({shares_text(evaluator)})"
-    return f"equal weights, as the evaluator published none ({shares_text([1.0] * 5)})"
+        return tr("the evaluator's weights ({shares})", shares=shares_text(evaluator))
+    return tr(
+        "equal weights, as the evaluator published none ({shares})",
+        shares=shares_text([1.0] * 5),
+    )
 
 
 def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str) -> None:
@@ -901,7 +1122,9 @@ def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str
     """
     edition, chosen = filters.edition, filters.weights
     if not weighting.is_ranked(snapshot, edition, adcode, chosen):
-        st.info("Not ranked in this edition, so there is no rank range.", icon=":material/info:")
+        st.info(
+            tr("Not ranked in this edition, so there is no rank range."), icon=":material/info:"
+        )
         return
     band, seed, _ = render_sensitivity_controls(with_top_n=False)
     row = weighting.county_sensitivity(snapshot, edition, adcode, chosen, band=band, seed=seed)
@@ -909,14 +1132,19 @@ def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str
         return
     top = weighting.DEFAULT_TOP
     columns = st.columns(4)
-    columns[0].metric("Rank at these weights", f"{row['rank']:,} of {row['n_ranked']:,}")
-    columns[1].metric("Best rank in the band", f"{row['best_rank']:,}")
-    columns[2].metric("Worst rank in the band", f"{row['worst_rank']:,}")
-    columns[3].metric(f"Chance of top {top}", chance_text(row["p_top"]))
+    columns[0].metric(
+        tr("Rank at these weights"),
+        tr("{rank} of {total}", rank=f"{row['rank']:,}", total=f"{row['n_ranked']:,}"),
+    )
+    columns[1].metric(tr("Best rank in the band"), f"{row['best_rank']:,}")
+    columns[2].metric(tr("Worst rank in the band"), f"{row['worst_rank']:,}")
+    columns[3].metric(tr("Chance of top {top}", top=top), chance_text(row["p_top"]))
     used = weights_text(chosen, weighting.edition_weights(snapshot, edition))
-    note = (
+    note = tr(
         "Ranks here are recomputed from the published first-level scores to 2 decimals; "
         "at the evaluator's weights they equal the ranks above."
     )
-    st.caption(plain(f"Weights: {used}. {note} {sensitivity_caption(band=band, seed=seed)}"))
-    state.page_link("pages/metrics.py", "Set your own weights", filters, icon=":material/tune:")
+    caption = sensitivity_caption(band=band, seed=seed)
+    space = "" if i18n.is_zh() else " "  # Chinese sentences follow each other unspaced
+    st.caption(plain(space.join((tr("Weights: {used}.", used=used), note, caption))))
+    state.page_link(METRICS_PAGE, tr("Set your own weights"), filters, icon=":material/tune:")

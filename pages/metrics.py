@@ -7,6 +7,7 @@ import streamlit as st
 from components import charts, exports, state
 from components import metrics as view
 from components import rankings as table
+from components.i18n import tr
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
@@ -17,19 +18,21 @@ snapshot = str(current_snapshot())
 facts = rankings.edition_facts(snapshot, filters.edition)
 is_synthetic = bool(facts.get("is_synthetic"))
 synthetic = view.synthetic_suffix(is_synthetic)
-place = weighting.place_name(snapshot, filters.province)
+place = view.place_label(weighting.place_name(snapshot, filters.province), filters.province)
 provincial = filters.province is not None
 
 # 1/ INDICATOR TREE of the edition in view, or of another edition (the real ones are partial)
-st.title("Metrics and weights")
+st.title(tr("Metrics and weights"))
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
-st.subheader("What the score is made of")
-tree_edition = view.render_tree_edition(weighting.tree_editions(snapshot), default=filters.edition)
+st.subheader(tr("What the score is made of"))
+tree_editions = weighting.tree_editions(snapshot)
+tree_edition = view.render_tree_edition(tree_editions, default=filters.edition)
 tree = assessments.indicators(snapshot, tree_edition)
 other = tree_edition != filters.edition
 verdict = weighting.compare_trees(snapshot, filters.edition, tree_edition) if other else None
 tree_synthetic = view.synthetic_suffix(assessments.is_synthetic(snapshot, tree_edition))
-tree_title = f"Indicator tree · {tree_edition}{tree_synthetic}"
+tree_name = view.edition_name(tree_editions, tree_edition)
+tree_title = tr("Indicator tree · {edition}", edition=tree_name) + tree_synthetic
 charts.show(
     view.tree_figure(tree, title=tree_title),
     title=tree_title,
@@ -37,43 +40,44 @@ charts.show(
     edition=not other,
 )
 view.render_tree_note(tree, verdict)
-with st.expander("The indicator tree as a table"):
-    st.dataframe(view.tree_table(tree), hide_index=True, column_config=view.TREE_COLUMNS)
+with st.expander(tr("The indicator tree as a table")):
+    st.dataframe(view.tree_table(tree), hide_index=True, column_config=view.tree_columns())
 
 # 2/ BREAKDOWNS of the first-level metrics: by province, or by prefecture within a province
 if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's partial results
-    st.info(view.PUBLISHED_ONLY_NOTE, icon=":material/newspaper:")
+    st.info(tr(view.PUBLISHED_ONLY_NOTE), icon=":material/newspaper:")
     st.stop()
-st.subheader(f"First-level metrics across {md_escape(place)}")
+st.subheader(tr("First-level metrics across {place}", place=md_escape(place)))
 scores = weighting.metric_scores(snapshot, filters.edition, province=filters.province)
 view.render_no_scores(scores, place)
 _, group = weighting.group_columns(filters.province)
-unit = "prefecture" if provincial else "province"
 metric = view.render_box_metric()
 order = weighting.median_order(scores, metric=metric, group=group)
-box_title = f"{view.metric_name(metric)} by {unit}, highest median first{synthetic}"
+box_title = view.box_title(metric, provincial=provincial) + synthetic
 figure = view.distribution_figure(scores, metric=metric, group=group, order=order, title=box_title)
 charts.show(figure, title=box_title, synthetic=is_synthetic)
 left, right = st.columns(2, gap="medium")
 correlations = weighting.correlations(scores)
 charts.show(
-    view.correlation_figure(correlations, title=f"Correlation between metrics{synthetic}"),
-    title="Correlation between metrics",
+    view.correlation_figure(correlations, title=tr("Correlation between metrics") + synthetic),
+    title=tr("Correlation between metrics"),
     synthetic=is_synthetic,
     where=left,
     width=55,
 )
 means = weighting.group_means(scores, group=group)
 charts.show(
-    view.means_figure(means, group=group, title=f"Mean score by {unit} (counties){synthetic}"),
-    title=f"Mean score by {unit}",
+    view.means_figure(
+        means, group=group, title=view.means_title(provincial=provincial, counted=True) + synthetic
+    ),
+    title=view.means_title(provincial=provincial),
     synthetic=is_synthetic,
     where=right,
     width=55,
 )
 
 # 3/ YOUR WEIGHTS: sliders set the weights parameter; the ranking follows
-st.subheader("Your own weights")
+st.subheader(tr("Your own weights"))
 chosen = view.render_weight_sliders(
     filters.weights, weighting.edition_weights(snapshot, filters.edition)
 )
@@ -82,32 +86,44 @@ ranking = weighting.ranking_under(
 )
 shown = view.ranking_columns(ranking, provincial=provincial)
 config = view.ranking_config(provincial=provincial)
-st.markdown("**Biggest movers against the evaluator's weights**")
+st.markdown(tr("**Biggest movers against the evaluator's weights**"))
 view.render_movers(
     view.ranking_columns(weighting.biggest_movers(ranking), provincial=provincial), config
 )
-st.markdown(f"**Ranking under these weights · {md_escape(place)}**")
+st.markdown(tr("**Ranking under these weights · {place}**", place=md_escape(place)))
 st.dataframe(
     shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
 )
 file_name = view.csv_name(filters.edition, filters.weights, filters.province)
 exports.render_downloads(
     shown,
-    what=f"Ranking of {place} under weights {state.format_weights(chosen)}",
+    what=tr(
+        "Ranking of {place} under weights {weights}",
+        place=place,
+        weights=state.format_weights(chosen),
+    ),
     file_stem=file_name.removesuffix(".csv"),
     edition=filters.edition,
     synthetic=bool(facts.get("is_synthetic")),
     snapshot=snapshot,
-    label="this ranking",
+    label=tr("this ranking"),
 )
 
 # 4/ RANK SENSITIVITY: best and worst rank when every weight varies within a band
-st.subheader("How stable is each rank?")
+st.subheader(tr("How stable is each rank?"))
 band, seed, n = view.render_sensitivity_controls()
 ranges = weighting.sensitivity(
     snapshot, filters.edition, filters.weights, band=band, seed=seed, province=filters.province
 )
-range_title = f"Rank range of the top {n} in {place} under ±{band:.0%} weights{synthetic}"
+range_title = (
+    tr(
+        "Rank range of the top {n} in {place} under ±{band} weights",
+        n=n,
+        place=place,
+        band=f"{band:.0%}",
+    )
+    + synthetic
+)
 figure = view.range_figure(ranges, n=n, title=range_title, where=group)
 charts.show(figure, title=range_title, synthetic=is_synthetic)
 view.render_sensitivity_caption(chosen, band=band, seed=seed)
