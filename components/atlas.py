@@ -3,33 +3,82 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import maps, theme
+from components import i18n, maps, theme
+from components.i18n import is_zh, pick, tr
 from components.provenance import md_escape, safe_links
 from loaders import assessments, geo
 from loaders.snapshot import open_snapshot
 
-EXTREMES_COLUMNS = {
-    "rank_national": st.column_config.NumberColumn("Rank", format="%d"),
-    "name_zh": st.column_config.TextColumn("County"),
-    "name_pinyin": st.column_config.TextColumn("Pinyin"),
-    "province_name_zh": st.column_config.TextColumn("Province"),
-    "score": st.column_config.NumberColumn("Score", format="%.2f"),
-    "adcode": st.column_config.TextColumn("Adcode"),
-}
+EXTREMES = ("rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode")
+PUBLISHED = (
+    "position",
+    "name_zh",
+    "name_pinyin",
+    "province_name_zh",
+    "published",
+    "published_source_kind",
+    "published_source_url",
+    "adcode",
+)
+
+
+def extremes_columns() -> dict[str, Any]:
+    """Return the column configuration of the top and bottom tables, in the interface language.
+
+    In Chinese the pinyin column is hidden (``None``).
+    """
+    return {
+        "rank_national": st.column_config.NumberColumn(tr("Rank"), format="%d"),
+        "name_zh": st.column_config.TextColumn(tr("County")),
+        "name_pinyin": None if is_zh() else st.column_config.TextColumn(tr("Pinyin")),
+        "province_name_zh": st.column_config.TextColumn(tr("Province")),
+        "score": st.column_config.NumberColumn(tr("Score"), format="%.2f"),
+        "adcode": st.column_config.TextColumn(tr("Adcode")),
+    }
+
+
+def published_columns() -> dict[str, Any]:
+    """Return the column configuration of a real edition's named counties (interface language).
+
+    In Chinese the pinyin column is hidden (``None``).
+    """
+    return {
+        "position": st.column_config.NumberColumn(tr("Position"), format="%d"),
+        "name_zh": st.column_config.TextColumn(tr("County")),
+        "name_pinyin": None if is_zh() else st.column_config.TextColumn(tr("Pinyin")),
+        "province_name_zh": st.column_config.TextColumn(tr("Province")),
+        "published": st.column_config.TextColumn(tr("Published as")),
+        "published_source_kind": st.column_config.TextColumn(tr("Source kind")),
+        "published_source_url": st.column_config.LinkColumn(
+            tr("Source"), display_text=tr("open ↗")
+        ),
+        "adcode": st.column_config.TextColumn(tr("Adcode")),
+    }
+
+
+def __getattr__(name: str) -> dict[str, Any]:
+    # NOTE: the former constants, built on access so their labels follow the language
+    # (``atlas.PUBLISHED_COLUMNS`` is read by other pages).
+    if name == "EXTREMES_COLUMNS":
+        return extremes_columns()
+    if name == "PUBLISHED_COLUMNS":
+        return published_columns()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def map_figure(
     snapshot: str, edition: str, metric: str, province: str | None, classes: str, label: str
 ) -> go.Figure:
-    """Return the atlas map of a view (cached per snapshot, edition, metric, province, classing)."""
+    """Return the atlas map of a view, cached per view, classing and interface language."""
     sha = open_snapshot(snapshot).manifest_sha256
-    return _map_figure(snapshot, sha, edition, metric, province, classes, label)
+    return _map_figure(snapshot, sha, edition, metric, province, classes, label, i18n.lang())
 
 
 @lru_cache(maxsize=32)
@@ -41,6 +90,7 @@ def _map_figure(
     province: str | None,
     classes: str,
     label: str,
+    language: str,  # the legend and hover are in it: a figure per language
 ) -> go.Figure:
     view = assessments.county_view(snapshot, edition, metric, province)
     layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
@@ -77,40 +127,41 @@ def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
     ``label`` names the metric in the hover.
     """
     scores = view.filter(pl.col("score").is_not_null()).get_column("score")
+    name = theme.plotly_escape(label)
     fig = px.histogram(
         x=scores.to_list(),
         nbins=30,
         color_discrete_sequence=[theme.SEQUENTIAL[6]],
-        labels={"x": theme.plotly_escape(label)},
+        labels={"x": name},
     )
+    # Plotly Express's own hover, in the interface language.
+    hover = tr("{label}={x}<br>count={y}", label=name, x="%{x}", y="%{y}")
+    fig.update_traces(hovertemplate=f"{hover}<extra></extra>")
     fig.update_layout(
         height=240,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        title={"text": f"Distribution · {scores.len():,} counties", "font": {"size": 13}},
+        title={
+            "text": tr("Distribution · {n} counties", n=f"{scores.len():,}"),
+            "font": {"size": 13},
+        },
         xaxis_title=None,
-        yaxis_title="counties",
+        yaxis_title=tr("counties"),
         bargap=0.05,
         font={"family": theme.FONT},
     )
     return fig
 
 
-PUBLISHED_COLUMNS = {
-    "position": st.column_config.NumberColumn("Position", format="%d"),
-    "name_zh": st.column_config.TextColumn("County"),
-    "name_pinyin": st.column_config.TextColumn("Pinyin"),
-    "province_name_zh": st.column_config.TextColumn("Province"),
-    "published": st.column_config.TextColumn("Published as"),
-    "published_source_kind": st.column_config.TextColumn("Source kind"),
-    "published_source_url": st.column_config.LinkColumn("Source", display_text="open ↗"),
-    "adcode": st.column_config.TextColumn("Adcode"),
-}
-
-
 def named_counties(view: pl.DataFrame) -> pl.DataFrame:
-    """Return the counties a real edition named, by published position, with their sources."""
+    """Return the counties a real edition named, by published position, with their sources.
+
+    The source kind is named in the interface language (in English, by its code).
+    """
     named = maps.published_position(view.filter(pl.col("status") == "published"))
-    table = named.sort("position", "adcode", nulls_last=True).select(list(PUBLISHED_COLUMNS))
+    if is_zh():
+        kind = pl.col("published_source_kind")
+        named = named.with_columns(kind.replace(maps.source_kind_words()))
+    table = named.sort("position", "adcode", nulls_last=True).select(PUBLISHED)
     return safe_links(table, "published_source_url")
 
 
@@ -126,9 +177,14 @@ def unscored_note(view: pl.DataFrame) -> str | None:
     """
     if view.get_column("score").is_not_null().any():
         return None
-    reasons = view.get_column("reason").drop_nulls().unique().sort().to_list()
-    return "No county here has a score in this edition" + (
-        f": {'; '.join(reasons)}." if reasons else "."
+    # NOTE: the data's reasons are English only; in Chinese the status says why instead.
+    why = pl.col("status").replace(maps.status_words()) if is_zh() else pl.col("reason")
+    reasons = view.select(why).to_series().drop_nulls().unique().sort().to_list()
+    if not reasons:
+        return tr("No county here has a score in this edition.")
+    return tr(
+        "No county here has a score in this edition: {reasons}.",
+        reasons=pick("; ", "；").join(reasons),
     )
 
 
@@ -144,5 +200,4 @@ def extremes(view: pl.DataFrame, *, n: int = 10) -> tuple[pl.DataFrame, pl.DataF
     [['a'], ['c']]
     """
     ranked = view.filter(pl.col("score").is_not_null()).sort("score", descending=True)
-    columns = ["rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode"]
-    return ranked.head(n).select(columns), ranked.tail(n).reverse().select(columns)
+    return ranked.head(n).select(EXTREMES), ranked.tail(n).reverse().select(EXTREMES)

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from components import theme
+from components.i18n import county_name, is_zh, mark, pick, tr
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -82,14 +83,14 @@ def classify(
             # Breaks are the top score of each class but the last (mapclassify's bins).
             breaks = jenks_breaks(valid.to_numpy(), k=QUANTILES)
             z = pl.Series([None if v is None else sum(v > b for b in breaks) for v in scores])
-            title = "natural breaks"
+            title = tr("natural breaks")
         else:
             if classes == "quantile":
                 cuts = [valid.quantile(i / QUANTILES, "linear") for i in range(1, QUANTILES)]
-                title = "quintiles"
+                title = tr("quintiles")
             else:
                 cuts = [low + (high - low) * i / QUANTILES for i in range(1, QUANTILES)]
-                title = "equal intervals"
+                title = tr("equal intervals")
             breaks = sorted({round(float(c), 6) for c in cuts if c is not None and low < c <= high})
             z = pl.Series([None if v is None else sum(v >= b for b in breaks) for v in scores])
         edges = [low, *breaks, high]
@@ -97,7 +98,8 @@ def classify(
         text = [f"{edges[i]:.1f}–{edges[i + 1]:.1f}" for i in range(k)]
         ticks = [float(i) for i in range(k)]
         scale = theme.discrete_scale(k)
-        return Classing(z, scale, -0.5, k - 0.5, ticks, text, f"{_wrap(label)} ({title})")
+        title = tr("{label} ({classing})", label=_wrap(label), classing=title)
+        return Classing(z, scale, -0.5, k - 0.5, ticks, text, title)
     if classes == "grade" and grades is not None and grade_scale is not None:
         order = grade_scale.sort("min_score").get_column("grade").to_list()
         index = {grade: i for i, grade in enumerate(order)}
@@ -105,7 +107,7 @@ def classify(
         k = len(order)
         ticks = [float(i) for i in range(k)]
         text = [theme.plotly_escape(g) for g in order]
-        title = "Grade of the total (illustrative scale)"
+        title = tr("Grade of the total (illustrative scale)")
         return Classing(z, theme.discrete_scale(k), -0.5, k - 0.5, ticks, text, title)
     return Classing(scores, theme.sequential_scale(), *_range(scores), None, None, _wrap(label))
 
@@ -214,15 +216,34 @@ def _text(column: str) -> pl.Expr:
     return theme.plotly_escape_expr(pl.col(column).cast(pl.String).fill_null("—"))
 
 
+def _pinyin() -> pl.Expr:
+    # Pinyin stands beside the Chinese name in English only.
+    return pl.lit("").alias("name_pinyin") if is_zh() else _text("name_pinyin")
+
+
+def _reason() -> pl.Expr:
+    # NOTE: the data's reasons are English only; in Chinese the status says why instead.
+    if not is_zh():
+        return _text("reason")
+    return pl.col("status").replace_strict(status_words(), default="—").alias("reason")
+
+
+def status_words() -> dict[str, str]:
+    """Return each county status's words in the interface language (for Polars ``replace``)."""
+    return {status: tr(label) for status, label in STATUS_LABELS.items()}
+
+
 def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
     """Return the hover fields of each county, in ``view`` order, as compactly as possible.
 
     Columns: name_zh, name_pinyin, prefecture, province (escaped text), score,
     rank_national, n_national, rank_province, n_province (numbers), grade, reason.
+    In Chinese, name_pinyin is empty and reason is the county's status in Chinese
+    (the data's reasons are English only).
     """
     return view.select(
         _text("name_zh"),
-        _text("name_pinyin"),
+        _pinyin(),
         _text("prefecture_name_zh"),
         _text("province_name_zh"),
         pl.col("score").round(2),
@@ -231,8 +252,14 @@ def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
         "rank_province",
         "n_province",
         _text("grade"),
-        _text("reason"),
+        _reason(),
     )
+
+
+def _head() -> str:
+    """Return the hover's first lines: name (with pinyin in English), prefecture, province."""
+    pinyin = "" if is_zh() else " %{customdata[1]}"
+    return f"<b>%{{customdata[0]}}</b>{pinyin}<br>%{{customdata[2]}} · %{{customdata[3]}}<br>"
 
 
 def _customdata(view: pl.DataFrame, *, scored: bool) -> list[tuple[object, ...]]:
@@ -255,7 +282,7 @@ def _outlines(
         showscale=False,
         hoverinfo="skip",
         marker={"line": {"color": theme.OUTLINE, "width": 0.8}},
-        name="provinces",
+        name=tr("provinces"),
         showlegend=False,
         geo=geo,
     )
@@ -331,14 +358,16 @@ def choropleth(
     scored = assessed.with_columns(_z=classing.z)
     missing = view.filter(pl.col("score").is_null())
     label = theme.plotly_escape(metric_label)
-    head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
-    ranks = (
+    head = _head()
+    score = tr("{label}: {value}", label=label, value="%{customdata[4]:.2f}")
+    ranks = tr(
         "National rank %{customdata[5]} of %{customdata[6]}<br>"
         "Provincial rank %{customdata[7]} of %{customdata[8]}"
     )
-    grade = "<br>Grade %{customdata[9]} (illustrative)" if grade_scale is not None else ""
-    scored_template = f"{head}{label}: %{{customdata[4]:.2f}}<br>{ranks}{grade}<extra></extra>"
-    missing_template = f"{head}Not assessed: %{{customdata[4]}}<extra></extra>"
+    grade = tr("<br>Grade %{customdata[9]} (illustrative)") if grade_scale is not None else ""
+    scored_template = f"{head}{score}<br>{ranks}{grade}<extra></extra>"
+    why = tr("{label}: {value}", label=tr(NOT_ASSESSED), value="%{customdata[4]}")
+    missing_template = f"{head}{why}<extra></extra>"
     line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
 
     fig = go.Figure()
@@ -355,7 +384,7 @@ def choropleth(
                 customdata=_customdata(rows_scored, scored=True),
                 hovertemplate=scored_template,
                 marker=line,
-                name="assessed",
+                name=tr(STATUS_LABELS["assessed"]),
                 geo=geo,
             )
         )
@@ -370,7 +399,7 @@ def choropleth(
                 customdata=_customdata(rows_missing, scored=False),
                 hovertemplate=missing_template,
                 marker=line,
-                name="Not assessed",
+                name=tr(NOT_ASSESSED),
                 # One legend entry (the main map's); an empty trace would show a
                 # swatch for no county.
                 showlegend=geo == "geo" and rows_missing.height > 0,
@@ -451,7 +480,8 @@ def map_summary(view: pl.DataFrame, *, metric_label: str, published: bool = Fals
     How many counties are coloured, the range of the metric with the highest and the
     lowest county, and how many are grey (not assessed) and why. For a real edition's
     published results (``published``), which counties it named. Plain text with names
-    in it: escape it for where it goes (``md_escape`` for Markdown).
+    in it: escape it for where it goes (``md_escape`` for Markdown). In Chinese, grey
+    counties are counted by status (the data's reasons are English only).
 
     Examples
     --------
@@ -466,48 +496,88 @@ def map_summary(view: pl.DataFrame, *, metric_label: str, published: bool = Fals
     total = view.height
     if published:
         named = view.filter(pl.col("status") == "published").sort("adcode")
-        names = "; ".join(_county(row) for row in named.head(3).iter_rows(named=True))
-        more = " …" if named.height > 3 else ""
-        return (
-            f"{named.height:,} of {total:,} counties are coloured: those named in this "
-            f"edition's published results ({names}{more}); the other "
-            f"{total - named.height:,} are grey, not named, which says nothing about "
-            "their scores."
+        names = pick("; ", "；").join(_county(row) for row in named.head(3).iter_rows(named=True))
+        return tr(
+            "{named} of {total} counties are coloured: those named in this edition's "
+            "published results ({names}{more}); the other {rest} are grey, not named, "
+            "which says nothing about their scores.",
+            named=f"{named.height:,}",
+            total=f"{total:,}",
+            names=names,
+            more=" …" if named.height > 3 else "",
+            rest=f"{total - named.height:,}",
         )
     scored = view.filter(pl.col("score").is_not_null()).sort(
         ["score", "adcode"], descending=[True, False]
     )
     missing = view.filter(pl.col("score").is_null())
     why = (
-        missing.with_columns(pl.col("reason").fill_null(pl.col("status").str.replace_all("_", " ")))
+        missing.with_columns(_why())
         .group_by("reason")
         .len()
         .sort(["len", "reason"], descending=[True, False])
     )
-    reasons = "; ".join(f"{n:,}: {reason}" for reason, n in why.rows())
-    if scored.is_empty():
-        return f"No county of the {total:,} here is coloured: none has a score ({reasons})."
-    top, bottom = scored.row(0, named=True), scored.row(-1, named=True)
-    verb = "is" if scored.height == 1 else "are"
-    text = (
-        f"{scored.height:,} of {total:,} counties {verb} coloured by {metric_label}, "
-        f"from {top['score']:.2f} ({_county(top)}) down to {bottom['score']:.2f} "
-        f"({_county(bottom)})"
+    reasons = pick("; ", "；").join(
+        tr("{n}: {reason}", n=f"{n:,}", reason=reason) for reason, n in why.rows()
     )
+    if scored.is_empty():
+        return tr(
+            "No county of the {total} here is coloured: none has a score ({reasons}).",
+            total=f"{total:,}",
+            reasons=reasons,
+        )
+    top, bottom = scored.row(0, named=True), scored.row(-1, named=True)
+    values = {
+        "n": f"{scored.height:,}",
+        "total": f"{total:,}",
+        "metric": metric_label,
+        "top": f"{top['score']:.2f}",
+        "top_county": _county(top),
+        "bottom": f"{bottom['score']:.2f}",
+        "bottom_county": _county(bottom),
+    }
+    if scored.height == 1:
+        text = tr(
+            "{n} of {total} counties is coloured by {metric}, from {top} ({top_county}) "
+            "down to {bottom} ({bottom_county})",
+            **values,
+        )
+    else:
+        text = tr(
+            "{n} of {total} counties are coloured by {metric}, from {top} ({top_county}) "
+            "down to {bottom} ({bottom_county})",
+            **values,
+        )
     if missing.is_empty():
-        return f"{text}; every county here is assessed."
-    verb = "is" if missing.height == 1 else "are"
-    return f"{text}; {missing.height:,} {verb} grey, not assessed ({reasons})."
+        return tr("{text}; every county here is assessed.", text=text)
+    grey = {"text": text, "n": f"{missing.height:,}", "reasons": reasons}
+    if missing.height == 1:
+        return tr("{text}; {n} is grey, not assessed ({reasons}).", **grey)
+    return tr("{text}; {n} are grey, not assessed ({reasons}).", **grey)
+
+
+def _why() -> pl.Expr:
+    """Return why a county is grey: its reason (its status in Chinese, or if none)."""
+    status = pl.col("status").str.replace_all("_", " ")
+    if is_zh():
+        return pl.col("status").replace_strict(status_words(), default=status).alias("reason")
+    return pl.col("reason").fill_null(status)
 
 
 def _county(row: dict[str, object]) -> str:
-    return f"{row['name_zh']} {row['name_pinyin']}, {row['province_name_zh']}"
+    name = county_name(row["name_zh"], row["name_pinyin"])
+    return f"{name}{pick(', ', '，')}{row['province_name_zh']}"
 
 
 def _missing_note(view: pl.DataFrame) -> dict[str, object]:
     counts = view.filter(pl.col("score").is_null()).group_by("status").len()
-    parts = [f"{n:,} {status.replace('_', ' ')}" for status, n in counts.sort("status").rows()]
-    text = "Grey: not assessed" + (f" ({', '.join(parts)})" if parts else "")
+    parts = [
+        tr("{n} {status}", n=f"{n:,}", status=_status_word(status))
+        for status, n in counts.sort("status").rows()
+    ]
+    text = tr("Grey: not assessed")
+    if parts:
+        text = tr("{text} ({parts})", text=text, parts=pick(", ", "，").join(parts))
     return {
         "text": text,
         "x": 0.0,
@@ -522,6 +592,14 @@ def _missing_note(view: pl.DataFrame) -> dict[str, object]:
     }
 
 
+def _status_word(status: str) -> str:
+    # English names a status by its code, as it always did; Chinese by its words.
+    if is_zh() and status in STATUS_LABELS:
+        return tr(STATUS_LABELS[status])
+    return status.replace("_", " ")
+
+
+NOT_ASSESSED = mark("Not assessed")
 STATUS_COLOURS = {
     "assessed": theme.SEQUENTIAL[6],
     "published": theme.PUBLISHED,
@@ -530,11 +608,12 @@ STATUS_COLOURS = {
     "excluded": "#636363",
 }
 STATUS_LABELS = {
-    "assessed": "assessed",
-    "published": "named in published results",
-    "not_published": "not named in the published results",
-    "not_covered": "not covered",
-    "excluded": "excluded",
+    "assessed": mark("assessed"),
+    "published": mark("named in published results"),
+    "not_published": mark("not named in the published results"),
+    "not_covered": mark("not covered"),
+    "excluded": mark("excluded"),
+    "no_records": mark("no records"),  # the records map's counties without data
 }
 
 
@@ -549,14 +628,17 @@ def status_map(
     """Build the coverage ledger map: each county coloured by its status in the edition.
 
     One trace per status present (assessed, named in published results, not covered,
-    excluded), each with a legend entry; the hover gives the county and the reason.
+    excluded), each with a legend entry; the hover gives the county and the reason
+    (in Chinese, the status only: the data's reasons are English only).
     """
     fig = go.Figure()
-    head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
+    head = _head()
     for status, colour in STATUS_COLOURS.items():
         rows = view.filter(pl.col("status") == status)
         if rows.is_empty():
             continue
+        label = tr(STATUS_LABELS[status])
+        plain = status == "assessed" or is_zh()
         fig.add_trace(
             go.Choropleth(
                 geojson=counties_url,
@@ -566,11 +648,14 @@ def status_map(
                 colorscale=[[0, colour], [1, colour]],
                 showscale=False,
                 showlegend=True,
-                name=f"{STATUS_LABELS[status]} ({rows.height:,})",
+                name=tr("{label} ({n})", label=label, n=f"{rows.height:,}"),
                 customdata=_customdata(rows, scored=False),
                 hovertemplate=head
-                + STATUS_LABELS[status]
-                + ("" if status == "assessed" else ": %{customdata[4]}")
+                + (
+                    label
+                    if plain
+                    else tr("{label}: {value}", label=label, value="%{customdata[4]}")
+                )
                 + "<extra></extra>",
                 marker={"line": {"color": theme.COUNTY_LINE, "width": 0.2}},
             )
@@ -589,18 +674,52 @@ def status_map(
 
 
 BAND_LABELS = {
-    "member": "member of the list or designation",
-    "proposed_member": "proposed for the list (not yet named)",
-    "near_top": "near the top (no number given)",
-    "top5": "in the top 5",
-    "top10": "in the top 10",
-    "top20": "in the top 20",
-    "top100": "in the top 100",
+    "member": mark("member of the list or designation"),
+    "proposed_member": mark("proposed for the list (not yet named)"),
+    "near_top": mark("near the top (no number given)"),
+    "top5": mark("in the top 5"),
+    "top10": mark("in the top 10"),
+    "top20": mark("in the top 20"),
+    "top100": mark("in the top 100"),
 }
+# Kinds of published source (the ``reliability`` of a source), shown in Chinese only:
+# English shows the code, underscores as spaces, as it always did.
+SOURCE_KINDS = {
+    "official": mark("official"),
+    "secondary": mark("secondary"),
+    "media": mark("media"),
+    "evaluator_self_published": mark("evaluator self published"),
+    "synthetic": mark("synthetic"),
+}
+NOT_RECORDED = mark("not recorded")
+
+
+def source_kind_expr(column: str = "published_source_kind") -> pl.Expr:
+    """Return a Polars expression naming each source kind in the interface language.
+
+    English shows the code with spaces; Chinese its name (an unknown code as written).
+    A missing kind is "not recorded".
+    """
+    plain = pl.col(column).str.replace_all("_", " ")
+    if is_zh():
+        plain = pl.col(column).replace_strict(source_kind_words(), default=plain)
+    return plain.fill_null(tr(NOT_RECORDED))
+
+
+def source_kind_words() -> dict[str, str]:
+    """Return each source kind's words in the interface language (for Polars ``replace``)."""
+    return {code: tr(text) for code, text in SOURCE_KINDS.items()}
+
+
+def band_words() -> dict[str, str]:
+    """Return each published band's words in the interface language (for Polars ``replace``)."""
+    return {band: tr(label) for band, label in BAND_LABELS.items()}
 
 
 def published_position(view: pl.DataFrame) -> pl.DataFrame:
     """Add ``position`` (published rank, else list position) and a plain ``published`` label.
+
+    English names the band by its code; Chinese by its words (:data:`BAND_LABELS`).
 
     Examples
     --------
@@ -609,17 +728,20 @@ def published_position(view: pl.DataFrame) -> pl.DataFrame:
     >>> published_position(v)["published"].to_list()
     ['rank 5 · top10', 'list position 2 · top10', 'member · score 68.7']
     """
-    rank = pl.format("rank {}", pl.col("published_rank"))
-    listed = pl.format("list position {}", pl.col("published_list_pos"))
+    rank = pl.format(tr("rank {}"), pl.col("published_rank"))
+    listed = pl.format(tr("list position {}"), pl.col("published_list_pos"))
+    band = pl.col("published_band")
+    if is_zh():
+        band = band.replace(band_words())
     label = pl.concat_str(
         [
             pl.when(pl.col("published_rank").is_not_null())
             .then(rank)
             .when(pl.col("published_list_pos").is_not_null())
             .then(listed),
-            pl.col("published_band"),
+            band,
             pl.when(pl.col("score").is_not_null()).then(
-                pl.format("score {}", pl.col("score").round(2))
+                pl.format(tr("score {}"), pl.col("score").round(2))
             ),
         ],
         separator=" · ",
@@ -629,6 +751,14 @@ def published_position(view: pl.DataFrame) -> pl.DataFrame:
         position=pl.coalesce("published_rank", "published_list_pos"),
         published=label,
     )
+
+
+def _band_label(band: str) -> str:
+    if band in BAND_LABELS:
+        return tr(BAND_LABELS[band])
+    if band == "named" and is_zh():  # a named county without a band
+        return tr(STATUS_LABELS["published"])
+    return tr("named: {band}", band=band)
 
 
 def published_map(
@@ -645,17 +775,17 @@ def published_map(
     band; every other county is grey and "not published" — never a low score.
     """
     view = published_position(view)
-    head = "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} · %{customdata[3]}<br>"
-    source = "<br>Source: %{customdata[5]}"
+    head = _head()
+    source = tr("<br>Source: {source}", source="%{customdata[5]}")
 
     def custom(rows: pl.DataFrame) -> list[tuple[object, ...]]:
         return rows.select(
             _text("name_zh"),
-            _text("name_pinyin"),
+            _pinyin(),
             _text("prefecture_name_zh"),
             _text("province_name_zh"),
             _text("published"),
-            pl.col("published_source_kind").fill_null("not recorded").str.replace_all("_", " "),
+            source_kind_expr(),
         ).rows()
 
     fig = go.Figure()
@@ -672,9 +802,11 @@ def published_map(
             colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
             showscale=False,
             showlegend=True,
-            name=f"not published ({others.height:,})",
+            name=tr("not published ({n})", n=f"{others.height:,}"),
             customdata=_customdata(others, scored=False),
-            hovertemplate=head + "Not named in this edition's published results<extra></extra>",
+            hovertemplate=head
+            + tr("Not named in this edition's published results")
+            + "<extra></extra>",
             marker=line,
         )
     )
@@ -694,7 +826,7 @@ def published_map(
                 showscale=False,
                 showlegend=True,
                 name=theme.plotly_escape(
-                    f"{BAND_LABELS.get(band, 'named: ' + band)} ({rows.height})"
+                    tr("{label} ({n})", label=_band_label(band), n=f"{rows.height}")
                 ),
                 customdata=custom(rows),
                 hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",
@@ -713,7 +845,7 @@ def published_map(
                 zmax=max(worst, 2),
                 colorscale=[[0, theme.SEQUENTIAL[-1]], [1, theme.SEQUENTIAL[2]]],
                 colorbar={
-                    "title": {"text": "Published position<br>(1 = first)", "side": "top"},
+                    "title": {"text": tr("Published position<br>(1 = first)"), "side": "top"},
                     "orientation": "h",
                     "thickness": 12,
                     "len": 0.4,
@@ -721,7 +853,7 @@ def published_map(
                     "y": 0.0,
                     "yanchor": "top",
                 },
-                name=f"ranked or listed ({ranked.height})",
+                name=tr("ranked or listed ({n})", n=f"{ranked.height}"),
                 showlegend=True,
                 customdata=custom(ranked),
                 hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",

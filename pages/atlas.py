@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import atlas, charts, maps, state
+from components.i18n import tr
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators
@@ -15,7 +16,7 @@ label = state.metric_label(filters.metric)
 synthetic = assessments.is_synthetic(snapshot, filters.edition)
 
 # 1/ CONTROLS
-st.title("Atlas")
+st.title(tr("Atlas"))
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 classes = state.render_classes() if assessments.has_ledger(snapshot, filters.edition) else ""
 
@@ -27,7 +28,7 @@ with left:
     )
     charts.show(
         figure,
-        title=f"{label} by county",
+        title=tr("{label} by county", label=label),
         synthetic=synthetic,
         config=maps.CONFIG,
         key="atlas_map",
@@ -38,7 +39,7 @@ with left:
     st.caption(
         atlas.map_caption(snapshot, filters.edition, filters.metric, filters.province, label)
     )
-    st.caption("Click a county to open its profile. Hover for names, score, ranks and grade.")
+    st.caption(tr("Click a county to open its profile. Hover for names, score, ranks and grade."))
 state.follow_county_click()
 
 
@@ -48,9 +49,9 @@ def side_panels() -> None:
     """Distribution of the metric and the top and bottom ten of the view."""
     view = assessments.county_view(snapshot, filters.edition, filters.metric, filters.province)
     if not assessments.has_ledger(snapshot, filters.edition):  # a real edition: who it named
-        st.markdown("**Named in the published results**")
+        st.markdown(tr("**Named in the published results**"))
         st.dataframe(
-            atlas.named_counties(view), hide_index=True, column_config=atlas.PUBLISHED_COLUMNS
+            atlas.named_counties(view), hide_index=True, column_config=atlas.published_columns()
         )
         return
     note = atlas.unscored_note(view)
@@ -59,15 +60,16 @@ def side_panels() -> None:
         return
     charts.show(
         atlas.distribution(view, label=label),
-        title=f"Distribution of {label}",
+        title=tr("Distribution of {label}", label=label),
         synthetic=synthetic,
         width=34,  # a narrow side panel
     )
     top, bottom = atlas.extremes(view)
-    st.markdown("**Top 10**")
-    st.dataframe(top, hide_index=True, column_config=atlas.EXTREMES_COLUMNS)
-    st.markdown("**Bottom 10**")
-    st.dataframe(bottom, hide_index=True, column_config=atlas.EXTREMES_COLUMNS)
+    columns = atlas.extremes_columns()
+    st.markdown(tr("**Top 10**"))
+    st.dataframe(top, hide_index=True, column_config=columns)
+    st.markdown(tr("**Bottom 10**"))
+    st.dataframe(bottom, hide_index=True, column_config=columns)
 
 
 with right:

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from components import maps, state, theme
+from components import i18n, maps, state, theme
 from loaders import derive
 
 
@@ -417,3 +417,63 @@ def test_map_summary_of_published_results() -> None:
     text = maps.map_summary(_published_view(), metric_label="T", published=True)
     assert text.startswith("3 of 5 counties are coloured: those named in this edition's")
     assert "荔湾区 Liwan Qu, 广东省" in text and "the other 2 are grey" in text
+
+
+# --- In Chinese (lang=zh) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the builders with the interface in Chinese."""
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+
+
+@pytest.mark.usefixtures("zh")
+def test_chinese_hover_has_chinese_words_and_no_pinyin() -> None:
+    fig = _figure(metric_label="总分", classes="quantile")
+    assessed, missing = fig.data[:2]
+    assert tuple(assessed.customdata[0][:4]) == ("修文县", "", "贵阳市", "贵州省")
+    assert "%{customdata[1]}" not in assessed.hovertemplate
+    assert "总分：%{customdata[4]:.2f}" in assessed.hovertemplate
+    assert "全国排名 %{customdata[5]}（共 %{customdata[6]} 个）" in assessed.hovertemplate
+    # The data's reasons are English only: the status says why instead.
+    assert missing.customdata[0][4] == "已排除"
+    assert missing.name == "未评估" and "未评估：%{customdata[4]}" in missing.hovertemplate
+    assert fig.layout.annotations[0].text == "灰色：未评估（已排除 1 个）"
+    assert fig.layout.coloraxis.colorbar.title.text == "总分（五分位）"
+
+
+@pytest.mark.usefixtures("zh")
+def test_chinese_grade_legend() -> None:
+    scale = pl.DataFrame({"grade": ["A", "B", "C"], "min_score": [75.0, 65.0, 0.0]})
+    fig = _figure(metric_label="总分", classes="grade", grade_scale=scale)
+    assert fig.layout.coloraxis.colorbar.title.text == "总分等级（示例等级）"
+    assert "等级 %{customdata[9]}（示例）" in fig.data[0].hovertemplate
+
+
+@pytest.mark.usefixtures("zh")
+def test_chinese_map_summary_counts_grey_counties_by_status() -> None:
+    assert maps.map_summary(_view(), metric_label="总分") == (
+        "5 个县区中有 4 个按总分着色，最高 80.00（修文县，贵州省），"
+        "最低 50.00（西沙区，海南省）；1 个为灰色，未评估（已排除：1 个）。"
+    )
+    text = maps.map_summary(_published_view(), metric_label="总分", published=True)
+    assert text.startswith("5 个县区中有 3 个着色") and "Liwan" not in text
+
+
+@pytest.mark.usefixtures("zh")
+def test_chinese_published_results() -> None:
+    labels = maps.published_position(_published_view())["published"].to_list()
+    assert labels[:3] == ["第 1 名 · 前10名", "前100名", "名单或命名认定成员"]
+    fig = maps.published_map(_published_view(), counties_url="u", outlines_url="o")
+    names = [t.name for t in fig.data if t.showlegend]
+    assert names == [
+        "未公开（2）",
+        "名单或命名认定成员（1）",
+        "前100名（1）",
+        "有名次或名单位次（1）",
+    ]
+    assert fig.data[2].customdata[0][5] == "媒体"  # the source kind, in Chinese
+    assert "来源：%{customdata[5]}" in fig.data[2].hovertemplate
+    status = maps.status_map(_view(), counties_url="u", outlines_url="o")
+    assert [t.name for t in status.data if t.showlegend] == ["已评估（4）", "已排除（1）"]
