@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,28 +14,43 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from components import charts, state, theme
+from components.i18n import county_name, is_zh, mark, pick, tr
 from components.provenance import md_escape, safe_links
 from loaders import profile
+from loaders.snapshot import load
 
 DIVISION_TYPES = {
-    "district": "District 市辖区",
-    "county": "County 县",
-    "county_city": "County-level city 县级市",
-    "autonomous_county": "Autonomous county 自治县",
-    "banner": "Banner 旗",
-    "autonomous_banner": "Autonomous banner 自治旗",
-    "special_district": "Special district 特区",
-    "forestry_district": "Forestry district 林区",
-    "other": "Other county-level unit",
+    "district": mark("District 市辖区"),
+    "county": mark("County 县"),
+    "county_city": mark("County-level city 县级市"),
+    "autonomous_county": mark("Autonomous county 自治县"),
+    "banner": mark("Banner 旗"),
+    "autonomous_banner": mark("Autonomous banner 自治旗"),
+    "special_district": mark("Special district 特区"),
+    "forestry_district": mark("Forestry district 林区"),
+    "other": mark("Other county-level unit"),
 }
 STATUS_LABELS = {
-    "assessed": "assessed",
-    "excluded": "excluded",
-    "not_covered": "not covered",
-    "not_published": "not named in the published results",
-    "published": "published",
+    "assessed": mark("assessed"),
+    "excluded": mark("excluded"),
+    "not_covered": mark("not covered"),
+    "not_published": mark("not named in the published results"),
+    "published": mark("published"),
 }
-SYNTHETIC = " (synthetic)"
+MODE_LABELS = {
+    "third_party": mark("third party"),
+    "self": mark("self"),
+    "upper_level_audit": mark("upper level audit"),
+    "designation": mark("designation"),
+}
+RELIABILITY_LABELS = {
+    "official": mark("official"),
+    "evaluator_self_published": mark("evaluator self published"),
+    "media": mark("media"),
+    "secondary": mark("secondary"),
+    "synthetic": mark("synthetic"),
+}
+SYNTHETIC = mark(" (synthetic)")
 # Series colours: dark-to-mid steps of the sequential palette (readable on white);
 # real published results use the palette's accent for published entries.
 SERIES_COLOURS = (
@@ -44,34 +60,56 @@ SERIES_COLOURS = (
     theme.SEQUENTIAL[4],
 )
 BREAKDOWN_COLOURS = (theme.SEQUENTIAL[7], theme.SEQUENTIAL[4], "#969696")
-HISTORY_COLUMNS: dict[str, Any] = {
-    "data": st.column_config.TextColumn("Data"),
-    "data_year": st.column_config.NumberColumn("Year", format="%d"),
-    "evaluator": st.column_config.TextColumn("Evaluator"),
-    "mode": st.column_config.TextColumn("Mode"),
-    "status": st.column_config.TextColumn("Status"),
-    "total": st.column_config.NumberColumn("Total", format="%.2f"),
-    "national": st.column_config.TextColumn("National rank"),
-    "provincial": st.column_config.TextColumn("Provincial rank"),
-    "prefectural": st.column_config.TextColumn("Prefectural rank"),
-    "grade": st.column_config.TextColumn("Grade (illustrative)"),
-    "published": st.column_config.TextColumn("Published result"),
-    "source_title": st.column_config.TextColumn("Source"),
-    "source_reliability": st.column_config.TextColumn("Reliability"),
-    "source_url": st.column_config.LinkColumn("Source link"),
-    "reason": st.column_config.TextColumn("Why not assessed", width="medium"),
-    "edition_id": st.column_config.TextColumn("Edition"),
-    "is_synthetic": None,  # spelled out in "Data"; kept in the frame for exports and tests
-    "published_band": None,
-}
-EVALUATOR_COLUMNS: dict[str, Any] = {
-    "data": st.column_config.TextColumn("Data"),
-    "evaluator_en": st.column_config.TextColumn("Evaluator"),
-    "evaluator_zh": st.column_config.TextColumn("Name (zh)"),
-    "mode": st.column_config.TextColumn("Mode"),
-    "years": st.column_config.TextColumn("Data years"),
-    "editions": st.column_config.NumberColumn("Editions", format="%d"),
-}
+
+
+def history_columns() -> dict[str, Any]:
+    """Return ``st.dataframe`` column settings for :func:`history_table`."""
+    return {
+        "data": st.column_config.TextColumn(tr("Data")),
+        "data_year": st.column_config.NumberColumn(tr("Year"), format="%d"),
+        "evaluator": st.column_config.TextColumn(tr("Evaluator")),
+        "mode": st.column_config.TextColumn(tr("Mode")),
+        "status": st.column_config.TextColumn(tr("Status")),
+        "total": st.column_config.NumberColumn(tr("Total"), format="%.2f"),
+        "national": st.column_config.TextColumn(tr("National rank")),
+        "provincial": st.column_config.TextColumn(tr("Provincial rank")),
+        "prefectural": st.column_config.TextColumn(tr("Prefectural rank")),
+        "grade": st.column_config.TextColumn(tr("Grade (illustrative)")),
+        "published": st.column_config.TextColumn(tr("Published result")),
+        "source_title": st.column_config.TextColumn(tr("Source")),
+        "source_reliability": st.column_config.TextColumn(tr("Reliability")),
+        "source_url": st.column_config.LinkColumn(tr("Source link")),
+        "reason": st.column_config.TextColumn(tr("Why not assessed"), width="medium"),
+        "edition_id": st.column_config.TextColumn(tr("Edition")),
+        "is_synthetic": None,  # spelled out in "Data"; kept in the frame for exports and tests
+        "published_band": None,
+    }
+
+
+def evaluator_columns() -> dict[str, Any]:
+    """Return ``st.dataframe`` column settings for :func:`evaluator_summary`.
+
+    In Chinese the evaluator's Chinese name is its name, and the English one is hidden.
+    """
+    if is_zh():
+        names = {
+            "evaluator_en": None,
+            "evaluator_zh": st.column_config.TextColumn(tr("Evaluator")),
+        }
+    else:
+        names = {
+            "evaluator_en": st.column_config.TextColumn(tr("Evaluator")),
+            "evaluator_zh": st.column_config.TextColumn(tr("Name (zh)")),
+        }
+    return {
+        "data": st.column_config.TextColumn(tr("Data")),
+        **names,
+        "mode": st.column_config.TextColumn(tr("Mode")),
+        "years": st.column_config.TextColumn(tr("Data years")),
+        "editions": st.column_config.NumberColumn(tr("Editions"), format="%d"),
+    }
+
+
 # Beyond md_escape: the marks that start a list at the head of a line ("1." "-" "+").
 _LIST_MARKS = re.compile(r"([+\-.])")
 
@@ -99,7 +137,34 @@ def of(rank: int | None, n: int | None) -> str:
     >>> of(209, 2739), of(None, None)
     ('209 of 2,739', '—')
     """
-    return "—" if rank is None or n is None else f"{rank:,} of {n:,}"
+    if rank is None or n is None:
+        return "—"
+    return tr("{rank} of {n}", rank=f"{rank:,}", n=f"{n:,}")
+
+
+def template_expr(template: str, **parts: pl.Expr) -> pl.Expr:
+    """Return a string expression filling ``template``'s ``{name}`` placeholders with ``parts``.
+
+    Like ``pl.format`` with named placeholders, so a translated template (from ``tr``
+    without values) may put them in another order. Null where a part is null.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"r": [3, None], "n": [10, 10]})
+    >>> f.select(template_expr("{r} of {n}", r=pl.col("r"), n=pl.col("n"))).to_series().to_list()
+    ['3 of 10', None]
+    """
+    pieces: list[pl.Expr] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        if literal:
+            pieces.append(pl.lit(literal))
+        if name:
+            pieces.append(parts[name].cast(pl.String))
+    return pl.concat_str(pieces) if pieces else pl.lit("")
+
+
+def _labels(labels: Mapping[str, str]) -> dict[str, str]:
+    return {key: tr(text) for key, text in labels.items()}
 
 
 def _thousands(column: str) -> pl.Expr:
@@ -110,7 +175,7 @@ def _thousands(column: str) -> pl.Expr:
 
 
 def _of(rank: str, n: str) -> pl.Expr:
-    text = pl.format("{} of {}", _thousands(rank), _thousands(n))
+    text = template_expr(tr("{rank} of {n}"), rank=_thousands(rank), n=_thousands(n))
     return pl.when(pl.col(rank).is_not_null()).then(text).otherwise(pl.lit("—"))
 
 
@@ -118,19 +183,27 @@ def _band() -> pl.Expr:
     return pl.col("published_band").cast(pl.String)  # an all-null column may be typed Null
 
 
-def _band_text() -> pl.Expr:
+def band_text() -> pl.Expr:
+    """Return a published band ("top100", "member", …) spelled out in the interface language.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"published_band": ["top100", "member", None]})
+    >>> f.select(band_text()).to_series().to_list()
+    ['Top 100', 'Listed', None]
+    """
     band = _band()
     return (
         pl.when(band.str.starts_with("top"))
-        .then(pl.lit("Top ") + band.str.strip_prefix("top"))
+        .then(template_expr(tr("Top {n}"), n=band.str.strip_prefix("top")))
         .when(band.str.starts_with("bottom"))
-        .then(pl.lit("Bottom ") + band.str.strip_prefix("bottom"))
+        .then(template_expr(tr("Bottom {n}"), n=band.str.strip_prefix("bottom")))
         .when(band == "member")
-        .then(pl.lit("Listed"))
+        .then(pl.lit(tr("Listed")))
         .when(band == "proposed_member")
-        .then(pl.lit("Proposed for the list (not yet named)"))
+        .then(pl.lit(tr("Proposed for the list (not yet named)")))
         .when(band == "near_top")
-        .then(pl.lit("Near the top (no number given)"))
+        .then(pl.lit(tr("Near the top (no number given)")))
         .otherwise(band)
     )
 
@@ -149,15 +222,21 @@ def published_expr() -> pl.Expr:
     ['Top 100 (published, no rank given)', 'Rank 12 (published, Top 100)',
      'No. 3 in the published list (no rank given)', None]
     """
-    rank, pos, band = pl.col("published_rank"), pl.col("published_list_pos"), _band_text()
-    in_band = pl.when(band.is_not_null()).then(pl.lit(", ") + band).otherwise(pl.lit(""))
+    rank, pos, band = pl.col("published_rank"), pl.col("published_list_pos"), band_text()
+    in_band = pl.when(band.is_not_null()).then(pl.lit(tr(", ")) + band).otherwise(pl.lit(""))
     return (
         pl.when(rank.is_not_null())
-        .then(pl.format("Rank {} (published{})", rank, in_band))
+        .then(template_expr(tr("Rank {rank} (published{band})"), rank=rank, band=in_band))
         .when(pos.is_not_null())
-        .then(pl.format("No. {} in the published list (no rank given{})", pos, in_band))
+        .then(
+            template_expr(
+                tr("No. {position} in the published list (no rank given{band})"),
+                position=pos,
+                band=in_band,
+            )
+        )
         .when(band.is_not_null())
-        .then(pl.format("{} (published, no rank given)", band))
+        .then(template_expr(tr("{band} (published, no rank given)"), band=band))
         .alias("published")
     )
 
@@ -165,14 +244,33 @@ def published_expr() -> pl.Expr:
 def _data_label() -> pl.Expr:
     return (
         pl.when(pl.col("is_synthetic"))
-        .then(pl.lit("synthetic (demo)"))
-        .otherwise(pl.lit("real (cited)"))
+        .then(pl.lit(tr("synthetic (demo)")))
+        .otherwise(pl.lit(tr("real (cited)")))
         .alias("data")
     )
 
 
 def _mode() -> pl.Expr:
-    return pl.col("mode").str.replace_all("_", " ", literal=True)
+    words = pl.col("mode").str.replace_all("_", " ", literal=True)
+    return pl.col("mode").replace_strict(_labels(MODE_LABELS), default=words)
+
+
+def mode_label(mode: str) -> str:
+    """Return an edition's mode in words, in the interface language.
+
+    Examples
+    --------
+    >>> mode_label("upper_level_audit"), mode_label("peer_review")
+    ('upper level audit', 'peer review')
+    """
+    return tr(MODE_LABELS[mode]) if mode in MODE_LABELS else mode.replace("_", " ")
+
+
+def _evaluator(frame: pl.DataFrame) -> pl.Expr:
+    # The evaluator's name in the interface language (Chinese where the frame has it).
+    if is_zh() and "evaluator_zh" in frame.columns:
+        return pl.coalesce("evaluator_zh", "evaluator_en")
+    return pl.col("evaluator_en")
 
 
 def history_table(history: pl.DataFrame) -> pl.DataFrame:
@@ -198,14 +296,15 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
     reason = (
         [] if history.get_column("reason").is_null().all() else [pl.col("reason").fill_null("")]
     )
-    evaluator = pl.col("evaluator_en") + pl.when(pl.col("is_synthetic")).then(
-        pl.lit(SYNTHETIC)
+    evaluator = _evaluator(history) + pl.when(pl.col("is_synthetic")).then(
+        pl.lit(tr(SYNTHETIC))
     ).otherwise(pl.lit(""))
+    reliability = pl.col("source_reliability")
     table = history.select(
         _data_label(),
         "data_year",
         evaluator.alias("evaluator"),
-        pl.col("status").replace(STATUS_LABELS),
+        pl.col("status").replace(_labels(STATUS_LABELS)),
         *reason,
         published_expr().fill_null("—"),
         "total",
@@ -215,7 +314,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         "grade",
         _mode().alias("mode"),
         "source_title",
-        "source_reliability",
+        reliability.replace(_labels(RELIABILITY_LABELS)) if is_zh() else reliability,
         "source_url",
         "edition_id",
         "is_synthetic",
@@ -232,8 +331,8 @@ def series_name(evaluator: str, mode: str, is_synthetic: bool) -> str:
     >>> series_name("Demo Audit", "upper_level_audit", True)
     'Demo Audit · upper level audit (synthetic)'
     """
-    name = evaluator if mode == "third_party" else f"{evaluator} · {mode.replace('_', ' ')}"
-    return name + (SYNTHETIC if is_synthetic else "")
+    name = evaluator if mode == "third_party" else f"{evaluator} · {mode_label(mode)}"
+    return name + (tr(SYNTHETIC) if is_synthetic else "")
 
 
 def history_chart(history: pl.DataFrame) -> go.Figure:
@@ -259,13 +358,14 @@ def history_chart(history: pl.DataFrame) -> go.Figure:
         shared_xaxes=True,
         vertical_spacing=0.14,
         row_heights=[0.5, 0.5],
-        subplot_titles=("Total score", "National rank (1 = best)"),
+        subplot_titles=(tr("Total score"), tr("National rank (1 = best)")),
     )
     scored = history.filter(pl.col("total").is_not_null()).sort("data_year")
     groups = scored.group_by("evaluator_id", "mode", maintain_order=True)
     for i, ((_, mode), rows) in enumerate(groups):
         synthetic = bool(rows.item(0, "is_synthetic"))
-        name = theme.plotly_escape(series_name(rows.item(0, "evaluator_en"), str(mode), synthetic))
+        evaluator = rows.select(_evaluator(rows)).item(0, 0)
+        name = theme.plotly_escape(series_name(evaluator, str(mode), synthetic))
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         line = {"color": colour, "width": 2, "dash": "dot" if synthetic else "solid"}
         years = rows.get_column("data_year").to_list()
@@ -282,8 +382,13 @@ def history_chart(history: pl.DataFrame) -> go.Figure:
             go.Scatter(
                 y=rows.get_column("total").to_list(),
                 customdata=list(zip(ranks, grades, strict=True)),
-                hovertemplate="%{x}: total %{y:.2f}<br>national rank %{customdata[0]}"
-                "<br>grade %{customdata[1]} (illustrative)<extra>" + name + "</extra>",
+                hovertemplate=tr(
+                    "%{x}: total %{y:.2f}<br>national rank %{customdata[0]}"
+                    "<br>grade %{customdata[1]} (illustrative)"
+                )
+                + "<extra>"
+                + name
+                + "</extra>",
                 **common,
             ),
             row=1,
@@ -293,7 +398,10 @@ def history_chart(history: pl.DataFrame) -> go.Figure:
             go.Scatter(
                 y=rows.get_column("rank_national").to_list(),
                 customdata=ranks,
-                hovertemplate="%{x}: national rank %{customdata}<extra>" + name + "</extra>",
+                hovertemplate=tr("%{x}: national rank %{customdata}")
+                + "<extra>"
+                + name
+                + "</extra>",
                 showlegend=False,
                 **common,
             ),
@@ -324,12 +432,13 @@ def _add_published(fig: go.Figure, history: pl.DataFrame) -> None:
         ),
         label=published_expr(),
         marker_text=pl.when(pl.col("published_rank").is_null())
-        .then(_band_text())
+        .then(band_text())
         .otherwise(pl.lit("")),
     )
     published = published.filter(pl.col("y").is_not_null())
-    for evaluator, rows in published.group_by("evaluator_en", maintain_order=True):
-        name = theme.plotly_escape(f"{evaluator[0]} (real, published)")
+    published = published.with_columns(_evaluator(published).alias("evaluator"))
+    for (evaluator,), rows in published.group_by("evaluator", maintain_order=True):
+        name = theme.plotly_escape(tr("{evaluator} (real, published)", evaluator=evaluator))
         symbols = [
             "circle" if r is not None else "triangle-up"
             for r in rows.get_column("published_rank").to_list()
@@ -380,19 +489,20 @@ def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> g
     >>> [t.name for t in fig.data], list(fig.data[0].x)
     (['修文县 (synthetic)', '贵州省 average (synthetic)', 'China average (synthetic)'], [80.0])
     """
-    suffix = SYNTHETIC if bool(breakdown.get_column("is_synthetic").any()) else ""
-    labels = breakdown.select(pl.format("{} {}", "name_en", "name_zh")).to_series().to_list()
+    suffix = tr(SYNTHETIC) if bool(breakdown.get_column("is_synthetic").any()) else ""
+    both = pl.format("{} {}", "name_en", "name_zh")
+    labels = breakdown.select(pl.col("name_zh") if is_zh() else both).to_series().to_list()
     labels = [theme.plotly_escape(label) for label in labels]
     columns = (
         ("county", county, None),
-        ("province_mean", f"{province} average", "n_province"),
-        ("national_mean", "China average", "n_national"),
+        ("province_mean", tr("{province} average", province=province), "n_province"),
+        ("national_mean", tr("China average"), "n_national"),
     )
     fig = go.Figure()
     for (column, name, count), colour in zip(columns, BREAKDOWN_COLOURS, strict=True):
         label = theme.plotly_escape(name + suffix)
         counts = breakdown.get_column(count).to_list() if count else [None] * breakdown.height
-        note = [f"mean of {n:,} counties" if n else "" for n in counts]
+        note = [tr("mean of {n} counties", n=f"{n:,}") if n else "" for n in counts]
         fig.add_trace(
             go.Bar(
                 x=breakdown.get_column(column).to_list(),
@@ -409,7 +519,7 @@ def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> g
         height=90 + 75 * breakdown.height,
         # Room above the plot for the legend (up to three rows in a narrow column).
         margin={"l": 0, "r": 0, "t": 64, "b": 0},
-        xaxis={"title": "score", "range": [0, _score_max(breakdown)]},
+        xaxis={"title": tr("score"), "range": [0, _score_max(breakdown)]},
         yaxis={"autorange": "reversed"},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "traceorder": "normal"},
         font={"family": theme.FONT},
@@ -469,6 +579,8 @@ def real_results(history: pl.DataFrame) -> pl.DataFrame:
         .select(
             "data_year",
             "evaluator_en",
+            pl.col("^evaluator_zh$"),  # where the frame has it (every loader's does)
+            pl.col("^source_id$"),
             "title_en",
             "published",
             "source_title",
@@ -492,7 +604,8 @@ def edition_label(editions: pl.DataFrame, edition: str) -> str:
     if rows.is_empty():
         return edition
     row = rows.row(0, named=True)
-    name = series_name(row["evaluator_en"], row["mode"], row["is_synthetic"])
+    evaluator = pick(row["evaluator_en"], row.get("evaluator_zh"))
+    name = series_name(evaluator, row["mode"], row["is_synthetic"])
     return f"{row['data_year']} · {name}"
 
 
@@ -504,62 +617,135 @@ def _safe_url(url: str | None) -> str | None:
 
 def render_header(header: Mapping[str, Any]) -> None:
     """Draw the county's names, division type, prefecture, province and adcode."""
-    st.title(plain(f"{header['name_zh']} {header['name_pinyin']}"))
-    kind = DIVISION_TYPES.get(header["division_type"], header["division_type"])
+    st.title(plain(county_name(header["name_zh"], header["name_pinyin"])))
+    kind = header["division_type"]
+    kind = tr(DIVISION_TYPES[kind]) if kind in DIVISION_TYPES else kind
+    province = header["province_name_zh"]
+    province = pick(f"{province} {header['province_name_en']}", province)
     st.caption(
         plain(
-            f"{kind} · prefecture {header['prefecture_name_zh']} · "
-            f"{header['province_name_zh']} {header['province_name_en']} · "
-            f"adcode {header['adcode']}"
+            tr(
+                "{kind} · prefecture {prefecture} · {province} · adcode {adcode}",
+                kind=kind,
+                prefecture=header["prefecture_name_zh"],
+                province=province,
+                adcode=header["adcode"],
+            )
         )
     )
 
 
-def render_rank_context(history: pl.DataFrame, edition: str, edition_label: str) -> None:
+def _source_title(row: Mapping[str, Any], english: Mapping[str, str]) -> str | None:
+    # In Chinese a source's own title when it is Chinese, else its English title as written
+    # (a note of its own, not glued into a Chinese sentence).
+    title = row.get("source_title")
+    if is_zh() and (not title or re.search(r"[A-Za-z]{3,}", title)):
+        return english.get(row.get("source_id") or "") or title
+    return title
+
+
+def _english_titles(snapshot: Path | str | None) -> dict[str, str]:
+    if snapshot is None or not is_zh():
+        return {}
+    sources = load(snapshot, "sources").select("source_id", "title_en").drop_nulls()
+    return dict(sources.iter_rows())
+
+
+def _reliability(value: object) -> str:
+    text = str(value or "")
+    return tr(RELIABILITY_LABELS[text]) if text in RELIABILITY_LABELS else text.replace("_", " ")
+
+
+def render_rank_context(
+    history: pl.DataFrame,
+    edition: str,
+    edition_label: str,
+    *,
+    snapshot: Path | str | None = None,
+) -> None:
     """Draw national, provincial and prefectural rank with cohort sizes for ``edition``.
 
     A county not assessed in the edition gets its status and the reason instead.
+    ``snapshot`` finds the English titles of sources, shown in Chinese as written.
     """
-    st.subheader(plain(f"Ranks in {edition_label}"))
+    st.subheader(plain(tr("Ranks in {edition}", edition=edition_label)))
     rows = history.filter(pl.col("edition_id") == edition)
     row = rows.row(0, named=True) if rows.height else None
     if row is not None and row["status"] == "published":  # a real edition's partial list
         text = rows.select(published_expr()).item()
-        source = row.get("source_title") or "its source"
-        kind = str(row.get("source_reliability") or "").replace("_", " ")
-        st.info(
-            plain(f"Published result: {text}. No rank is computed: the edition published "
-                  f"only part of its results. Source: {source}" + (f" ({kind})." if kind else ".")),
-            icon=":material/newspaper:",
-        )  # fmt: skip
+        title = _source_title(row, _english_titles(snapshot))
+        # NOTE: in Chinese the source's title follows in a caption of its own (English as
+        # written); the sentence only points to it.
+        source = tr("see below") if is_zh() and title else title or tr("its source")
+        values = {"result": text, "source": source}
+        if row.get("source_reliability"):
+            reliability = _reliability(row["source_reliability"])
+            note = tr(
+                "Published result: {result}. No rank is computed: the edition published "
+                "only part of its results. Source: {source} ({reliability}).",
+                reliability=reliability,
+                **values,
+            )
+        else:
+            note = tr(
+                "Published result: {result}. No rank is computed: the edition published "
+                "only part of its results. Source: {source}.",
+                **values,
+            )
+        st.info(plain(note), icon=":material/newspaper:")
+        if is_zh() and title:
+            st.caption(plain(title))
         return
     if row is None or row["total"] is None:
-        status = STATUS_LABELS.get(row["status"], row["status"]) if row else "not covered"
-        reason = (row or {}).get("reason") or "not in this edition's results"
-        st.info(plain(f"Not ranked in this edition: {status} — {reason}."), icon=":material/info:")
+        status = row["status"] if row else "not_covered"
+        status = tr(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+        reason = (row or {}).get("reason")
+        if is_zh() and reason:  # the data's own words, in English: a note of its own
+            st.info(
+                plain(tr("Not ranked in this edition: {status}.", status=status)),
+                icon=":material/info:",
+            )
+            st.caption(plain(reason))
+            return
+        reason = reason or tr("not in this edition's results")
+        st.info(
+            plain(
+                tr("Not ranked in this edition: {status} — {reason}.", status=status, reason=reason)
+            ),
+            icon=":material/info:",
+        )
         return
     levels = (
-        ("National rank", "rank_national", "n_national"),
-        ("Provincial rank", "rank_province", "n_province"),
-        ("Prefectural rank", "rank_prefecture", "n_prefecture"),
+        (tr("National rank"), "rank_national", "n_national"),
+        (tr("Provincial rank"), "rank_province", "n_province"),
+        (tr("Prefectural rank"), "rank_prefecture", "n_prefecture"),
     )
     columns = st.columns(4)
     for column, (label, rank, n) in zip(columns, levels, strict=False):
         column.metric(label, of(row[rank], row[n]))
-    kind = "Total (synthetic)" if row["is_synthetic"] else "Total"
+    kind = tr("Total (synthetic)") if row["is_synthetic"] else tr("Total")
     columns[3].metric(kind, f"{row['total']:.2f}")
-    grade = f"Grade {row['grade']} (illustrative scale). " if row["grade"] else ""
-    st.caption(plain(f"{grade}Ranks count only the counties assessed in this edition."))
+    if row["grade"]:
+        note = tr(
+            "Grade {grade} (illustrative scale). "
+            "Ranks count only the counties assessed in this edition.",
+            grade=row["grade"],
+        )
+    else:
+        note = tr("Ranks count only the counties assessed in this edition.")
+    st.caption(plain(note))
 
 
 def render_history_chart(history: pl.DataFrame) -> None:
     """Draw the history chart, or say why there is nothing to draw."""
     if history.get_column("total").is_null().all() and real_results(history).is_empty():
-        st.info("No scores or published ranks to chart for this county.", icon=":material/info:")
+        st.info(
+            tr("No scores or published ranks to chart for this county."), icon=":material/info:"
+        )
         return
     charts.show(
         history_chart(history),
-        title="Scores and ranks over time",
+        title=tr("Scores and ranks over time"),
         synthetic=charts.MIXED,
         edition=False,
     )
@@ -569,9 +755,9 @@ def render_evaluators(history: pl.DataFrame) -> None:
     """Draw the evaluators that assessed the county (or say that none did)."""
     summary = evaluator_summary(history)
     if summary.is_empty():
-        st.caption("No evaluator in this snapshot assessed this county or published a result.")
+        st.caption(tr("No evaluator in this snapshot assessed this county or published a result."))
         return
-    st.dataframe(summary, hide_index=True, column_config=EVALUATOR_COLUMNS, width="stretch")
+    st.dataframe(summary, hide_index=True, column_config=evaluator_columns(), width="stretch")
 
 
 def render_breakdown(
@@ -579,28 +765,53 @@ def render_breakdown(
 ) -> None:
     """Draw the breakdown chart, or say why the county has no first-level scores."""
     if breakdown.get_column("county").is_null().all():
-        st.info("No first-level scores for this county in this edition.", icon=":material/info:")
+        st.info(
+            tr("No first-level scores for this county in this edition."), icon=":material/info:"
+        )
         return
     figure = breakdown_chart(
         breakdown, county=header["name_zh"], province=header["province_name_zh"]
     )
-    charts.show(figure, title="First-level metrics of this county", synthetic=synthetic)
+    charts.show(figure, title=tr("First-level metrics of this county"), synthetic=synthetic)
 
 
-def render_real_results(history: pl.DataFrame) -> None:
-    """Draw the real, cited published results about the county with their sources."""
+def render_real_results(history: pl.DataFrame, *, snapshot: Path | str | None = None) -> None:
+    """Draw the real, cited published results about the county with their sources.
+
+    In Chinese a source's English title is shown as written, in a caption of its own
+    (``snapshot`` finds it).
+    """
     results = real_results(history)
     if results.is_empty():
-        st.caption("No real published result names this county in the snapshot.")
+        st.caption(tr("No real published result names this county in the snapshot."))
         return
+    english = _english_titles(snapshot)
     for row in results.iter_rows(named=True):
         url = _safe_url(row["source_url"])
-        source = plain(row["source_title"] or "source not recorded")
-        link = f"[{source}]({url})" if url else source
+        title = _source_title(row, english)
+        source = plain(title or tr("source not recorded"))
+        if is_zh():  # the title, often English, follows in a caption of its own
+            link = f"[{tr('Open the source')}]({url})" if url else tr("see below")
+        else:
+            link = f"[{source}]({url})" if url else source
+        evaluator = pick(row["evaluator_en"], row.get("evaluator_zh"))
         st.markdown(
-            f"**{row['data_year']} · {plain(row['evaluator_en'])}**: {plain(row['published'])}  \n"
-            f"Source: {link} (reliability: {plain(row['source_reliability'])})"
+            tr(
+                "**{year} · {evaluator}**: {published}  \n"
+                "Source: {link} (reliability: {reliability})",
+                year=row["data_year"],
+                evaluator=plain(evaluator),
+                published=plain(row["published"]),
+                link=link,
+                reliability=plain(
+                    _reliability(row["source_reliability"])
+                    if is_zh()
+                    else row["source_reliability"]
+                ),
+            )
         )
+        if is_zh():
+            st.caption(source)
 
 
 def render_search(
@@ -616,20 +827,20 @@ def render_search(
     Chromium with Streamlit 1.67), which would break shareable links.
     """
     text = st.text_input(
-        "Find a county",
+        tr("Find a county"),
         key=key,
-        placeholder="Chinese name, pinyin or adcode, then Enter — e.g. 修文, xiuwen, 520123",
+        placeholder=tr("Chinese name, pinyin or adcode, then Enter — e.g. 修文, xiuwen, 520123"),
     )
     if not text:
         return None
     matches = profile.search_counties(snapshot, text, limit=limit)
     if matches.is_empty():
-        st.caption("No county-level division matches that text.")
+        st.caption(tr("No county-level division matches that text."))
         return None
     chosen = None
     for row in matches.iter_rows(named=True):
         label = (
-            f"{row['name_zh']} {row['name_pinyin']} · {row['prefecture_name_zh']} · "
+            f"{county_name(row['name_zh'], row['name_pinyin'])} · {row['prefecture_name_zh']} · "
             f"{row['province_name_zh']} · {row['adcode']}"
         )
         if st.button(
@@ -642,5 +853,5 @@ def render_search(
         ):
             chosen = row["adcode"]
     if matches.height == limit:
-        st.caption(f"First {limit} matches shown; type more to narrow the search.")
+        st.caption(tr("First {limit} matches shown; type more to narrow the search.", limit=limit))
     return chosen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,23 +11,25 @@ import polars as pl
 import streamlit as st
 
 from components.exports import neutralise
+from components.i18n import is_zh, mark, pick, tr
+from components.profile import band_text, template_expr
 from components.provenance import md_escape
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
 
 METRIC_LABELS = {
-    "transparency": "Transparency",
-    "compliance": "Compliance",
-    "honoring_agreements": "Honoring agreements",
-    "integrity_work": "Integrity work",
-    "public_opinion": "Public opinion",
+    "transparency": mark("Transparency"),
+    "compliance": mark("Compliance"),
+    "honoring_agreements": mark("Honoring agreements"),
+    "integrity_work": mark("Integrity work"),
+    "public_opinion": mark("Public opinion"),
 }
 METRIC_HEADERS = {
-    "transparency": "Transparency",
-    "compliance": "Compliance",
-    "honoring_agreements": "Honoring",
-    "integrity_work": "Integrity",
-    "public_opinion": "Opinion",
+    "transparency": mark("Transparency"),
+    "compliance": mark("Compliance"),
+    "honoring_agreements": mark("Honoring"),
+    "integrity_work": mark("Integrity"),
+    "public_opinion": mark("Opinion"),
 }
 METRIC_ZH = {
     "transparency": "透明度",
@@ -69,13 +73,51 @@ class RankingFilters:
 def shown_columns(frame: pl.DataFrame) -> pl.DataFrame:
     """Return the columns of a ranking table that the page shows and exports, in order.
 
+    In Chinese the pinyin column is left out and the published result is spelled out
+    in Chinese (from ``published_rank``, ``published_list_pos`` and ``published_band``).
+
     Examples
     --------
     >>> f = pl.DataFrame({"adcode": ["1"], "rank": [1], "prefecture_adcode": ["p"]})
     >>> shown_columns(f).columns
     ['rank', 'adcode']
     """
-    return frame.select(c for c in SHOWN if c in frame.columns)
+    shown = [c for c in SHOWN if c in frame.columns]
+    if not is_zh():
+        return frame.select(shown)
+    if {"published", *PUBLISHED_PARTS} <= set(frame.columns):
+        frame = frame.with_columns(published_zh())
+    return frame.select(c for c in shown if c != "name_pinyin")
+
+
+PUBLISHED_PARTS = ("published_rank", "published_list_pos", "published_band")
+
+
+def published_zh() -> pl.Expr:
+    """Return the ``published`` label of a ranking row in the interface language.
+
+    The words of :func:`loaders.rankings.published_label` ("No. 3 · top10",
+    "listed 7th"), with the band spelled out as on the county profile.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"published_rank": [3, None, None], "published_list_pos": [None, 7, None],
+    ...     "published_band": ["top10", None, None]},
+    ...     schema={"published_rank": pl.Int32, "published_list_pos": pl.Int32,
+    ...     "published_band": pl.String})
+    >>> f.select(published_zh()).to_series().to_list()
+    ['No. 3 · Top 10', 'Listed at position 7', None]
+    """
+    rank = template_expr(tr("No. {rank}"), rank=pl.col("published_rank"))
+    listed = template_expr(
+        tr("Listed at position {position}"), position=pl.col("published_list_pos")
+    )
+    parts = [rank, listed, band_text()]
+    return (
+        pl.when(pl.any_horizontal(p.is_not_null() for p in parts))
+        .then(pl.concat_str(parts, separator=" · ", ignore_nulls=True))
+        .alias("published")
+    )
 
 
 def column_config(*, provincial: bool, score_max: float | None = None) -> dict[str, Any]:
@@ -96,77 +138,175 @@ def column_config(*, provincial: bool, score_max: float | None = None) -> dict[s
 rank.', 'progress')
     """
     top = score_max or 100.0
-    scope = "within the province" if provincial else "among all counties assessed"
+    if provincial:
+        rank_help = tr(
+            "Rank within the province, computed here from the total score; "
+            "ties share the best rank."
+        )
+    else:
+        rank_help = tr(
+            "Rank among all counties assessed, computed here from the total score; "
+            "ties share the best rank."
+        )
     config: dict[str, Any] = {
         "rank": st.column_config.NumberColumn(
-            "Rank",
-            format="%d",
-            help=f"Rank {scope}, computed here from the total score; ties share the best rank.",
-            pinned=True,
-            width=50,
+            tr("Rank"), format="%d", help=rank_help, pinned=True, width=50
         ),
         "rank_national": st.column_config.NumberColumn(
-            "National",
+            tr("National"),
             format="%d",
-            help="Rank among all counties assessed (computed here).",
+            help=tr("Rank among all counties assessed (computed here)."),
             width=66,
         ),
-        "name_zh": st.column_config.TextColumn("County", pinned=True, width=140),
-        "name_pinyin": st.column_config.TextColumn("Pinyin", width=130),
-        "prefecture_name_zh": st.column_config.TextColumn("Prefecture", width=150),
-        "province_name_zh": st.column_config.TextColumn("Province", width=110),
-        "adcode": st.column_config.TextColumn("Adcode", width=70),
-        "total": st.column_config.NumberColumn("Total", format="%.2f", width=60),
+        "name_zh": st.column_config.TextColumn(tr("County"), pinned=True, width=140),
+        # NOTE: the Chinese page drops the column (shown_columns); hidden here as well.
+        "name_pinyin": None if is_zh() else st.column_config.TextColumn(tr("Pinyin"), width=130),
+        "prefecture_name_zh": st.column_config.TextColumn(tr("Prefecture"), width=150),
+        "province_name_zh": st.column_config.TextColumn(tr("Province"), width=110),
+        "adcode": st.column_config.TextColumn(tr("Adcode"), width=70),
+        "total": st.column_config.NumberColumn(tr("Total"), format="%.2f", width=60),
         "grade": st.column_config.TextColumn(
-            "Grade", help="On the edition's grade scale (illustrative for demo data).", width=52
+            tr("Grade"),
+            help=tr("On the edition's grade scale (illustrative for demo data)."),
+            width=52,
         ),
         "rank_change": st.column_config.NumberColumn(
-            "Change",
+            tr("Change"),
             format="%+d",
-            help="Places moved since the previous edition of the series (+ = up). "
-            "Blank when the editions cannot be compared or the county was not ranked.",
+            help=tr(
+                "Places moved since the previous edition of the series (+ = up). "
+                "Blank when the editions cannot be compared or the county was not ranked."
+            ),
             width=60,
         ),
         "previous_rank": st.column_config.NumberColumn(
-            "Previous rank", format="%d", help="Rank in the previous edition, same scope."
+            tr("Previous rank"), format="%d", help=tr("Rank in the previous edition, same scope.")
         ),
         "published": st.column_config.TextColumn(
-            "Published",
-            help="The rank, list position or band the evaluator itself published — "
-            "not computed here.",
+            tr("Published"),
+            help=tr(
+                "The rank, list position or band the evaluator itself published — "
+                "not computed here."
+            ),
         ),
     }
     for key in FIRST_LEVEL:
+        metric = pick(f"{METRIC_LABELS[key]} {METRIC_ZH[key]}", tr(METRIC_LABELS[key]))
         config[key] = st.column_config.ProgressColumn(
-            METRIC_HEADERS[key],
+            tr(METRIC_HEADERS[key]),
             format="%.1f",
             min_value=0.0,
             max_value=top,
-            help=f"{METRIC_LABELS[key]} {METRIC_ZH[key]}: first-level score, 0–{top:g}.",
+            help=tr("{metric}: first-level score, 0–{top}.", metric=metric, top=f"{top:g}"),
             width=90 if key == "transparency" else 82,
         )
     return config
 
 
-def rank_change_note(basis: RankChangeBasis) -> str:
+# The reasons of loaders.rankings.rank_change_basis (and loaders.derive.comparability),
+# one clause each, matched to say them in the interface language.
+_REASONS: tuple[tuple[str, str], ...] = (
+    (
+        r"there is no previous edition of this series",
+        mark("there is no previous edition of this series"),
+    ),
+    (
+        r"the previous edition \((?P<edition>.+)\) published no scores to rank",
+        mark("the previous edition ({edition}) published no scores to rank"),
+    ),
+    (
+        r"first-level indicators differ: their number or unpublished ones",
+        mark("first-level indicators differ in number, or some are unpublished"),
+    ),
+    (
+        r"first-level indicators differ: (?P<keys>.+)",
+        mark("first-level indicators differ: {keys}"),
+    ),
+    (
+        r"some first-level indicators are unpublished",
+        mark("some first-level indicators are unpublished"),
+    ),
+    (
+        r"second-level indicators differ \((?P<n>\d+) not in both\)",
+        mark("second-level indicators differ ({n} not in both)"),
+    ),
+    (
+        r"weights differ for (?P<n>\d+) indicator\(s\)",
+        mark("weights differ for {n} indicator(s)"),
+    ),
+    (
+        r"this edition adds (?:none|(?P<added>\d+) \(.*\))"
+        r" and drops (?:none|(?P<dropped>\d+) \(.*\))",
+        mark("this edition adds {added} and drops {dropped} second-level indicators"),
+    ),
+    (r"same indicator tree", mark("same indicator tree")),
+)
+
+
+def reason_text(reason: str) -> str:
+    """Return a rank-change reason in the interface language, clause by clause.
+
+    In English the reason is returned as written. A clause no pattern knows is said as
+    "the indicator trees differ" rather than shown in English.
+
+    Examples
+    --------
+    >>> reason_text("same indicator tree")
+    'same indicator tree'
+    """
+    if not is_zh():
+        return reason
+    clauses = []
+    for clause in reason.split("; "):
+        for pattern, text in _REASONS:
+            found = re.fullmatch(pattern, clause)
+            if found:
+                values = {k: v or "0" for k, v in found.groupdict().items()}
+                if "keys" in values:  # crosswalk keys: the five metrics have names
+                    keys = values["keys"].split(", ")
+                    values["keys"] = tr(", ").join(
+                        tr(METRIC_LABELS[k]) if k in METRIC_LABELS else k for k in keys
+                    )
+                clauses.append(tr(text, **values) if values else tr(text))
+                break
+        else:
+            clauses.append(tr("the indicator trees differ"))
+    return tr("; ").join(clauses)
+
+
+def rank_change_note(basis: RankChangeBasis, previous: Mapping[str, Any] | None = None) -> str:
     """Return the sentence that says what rank change is measured against, or why it is blank.
+
+    Parameters
+    ----------
+    basis
+        What rank change is measured against (:func:`loaders.rankings.rank_change_basis`).
+    previous
+        The previous edition's facts (``title_zh``), to name it in Chinese.
 
     Examples
     --------
     >>> rank_change_note(RankChangeBasis("e2", None, None, False, False, "no earlier one"))
     'No rank change: no earlier one.'
     """
+    reason = reason_text(basis.reason)
     if basis.previous is None or not basis.comparable:
-        return f"No rank change: {basis.reason}."
-    against = f"Rank change is against {basis.previous_title or basis.previous}"
+        return tr("No rank change: {reason}.", reason=reason)
+    title = pick(basis.previous_title, (previous or {}).get("title_zh")) or basis.previous
     if basis.flagged:
-        return f"{against}. Compare with care: {basis.reason}."
-    return f"{against} ({basis.reason})."
+        return tr(
+            "Rank change is against {edition}. Compare with care: {reason}.",
+            edition=title,
+            reason=reason,
+        )
+    return tr("Rank change is against {edition} ({reason}).", edition=title, reason=reason)
 
 
-def render_rank_change_note(basis: RankChangeBasis) -> None:
+def render_rank_change_note(
+    basis: RankChangeBasis, previous: Mapping[str, Any] | None = None
+) -> None:
     """Show the rank-change note: a caption when clean, an info box when blank or flagged."""
-    note = md_escape(rank_change_note(basis))  # names an edition and indicators: data
+    note = md_escape(rank_change_note(basis, previous))  # names an edition, indicators: data
     if basis.comparable and not basis.flagged:
         st.caption(note)
     else:
@@ -181,7 +321,9 @@ def count_caption(shown: pl.DataFrame, ranking: pl.DataFrame) -> str:
     >>> count_caption(pl.DataFrame({"a": [1]}), pl.DataFrame({"a": range(2739)}))
     '1 of 2,739 counties shown'
     """
-    return f"{shown.height:,} of {ranking.height:,} counties shown"
+    return tr(
+        "{shown} of {total} counties shown", shown=f"{shown.height:,}", total=f"{ranking.height:,}"
+    )
 
 
 def table_height(shown: pl.DataFrame, *, most: int = 560) -> int:
@@ -262,31 +404,31 @@ def render_filters(frame: pl.DataFrame) -> RankingFilters:
     search_col, prefecture_col, grade_col = st.columns([2, 2, 2])
     with search_col:
         search = st.text_input(
-            "Search county",
+            tr("Search county"),
             key=SEARCH_KEY,
             bind="query-params",  # part of the shareable view
-            placeholder="修文 or xiuwen or 520123",
-            help="Chinese name, pinyin (case, spaces and apostrophes ignored) or adcode.",
+            placeholder=tr("修文 or xiuwen or 520123"),
+            help=tr("Chinese name, pinyin (case, spaces and apostrophes ignored) or adcode."),
             persist_state="session",
         )
     with prefecture_col:
         prefecture = st.selectbox(
-            "Prefecture",
+            tr("Prefecture"),
             list(prefectures),
             index=None,
             key=PREFECTURE_KEY,
             bind="query-params",  # part of the shareable view
-            placeholder="All prefectures",
+            placeholder=tr("All prefectures"),
             format_func=lambda code: prefectures.get(code, code),
             persist_state="session",
         )
     with grade_col:
         chosen = st.multiselect(
-            "Grade",
+            tr("Grade"),
             grades,
             key=GRADES_KEY,
             bind="query-params",  # part of the shareable view
-            placeholder="All grades" if grades else "This edition has no grades",
+            placeholder=tr("All grades") if grades else tr("This edition has no grades"),
             disabled=not grades,
             persist_state="session",
         )
@@ -305,7 +447,7 @@ def csv_name(edition: str, province: str | None) -> str:
     return f"rankings-{edition}{where}.csv"
 
 
-PUBLISHED_NOTE = (
+PUBLISHED_NOTE = mark(
     "This edition published only part of its results: these are the counties its sources "
     "name, in the order published (rank where the source gives a number, else the list "
     "position), with each source. No ranks are computed for it."

@@ -8,9 +8,12 @@ from components import metrics as stability
 from components import profile as view
 from components import records as records_view
 from components import state
+from components.i18n import tr
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, profile
+
+ATLAS_PAGE = "pages/atlas.py"
 
 filters = page_filters("county")
 snapshot = str(current_snapshot())
@@ -18,14 +21,16 @@ snapshot = str(current_snapshot())
 # 1/ WHICH COUNTY: none or an unknown code → a plain message and the search box
 header = profile.county_header(snapshot, filters.county) if filters.county else None
 if header is None:
-    st.title("County profile")
+    st.title(tr("County profile"))
     st.info(
-        "No county is selected, or the county code in the link is not in this snapshot. "
-        "Search by Chinese name, pinyin or six-digit adcode, or click a county on the atlas.",
+        tr(
+            "No county is selected, or the county code in the link is not in this snapshot. "
+            "Search by Chinese name, pinyin or six-digit adcode, or click a county on the atlas."
+        ),
         icon=":material/search:",
     )
     view.render_search(snapshot)
-    state.page_link("pages/atlas.py", "Open the atlas", filters, icon=":material/map:")
+    state.page_link(ATLAS_PAGE, tr("Open the atlas"), filters, icon=":material/map:")
     st.stop()
 
 # 2/ HEADER
@@ -34,30 +39,35 @@ history = profile.county_history(snapshot, header["adcode"])
 label = view.edition_label(assessments.editions(snapshot), filters.edition)
 
 # 3/ RANK CONTEXT in the edition chosen in the sidebar, and who produced it
-view.render_rank_context(history, filters.edition, label)
+view.render_rank_context(history, filters.edition, label, snapshot=snapshot)
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 
 # 3b/ RANK SENSITIVITY: how far the rank moves when the weights vary (Metrics and weights)
-st.subheader("How stable is this rank?")
+st.subheader(tr("How stable is this rank?"))
 stability.render_county_sensitivity(snapshot, filters, header["adcode"])
 
 # 4/ HISTORY across editions and evaluators
-st.subheader("Results across editions and evaluators")
+st.subheader(tr("Results across editions and evaluators"))
 st.dataframe(
     view.history_table(history),
     hide_index=True,
-    column_config=view.HISTORY_COLUMNS,
+    column_config=view.history_columns(),
     width="stretch",
     placeholder="—",
 )
 left, right = st.columns(2, gap="large")
 with left:
-    st.markdown("**Total score and national rank by data year**")
+    st.markdown(tr("**Total score and national rank by data year**"))
     view.render_history_chart(history)
 
 # 5/ BREAKDOWN: first-level metrics against the province and China
 with right:
-    st.markdown(f"**First-level scores against province and China, {view.plain(label)}**")
+    st.markdown(
+        tr(
+            "**First-level scores against province and China, {edition}**",
+            edition=view.plain(label),
+        )
+    )
     view.render_breakdown(
         profile.breakdown(snapshot, header["adcode"], filters.edition),
         header,
@@ -65,18 +75,18 @@ with right:
     )
 
 # 6/ REAL PUBLISHED RESULTS with their sources
-st.subheader("Real published results")
-view.render_real_results(history)
+st.subheader(tr("Real published results"))
+view.render_real_results(history, snapshot=snapshot)
 
 # 7/ EVALUATORS behind every row
-st.subheader("Who assessed this county")
+st.subheader(tr("Who assessed this county"))
 view.render_evaluators(history)
 
 # 7b/ RECORDS about the county's government bodies over time, and the way to them
-st.subheader("Records about this county")
+st.subheader(tr("Records about this county"))
 records_view.render_county_timeline(snapshot, filters, header["adcode"])
 
 # 8/ ELSEWHERE: back to the atlas with this view, or another county
-state.page_link("pages/atlas.py", "Back to the atlas", filters, icon=":material/map:")
-with st.expander("Find another county"):
+state.page_link(ATLAS_PAGE, tr("Back to the atlas"), filters, icon=":material/map:")
+with st.expander(tr("Find another county")):
     view.render_search(snapshot)

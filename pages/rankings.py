@@ -6,9 +6,12 @@ import streamlit as st
 
 from components import atlas, exports, state
 from components import rankings as table
+from components.i18n import tr
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
+
+COUNTY_PAGE = "pages/county.py"
 
 filters = page_filters("rankings")
 snapshot = str(current_snapshot())
@@ -17,23 +20,23 @@ basis = rankings.rank_change_basis(snapshot, filters.edition)
 ranking = rankings.ranking_table(snapshot, filters.edition, province=filters.province)
 
 # 1/ FILTERS: the sidebar holds edition and province; the page adds its own
-st.title("Rankings")
+st.title(tr("Rankings"))
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's partial list
     view = assessments.county_view(snapshot, filters.edition, province=filters.province)
     named = atlas.named_counties(view)
-    st.caption(table.PUBLISHED_NOTE)
+    st.caption(tr(table.PUBLISHED_NOTE))
     st.dataframe(named, hide_index=True, column_config=atlas.PUBLISHED_COLUMNS, placeholder="—")
     exports.render_downloads(
         named,
-        what=f"Published results · {exports.scope(filters.province)}",
+        what=tr("Published results · {scope}", scope=exports.scope(filters.province)),
         file_stem=table.csv_name(filters.edition, filters.province).removesuffix(".csv"),
         edition=filters.edition,
         synthetic=False,
         snapshot=snapshot,
     )
     st.stop()
-table.render_rank_change_note(basis)
+table.render_rank_change_note(basis, rankings.edition_facts(snapshot, basis.previous or ""))
 chosen = table.render_filters(ranking)
 
 # 2/ DATA: the rows the filters keep, in the columns shown and exported
@@ -53,15 +56,18 @@ st.dataframe(
     ),
 )
 st.caption(
-    f"{table.count_caption(shown, ranking)}. Ranks are computed here from the total score; "
-    "“Published” is what the evaluator itself published."
+    tr(
+        "{count}. Ranks are computed here from the total score; "
+        "“Published” is what the evaluator itself published.",
+        count=table.count_caption(shown, ranking),
+    )
 )
 match = table.single_match(shown, chosen)
 if match is not None:
     adcode, name = match
     state.page_link(
-        "pages/county.py",
-        f"Open the profile of {md_escape(name)}",
+        COUNTY_PAGE,
+        tr("Open the profile of {county}", county=md_escape(name)),
         filters,
         icon=":material/account_balance:",
         county=adcode,
@@ -70,7 +76,7 @@ if match is not None:
 # 4/ DOWNLOAD: exactly the rows shown
 exports.render_downloads(
     shown,
-    what=f"Rankings · {exports.scope(filters.province)}",
+    what=tr("Rankings · {scope}", scope=exports.scope(filters.province)),
     file_stem=table.csv_name(filters.edition, filters.province).removesuffix(".csv"),
     edition=filters.edition,
     synthetic=bool(facts.get("is_synthetic")),

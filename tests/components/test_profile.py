@@ -3,6 +3,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from components import i18n
 from components import profile as view
 
 NULL_INT = pl.Int32
@@ -212,3 +213,68 @@ def test_plain_neutralises_markdown_and_html() -> None:
     assert view._safe_url("javascript:alert(1)") is None
     assert view._safe_url("https://example.org/a(b)") is None
     assert view._safe_url("http://gzzd.cn/newsinfo/4907842.html") is not None
+
+
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the test as if the interface were in Chinese."""
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+
+
+@pytest.mark.usefixtures("zh")
+@pytest.mark.parametrize(
+    ("rank", "pos", "band", "expected"),
+    [
+        (None, None, "top100", "前100名（已公开，未给出名次）"),
+        (3, None, "top10", "第 3 名（已公开、前10名）"),
+        (None, 4, None, "公开名单第 4 位（未给出名次）"),
+        (None, None, "proposed_member", "拟入选名单（尚未正式命名）（已公开，未给出名次）"),
+    ],
+)
+def test_published_expr_in_chinese(
+    rank: int | None, pos: int | None, band: str | None, expected: str
+) -> None:
+    frame = pl.DataFrame(
+        {"published_rank": [rank], "published_list_pos": [pos], "published_band": [band]},
+        schema={
+            "published_rank": NULL_INT,
+            "published_list_pos": NULL_INT,
+            "published_band": pl.String,
+        },
+    )
+    assert frame.select(view.published_expr()).item() == expected
+
+
+@pytest.mark.usefixtures("zh")
+def test_history_table_in_chinese() -> None:
+    table = view.history_table(_history())
+    first = table.row(0, named=True)
+    assert first["data"] == "合成（演示）" and first["evaluator"] == "示例（合成）"
+    assert first["status"] == "已评估" and first["mode"] == "第三方"
+    assert first["national"] == "300 / 2,752"
+    audit = table.filter(pl.col("edition_id") == "audit-2021").row(0, named=True)
+    assert audit["mode"] == "上级审核" and audit["source_reliability"] == "合成"
+    assert view.of(209, 2739) == "209 / 2,739"
+
+
+@pytest.mark.usefixtures("zh")
+def test_charts_in_chinese() -> None:
+    history = view.history_chart(_history())
+    names = {t.name for t in history.data}
+    assert names == {"示例（合成）", "示例审核 · 上级审核（合成）", "某公司（真实，已公开）"}
+    assert [a.text for a in history.layout.annotations] == ["总分", "全国排名（1 = 最好）"]
+    breakdown = view.breakdown_chart(_breakdown(), county="修文县", province="贵州省")
+    assert [t.name for t in breakdown.data] == [
+        "修文县（合成）",
+        "贵州省平均（合成）",
+        "全国平均（合成）",
+    ]
+    assert list(breakdown.data[0].y) == [
+        "透明度",
+        "合规度",
+        "践约度",
+        "政务诚信专项工作",
+        "政务舆情事件",
+    ]
+    assert breakdown.data[1].customdata[0] == "88 个县区的平均值"
+    assert breakdown.layout.xaxis.title.text == "得分"

@@ -6,6 +6,7 @@ import io
 import polars as pl
 import pytest
 
+from components import i18n
 from components import rankings as table
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
@@ -150,3 +151,48 @@ def test_count_caption_and_file_name() -> None:
     )
     assert table.csv_name("demo-tp-2021", None) == "rankings-demo-tp-2021.csv"
     assert table.csv_name("demo-tp-2021", "330000") == "rankings-demo-tp-2021-33.csv"
+
+
+@pytest.fixture
+def zh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the test as if the interface were in Chinese."""
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+
+
+@pytest.mark.usefixtures("zh")
+def test_rank_change_note_in_chinese() -> None:
+    reason = (
+        "second-level indicators differ (1 not in both); weights differ for 2 indicator(s); "
+        "this edition adds 1 (Commitments fulfilled) and drops none"
+    )
+    basis = RankChangeBasis("b", "a", "Demo 2020", True, True, reason)
+    assert table.rank_change_note(basis, {"title_zh": "示例 2020"}) == (
+        "名次变化相对于示例 2020。比较时请谨慎：二级指标不同（1 项并非两者共有）；"
+        "2 项指标的权重不同；本版次新增 1 项、删除 0 项二级指标。"
+    )
+    keys = RankChangeBasis(
+        "b", "a", "A", False, True, "first-level indicators differ: x, compliance"
+    )
+    assert table.rank_change_note(keys) == "无名次变化：一级指标不同：x、合规度。"
+    odd = RankChangeBasis("b", "a", "A", False, False, "something new")
+    assert table.rank_change_note(odd) == "无名次变化：指标体系不同。"
+
+
+@pytest.mark.usefixtures("zh")
+def test_shown_columns_in_chinese_drop_pinyin_and_say_published_in_chinese() -> None:
+    frame = pl.DataFrame(
+        {
+            "rank": [1, 2],
+            "name_zh": ["修文县", "息烽县"],
+            "name_pinyin": ["Xiuwen Xian", "Xifeng Xian"],
+            "published": ["No. 3 · top10", None],
+            "published_rank": [3, None],
+            "published_list_pos": [None, None],
+            "published_band": ["top10", None],
+        },
+        schema_overrides={"published_list_pos": pl.Int32},
+    )
+    shown = table.shown_columns(frame)
+    assert shown.columns == ["rank", "name_zh", "published"]
+    assert shown["published"].to_list() == ["第3名 · 前10名", None]
+    assert table.count_caption(shown, frame) == "显示 2 个县区中的 2 个"
