@@ -74,9 +74,13 @@ def source_line(*, edition: bool) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
 def _cells(text: str) -> int:
     """Return the width of ``text`` in character cells (a Chinese character takes two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(2 if _wide(c) else 1 for c in text)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -84,7 +88,7 @@ def wrap(text: str, width: int) -> list[str]:
 
     Plotly never wraps text, so a long source line would run off a narrow chart.
     Widths count character cells, so Chinese (two cells a character, no spaces) is cut
-    between characters.
+    after a Chinese character; a long Latin word (a link) is never cut.
 
     Examples
     --------
@@ -92,6 +96,8 @@ def wrap(text: str, width: int) -> list[str]:
     ['Firm · source: Report', 'data snapshot default', 'accessed 2026-11-25']
     >>> wrap("数据快照默认版本访问日期", 10)
     ['数据快照默', '认版本访问', '日期']
+    >>> wrap("https://example.org/a/very/long/path", 10)
+    ['https://example.org/a/very/long/path']
     """
     parts = text.split(" · ")
     lines: list[str] = []
@@ -104,12 +110,18 @@ def wrap(text: str, width: int) -> list[str]:
     for line in lines:
         while _cells(line) > width:
             fits = len(line)
-            while _cells(line[:fits]) > width:
+            while fits > 1 and _cells(line[:fits]) > width:
                 fits -= 1
             space = line.rfind(" ", 0, fits + 1)
-            cut = space if space > 0 else max(fits, 1)
+            if space > 0:
+                out.append(line[:space])
+                line = line[space + 1 :]
+                continue
+            cut = max((i + 1 for i, c in enumerate(line[:fits]) if _wide(c)), default=0)
+            if cut == 0:
+                break  # a long Latin word: left whole
             out.append(line[:cut])
-            line = line[cut + 1 :] if space > 0 else line[cut:]
+            line = line[cut:]
         out.append(line)
     return out
 

@@ -67,7 +67,7 @@ def test_records_charts_never_cite_the_edition(run_app: Callable[..., AppTest]) 
 
 def test_svg_format_choice_reaches_every_chart(run_app: Callable[..., AppTest]) -> None:
     at = run_app(province="52")
-    at.sidebar.get("segmented_control")[0].set_value("svg").run()
+    at.sidebar.button_group(key=charts.FORMAT_KEY).set_value("svg").run()
     assert {c["toImageButtonOptions"]["format"] for _, c in _charts(at)} == {"svg"}
 
 
