@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -9,7 +11,18 @@ import polars as pl
 import streamlit as st
 
 from components import charts, theme
-from components.provenance import md_escape, safe_links
+from components.i18n import col, is_zh, mark, pick, tr
+from components.provenance import (
+    DISCLOSURE_LABELS,
+    MODE_LABELS,
+    RELIABILITY_LABELS,
+    enum_expr,
+    enum_label,
+    md_escape,
+    safe_links,
+    source_title,
+    source_title_expr,
+)
 
 CONFIDENCE_COLOURS = {
     "confirmed": "rgba(8,29,88,0.75)",
@@ -17,69 +30,101 @@ CONFIDENCE_COLOURS = {
     "unverified": "rgba(230,85,13,0.45)",
 }
 PARTY_TYPE_LABELS = {
-    "government_body": "Government body",
-    "party_body": "Party body",
-    "person": "Person",
-    "company": "Company",
-    "university": "University",
+    "government_body": mark("Government body"),
+    "party_body": mark("Party body"),
+    "person": mark("Person"),
+    "company": mark("Company"),
+    "university": mark("University"),
 }
 CONFIDENCE_BADGES = {
-    "confirmed": "● confirmed",
-    "reported": "◑ reported",
-    "unverified": "○ unverified",
+    "confirmed": mark("● confirmed"),
+    "reported": mark("◑ reported"),
+    "unverified": mark("○ unverified"),
+}
+# English shows the confidence code itself; Chinese these labels.
+CONFIDENCE_LABELS = {
+    "confirmed": mark("tie confirmed"),
+    "reported": mark("tie reported"),
+    "unverified": mark("tie unverified"),
+}
+# English shows the relation code with spaces ("parent body"); Chinese these labels.
+RELATION_LABELS = {
+    "shareholder": mark("shareholder of the evaluator"),
+    "ultimate_owner": mark("ultimate owner of the evaluator"),
+    "founder": mark("founder of the evaluator"),
+    "executive": mark("executive of the evaluator"),
+    "cppcc_member": mark("CPPCC member tied to the evaluator"),
+    "commissioning_client": mark("client commissioning the assessment"),
+    "sponsor": mark("sponsor of the assessment"),
+    "approved_by": mark("body that approved the assessment"),
+    "parent_body": mark("parent body of the evaluator"),
 }
 TYPE_LABELS = {
-    "private_rating_firm": "private rating firm",
-    "university": "university",
-    "state_academy": "state academy",
-    "state_info_center": "state information centre",
-    "government_body": "government body",
-    "ngo": "NGO",
-    "unknown": "not named by the source",
+    "private_rating_firm": mark("private rating firm"),
+    "university": mark("university"),
+    "state_academy": mark("state academy"),
+    "state_info_center": mark("state information centre"),
+    "government_body": mark("government body"),
+    "ngo": mark("NGO"),
+    "unknown": mark("not named by the source"),
 }
+KIND_LABELS = {True: mark("synthetic"), False: mark("real")}
 
-TIES_COLUMNS: dict[str, Any] = {
-    "party_name": st.column_config.TextColumn("Party"),
-    "relation": st.column_config.TextColumn("Tie"),
-    "confidence": st.column_config.TextColumn("Confidence"),
-    "party_type": st.column_config.TextColumn("Type"),
-    "party_name_en": st.column_config.TextColumn("In English"),
-    "share_pct": st.column_config.NumberColumn("Share %", format="%.1f"),
-    "as_of": st.column_config.TextColumn("As of"),
-    "note": st.column_config.TextColumn("Note", width="large"),
-    "source_title": st.column_config.TextColumn("Source"),
-    "source_url": st.column_config.LinkColumn("Link", display_text="open ↗"),
-    "source_reliability": st.column_config.TextColumn("Source kind"),
-}
-EDITIONS_COLUMNS: dict[str, Any] = {
-    "data_year": st.column_config.NumberColumn("Data year", format="%d"),
-    "title_en": st.column_config.TextColumn("Edition"),
-    "released": st.column_config.TextColumn("Released"),
-    "mode": st.column_config.TextColumn("Mode"),
-    "n_subjects": st.column_config.NumberColumn("Counties", format="%d"),
-    "n_provinces": st.column_config.NumberColumn("Provinces", format="%d"),
-    "exclusions_note": st.column_config.TextColumn("Exclusions"),
-    "method_published": st.column_config.TextColumn("Method published"),
-    "data": st.column_config.TextColumn("Data"),
-    "source_title": st.column_config.TextColumn("Source"),
-    "source_url": st.column_config.LinkColumn("Link", display_text="open ↗"),
-}
+
+def ties_columns() -> dict[str, Any]:
+    """Return the column configuration of the ties table (in the interface language)."""
+    return {
+        "party_name": st.column_config.TextColumn(tr("Party")),
+        "relation": st.column_config.TextColumn(tr("Tie")),
+        "confidence": st.column_config.TextColumn(tr("Confidence")),
+        "party_type": st.column_config.TextColumn(tr("Type")),
+        "party_name_en": st.column_config.TextColumn(tr("In English")),
+        "share_pct": st.column_config.NumberColumn(tr("Share %"), format="%.1f"),
+        "as_of": st.column_config.TextColumn(tr("As of")),
+        "note": st.column_config.TextColumn(tr("Note"), width="large"),
+        "source_title": st.column_config.TextColumn(tr("Source")),
+        "source_url": st.column_config.LinkColumn(tr("Link"), display_text=tr("open ↗")),
+        "source_reliability": st.column_config.TextColumn(tr("Source kind")),
+    }
+
+
+def editions_columns() -> dict[str, Any]:
+    """Return the column configuration of an evaluator's editions (in the interface language)."""
+    return {
+        "data_year": st.column_config.NumberColumn(tr("Data year"), format="%d"),
+        col("title"): st.column_config.TextColumn(tr("Edition")),
+        "released": st.column_config.TextColumn(tr("Released")),
+        "mode": st.column_config.TextColumn(tr("Mode")),
+        "n_subjects": st.column_config.NumberColumn(tr("Counties"), format="%d"),
+        "n_provinces": st.column_config.NumberColumn(tr("Provinces"), format="%d"),
+        "exclusions_note": st.column_config.TextColumn(tr("Exclusions")),
+        "method_published": st.column_config.TextColumn(tr("Method published")),
+        "data": st.column_config.TextColumn(tr("Data")),
+        "source_title": st.column_config.TextColumn(tr("Source")),
+        "source_url": st.column_config.LinkColumn(tr("Link"), display_text=tr("open ↗")),
+    }
+
+
+def _labelled(column: str, labels: Mapping[Any, str]) -> pl.Expr:
+    """Return ``column`` replaced by its labels in the interface language (vectorised)."""
+    mapping = {code: tr(label) for code, label in labels.items()}
+    return pl.col(column).replace_strict(mapping, default=pl.col(column), return_dtype=pl.String)
 
 
 def ties_table(ties: pl.DataFrame) -> pl.DataFrame:
     """Return ties for display: readable types and relations, confidence as a badge."""
     table = ties.select(
         "party_name",
-        pl.col("relation").str.replace_all("_", " "),
-        pl.col("confidence").replace(CONFIDENCE_BADGES),
-        pl.col("party_type").replace(PARTY_TYPE_LABELS),
+        enum_expr("relation", RELATION_LABELS),
+        _labelled("confidence", CONFIDENCE_BADGES),
+        _labelled("party_type", PARTY_TYPE_LABELS),
         "party_name_en",
         "share_pct",
         "as_of",
         "note",
-        "source_title",
+        source_title_expr(),
         "source_url",
-        pl.col("source_reliability").str.replace_all("_", " "),
+        enum_expr("source_reliability", RELIABILITY_LABELS),
     )
     return safe_links(table, "source_url")
 
@@ -88,27 +133,37 @@ def editions_table(editions: pl.DataFrame) -> pl.DataFrame:
     """Return an evaluator's editions for display, each marked real or synthetic."""
     table = editions.select(
         "data_year",
-        "title_en",
+        col("title"),
         "released",
-        pl.col("mode").str.replace_all("_", " "),
+        enum_expr("mode", MODE_LABELS),
         "n_subjects",
         "n_provinces",
         "exclusions_note",
-        "method_published",
-        data=pl.when(pl.col("is_synthetic")).then(pl.lit("synthetic")).otherwise(pl.lit("real")),
-        source_title="source_title",
-        source_url="source_url",
+        enum_expr("method_published", DISCLOSURE_LABELS, english=pl.col("method_published")),
+        data=pl.when(pl.col("is_synthetic"))
+        .then(pl.lit(tr(KIND_LABELS[True])))
+        .otherwise(pl.lit(tr(KIND_LABELS[False]))),
+        source_title=source_title_expr(),
+        source_url=pl.col("source_url"),
     )
     return safe_links(table, "source_url")
 
 
-def ties_sankey(ties: pl.DataFrame) -> go.Figure:
+def evaluator_names(registry: pl.DataFrame) -> dict[str, str]:
+    """Return each evaluator's name in the interface language, by evaluator id."""
+    names = registry.select("evaluator_id", name=pl.coalesce(col("name"), "name_en", "name_zh"))
+    return dict(names.iter_rows())
+
+
+def ties_sankey(ties: pl.DataFrame, names: Mapping[str, str] | None = None) -> go.Figure:
     """Draw party type → party → evaluator as a Sankey, links coloured by confidence.
 
     Parameters
     ----------
     ties
         ``loaders.evaluators.ties`` rows (with ``evaluator_en``).
+    names
+        Evaluator names by id in the interface language (default: ``evaluator_en``).
 
     Returns
     -------
@@ -116,6 +171,7 @@ def ties_sankey(ties: pl.DataFrame) -> go.Figure:
     and the evaluators, and whose links carry each tie's relation and confidence.
     """
     rows = ties.sort("evaluator_id", "party_type", "party_name").to_dicts()
+    names = names or {}
     labels: list[str] = []
     colours: list[str] = []
     index: dict[tuple[str, str], int] = {}
@@ -131,20 +187,23 @@ def ties_sankey(ties: pl.DataFrame) -> go.Figure:
     for row in rows:
         kind = row["party_type"] or "other"
         government = kind in ("government_body", "party_body")
-        type_node = node(
-            "type", kind, PARTY_TYPE_LABELS.get(kind, kind), "#b2182b" if government else "#878787"
-        )
+        type_label = tr(PARTY_TYPE_LABELS[kind]) if kind in PARTY_TYPE_LABELS else kind
+        type_node = node("type", kind, type_label, "#b2182b" if government else "#878787")
         party = node("party", row["party_name"], row["party_name"], "#d9d9d9")
-        evaluator = node(
-            "evaluator", row["evaluator_id"], row["evaluator_en"] or row["evaluator_id"], "#253494"
-        )
+        name = names.get(row["evaluator_id"]) or row["evaluator_en"] or row["evaluator_id"]
+        evaluator = node("evaluator", row["evaluator_id"], name, "#253494")
         colour = CONFIDENCE_COLOURS.get(row["confidence"], "rgba(150,150,150,0.4)")
-        relation = str(row["relation"]).replace("_", " ")
+        relation = enum_label(row["relation"], RELATION_LABELS)
+        confidence = (
+            tr(CONFIDENCE_LABELS[row["confidence"]])
+            if is_zh() and row["confidence"] in CONFIDENCE_LABELS
+            else row["confidence"]
+        )
         for source, target in ((type_node, party), (party, evaluator)):
             sources.append(source)
             targets.append(target)
             link_colours.append(colour)
-            link_labels.append(theme.plotly_escape(f"{relation} · {row['confidence']}"))
+            link_labels.append(theme.plotly_escape(f"{relation} · {confidence}"))
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -179,18 +238,18 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> g
                 mode="markers",
                 marker={"size": 4, "color": theme.SEQUENTIAL[6], "opacity": 0.5},
                 customdata=paired.select(
-                    theme.plotly_escape_expr(pl.col("name_zh", "province_name_en"))
+                    theme.plotly_escape_expr(pl.col("name_zh", col("province_name")))
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
                 "A %{x:.2f} · B %{y:.2f}<extra></extra>",
-                name="counties",
+                name=tr("counties"),
             ),
             go.Scatter(
                 x=[low, high],
                 y=[low, high],
                 mode="lines",
                 line={"color": "#888", "dash": "dot"},
-                name="same score",
+                name=tr("same score"),
                 hoverinfo="skip",
             ),
         ]
@@ -207,12 +266,16 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> g
 
 
 def province_difference_chart(diffs: pl.DataFrame) -> go.Figure:
-    """Dot-and-whisker chart of the mean difference (B − A) per province with its 95% CI."""
+    """Dot-and-whisker chart of the mean difference (B − A) per province with its 95% CI.
+
+    Provinces are named from ``province_name_zh`` in Chinese when ``diffs`` has it.
+    """
     frame = diffs.sort("mean_diff")
+    name = col("province_name") if col("province_name") in frame.columns else "province_name_en"
     fig = go.Figure(
         go.Scatter(
             x=frame["mean_diff"].to_list(),
-            y=[theme.plotly_escape(p) for p in frame["province_name_en"]],
+            y=[theme.plotly_escape(p) for p in frame[name]],
             mode="markers",
             marker={"color": theme.SEQUENTIAL[7], "size": 7},
             error_x={
@@ -229,67 +292,162 @@ def province_difference_chart(diffs: pl.DataFrame) -> go.Figure:
     fig.add_vline(x=0, line={"color": "#555", "width": 1})
     fig.update_layout(
         height=max(300, 18 * frame.height),
-        xaxis_title="mean difference B − A (points, 95% CI)",
+        xaxis_title=tr("mean difference B − A (points, 95% CI)"),
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
         font={"family": theme.FONT},
     )
     return fig
 
 
-SANKEY_NOTE = (
+SANKEY_NOTE = mark(
     "Each band is one tie: party type (red = government or party body) → party → evaluator. "
     "Colour says how sure the tie is: dark blue confirmed, light blue reported, orange "
     "unverified (one secondary source). Hover a band for the relation."
 )
-HOME_BIAS_NOTE = (
+HOME_BIAS_NOTE = mark(
     "Does the evaluator's home province hold more of its top 100 than its share of covered "
     "counties would give by chance? Exact hypergeometric test, one-sided. A small p-value "
     "shows an advantage, not its cause: a home province can also simply score higher "
     "(for example coastal provinces in the demo data)."
 )
-COVERAGE_COLUMNS: dict[str, Any] = {
-    "province_adcode": st.column_config.TextColumn("Code"),
-    "province_name_en": st.column_config.TextColumn("Province"),
-    "province_name_zh": st.column_config.TextColumn("省份"),
-    "divisions": st.column_config.NumberColumn("Units", format="%d"),
-    "assessed": st.column_config.NumberColumn("Assessed", format="%d"),
-    "published": st.column_config.NumberColumn("Named in results", format="%d"),
-    "excluded": st.column_config.NumberColumn("Excluded", format="%d"),
-    "not_covered": st.column_config.NumberColumn("Not covered", format="%d"),
-    "not_published": st.column_config.NumberColumn("Not named", format="%d"),
-    "reasons": st.column_config.TextColumn("Why", width="large"),
-}
-HOME_BIAS_COLUMNS: dict[str, Any] = {
-    "edition_id": st.column_config.TextColumn("Edition"),
-    "data_year": st.column_config.NumberColumn("Year", format="%d"),
-    "home_province_adcode": st.column_config.TextColumn("Home province"),
-    "home_in_top": st.column_config.NumberColumn("Home in top", format="%d"),
-    "top_n": st.column_config.NumberColumn("of top", format="%d"),
-    "expected": st.column_config.NumberColumn("Expected by chance", format="%.1f"),
-    "p_value": st.column_config.NumberColumn("p (one-sided)", format="%.2g"),
-    "is_synthetic": st.column_config.CheckboxColumn("Synthetic"),
-}
 
 
-def render_home_bias(table: pl.DataFrame) -> None:
-    """Show the home-bias tests: the numbers, then a plain-language reading per edition."""
-    render_table(table.select(list(HOME_BIAS_COLUMNS)), HOME_BIAS_COLUMNS)
+def coverage_columns() -> dict[str, Any]:
+    """Return the column configuration of the coverage ledger (Chinese names only in zh)."""
+    chinese = is_zh()
+    return {
+        "province_adcode": st.column_config.TextColumn(tr("Code")),
+        "province_name_en": None if chinese else st.column_config.TextColumn(tr("Province")),
+        "province_name_zh": st.column_config.TextColumn(tr("Province") if chinese else "省份"),
+        "divisions": st.column_config.NumberColumn(tr("Units"), format="%d"),
+        "assessed": st.column_config.NumberColumn(tr("Assessed"), format="%d"),
+        "published": st.column_config.NumberColumn(tr("Named in results"), format="%d"),
+        "excluded": st.column_config.NumberColumn(tr("Excluded"), format="%d"),
+        "not_covered": st.column_config.NumberColumn(tr("Not covered"), format="%d"),
+        "not_published": st.column_config.NumberColumn(tr("Not named"), format="%d"),
+        "reasons": st.column_config.TextColumn(tr("Why"), width="large"),
+    }
+
+
+def home_bias_columns() -> dict[str, Any]:
+    """Return the column configuration of the home-bias tests (in the interface language)."""
+    return {
+        "edition_id": st.column_config.TextColumn(tr("Edition")),
+        "data_year": st.column_config.NumberColumn(tr("Year"), format="%d"),
+        "home_province_adcode": st.column_config.TextColumn(tr("Home province")),
+        "home_in_top": st.column_config.NumberColumn(tr("Home in top"), format="%d"),
+        "top_n": st.column_config.NumberColumn(tr("of top"), format="%d"),
+        "expected": st.column_config.NumberColumn(tr("Expected by chance"), format="%.1f"),
+        "p_value": st.column_config.NumberColumn(tr("p (one-sided)"), format="%.2g"),
+        "is_synthetic": st.column_config.CheckboxColumn(tr("Synthetic")),
+    }
+
+
+_KNOWN = re.compile(r"^Only (\d+) published result")
+
+
+def home_bias_reading(row: Mapping[str, Any]) -> str:
+    """Return the plain-language reading of one home-bias test in the interface language.
+
+    English is the loader's own reading; Chinese is written from the same numbers.
+
+    Examples
+    --------
+    >>> home_bias_reading({"reading": "As computed.", "top_n": 100})
+    'As computed.'
+    """
+    if not is_zh():
+        return str(row["reading"])
+    if row.get("top_n") is None:
+        known = _KNOWN.match(str(row.get("reading") or ""))
+        if known:
+            return tr(
+                "Only {n} published results are known for this edition ({home} in the home "
+                "province): too few to test for home bias. The full list was not published.",
+                n=known.group(1),
+                home=row["home_in_top"],
+            )
+        return tr(
+            "Too few published results are known for this edition to test for home bias "
+            "({home} in the home province). The full list was not published.",
+            home=row["home_in_top"],
+        )
+    numbers = {
+        "k": row["home_in_top"],
+        "top": row["top_n"],
+        "expected": f"{row['expected']:.1f}",
+        "p": f"{row['p_value']:.2g}",
+    }
+    if row["home_in_top"] <= row["expected"]:
+        return tr(
+            "The home province holds {k} of the top {top}, no more than the {expected} "
+            "expected from its share of covered counties: no sign of home bias.",
+            **numbers,
+        )
+    if row["p_value"] < 0.01:
+        return tr(
+            "The home province holds {k} of the top {top} against {expected} expected; so "
+            "many would happen by chance with probability {p}. This is strong evidence of a "
+            "home advantage in the results (not proof of its cause).",
+            **numbers,
+        )
+    if row["p_value"] < 0.05:
+        return tr(
+            "The home province holds {k} of the top {top} against {expected} expected "
+            "(p = {p}): some evidence of a home advantage.",
+            **numbers,
+        )
+    return tr(
+        "The home province holds {k} of the top {top} against {expected} expected "
+        "(p = {p}): within what chance would give; no clear sign of home bias.",
+        **numbers,
+    )
+
+
+def render_home_bias(table: pl.DataFrame, editions: pl.DataFrame | None = None) -> None:
+    """Show the home-bias tests: the numbers, then a plain-language reading per edition.
+
+    ``editions`` (``loaders.assessments.editions``) names each edition and evaluator in
+    Chinese in ``lang=zh``; without it the edition id and English name are shown.
+    """
+    columns = home_bias_columns()
+    render_table(table.select(list(columns)), columns)
+    names: dict[str, tuple[str, str]] = {}
+    if editions is not None and is_zh():
+        names = {
+            e: (t, v)
+            for e, t, v in editions.select("edition_id", "title_zh", "evaluator_zh").iter_rows()
+        }
     for row in table.iter_rows(named=True):
-        kind = "synthetic" if row["is_synthetic"] else "real"
-        st.text(f"{row['edition_id']} ({row['evaluator_en']}, {kind}): {row['reading']}")
+        kind = tr(KIND_LABELS[bool(row["is_synthetic"])])
+        edition, evaluator = names.get(row["edition_id"], (row["edition_id"], row["evaluator_en"]))
+        st.text(
+            tr(
+                "{edition} ({evaluator}, {kind}): {reading}",
+                edition=edition,
+                evaluator=evaluator,
+                kind=kind,
+                reading=home_bias_reading(row),
+            )
+        )
 
 
-DISAGREEMENT_COLUMNS: dict[str, Any] = {
-    "adcode": st.column_config.TextColumn("Adcode"),
-    "name_zh": st.column_config.TextColumn("County"),
-    "name_pinyin": st.column_config.TextColumn("Pinyin"),
-    "province_name_en": st.column_config.TextColumn("Province"),
-    "a": st.column_config.NumberColumn("Score A", format="%.2f"),
-    "b": st.column_config.NumberColumn("Score B", format="%.2f"),
-    "rank_a": st.column_config.NumberColumn("Rank A", format="%d"),
-    "rank_b": st.column_config.NumberColumn("Rank B", format="%d"),
-    "rank_gap": st.column_config.NumberColumn("Rank gap", format="%d"),
-}
+def disagreement_columns() -> dict[str, Any]:
+    """Return the disagreement table's columns (no pinyin, Chinese province names in zh)."""
+    columns: dict[str, Any] = {
+        "adcode": st.column_config.TextColumn(tr("Adcode")),
+        "name_zh": st.column_config.TextColumn(tr("County")),
+        "name_pinyin": st.column_config.TextColumn(tr("Pinyin")),
+        col("province_name"): st.column_config.TextColumn(tr("Province")),
+        "a": st.column_config.NumberColumn(tr("Score A"), format="%.2f"),
+        "b": st.column_config.NumberColumn(tr("Score B"), format="%.2f"),
+        "rank_a": st.column_config.NumberColumn(tr("Rank A"), format="%d"),
+        "rank_b": st.column_config.NumberColumn(tr("Rank B"), format="%d"),
+        "rank_gap": st.column_config.NumberColumn(tr("Rank gap"), format="%d"),
+    }
+    if is_zh():
+        del columns["name_pinyin"]
+    return columns
 
 
 def render_table(frame: pl.DataFrame, columns: dict[str, Any]) -> None:
@@ -300,13 +458,16 @@ def render_table(frame: pl.DataFrame, columns: dict[str, Any]) -> None:
 def render_evaluator_picker(registry: pl.DataFrame, default: str | None) -> dict[str, Any]:
     """Pick an evaluator (default: the current edition's); return its registry row."""
     ids = registry.get_column("evaluator_id").to_list()
-    names = dict(zip(ids, registry.get_column("name_en").to_list(), strict=True))
+    names = evaluator_names(registry)
     synthetic = dict(zip(ids, registry.get_column("is_synthetic").to_list(), strict=True))
+    # NOTE: labels are made now, not in format_func: it may run outside the script run
+    # (AppTest calls it), where the interface language is unknown.
+    shown = {e: f"{names[e]} · {tr(KIND_LABELS[bool(synthetic[e])])}" for e in ids}
     chosen = st.selectbox(
-        "Evaluator",
+        tr("Evaluator"),
         ids,
         index=ids.index(default) if default in ids else 0,
-        format_func=lambda e: names[e] + (" · synthetic" if synthetic[e] else " · real"),
+        format_func=shown.__getitem__,
     )
     return registry.row(ids.index(chosen), named=True)
 
@@ -321,104 +482,198 @@ def card_facts(row: dict[str, Any]) -> list[tuple[str, str]]:
     ...     "is_synthetic": False})[:2]
     [('Type', 'university'), ('Founded', 'not recorded')]
     """
-    disclosure = {
-        "full": "published in full",
-        "partial": "partly published",
-        "none": "not published",
-    }
+    kind = row["evaluator_type"]
+    disclosure = row["methodology_disclosure"]
+    home = row.get("home_province")
+    if home and is_zh():
+        # NOTE: the registry gives "English 中文"; the Chinese name is the last word.
+        home = str(home).rsplit(" ", 1)[-1]
+    data = mark("synthetic (fictional evaluator)") if row["is_synthetic"] else mark("real, cited")
     return [
-        ("Type", TYPE_LABELS.get(row["evaluator_type"], row["evaluator_type"])),
-        ("Founded", row.get("founded") or "not recorded"),
-        ("Method", disclosure.get(row["methodology_disclosure"], "unknown")),
-        ("Home province", row.get("home_province") or "not recorded"),
-        ("Earlier names", row.get("name_history") or "none recorded"),
-        ("Data", "synthetic (fictional evaluator)" if row["is_synthetic"] else "real, cited"),
+        (tr("Type"), tr(TYPE_LABELS[kind]) if kind in TYPE_LABELS else kind),
+        (tr("Founded"), row.get("founded") or tr("not recorded")),
+        (
+            tr("Method"),
+            tr(DISCLOSURE_LABELS[disclosure]) if disclosure in DISCLOSURE_LABELS else tr("unknown"),
+        ),
+        (tr("Home province"), home or tr("not recorded")),
+        (tr("Earlier names"), row.get("name_history") or tr("none recorded")),
+        (tr("Data"), tr(data)),
     ]
 
 
 def render_evaluator_card(row: dict[str, Any]) -> None:
     """Show one evaluator: names, facts, description and its source."""
-    st.subheader(md_escape(f"{row['name_zh']} · {row['name_en']}"), anchor=False)
+    title = row["name_zh"] if is_zh() else f"{row['name_zh']} · {row['name_en']}"
+    st.subheader(md_escape(title), anchor=False)
     if row["is_synthetic"]:
-        st.warning("Fictional demo evaluator: everything it 'produced' is synthetic.", icon="⚠️")
+        st.warning(tr("Fictional demo evaluator: everything it 'produced' is synthetic."), icon="⚠️")
     columns = st.columns(3)
     for i, (label, value) in enumerate(card_facts(row)):
-        columns[i % 3].text(f"{label}: {value}")
+        if is_zh() and value == row.get("name_history"):
+            # NOTE: earlier names come with English notes from the data: their own element.
+            columns[i % 3].text(tr("{label}:", label=label))
+            columns[i % 3].text(value)
+        else:
+            columns[i % 3].text(tr("{label}: {value}", label=label, value=value))
     if row.get("description_en"):
         st.text(row["description_en"])
-    if row.get("source_title"):
-        kind = str(row.get("source_reliability") or "").replace("_", " ")
-        st.caption(md_escape(f"Source: {row['source_title']} ({kind})"))
+    title = source_title(row)
+    if title:
+        kind = enum_label(row.get("source_reliability"), RELIABILITY_LABELS)
+        if is_zh():
+            # NOTE: the title as the data has it (often with English notes), apart.
+            st.caption(tr("Source kind: {kind}", kind=kind))
+            st.caption(md_escape(title))
+        else:
+            st.caption(md_escape(tr("Source: {title} ({kind})", title=title, kind=kind)))
+
+
+# The loader's reasons (``loaders.derive.comparability``, ``divergence_between``) and
+# their Chinese, rewritten from the number each one carries.
+_REASONS = {
+    r"first-level indicators differ: .+": mark("first-level indicators differ"),
+    r"only (\d+) counties were scored by both editions": mark(
+        "only {n} counties were scored by both editions"
+    ),
+    r"some first-level indicators are unpublished": mark(
+        "some first-level indicators are unpublished"
+    ),
+    r"second-level indicators differ \((\d+) not in both\)": mark(
+        "second-level indicators differ ({n} not in both)"
+    ),
+    r"weights differ for (\d+) indicator\(s\)": mark("weights differ for {n} indicator(s)"),
+}
+
+
+def reason_text(reason: str) -> str:
+    """Return why two editions can(not) be compared, in the interface language.
+
+    The loader's reason is English, parts joined by "; "; in Chinese each known part is
+    rewritten from its number (an unknown one says only that the trees differ).
+
+    Examples
+    --------
+    >>> reason_text("weights differ for 2 indicator(s)")
+    'weights differ for 2 indicator(s)'
+    """
+    if not is_zh():
+        return reason
+    parts = []
+    for part in reason.split("; "):
+        for pattern, template in _REASONS.items():
+            found = re.fullmatch(pattern, part)
+            if found:
+                parts.append(tr(template, n=found.group(1) if found.groups() else ""))
+                break
+        else:
+            parts.append(tr("the indicator trees differ"))
+    return "；".join(parts)
 
 
 def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
     """Show the comparison of two editions: verdict, correlations, charts and disagreements."""
     if result is None:
         st.info(
-            "Choose an edition to compare with, e.g. the upper-level audit of the same year "
-            "against the third-party assessment."
+            tr(
+                "Choose an edition to compare with, e.g. the upper-level audit of the same year "
+                "against the third-party assessment."
+            )
         )
         return
     label_a = labels.get(result.edition_a, result.edition_a)
     label_b = labels.get(result.edition_b, result.edition_b)
+    reason = reason_text(result.reason)
     if not result.comparable:
-        st.warning(md_escape(f"These editions cannot be compared: {result.reason}."), icon="🚫")
+        st.warning(
+            md_escape(tr("These editions cannot be compared: {reason}.", reason=reason)),
+            icon="🚫",
+        )
         return
     if result.reason != "same indicator tree":
-        st.info(md_escape(f"Compare with care: {result.reason}."))
+        st.info(md_escape(tr("Compare with care: {reason}.", reason=reason)))
     stats = result.agreement
     cols = st.columns(4)
-    cols[0].metric("Counties in both", f"{int(stats['n']):,}")
-    cols[1].metric("Spearman ρ", f"{stats['spearman']:.2f}")
-    cols[2].metric("Kendall τ-b", f"{stats['kendall']:.2f}")
-    cols[3].metric("Mean difference B − A", f"{stats['mean_diff']:+.2f}")
+    cols[0].metric(tr("Counties in both"), f"{int(stats['n']):,}")
+    cols[1].metric(tr("Spearman ρ"), f"{stats['spearman']:.2f}")
+    cols[2].metric(tr("Kendall τ-b"), f"{stats['kendall']:.2f}")
+    cols[3].metric(tr("Mean difference B − A"), f"{stats['mean_diff']:+.2f}")
     st.caption(
-        md_escape(f"A = {label_a}; B = {label_b}. Totals of the counties both editions scored.")
+        md_escape(
+            tr(
+                "A = {a}; B = {b}. Totals of the counties both editions scored.",
+                a=label_a,
+                b=label_b,
+            )
+        )
     )
     left, right = st.columns(2, gap="large")
     charts.show(
-        divergence_scatter(result.paired, label_a="A: total score", label_b="B: total score"),
-        title="Total score in A against B",
+        divergence_scatter(
+            result.paired, label_a=tr("A: total score"), label_b=tr("B: total score")
+        ),
+        title=tr("Total score in A against B"),
         synthetic=charts.MIXED,
         edition=False,
         where=left,
         width=55,
     )
+    provinces = result.provinces
+    if "province_name_zh" in result.paired.columns:
+        names = result.paired.select("province_adcode", "province_name_zh").unique()
+        provinces = provinces.join(names, on="province_adcode", how="left")
     charts.show(
-        province_difference_chart(result.provinces),
-        title="Mean difference B − A by province",
+        province_difference_chart(provinces),
+        title=tr("Mean difference B − A by province"),
         synthetic=charts.MIXED,
         edition=False,
         where=right,
         width=55,
     )
-    st.markdown("**Where they disagree most** (national rank among the counties in both)")
-    render_table(result.disagreements.select(list(DISAGREEMENT_COLUMNS)), DISAGREEMENT_COLUMNS)
+    st.markdown(tr("**Where they disagree most** (national rank among the counties in both)"))
+    columns = disagreement_columns()
+    render_table(result.disagreements.select(list(columns)), columns)
+
+
+def edition_title(editions: pl.DataFrame, edition: str) -> str:
+    """Return how an edition is named in titles: its id in English, its title in Chinese."""
+    if not is_zh():
+        return edition
+    rows = editions.filter(pl.col("edition_id") == edition)
+    return edition if rows.is_empty() else pick(rows.item(0, "title_en"), rows.item(0, "title_zh"))
 
 
 def render_edition_picker(editions: pl.DataFrame, current: str) -> str | None:
     """Pick one of an evaluator's editions for the coverage ledger; say what it claims."""
     ids = editions.get_column("edition_id").to_list()
     if not ids:
-        st.info("No edition of this evaluator is recorded in the snapshot.")
+        st.info(tr("No edition of this evaluator is recorded in the snapshot."))
         return None
+    titles = {e: edition_title(editions, e) for e in ids}  # now, not in format_func
     chosen = st.selectbox(
-        "Edition",
+        tr("Edition"),
         ids,
         index=ids.index(current) if current in ids else len(ids) - 1,
         key="_ledger_edition",
+        format_func=titles.__getitem__,
     )
     row = editions.row(ids.index(chosen), named=True)
-    claimed = f"{row['n_subjects']:,}" if row["n_subjects"] else "an unpublished number of"
-    note = f"The edition says it covered {claimed} counties"
+    claimed = f"{row['n_subjects']:,}" if row["n_subjects"] else tr("an unpublished number of")
+    note = tr("The edition says it covered {claimed} counties", claimed=claimed)
     if row["n_provinces"]:
-        note += f" in {row['n_provinces']} provinces"
-    if row["exclusions_note"]:
+        note += tr(" in {n} provinces", n=row["n_provinces"])
+    if row["exclusions_note"] and not is_zh():
         note += f"; exclusions: {row['exclusions_note']}"
-    st.text(note + ".")
+    st.text(tr("{note}.", note=note))
+    if row["exclusions_note"] and is_zh():
+        # NOTE: the exclusions are English notes from the data: their own element.
+        st.caption(tr("Exclusions, as the source states them:"))
+        st.text(row["exclusions_note"])
     if not row["is_synthetic"]:
         st.caption(
-            "For real editions only the counties named in published results are known; "
-            "every other county shows as not named, not as unassessed."
+            tr(
+                "For real editions only the counties named in published results are known; "
+                "every other county shows as not named, not as unassessed."
+            )
         )
     return str(chosen)

@@ -11,7 +11,29 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from components.i18n import is_zh, mark, pick, tr
+from components.provenance import MODE_LABELS, RELIABILITY_LABELS, md_escape
 from loaders import importing, schemas
+
+# What each column of the file was read as (``importing.ALIASES``), for the Chinese preview.
+FIELD_LABELS = {
+    "rank": mark("rank (column read)"),
+    "county": mark("county (column read)"),
+    "province": mark("province (column read)"),
+    "prefecture": mark("prefecture (column read)"),
+    "adcode": mark("adcode (column read)"),
+    "total": mark("total score (column read)"),
+    "band": mark("band or list (column read)"),
+    "transparency": mark("transparency (column read)"),
+    "compliance": mark("compliance (column read)"),
+    "honoring_agreements": mark("honoring agreements (column read)"),
+    "integrity_work": mark("integrity work (column read)"),
+    "public_opinion": mark("public opinion (column read)"),
+}
+SEVERITY_LABELS = {
+    "error": mark("error (import problem)"),
+    "warning": mark("warning (import problem)"),
+}
 
 
 def save_upload(upload: Any) -> Path:
@@ -27,19 +49,34 @@ def render_meta_form(evaluators: pl.DataFrame) -> dict[str, Any]:
     """Ask who published the table, when and where; return the edition metadata."""
     real = evaluators.filter(~pl.col("is_synthetic"))
     ids = real.get_column("evaluator_id").to_list()
-    names = dict(zip(ids, real.get_column("name_en").to_list(), strict=True))
+    names = dict(
+        zip(ids, [pick(e, z) for e, z in real.select("name_en", "name_zh").rows()], strict=True)
+    )
+    # NOTE: labels are made now, not in format_func, which may run outside the script run
+    # (AppTest calls it) where the interface language is unknown. English shows the codes.
+    chinese = is_zh()
+    modes = {m: tr(label) for m, label in MODE_LABELS.items()} if chinese else {}
+    kinds = {r: tr(label) for r, label in RELIABILITY_LABELS.items()} if chinese else {}
     left, right = st.columns(2)
-    evaluator = left.selectbox("Evaluator", ids, format_func=lambda e: names[e])
-    edition_id = left.text_input("Edition id (letters, digits, dashes)", "import-1")
-    title_zh = left.text_input("Title (Chinese)", "")
-    title_en = left.text_input("Title (English)", "")
-    data_year = right.number_input("Data year", 2000, 2100, 2021)
-    released = right.text_input("Released (YYYY-MM-DD or YYYY-MM)", "")
-    mode = right.selectbox("Mode", schemas.EDITION_MODES)
-    score_max = right.number_input("Highest possible score", 1.0, 10_000.0, 100.0)
-    source_title = st.text_input("Source title", "")
-    source_url = st.text_input("Source URL", "")
-    reliability = st.selectbox("Source kind", schemas.SOURCE_RELIABILITY[:-1])
+    evaluator = left.selectbox(tr("Evaluator"), ids, format_func=lambda e: names[e])
+    edition_id = left.text_input(tr("Edition id (letters, digits, dashes)"), "import-1")
+    title_zh = left.text_input(tr("Title (Chinese)"), "")
+    title_en = left.text_input(tr("Title (English)"), "")
+    data_year = right.number_input(tr("Data year"), 2000, 2100, 2021)
+    released = right.text_input(tr("Released (YYYY-MM-DD or YYYY-MM)"), "")
+    mode = right.selectbox(
+        tr("Mode"),
+        schemas.EDITION_MODES,
+        format_func=lambda m: modes.get(m, m),
+    )
+    score_max = right.number_input(tr("Highest possible score"), 1.0, 10_000.0, 100.0)
+    source_title = st.text_input(tr("Source title"), "")
+    source_url = st.text_input(tr("Source URL"), "")
+    reliability = st.selectbox(
+        tr("Source kind"),
+        schemas.SOURCE_RELIABILITY[:-1],
+        format_func=lambda r: kinds.get(r, r),
+    )
     return {
         "edition_id": edition_id.strip(),
         "evaluator_id": evaluator,
@@ -69,12 +106,27 @@ def meta_problems(meta: dict[str, Any]) -> list[str]:
     """
     problems = []
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9\-]{0,60}", meta["edition_id"]):
-        problems.append("edition id: letters, digits and dashes only")
+        problems.append(tr("edition id: letters, digits and dashes only"))
     if not meta["title_zh"]:
-        problems.append("a Chinese title")
+        problems.append(tr("a Chinese title"))
     if not meta["source"]["title"]:
-        problems.append("a source title")
+        problems.append(tr("a source title"))
     return problems
+
+
+def render_missing(missing: list[str]) -> None:
+    """Say what the form still needs before the snapshot can be written."""
+    separator = "；" if is_zh() else "; "
+    st.info(tr("Still needed: {items}.", items=separator.join(missing)))
+
+
+def render_rejected(rejected: Exception, where: Any = st) -> None:
+    """Say that the file was rejected and why (the checker's reason, in English, apart)."""
+    if is_zh():
+        where.error(tr("Rejected: the file cannot be imported. The checker's reason:"))
+        where.caption(md_escape(str(rejected)))
+    else:
+        where.error(md_escape(tr("Rejected: {reason}", reason=str(rejected))))
 
 
 def problems_frame(problems: list[importing.Problem]) -> pl.DataFrame:
@@ -90,6 +142,42 @@ def problems_frame(problems: list[importing.Problem]) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def render_rejected_status(status: Any, rejected: Exception) -> None:
+    """Mark the import's status as rejected, with the checker's reason (apart in Chinese)."""
+    if is_zh():
+        status.update(label=tr("Rejected"), state="error")
+        render_rejected(rejected)
+    else:
+        status.update(
+            label=md_escape(tr("Rejected: {reason}", reason=str(rejected))), state="error"
+        )
+
+
+def problems_columns() -> dict[str, Any]:
+    """Return Chinese column headers for :func:`problems_frame` (none in English).
+
+    The problem messages come from the checker (``loaders.importing``) in English.
+    """
+    if not is_zh():
+        return {}
+    return {
+        "severity": st.column_config.TextColumn(tr("Severity")),
+        "row": st.column_config.NumberColumn(tr("Row"), format="%d"),
+        "column": st.column_config.TextColumn(tr("Column")),
+        "value": st.column_config.TextColumn(tr("Value")),
+        "problem": st.column_config.TextColumn(tr("Problem (as the checker wrote it)")),
+    }
+
+
+def problems_display(problems: list[importing.Problem]) -> pl.DataFrame:
+    """Return :func:`problems_frame` for display: severities labelled in Chinese in zh."""
+    frame = problems_frame(problems)
+    if not is_zh():
+        return frame
+    labels = {code: tr(label) for code, label in SEVERITY_LABELS.items()}
+    return frame.with_columns(pl.col("severity").replace_strict(labels, default=pl.col("severity")))
+
+
 def report_bytes(problems: list[importing.Problem]) -> bytes:
     """Return the problem report as the CSV ``--report`` writes."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,16 +188,45 @@ def report_bytes(problems: list[importing.Problem]) -> bytes:
 
 def render_preview(table: importing.Table, parsed: list[importing.ParsedRow]) -> None:
     """Show how the file was read: encoding, sheet, column mapping and the first rows."""
-    how = f"Read as {table.encoding}" + (f", sheet {table.sheet}" if table.sheet else "")
-    st.text(f"{how}; header on row {table.header_row + 1}; {len(parsed)} rows ready to import.")
     header = table.rows[table.header_row]
+    if is_zh():
+        # NOTE: names from the file go in code spans (no backticks of their own).
+        sheet = tr(", sheet `{sheet}`", sheet=table.sheet.replace("`", "'")) if table.sheet else ""
+        st.markdown(
+            tr(
+                "Read as `{encoding}`{sheet}; header on row {row}; {n} rows ready to import.",
+                encoding=table.encoding.replace("`", "'"),
+                sheet=sheet,
+                row=table.header_row + 1,
+                n=len(parsed),
+            )
+        )
+    else:
+        how = f"Read as {table.encoding}" + (f", sheet {table.sheet}" if table.sheet else "")
+        st.text(
+            tr(
+                "{how}; header on row {row}; {n} rows ready to import.",
+                how=how,
+                row=table.header_row + 1,
+                n=len(parsed),
+            )
+        )
+    read_as = list(table.columns.values())
+    if is_zh():
+        read_as = [tr(FIELD_LABELS[f]) if f in FIELD_LABELS else f for f in read_as]
     mapping = pl.DataFrame(
         {
             "column in file": [header[i] for i in table.columns],
-            "read as": list(table.columns.values()),
+            "read as": read_as,
         }
     )
-    st.dataframe(mapping, hide_index=True)
+    columns = {}
+    if is_zh():
+        columns = {
+            "column in file": st.column_config.TextColumn(tr("Column in the file")),
+            "read as": st.column_config.TextColumn(tr("Read as")),
+        }
+    st.dataframe(mapping, hide_index=True, column_config=columns)
     preview = table.rows[table.header_row + 1 : table.header_row + 11]
     width = len(header)
     st.dataframe(

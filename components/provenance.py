@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from components import state, theme
+from components.i18n import is_zh, mark, pick, tr
 
 # ``&`` too: "&lt;" in data must show as typed, not as "<".
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")
@@ -20,6 +21,29 @@ _LIVE_TEXT = re.compile(r"(?<=:)(?=[\w/])|(?<=[\w.+-])(?=@)|(?<=www)(?=\.)", re.
 _WORD_JOINER = "\u2060"
 _SAFE_URL = r"https?://[^\s<>\"']+"
 EVALUATORS_PAGE = "pages/evaluators.py"
+
+# Enum codes of editions and sources. English shows the code (with spaces for
+# underscores, as it always did); Chinese shows these labels.
+MODE_LABELS = {
+    "third_party": mark("third-party assessment"),
+    "self": mark("self-assessment"),
+    "upper_level_audit": mark("upper-level audit"),
+    "designation": mark("designation"),
+}
+DISCLOSURE_LABELS = {
+    "full": mark("published in full"),
+    "partial": mark("partly published"),
+    "none": mark("not published"),
+}
+RELIABILITY_LABELS = {
+    "official": mark("official source"),
+    "evaluator_self_published": mark("published by the evaluator itself"),
+    "media": mark("media report"),
+    "secondary": mark("secondary source"),
+    "synthetic": mark("generated (synthetic) source"),
+}
+_SYNTHETIC_DATA = mark("synthetic demo data")
+_REAL_DATA = mark("real, cited source")
 
 
 def md_escape(text: str) -> str:
@@ -41,11 +65,39 @@ def md_escape(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+def enum_label(code: object, labels: Mapping[str, str]) -> str:
+    """Return the label of an enum code: Chinese in ``lang=zh``, else the code with spaces.
+
+    Examples
+    --------
+    >>> enum_label("upper_level_audit", MODE_LABELS), enum_label(None, MODE_LABELS)
+    ('upper level audit', '')
+    """
+    if code is None:
+        return ""
+    if is_zh() and code in labels:
+        return tr(labels[str(code)])
+    return str(code).replace("_", " ")
+
+
+def enum_expr(column: str, labels: Mapping[str, str], *, english: pl.Expr | None = None) -> pl.Expr:
+    """Return ``column`` as labels: Chinese in ``lang=zh``, else ``english`` (the code with spaces).
+
+    Vectorised (``replace_strict``); codes without a label show as they are.
+    """
+    codes = pl.col(column)
+    if is_zh():
+        mapping = {code: tr(label) for code, label in labels.items()}
+        return codes.replace_strict(mapping, default=codes, return_dtype=pl.String)
+    return codes.str.replace_all("_", " ") if english is None else english
+
+
 def provenance_text(info: Mapping[str, Any] | None) -> str:
     """Return the one-line provenance of an edition (plain text).
 
     Edition · evaluator · mode · whether the method is published · source and its
-    reliability · real or synthetic.
+    reliability · real or synthetic. In Chinese the source's title (as the data has it,
+    often in English) is left out: :func:`render_provenance` shows it on its own.
 
     Examples
     --------
@@ -55,32 +107,66 @@ def provenance_text(info: Mapping[str, Any] | None) -> str:
     'Report 2021 · Firm · third party · method published: partial · source: Generator (synthetic) · synthetic demo data'
     """  # noqa: E501
     if not info:
-        return "Unknown edition"
-    kind = "synthetic demo data" if info.get("is_synthetic") else "real, cited source"
-    source = str(info.get("source_title") or "no source recorded")
-    if info.get("source_reliability"):
-        source += f" ({str(info['source_reliability']).replace('_', ' ')})"
-    return " · ".join(
-        [
-            str(info.get("title_en") or info.get("title_zh") or info.get("edition_id")),
-            str(info.get("evaluator_en") or info.get("evaluator_zh") or "unknown evaluator"),
-            str(info.get("mode") or "unknown mode").replace("_", " "),
-            f"method published: {info.get('method_published') or 'unknown'}",
-            f"source: {source}",
-            kind,
-        ]
-    )
+        return tr("Unknown edition")
+    kind = tr(_SYNTHETIC_DATA) if info.get("is_synthetic") else tr(_REAL_DATA)
+    reliability = enum_label(info.get("source_reliability"), RELIABILITY_LABELS)
+    if is_zh():
+        method = info.get("method_published")
+        method_text = tr(DISCLOSURE_LABELS[method]) if method in DISCLOSURE_LABELS else ""
+        source = tr("source kind: {kind}", kind=reliability) if reliability else ""
+        if not source_title(info):
+            source = tr("no source recorded")
+    else:
+        method_text = str(info.get("method_published") or "unknown")
+        source = source_title(info) or "no source recorded"
+        source = "source: " + source + (f" ({reliability})" if reliability else "")
+    mode = enum_label(info.get("mode"), MODE_LABELS)
+    parts = [
+        pick(info.get("title_en"), info.get("title_zh")) or str(info.get("edition_id")),
+        pick(info.get("evaluator_en"), info.get("evaluator_zh")) or tr("unknown evaluator"),
+        mode or tr("unknown mode"),
+        tr("method published: {value}", value=method_text or tr("unknown")),
+        source,
+        kind,
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def source_title(info: Mapping[str, Any]) -> str | None:
+    """Return the title of an edition's or evaluator's source in the interface language.
+
+    English: the English title (``source_title_en``) where there is one; Chinese: the
+    title as published (``source_title``); each falls back to the other.
+
+    Examples
+    --------
+    >>> source_title({"source_title": "报告", "source_title_en": "Report"})
+    'Report'
+    """
+    return pick(info.get("source_title_en"), info.get("source_title")) or None
+
+
+def source_title_expr() -> pl.Expr:
+    """Return :func:`source_title` as a Polars expression (``source_title``)."""
+    first, second = "source_title_en", "source_title"
+    if is_zh():
+        first, second = second, first
+    return pl.coalesce(first, second).alias("source_title")
 
 
 def render_provenance(info: Mapping[str, Any] | None, filters: state.Filters) -> None:
     """Show the provenance line and a link to the evaluator's entry, carrying the view."""
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
     left.caption(md_escape(provenance_text(info)))
+    title = source_title(info) if is_zh() and info else None
+    if title:
+        # NOTE: the source's title as the data has it (often with English notes), apart.
+        left.caption(md_escape(title))
     with middle:
-        state.page_link(EVALUATORS_PAGE, "Who rated this?", filters, icon=":material/policy:")
+        state.page_link(EVALUATORS_PAGE, tr("Who rated this?"), filters, icon=":material/policy:")
     url = safe_url(info.get("source_url") if info else None)
     if url:
-        right.link_button("Source", url, icon=":material/open_in_new:")
+        right.link_button(tr("Source"), url, icon=":material/open_in_new:")
 
 
 def safe_url(url: object) -> str | None:

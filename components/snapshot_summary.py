@@ -2,24 +2,79 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-REAL_RESULTS_COLUMNS = {
-    "edition_id": st.column_config.TextColumn("Edition"),
-    "evaluator_en": st.column_config.TextColumn("Evaluator"),
-    "title": st.column_config.TextColumn("Title", width="large"),
-    "data_year": st.column_config.NumberColumn("Year", format="%d"),
-    "mode": st.column_config.TextColumn("Mode"),
-    "named": st.column_config.NumberColumn("Counties named", format="%d"),
-    "on_map": st.column_config.NumberColumn("On today's map", format="%d"),
-    "of": st.column_config.NumberColumn("Of (stated)", format="%d"),
-    "scores": st.column_config.NumberColumn("Scores published", format="%d"),
-    "source_kinds": st.column_config.TextColumn("Source kinds"),
-    "source_url": st.column_config.LinkColumn("Source", display_text="open ↗"),
+from components.i18n import col, is_zh, mark, tr
+from components.provenance import DISCLOSURE_LABELS, MODE_LABELS, RELIABILITY_LABELS
+
+# The snapshot's tables, named for readers of the Chinese interface (English shows the
+# table's own name).
+TABLE_LABELS = {
+    "sources": mark("sources (table)"),
+    "divisions": mark("county-level divisions (table)"),
+    "division_changes": mark("division changes (table)"),
+    "evaluators": mark("evaluators (table)"),
+    "evaluator_ties": mark("evaluator ties (table)"),
+    "grade_scales": mark("grade scales (table)"),
+    "editions": mark("editions (table)"),
+    "indicators": mark("indicators (table)"),
+    "scores": mark("scores (table)"),
+    "coverage": mark("coverage (table)"),
+    "rankings": mark("rankings (table)"),
+    "records": mark("records (table)"),
 }
+_SYNTHETIC = mark("synthetic (demo)")
+_REAL = mark("real (cited)")
+
+
+def real_results_columns() -> dict[str, Any]:
+    """Return the column configuration of the real results table (interface language)."""
+    return {
+        "edition_id": st.column_config.TextColumn(tr("Edition")),
+        "evaluator_en": st.column_config.TextColumn(tr("Evaluator")),
+        "title": st.column_config.TextColumn(tr("Title"), width="large"),
+        "data_year": st.column_config.NumberColumn(tr("Year"), format="%d"),
+        "mode": st.column_config.TextColumn(tr("Mode")),
+        "named": st.column_config.NumberColumn(tr("Counties named"), format="%d"),
+        "on_map": st.column_config.NumberColumn(tr("On today's map"), format="%d"),
+        "of": st.column_config.NumberColumn(tr("Of (stated)"), format="%d"),
+        "scores": st.column_config.NumberColumn(tr("Scores published"), format="%d"),
+        "source_kinds": st.column_config.TextColumn(tr("Source kinds")),
+        "source_url": st.column_config.LinkColumn(tr("Source"), display_text=tr("open ↗")),
+    }
+
+
+def _labels(labels: Mapping[str, str]) -> dict[str, str]:
+    return {code: tr(label) for code, label in labels.items()}
+
+
+def real_results_table(real: pl.DataFrame, editions: pl.DataFrame) -> pl.DataFrame:
+    """Return ``assessments.real_results`` for display; in Chinese, Chinese names and labels.
+
+    ``editions`` (``assessments.editions``) gives the Chinese titles and evaluator names.
+    """
+    if not is_zh():
+        return real
+    names = editions.select("edition_id", "title_zh", "evaluator_zh")
+    modes = {code.replace("_", " "): label for code, label in _labels(MODE_LABELS).items()}
+    kinds = _labels(RELIABILITY_LABELS)
+    return (
+        real.join(names, on="edition_id", how="left")
+        .with_columns(
+            evaluator_en=pl.coalesce("evaluator_zh", "evaluator_en"),
+            title=pl.coalesce("title_zh", "title"),
+            mode=pl.col("mode").replace_strict(modes, default=pl.col("mode")),
+            source_kinds=pl.col("source_kinds")
+            .str.split(", ")
+            .list.eval(pl.element().replace_strict(kinds, default=pl.element()))
+            .list.join("、"),
+        )
+        .drop("title_zh", "evaluator_zh")
+    )
 
 
 def table_sizes(manifest: dict[str, Any]) -> pl.DataFrame:
@@ -30,17 +85,35 @@ def table_sizes(manifest: dict[str, Any]) -> pl.DataFrame:
     >>> table_sizes({"tables": {"sources": {"rows": 3, "bytes": 2_000_000}}}).row(0)
     ('sources', 3, 2.0)
     """
+    chinese = is_zh()
     return pl.DataFrame(
         [
-            {"table": name, "rows": entry["rows"], "MB": round(entry["bytes"] / 1e6, 2)}
+            {
+                "table": tr(TABLE_LABELS[name]) if chinese and name in TABLE_LABELS else name,
+                "rows": entry["rows"],
+                "MB": round(entry["bytes"] / 1e6, 2),
+            }
             for name, entry in manifest["tables"].items()
         ],
         schema={"table": pl.String, "rows": pl.Int64, "MB": pl.Float64},
     )
 
 
+def table_sizes_columns() -> dict[str, Any]:
+    """Return Chinese column headers for :func:`table_sizes` (none in English)."""
+    if not is_zh():
+        return {}  # English shows the frame's own column names
+    return {
+        "table": st.column_config.TextColumn(tr("Table")),
+        "rows": st.column_config.NumberColumn(tr("Rows"), format="%d"),
+        "MB": st.column_config.NumberColumn(tr("MB"), format="%.2f"),
+    }
+
+
 def edition_list(editions: pl.DataFrame) -> pl.DataFrame:
     """Return the editions as a display table with a plain "data" column (real / synthetic).
+
+    In Chinese, evaluators and titles are the Chinese ones and codes are labelled.
 
     Examples
     --------
@@ -50,16 +123,71 @@ def edition_list(editions: pl.DataFrame) -> pl.DataFrame:
     >>> edition_list(frame).get_column("data").to_list()
     ['synthetic (demo)']
     """
+    mode, method = pl.col("mode"), pl.col("method_published")
+    if is_zh():
+        mode = mode.replace_strict(_labels(MODE_LABELS), default=mode)
+        method = method.replace_strict(_labels(DISCLOSURE_LABELS), default=method)
     return editions.select(
         data=pl.when(pl.col("is_synthetic"))
-        .then(pl.lit("synthetic (demo)"))
-        .otherwise(pl.lit("real (cited)")),
+        .then(pl.lit(tr(_SYNTHETIC)))
+        .otherwise(pl.lit(tr(_REAL))),
         edition=pl.col("edition_id"),
-        evaluator=pl.col("evaluator_en"),
-        title=pl.col("title_en"),
+        evaluator=pl.col(col("evaluator")),
+        title=pl.col(col("title")),
         year=pl.col("data_year"),
         released=pl.col("released"),
-        mode=pl.col("mode"),
+        mode=mode,
         counties=pl.col("n_subjects"),
-        method_published=pl.col("method_published"),
+        method_published=method,
+    )
+
+
+def edition_list_columns() -> dict[str, Any]:
+    """Return Chinese column headers for :func:`edition_list` (none in English)."""
+    if not is_zh():
+        return {}  # English shows the frame's own column names
+    return {
+        "data": st.column_config.TextColumn(tr("Data")),
+        "edition": st.column_config.TextColumn(tr("Edition")),
+        "evaluator": st.column_config.TextColumn(tr("Evaluator")),
+        "title": st.column_config.TextColumn(tr("Title")),
+        "year": st.column_config.NumberColumn(tr("Year"), format="%d"),
+        "released": st.column_config.TextColumn(tr("Released")),
+        "mode": st.column_config.TextColumn(tr("Mode")),
+        "counties": st.column_config.NumberColumn(tr("Counties"), format="%d"),
+        "method_published": st.column_config.TextColumn(tr("Method published")),
+    }
+
+
+def not_on_map_columns() -> dict[str, Any]:
+    """Return Chinese column headers for the units no longer on today's map (none in English)."""
+    if not is_zh():
+        return {}  # English shows the frame's own column names
+    return {
+        "edition_id": st.column_config.TextColumn(tr("Edition")),
+        "name_as_published": st.column_config.TextColumn(tr("Name as published")),
+        "rank": st.column_config.NumberColumn(tr("Rank"), format="%d"),
+        "list_pos": st.column_config.NumberColumn(tr("List position"), format="%d"),
+        "band": st.column_config.TextColumn(tr("Band")),
+        "note": st.column_config.TextColumn(tr("Note"), width="large"),
+    }
+
+
+def description(manifest: Mapping[str, Any], editions: pl.DataFrame) -> str:
+    """Return what the snapshot holds in one line, in the interface language.
+
+    English is the manifest's own description; Chinese is written from the counts (the
+    manifest's description is English only).
+    """
+    if not is_zh():
+        return str(manifest.get("description", ""))
+    tables = manifest.get("tables", {})
+    synthetic = int(editions.get_column("is_synthetic").sum())
+    return tr(
+        "{divisions} county-level divisions; {real} real editions with cited sources; "
+        "{synthetic} synthetic demo editions; {records} records.",
+        divisions=f"{tables.get('divisions', {}).get('rows', 0):,}",
+        real=editions.height - synthetic,
+        synthetic=synthetic,
+        records=f"{tables.get('records', {}).get('rows', 0):,}",
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components import snapshot_summary as summary
+from components.i18n import tr
 from components.provenance import md_escape, safe_links
 from components.shell import current_snapshot, page_filters
-from components.snapshot_summary import edition_list, table_sizes
 from loaders import assessments
 from loaders.snapshot import open_snapshot
 
@@ -17,35 +17,55 @@ path = current_snapshot()
 snapshot = open_snapshot(path)
 editions = assessments.editions(path)
 
-st.title("County government integrity ratings: the data")
+st.title(tr("County government integrity ratings: the data"))
 st.caption(
-    f"Snapshot {md_escape(snapshot.snapshot_id)} · "
-    f"manifest sha256 `{snapshot.manifest_sha256[:16]}…`"
+    tr(
+        "Snapshot {snapshot} · manifest sha256 `{sha}…`",
+        snapshot=md_escape(snapshot.snapshot_id),
+        sha=snapshot.manifest_sha256[:16],
+    )
 )
-st.markdown(md_escape(str(snapshot.manifest.get("description", ""))))
+st.markdown(md_escape(summary.description(snapshot.manifest, editions)))
 
 # 2/ EDITIONS
-st.subheader("Assessment editions")
-st.dataframe(edition_list(editions), hide_index=True, width="stretch")
+st.subheader(tr("Assessment editions"))
+st.dataframe(
+    summary.edition_list(editions),
+    hide_index=True,
+    width="stretch",
+    column_config=summary.edition_list_columns(),
+)
 
 # 3/ REAL RESULTS: what each real edition published, and units no longer on the map
-st.subheader("Real published results")
+st.subheader(tr("Real published results"))
 st.caption(
-    "Each real edition with how many counties its sources name, of how many it covered "
-    "(where stated), the kinds of source, and a link to its own source."
+    tr(
+        "Each real edition with how many counties its sources name, of how many it covered "
+        "(where stated), the kinds of source, and a link to its own source."
+    )
 )
 st.dataframe(
-    safe_links(assessments.real_results(path), "source_url"),
+    safe_links(summary.real_results_table(assessments.real_results(path), editions), "source_url"),
     hide_index=True,
     width="stretch",
     placeholder="—",
-    column_config=summary.REAL_RESULTS_COLUMNS,
+    column_config=summary.real_results_columns(),
 )
 gone = assessments.not_on_todays_map(path)
 if not gone.is_empty():
-    st.markdown("**Not on today's map** (units that were merged, split or abolished)")
-    st.dataframe(gone, hide_index=True, width="stretch", placeholder="—")
+    st.markdown(tr("**Not on today's map** (units that were merged, split or abolished)"))
+    st.dataframe(
+        gone,
+        hide_index=True,
+        width="stretch",
+        placeholder="—",
+        column_config=summary.not_on_map_columns(),
+    )
 
 # 4/ TABLES
-st.subheader("Tables")
-st.dataframe(table_sizes(snapshot.manifest), hide_index=True)
+st.subheader(tr("Tables"))
+st.dataframe(
+    summary.table_sizes(snapshot.manifest),
+    hide_index=True,
+    column_config=summary.table_sizes_columns(),
+)

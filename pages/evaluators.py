@@ -6,6 +6,7 @@ import streamlit as st
 
 from components import charts, maps, state
 from components import evaluators as view
+from components.i18n import tr
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, geo
 
@@ -14,32 +15,35 @@ snapshot = str(current_snapshot())
 registry = evaluators.registry(snapshot)
 
 # 1/ WHO: the current edition's evaluator unless another is picked
-st.title("Evaluators")
+st.title(tr("Evaluators"))
 st.caption(
-    "Who produced each score, how close they sit to government, whether their method is "
-    "public, and whether their results look biased. Real evaluators carry cited facts only; "
-    "Demo evaluators and their numbers are synthetic."
+    tr(
+        "Who produced each score, how close they sit to government, whether their method is "
+        "public, and whether their results look biased. Real evaluators carry cited facts "
+        "only; Demo evaluators and their numbers are synthetic."
+    )
 )
 chosen = view.render_evaluator_picker(registry, evaluators.evaluator_of(snapshot, filters.edition))
-tabs = st.tabs(["Registry", "Ties to government", "Coverage", "Divergence", "Home bias"])
+tabs = st.tabs(
+    [tr("Registry"), tr("Ties to government"), tr("Coverage"), tr("Divergence"), tr("Home bias")]
+)
 
 # 2/ REGISTRY: the evaluator, its ties with confidence and source, its editions
 with tabs[0]:
     view.render_evaluator_card(chosen)
-    st.markdown("**Ties**")
-    view.render_table(
-        view.ties_table(evaluators.ties(snapshot, chosen["evaluator_id"])), view.TIES_COLUMNS
-    )
-    st.markdown("**Editions**")
+    st.markdown(tr("**Ties**"))
+    ties = view.ties_table(evaluators.ties(snapshot, chosen["evaluator_id"]))
+    view.render_table(ties, view.ties_columns())
+    st.markdown(tr("**Editions**"))
     editions = evaluators.editions_of(snapshot, chosen["evaluator_id"])
-    view.render_table(view.editions_table(editions), view.EDITIONS_COLUMNS)
+    view.render_table(view.editions_table(editions), view.editions_columns())
 
 # 3/ TIES of every evaluator in one picture
 with tabs[1]:
-    st.caption(view.SANKEY_NOTE)
+    st.caption(tr(view.SANKEY_NOTE))
     charts.show(
-        view.ties_sankey(evaluators.ties(snapshot)),
-        title="Who is tied to whom: evaluators and the parties behind them",
+        view.ties_sankey(evaluators.ties(snapshot), view.evaluator_names(registry)),
+        title=tr("Who is tied to whom: evaluators and the parties behind them"),
         synthetic=charts.MIXED,
         edition=False,
     )
@@ -60,12 +64,12 @@ with tabs[2]:
                 province=filters.province,
                 synthetic=assessments.is_synthetic(snapshot, ledger),
             ),
-            title=f"Coverage of {ledger}",
+            title=tr("Coverage of {edition}", edition=view.edition_title(editions, ledger)),
             synthetic=assessments.is_synthetic(snapshot, ledger),
             edition=ledger == filters.edition,
             config=maps.CONFIG,
         )
-        view.render_table(evaluators.coverage_counts(snapshot, ledger), view.COVERAGE_COLUMNS)
+        view.render_table(evaluators.coverage_counts(snapshot, ledger), view.coverage_columns())
 
 # 5/ DIVERGENCE between the current edition and another (compare parameter)
 with tabs[3]:
@@ -76,5 +80,5 @@ with tabs[3]:
 
 # 6/ HOME BIAS of every edition whose evaluator has a home province
 with tabs[4]:
-    st.caption(view.HOME_BIAS_NOTE)
-    view.render_home_bias(evaluators.home_bias_table(snapshot))
+    st.caption(tr(view.HOME_BIAS_NOTE))
+    view.render_home_bias(evaluators.home_bias_table(snapshot), assessments.editions(snapshot))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import importer as view
-from components.provenance import md_escape
+from components.i18n import tr
 from components.shell import current_snapshot, page_filters
 from loaders import importing, paths
 from loaders.snapshot import load
@@ -14,12 +14,14 @@ filters = page_filters("import")
 snapshot = current_snapshot()
 
 # 1/ FILE AND EDITION
-st.title("Import a report table")
+st.title(tr("Import a report table"))
 st.caption(
-    "A ranking or score table of one edition, as CSV (UTF-8, UTF-16, GBK/GB18030) or XLSX. "
-    "Every row is matched to a county or reported; nothing is written unless all rows pass."
+    tr(
+        "A ranking or score table of one edition, as CSV (UTF-8, UTF-16, GBK/GB18030) or XLSX. "
+        "Every row is matched to a county or reported; nothing is written unless all rows pass."
+    )
 )
-upload = st.file_uploader("Table", type=["csv", "xlsx"])
+upload = st.file_uploader(tr("Table"), type=["csv", "xlsx"])
 meta = view.render_meta_form(load(snapshot, "evaluators"))
 if upload is None:
     st.stop()
@@ -27,11 +29,11 @@ path = view.save_upload(upload)
 sheet = None
 if path.suffix.lower() == ".xlsx":
     try:
-        sheet = st.selectbox("Sheet", importing.sheet_names(path))
+        sheet = st.selectbox(tr("Sheet"), importing.sheet_names(path))
     except importing.ImportRejected as rejected:
-        st.error(md_escape(f"Rejected: {rejected}"))
+        view.render_rejected(rejected)
         st.stop()
-encoding = st.text_input("Encoding (leave empty to detect)", "").strip() or None
+encoding = st.text_input(tr("Encoding (leave empty to detect)"), "").strip() or None
 
 # 2/ CHECK: how the file was read and every problem, before anything is written
 try:
@@ -39,23 +41,24 @@ try:
         path, snapshot=snapshot, score_max=meta["score_max"], sheet=sheet, encoding=encoding
     )
 except importing.ImportRejected as rejected:
-    st.error(md_escape(f"Rejected: {rejected}"))
+    view.render_rejected(rejected)
     st.stop()
 view.render_preview(table, parsed)
 if problems:
-    st.subheader("Problems")
-    st.dataframe(view.problems_frame(problems), hide_index=True, width="stretch")
-    st.download_button("Download the problem report (CSV)", view.report_bytes(problems),
+    st.subheader(tr("Problems"))
+    st.dataframe(view.problems_display(problems), hide_index=True, width="stretch",
+                 column_config=view.problems_columns())  # fmt: skip
+    st.download_button(tr("Download the problem report (CSV)"), view.report_bytes(problems),
                        file_name="import-report.csv", mime="text/csv")  # fmt: skip
 errors = [p for p in problems if p.severity == "error"]
 missing = view.meta_problems(meta)
 if missing:
-    st.info("Still needed: " + "; ".join(missing) + ".")
+    view.render_missing(missing)
 
 # 3/ WRITE the new snapshot (atomically; the base is never changed)
 out = paths.SNAPSHOTS_DIR / meta["edition_id"]
-if st.button("Write the new snapshot", type="primary", disabled=bool(errors or missing)):
-    with st.status("Importing…", expanded=True) as status:
+if st.button(tr("Write the new snapshot"), type="primary", disabled=bool(errors or missing)):
+    with st.status(tr("Importing…"), expanded=True) as status:
         try:
             meta_path = path.with_suffix(".meta.json")
             importing.write_meta(meta_path, meta)
@@ -64,9 +67,11 @@ if st.button("Write the new snapshot", type="primary", disabled=bool(errors or m
                 encoding=encoding,
             )  # fmt: skip
         except importing.ImportRejected as rejected:
-            status.update(label=md_escape(f"Rejected: {rejected}"), state="error")
-            st.dataframe(view.problems_frame(rejected.problems), hide_index=True)
+            view.render_rejected_status(status, rejected)
+            st.dataframe(view.problems_display(rejected.problems), hide_index=True,
+                         column_config=view.problems_columns())  # fmt: skip
         else:
             status.update(
-                label=f"Written to {out.name}: choose it under Snapshot", state="complete"
+                label=tr("Written to {name}: choose it under Snapshot", name=out.name),
+                state="complete",
             )

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from components.provenance import md_escape, provenance_text, safe_url
+import pytest
+
+from components import i18n
+from components.provenance import enum_label, md_escape, provenance_text, safe_url
+from tests.i18n_scan import english_words
 
 
 def test_provenance_line_names_edition_evaluator_mode_method_source_and_kind() -> None:
@@ -38,3 +42,26 @@ def test_markdown_and_links_are_neutralised() -> None:
         safe_url("http://gzzd.cn/newsinfo/4907842.html") == "http://gzzd.cn/newsinfo/4907842.html"
     )
     assert safe_url("https://x.org/a b") is None
+
+
+def test_provenance_line_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "lang", lambda: "zh")
+    info = {
+        "title_en": "Report 2021",
+        "title_zh": "报告2021",
+        "evaluator_en": "Firm",
+        "evaluator_zh": "某机构",
+        "mode": "upper_level_audit",
+        "method_published": "partial",
+        "is_synthetic": False,
+        "source_title": "Repost (of a notice)",
+        "source_reliability": "evaluator_self_published",
+    }
+    line = provenance_text(info)
+    assert line == (
+        "报告2021 · 某机构 · 上级审核 · 评估方法：部分公开 · 来源类型：评估机构自行发布"
+        " · 真实数据，有引用来源"
+    )
+    assert english_words(line) == []  # the source's own title is shown apart
+    assert provenance_text(None) == "未知评估版次"
+    assert enum_label("third_party", {"third_party": "third-party assessment"}) == "第三方评估"
