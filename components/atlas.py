@@ -63,16 +63,6 @@ def published_columns() -> dict[str, Any]:
     }
 
 
-def __getattr__(name: str) -> dict[str, Any]:
-    # NOTE: the former constants, built on access so their labels follow the language
-    # (``atlas.PUBLISHED_COLUMNS`` is read by other pages).
-    if name == "EXTREMES_COLUMNS":
-        return extremes_columns()
-    if name == "PUBLISHED_COLUMNS":
-        return published_columns()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def map_figure(
     snapshot: str, edition: str, metric: str, province: str | None, classes: str, label: str
 ) -> go.Figure:

@@ -26,7 +26,7 @@ if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's pa
     view = assessments.county_view(snapshot, filters.edition, province=filters.province)
     named = atlas.named_counties(view)
     st.caption(tr(table.PUBLISHED_NOTE))
-    st.dataframe(named, hide_index=True, column_config=atlas.PUBLISHED_COLUMNS, placeholder="—")
+    st.dataframe(named, hide_index=True, column_config=atlas.published_columns(), placeholder="—")
     exports.render_downloads(
         named,
         what=tr("Published results · {scope}", scope=exports.scope(filters.province)),
