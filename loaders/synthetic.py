@@ -280,7 +280,7 @@ def metadata_tables() -> dict[str, pl.DataFrame]:
             {
                 "tie_id": "demo-tie-1",
                 "evaluator_id": TP_EVALUATOR,
-                "party_name": "Demo 控股集团 (fictional holding)",
+                "party_name": "Demo 控股集团（虚构）",
                 "party_name_en": "Demo Holding Group (fictional)",
                 "party_type": "company",
                 "relation": "shareholder",
@@ -292,7 +292,7 @@ def metadata_tables() -> dict[str, pl.DataFrame]:
             {
                 "tie_id": "demo-tie-2",
                 "evaluator_id": TP_EVALUATOR,
-                "party_name": "Demo 自然人甲 (fictional person)",
+                "party_name": "Demo 自然人甲（虚构）",
                 "party_name_en": "Demo Person A (fictional)",
                 "party_type": "person",
                 "relation": "cppcc_member",
@@ -304,7 +304,7 @@ def metadata_tables() -> dict[str, pl.DataFrame]:
             {
                 "tie_id": "demo-tie-3",
                 "evaluator_id": TP_EVALUATOR,
-                "party_name": "Demo 省发展改革委 (fictional)",
+                "party_name": "Demo 省发展改革委（虚构）",
                 "party_name_en": "Demo Provincial Development Commission (fictional)",
                 "party_type": "government_body",
                 "relation": "commissioning_client",
@@ -315,7 +315,7 @@ def metadata_tables() -> dict[str, pl.DataFrame]:
             {
                 "tie_id": "demo-tie-4",
                 "evaluator_id": AUDIT_EVALUATOR,
-                "party_name": "Demo 省人民政府 (fictional)",
+                "party_name": "Demo 省人民政府（虚构）",
                 "party_name_en": "Demo Provincial Government (fictional)",
                 "party_type": "government_body",
                 "relation": "parent_body",
