@@ -371,6 +371,7 @@ class EditionSpec:
     data_year: int | None = None
     note: str | None = None
     year_source: dict[str, str] | None = None  # a sources row (without id) for data_year
+    title_zh: str | None = None  # a Chinese title where the row's title carries an English note
 
 
 DUBAISHAN_2018 = {
@@ -411,6 +412,7 @@ EDITIONS: dict[str, EditionSpec] = {
     "城市信用监测报告 (window 2018-06-01 to 2019-05-31)": EditionSpec(
         "sic-city-credit-2019-05",
         "City credit monitoring report, window 2018-06-01 to 2019-05-31 (county-level cities)",
+        title_zh="城市信用监测报告（监测期 2018-06-01 至 2019-05-31）",
     ),
     "首批社会信用体系建设示范城市 (12)": EditionSpec(
         "ndrc-credit-demo-1", "Social credit system demonstration cities, first batch",
@@ -1065,7 +1067,7 @@ def _edition_row(
         "edition_id": edition_id,
         "evaluator_id": evaluator_id,
         "series_id": spec.series_id if spec else None,
-        "title_zh": title,
+        "title_zh": spec.title_zh if spec and spec.title_zh else title,
         "title_en": spec.title_en if spec else None,
         "data_year": year,
         "released": released,

@@ -85,7 +85,7 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 # Text that is not words: Plotly templates and markup, placeholders, icons, code spans.
 NOT_WORDS = re.compile(
     r"%\{[^}]*\}|<[^>]{0,40}>|\{[a-z_0-9]*(:[^}]*)?\}|:material/[a-z_]+:|`[^`]*`"
-    r"|https?://\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b|&[a-z]+;"
+    r"|\]\([^)\s]*\)|https?://\S+|\b[\w.+-]+@[\w-]+\.[\w.]+\b|&[a-z]+;"
 )
 
 
