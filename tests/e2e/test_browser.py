@@ -240,3 +240,21 @@ def test_presentation_mode_hides_the_sidebar_and_toolbar(browser, app_url: str) 
     assert page.locator("[data-testid='stException']").count() == 0
     assert seen["errors"] == []
     page.close()
+
+
+def test_chinese_interface_and_the_language_switch(browser, app_url: str) -> None:
+    """A link with lang=zh opens in Chinese; the switch goes back to English, link and all."""
+    page, seen = _open(browser, app_url + "/rankings?lang=zh&province=33")
+    page.get_by_role("heading", name="排名").first.wait_for(timeout=20_000)
+    page.get_by_text("评估版次").first.wait_for(timeout=20_000)  # the sidebar's controls
+    main = page.inner_text("[data-testid='stMain']")
+    assert "合成演示数据" in main and "Synthetic demo data" not in main
+    assert "Rankings" not in main and "Pinyin" not in main
+    page.locator("[data-testid='stSidebar']").get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Rankings").first.wait_for(timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=30_000)
+    assert "lang=" not in page.url and "province=33" in page.url
+    assert "Synthetic demo data on screen" in page.inner_text("[data-testid='stMain']")
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert seen["errors"] == []
+    page.close()
