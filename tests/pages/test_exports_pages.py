@@ -212,3 +212,22 @@ def test_page_files_hold_no_download_button_but_through_exports() -> None:
     pages = sorted((paths.ROOT / "pages").glob("*.py"))
     direct = [p.name for p in pages if "st.download_button(" in Path(p).read_text()]
     assert direct == ["importer.py"]  # the import problem report is not a data table
+
+
+def test_exports_in_chinese_say_where_they_came_from_in_chinese(
+    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]]
+) -> None:
+    """With lang=zh the buttons and the file header are Chinese; rows and columns are data."""
+    snapshot = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)
+    _open(run_app, "pages/rankings.py", snapshot, province="52", lang="zh")
+    assert downloads[-2]["label"] == "下载这些行（CSV）"
+    csv_data, xlsx_data = _last_pair(downloads)
+    header, columns, rows = _read_csv(csv_data)
+    snap = open_snapshot(snapshot)
+    assert header == _read_xlsx(xlsx_data)[0]
+    assert header.startswith("# 排名 · 省份 52 · 评估版次 demo-tp-2021")
+    assert f"数据快照 {snap.snapshot_id}" in header
+    assert f"清单校验值 {snap.manifest_sha256[:12]}" in header
+    assert header.endswith("合成演示数据：非真实评估")
+    assert "name_zh" in columns and "name_pinyin" not in columns
+    assert len(rows) == 88  # Guizhou's assessed counties, as in English
