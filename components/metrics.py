@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from components.i18n import mark, tr
 from components.profile import edition_label, plain
 from components.provenance import md_escape
 from components.rankings import METRIC_HEADERS, METRIC_LABELS, METRIC_ZH
+from components.reasons import reason_text
 from loaders import weights as weighting
 from loaders.schemas import FIRST_LEVEL
 
@@ -44,9 +44,13 @@ METRICS_PAGE = "pages/metrics.py"
 
 
 def _chinese_name(key: str) -> str:
-    """Return a metric's Chinese name: the snapshot's (``state.metric_label``), else ours."""
-    label = state.metric_label(key).removeprefix("· ")
-    return METRIC_ZH.get(key, label) if label == key else label
+    """Return a metric's Chinese name: ours for the five first-level ones, else the data's.
+
+    English uses its own names for the five too; others come from ``state.metric_label``.
+    """
+    if key in METRIC_ZH:
+        return METRIC_ZH[key]
+    return state.metric_label(key).removeprefix("· ")
 
 
 def metric_name(key: str) -> str:
@@ -430,7 +434,7 @@ def render_tree_note(tree: pl.DataFrame, verdict: Comparability | None) -> None:
     st.caption((between.join(notes) + end) if notes else tr("All names and weights published. "))
     if verdict is None:
         return
-    reason = reason_text(verdict.reason)
+    reason = reason_text(verdict.reasons)
     if not verdict.comparable:
         st.warning(
             md_escape(tr("Not comparable with the edition in view: {reason}.", reason=reason)),
@@ -444,61 +448,6 @@ def render_tree_note(tree: pl.DataFrame, verdict: Comparability | None) -> None:
         st.caption(
             md_escape(tr("Same indicator tree as the edition in view ({reason}).", reason=reason))
         )
-
-
-_REASONS = (  # the parts of loaders.derive.comparability's reason, as it writes them
-    (re.compile(r"same indicator tree"), mark("same indicator tree")),
-    (
-        re.compile(r"some first-level indicators are unpublished"),
-        mark("some first-level indicators are unpublished"),
-    ),
-    (
-        re.compile(r"second-level indicators differ \((?P<n>\d+) not in both\)"),
-        mark("second-level indicators differ ({n} not in both)"),
-    ),
-    (
-        re.compile(r"weights differ for (?P<n>\d+) indicator\(s\)"),
-        mark("weights differ for {n} indicator(s)"),
-    ),
-    (
-        re.compile(r"first-level indicators differ: (?P<keys>.+)"),
-        mark("first-level indicators differ: {keys}"),
-    ),
-)
-_NUMBER_OR_UNPUBLISHED = "their number or unpublished ones"
-
-
-def reason_text(reason: str) -> str:
-    """Return why two trees compare (``Comparability.reason``) in the interface language.
-
-    The reason is English from ``loaders.derive.comparability``: in Chinese each of its
-    known parts is translated (metric keys by name); an unknown part stays as written.
-
-    Examples
-    --------
-    >>> reason_text("second-level indicators differ (3 not in both)")
-    'second-level indicators differ (3 not in both)'
-    """
-    if not i18n.is_zh():
-        return reason
-    parts = []
-    for part in reason.split("; "):
-        for pattern, text in _REASONS:
-            found = pattern.fullmatch(part)
-            if found is None:
-                continue
-            values = found.groupdict()
-            if "keys" in values:
-                keys = values["keys"]
-                values["keys"] = (
-                    tr("their number or unpublished ones")
-                    if keys == _NUMBER_OR_UNPUBLISHED
-                    else "、".join(metric_name(k) for k in keys.split(", "))
-                )
-            part = tr(text, **values) if values else tr(text)
-            break
-        parts.append(part)
-    return "；".join(parts)
 
 
 # --- breakdowns ---------------------------------------------------------------------------
@@ -560,7 +509,7 @@ def correlation_figure(corr: pl.DataFrame, *, title: str) -> go.Figure:
     (-1, 1, ['Transparency', 'Compliance'])
     """
     metrics = corr.get_column("metric").to_list()
-    names = [metric_header(m) for m in metrics]
+    names = [theme.plotly_escape(metric_header(m)) for m in metrics]  # names from the data
     z = corr.select(metrics).rows()
     fig = go.Figure(
         go.Heatmap(
@@ -602,7 +551,7 @@ def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=means.select(metrics).rows(),
-            x=[metric_header(m) for m in metrics],
+            x=[theme.plotly_escape(metric_header(m)) for m in metrics],
             y=rows,
             colorscale=theme.sequential_scale(),
             texttemplate="%{z:.1f}",

@@ -154,6 +154,21 @@ def test_hostile_text_is_inert_on_every_page(
     assert bool(_check_tables(at)) == in_tables
 
 
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [(page, params) for page, params, *_ in VIEWS],
+    ids=[f"{page[6:-3]}-{'-'.join(p.values()) or 'default'}" for page, p, *_ in VIEWS],
+)
+def test_hostile_text_is_inert_in_chinese(
+    run_app: Callable[..., AppTest], hostile: str, page: str, params: dict[str, str]
+) -> None:
+    """The Chinese templates embed data as the English ones do: inert, and still shown."""
+    at = run_app(page, snapshot=hostile, lang="zh", **params)
+    assert not at.exception
+    shown = _hostile_in_plotly(at) + _hostile_in_markdown(at) + _check_tables(at)
+    assert shown  # the data's (Chinese) text is on the page, checked inert above
+
+
 def test_map_hover_names_are_entities(run_app: Callable[..., AppTest], hostile: str) -> None:
     at = run_app("pages/atlas.py", snapshot=hostile, province="52")
     county = figures(at)[0]["data"][0]
