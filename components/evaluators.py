@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +22,7 @@ from components.provenance import (
     source_title,
     source_title_expr,
 )
+from components.reasons import is_same_tree, reason_text
 
 CONFIDENCE_COLOURS = {
     "confirmed": "rgba(8,29,88,0.75)",
@@ -343,13 +343,11 @@ def home_bias_columns() -> dict[str, Any]:
     }
 
 
-_KNOWN = re.compile(r"^Only (\d+) published result")
-
-
 def home_bias_reading(row: Mapping[str, Any]) -> str:
     """Return the plain-language reading of one home-bias test in the interface language.
 
-    English is the loader's own reading; Chinese is written from the same numbers.
+    English is the loader's own reading; Chinese is written from the same numbers
+    (``n_published`` for an edition that published too few results to test).
 
     Examples
     --------
@@ -359,17 +357,10 @@ def home_bias_reading(row: Mapping[str, Any]) -> str:
     if not is_zh():
         return str(row["reading"])
     if row.get("top_n") is None:
-        known = _KNOWN.match(str(row.get("reading") or ""))
-        if known:
-            return tr(
-                "Only {n} published results are known for this edition ({home} in the home "
-                "province): too few to test for home bias. The full list was not published.",
-                n=known.group(1),
-                home=row["home_in_top"],
-            )
         return tr(
-            "Too few published results are known for this edition to test for home bias "
-            "({home} in the home province). The full list was not published.",
+            "Only {n} published results are known for this edition ({home} in the home "
+            "province): too few to test for home bias. The full list was not published.",
+            n=row["n_published"],
             home=row["home_in_top"],
         )
     numbers = {
@@ -478,16 +469,13 @@ def card_facts(row: dict[str, Any]) -> list[tuple[str, str]]:
     Examples
     --------
     >>> card_facts({"evaluator_type": "university", "founded": None, "name_history": None,
-    ...     "methodology_disclosure": "none", "home_province": None,
+    ...     "methodology_disclosure": "none", "home_province": None, "home_province_zh": None,
     ...     "is_synthetic": False})[:2]
     [('Type', 'university'), ('Founded', 'not recorded')]
     """
     kind = row["evaluator_type"]
     disclosure = row["methodology_disclosure"]
-    home = row.get("home_province")
-    if home and is_zh():
-        # NOTE: the registry gives "English 中文"; the Chinese name is the last word.
-        home = str(home).rsplit(" ", 1)[-1]
+    home = row.get("home_province_zh") if is_zh() else row.get("home_province")
     data = mark("synthetic (fictional evaluator)") if row["is_synthetic"] else mark("real, cited")
     return [
         (tr("Type"), tr(TYPE_LABELS[kind]) if kind in TYPE_LABELS else kind),
@@ -529,48 +517,6 @@ def render_evaluator_card(row: dict[str, Any]) -> None:
             st.caption(md_escape(tr("Source: {title} ({kind})", title=title, kind=kind)))
 
 
-# The loader's reasons (``loaders.derive.comparability``, ``divergence_between``) and
-# their Chinese, rewritten from the number each one carries.
-_REASONS = {
-    r"first-level indicators differ: .+": mark("first-level indicators differ"),
-    r"only (\d+) counties were scored by both editions": mark(
-        "only {n} counties were scored by both editions"
-    ),
-    r"some first-level indicators are unpublished": mark(
-        "some first-level indicators are unpublished"
-    ),
-    r"second-level indicators differ \((\d+) not in both\)": mark(
-        "second-level indicators differ ({n} not in both)"
-    ),
-    r"weights differ for (\d+) indicator\(s\)": mark("weights differ for {n} indicator(s)"),
-}
-
-
-def reason_text(reason: str) -> str:
-    """Return why two editions can(not) be compared, in the interface language.
-
-    The loader's reason is English, parts joined by "; "; in Chinese each known part is
-    rewritten from its number (an unknown one says only that the trees differ).
-
-    Examples
-    --------
-    >>> reason_text("weights differ for 2 indicator(s)")
-    'weights differ for 2 indicator(s)'
-    """
-    if not is_zh():
-        return reason
-    parts = []
-    for part in reason.split("; "):
-        for pattern, template in _REASONS.items():
-            found = re.fullmatch(pattern, part)
-            if found:
-                parts.append(tr(template, n=found.group(1) if found.groups() else ""))
-                break
-        else:
-            parts.append(tr("the indicator trees differ"))
-    return "；".join(parts)
-
-
 def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
     """Show the comparison of two editions: verdict, correlations, charts and disagreements."""
     if result is None:
@@ -583,14 +529,14 @@ def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
         return
     label_a = labels.get(result.edition_a, result.edition_a)
     label_b = labels.get(result.edition_b, result.edition_b)
-    reason = reason_text(result.reason)
+    reason = reason_text(result.reasons)
     if not result.comparable:
         st.warning(
             md_escape(tr("These editions cannot be compared: {reason}.", reason=reason)),
             icon="🚫",
         )
         return
-    if result.reason != "same indicator tree":
+    if not is_same_tree(result.reasons):
         st.info(md_escape(tr("Compare with care: {reason}.", reason=reason)))
     stats = result.agreement
     cols = st.columns(4)

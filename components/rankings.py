@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from components.exports import neutralise
 from components.i18n import is_zh, mark, pick, tr
 from components.profile import band_text, template_expr
 from components.provenance import md_escape
+from components.reasons import reason_text
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
 
@@ -203,77 +203,6 @@ rank.', 'progress')
     return config
 
 
-# The reasons of loaders.rankings.rank_change_basis (and loaders.derive.comparability),
-# one clause each, matched to say them in the interface language.
-_REASONS: tuple[tuple[str, str], ...] = (
-    (
-        r"there is no previous edition of this series",
-        mark("there is no previous edition of this series"),
-    ),
-    (
-        r"the previous edition \((?P<edition>.+)\) published no scores to rank",
-        mark("the previous edition ({edition}) published no scores to rank"),
-    ),
-    (
-        r"first-level indicators differ: their number or unpublished ones",
-        mark("first-level indicators differ in number, or some are unpublished"),
-    ),
-    (
-        r"first-level indicators differ: (?P<keys>.+)",
-        mark("first-level indicators differ: {keys}"),
-    ),
-    (
-        r"some first-level indicators are unpublished",
-        mark("some first-level indicators are unpublished"),
-    ),
-    (
-        r"second-level indicators differ \((?P<n>\d+) not in both\)",
-        mark("second-level indicators differ ({n} not in both)"),
-    ),
-    (
-        r"weights differ for (?P<n>\d+) indicator\(s\)",
-        mark("weights differ for {n} indicator(s)"),
-    ),
-    (
-        r"this edition adds (?:none|(?P<added>\d+) \(.*\))"
-        r" and drops (?:none|(?P<dropped>\d+) \(.*\))",
-        mark("this edition adds {added} and drops {dropped} second-level indicators"),
-    ),
-    (r"same indicator tree", mark("same indicator tree")),
-)
-
-
-def reason_text(reason: str) -> str:
-    """Return a rank-change reason in the interface language, clause by clause.
-
-    In English the reason is returned as written. A clause no pattern knows is said as
-    "the indicator trees differ" rather than shown in English.
-
-    Examples
-    --------
-    >>> reason_text("same indicator tree")
-    'same indicator tree'
-    """
-    if not is_zh():
-        return reason
-    clauses = []
-    for clause in reason.split("; "):
-        for pattern, text in _REASONS:
-            found = re.fullmatch(pattern, clause)
-            if found:
-                values = {k: v or "0" for k, v in found.groupdict().items()}
-                if "keys" in values:  # crosswalk keys: the five metrics have names
-                    keys = values["keys"].split(", ")
-                    values["keys"] = tr(", ").join(
-                        tr(METRIC_LABELS[k]) if k in METRIC_LABELS else k for k in keys
-                    )
-                clauses.append(tr(text, **values) if values else tr(text))
-                break
-        else:
-            clauses.append(tr("the indicator trees differ"))
-    return tr("; ").join(clauses)
-
-
 def rank_change_note(basis: RankChangeBasis, previous: Mapping[str, Any] | None = None) -> str:
     """Return the sentence that says what rank change is measured against, or why it is blank.
 
@@ -286,13 +215,17 @@ def rank_change_note(basis: RankChangeBasis, previous: Mapping[str, Any] | None 
 
     Examples
     --------
-    >>> rank_change_note(RankChangeBasis("e2", None, None, False, False, "no earlier one"))
-    'No rank change: no earlier one.'
+    >>> from loaders.derive import Reason
+    >>> rank_change_note(RankChangeBasis("e2", None, None, False, False, (Reason("no_previous"),)))
+    'No rank change: there is no previous edition of this series.'
     """
-    reason = reason_text(basis.reason)
+    title = pick(basis.previous_title, (previous or {}).get("title_zh")) or basis.previous
+    # NOTE: English names the previous edition by id, as the loader's reason does; Chinese
+    # by its title (an id is English words).
+    names = {basis.previous: title} if basis.previous and title and is_zh() else None
+    reason = reason_text(basis.reasons, names)
     if basis.previous is None or not basis.comparable:
         return tr("No rank change: {reason}.", reason=reason)
-    title = pick(basis.previous_title, (previous or {}).get("title_zh")) or basis.previous
     if basis.flagged:
         return tr(
             "Rank change is against {edition}. Compare with care: {reason}.",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
@@ -98,13 +100,116 @@ def add_rank_change(
     )
 
 
+ReasonCode = Literal[
+    "first_level_differ",
+    "first_level_count",
+    "first_level_unpublished",
+    "second_level_differ",
+    "weights_differ",
+    "same_tree",
+    "no_previous",
+    "previous_unscored",
+    "tree_change",
+    "too_few_paired",
+]
+# The English of each reason clause; components/reasons.py says the same in the
+# interface language (a test holds the two equal).
+ENGLISH: dict[str, str] = {
+    "first_level_differ": "first-level indicators differ: {keys}",
+    "first_level_count": "first-level indicators differ: their number or unpublished ones",
+    "first_level_unpublished": "some first-level indicators are unpublished",
+    "second_level_differ": "second-level indicators differ ({n} not in both)",
+    "weights_differ": "weights differ for {n} indicator(s)",
+    "same_tree": "same indicator tree",
+    "no_previous": "there is no previous edition of this series",
+    "previous_unscored": "the previous edition ({edition}) published no scores to rank",
+    "tree_change": "this edition adds {added} and drops {dropped}",
+    "too_few_paired": "only {n} counties were scored by both editions",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One clause of why two editions can or cannot be compared, as data.
+
+    Parameters
+    ----------
+    code
+        What the clause says (a key of ``ENGLISH``).
+    n
+        The count it carries: indicators not in both trees, changed weights, or
+        counties scored by both editions.
+    keys
+        The ``crosswalk_key`` of each first-level indicator not in both trees, sorted.
+    edition
+        The edition it names (the previous edition that published no scores).
+    added, dropped
+        English names of the indicators an edition adds and drops (``tree_change``).
+
+    Examples
+    --------
+    >>> Reason("weights_differ", n=2).english
+    'weights differ for 2 indicator(s)'
+    """
+
+    code: ReasonCode
+    n: int | None = None
+    keys: tuple[str, ...] = ()
+    edition: str | None = None
+    added: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.code not in ENGLISH:
+            raise ValueError(f"unknown reason code {self.code!r}")
+
+    @property
+    def english(self) -> str:
+        """Return the clause in English, as the loaders have always written it."""
+        return ENGLISH[self.code].format(
+            n=self.n,
+            keys=", ".join(self.keys),
+            edition=self.edition,
+            added=listed(self.added),
+            dropped=listed(self.dropped),
+        )
+
+
+def listed(names: Iterable[str]) -> str:
+    """Return how many indicators ``names`` holds and which, in English ("none" if empty).
+
+    Examples
+    --------
+    >>> listed(["Alpha", "Beta"]), listed([])
+    ('2 (Alpha, Beta)', 'none')
+    """
+    shown = list(names)
+    return f"{len(shown)} ({', '.join(shown)})" if shown else "none"
+
+
+def english_reason(reasons: Iterable[Reason]) -> str:
+    """Return reason clauses in English, joined by "; ".
+
+    Examples
+    --------
+    >>> english_reason([Reason("second_level_differ", n=3), Reason("weights_differ", n=1)])
+    'second-level indicators differ (3 not in both); weights differ for 1 indicator(s)'
+    """
+    return "; ".join(reason.english for reason in reasons)
+
+
 @dataclass(frozen=True)
 class Comparability:
     """Whether two editions' metrics or ranks can be compared, and why (not)."""
 
     comparable: bool
     flagged: bool
-    reason: str
+    reasons: tuple[Reason, ...]
+
+    @property
+    def reason(self) -> str:
+        """The reasons in English, joined by "; "."""
+        return english_reason(self.reasons)
 
 
 def comparability(tree_a: pl.DataFrame, tree_b: pl.DataFrame) -> Comparability:
@@ -112,7 +217,7 @@ def comparability(tree_a: pl.DataFrame, tree_b: pl.DataFrame) -> Comparability:
 
     Refused when the first-level indicators differ (by ``crosswalk_key`` and number);
     allowed but flagged when first-level names are unpublished, the second-level
-    trees differ, or a known weight changed.
+    trees differ, or a known weight changed. ``reasons`` says which, clause by clause.
 
     Examples
     --------
@@ -122,6 +227,8 @@ def comparability(tree_a: pl.DataFrame, tree_b: pl.DataFrame) -> Comparability:
     True
     >>> comparability(t, t.head(1)).flagged
     True
+    >>> comparability(t, t.head(1)).reasons
+    (Reason(code='second_level_differ', n=1, keys=(), edition=None, added=(), dropped=()),)
     """
 
     def level(tree: pl.DataFrame, n: int) -> pl.DataFrame:
@@ -131,23 +238,25 @@ def comparability(tree_a: pl.DataFrame, tree_b: pl.DataFrame) -> Comparability:
     keys_a = set(first_a.get_column("crosswalk_key").drop_nulls())
     keys_b = set(first_b.get_column("crosswalk_key").drop_nulls())
     if not keys_a or keys_a != keys_b or first_a.height != first_b.height:
-        differ = sorted(keys_a ^ keys_b)
-        detail = ", ".join(differ) if differ else "their number or unpublished ones"
-        return Comparability(False, True, f"first-level indicators differ: {detail}")
-    notes = []
+        differ = tuple(sorted(keys_a ^ keys_b))
+        refused = (
+            Reason("first_level_differ", keys=differ) if differ else Reason("first_level_count")
+        )
+        return Comparability(False, True, (refused,))
+    notes: list[Reason] = []
     if first_a.get_column("crosswalk_key").null_count():
-        notes.append("some first-level indicators are unpublished")
+        notes.append(Reason("first_level_unpublished"))
     second_a = set(level(tree_a, 2).get_column("indicator_id"))
     second_b = set(level(tree_b, 2).get_column("indicator_id"))
     if second_a != second_b:
-        notes.append(f"second-level indicators differ ({len(second_a ^ second_b)} not in both)")
+        notes.append(Reason("second_level_differ", n=len(second_a ^ second_b)))
     weights = (
         tree_a.select("indicator_id", "weight")
         .join(tree_b.select("indicator_id", "weight"), on="indicator_id", suffix="_b")
         .filter((pl.col("weight") - pl.col("weight_b")).abs() > 1e-9)
     )
     if weights.height:
-        notes.append(f"weights differ for {weights.height} indicator(s)")
+        notes.append(Reason("weights_differ", n=weights.height))
     if notes:
-        return Comparability(True, True, "; ".join(notes))
-    return Comparability(True, False, "same indicator tree")
+        return Comparability(True, True, tuple(notes))
+    return Comparability(True, False, (Reason("same_tree"),))

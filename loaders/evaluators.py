@@ -27,7 +27,9 @@ def _with_source(snapshot: Path | str, frame: pl.DataFrame) -> pl.DataFrame:
 def registry(snapshot: Path | str) -> pl.DataFrame:
     """Return every evaluator with its source and how many editions and ties it has.
 
-    Real evaluators first (by English name), then the synthetic demo ones.
+    Real evaluators first (by English name), then the synthetic demo ones. The home
+    province is named in English and Chinese (``home_province_en``, ``home_province_zh``)
+    and both together (``home_province``, "Guizhou 贵州省").
     """
     editions = load(snapshot, "editions").group_by("evaluator_id").agg(n_editions=pl.len())
     ties = load(snapshot, "evaluator_ties").group_by("evaluator_id").agg(n_ties=pl.len())
@@ -36,6 +38,8 @@ def registry(snapshot: Path | str) -> pl.DataFrame:
         .select(
             home_province_adcode="province_adcode",
             home_province=pl.concat_str("province_name_en", "province_name_zh", separator=" "),
+            home_province_en="province_name_en",
+            home_province_zh="province_name_zh",
         )
         .unique()
     )
@@ -148,7 +152,8 @@ def home_bias_table(snapshot: Path | str, *, top_n: int = 100) -> pl.DataFrame:
     """Return the home-bias test for every scored edition whose evaluator has a home province.
 
     Editions without scores (e.g. a real edition that named only some members of its
-    top 100) are listed with how many members are known and no test.
+    top 100) are listed with how many members are known (``n_published``) and no test.
+    ``reading`` says what the numbers mean, in English.
     """
     evaluators = load(snapshot, "evaluators").filter(pl.col("home_province_adcode").is_not_null())
     editions = load(snapshot, "editions").join(
@@ -181,6 +186,7 @@ def home_bias_table(snapshot: Path | str, *, top_n: int = 100) -> pl.DataFrame:
                     "expected": test.expected,
                     "home_share_covered": test.home_covered / test.covered,
                     "p_value": test.p_value,
+                    "n_published": None,
                     "reading": test.reading,
                 }
             )
@@ -199,6 +205,7 @@ def home_bias_table(snapshot: Path | str, *, top_n: int = 100) -> pl.DataFrame:
                 "expected": None,
                 "home_share_covered": None,
                 "p_value": None,
+                "n_published": named.height,
                 "reading": (
                     f"Only {named.height} published result(s) are known for this edition "
                     f"({home_named} in the home province): too few to test for home bias. "
@@ -217,6 +224,7 @@ def home_bias_table(snapshot: Path | str, *, top_n: int = 100) -> pl.DataFrame:
         "expected": pl.Float64,
         "home_share_covered": pl.Float64,
         "p_value": pl.Float64,
+        "n_published": pl.Int64,
         "reading": pl.String,
     }
     return pl.DataFrame(rows, schema=schema)
@@ -229,11 +237,16 @@ class Divergence:
     edition_a: str
     edition_b: str
     comparable: bool
-    reason: str
+    reasons: tuple[derive.Reason, ...]
     paired: pl.DataFrame
     agreement: dict[str, float]
     provinces: pl.DataFrame
     disagreements: pl.DataFrame
+
+    @property
+    def reason(self) -> str:
+        """The reasons in English, joined by "; "."""
+        return derive.english_reason(self.reasons)
 
 
 def divergence_between(
@@ -242,7 +255,8 @@ def divergence_between(
     """Compare the totals of two editions: correlations, province differences, disagreements.
 
     Refused (``comparable`` false, empty frames) when the first-level indicator trees
-    differ or fewer than three counties were scored by both.
+    differ or fewer than three counties were scored by both; ``reasons`` says why, or
+    what differs between the trees of comparable ones.
     """
     tree_a = assessments.indicators(snapshot, edition_a)
     tree_b = assessments.indicators(snapshot, edition_b)
@@ -250,15 +264,15 @@ def divergence_between(
     paired = paired_scores(snapshot, edition_a, edition_b)
     empty = paired.clear()
     if not verdict.comparable:
-        return Divergence(edition_a, edition_b, False, verdict.reason, empty, {}, empty, empty)
+        return Divergence(edition_a, edition_b, False, verdict.reasons, empty, {}, empty, empty)
     if paired.height < 3:
-        reason = f"only {paired.height} counties were scored by both editions"
-        return Divergence(edition_a, edition_b, False, reason, empty, {}, empty, empty)
+        few = (derive.Reason("too_few_paired", n=paired.height),)
+        return Divergence(edition_a, edition_b, False, few, empty, {}, empty, empty)
     return Divergence(
         edition_a,
         edition_b,
         True,
-        verdict.reason,
+        verdict.reasons,
         paired,
         agreement(paired),
         divergence.province_differences(paired),

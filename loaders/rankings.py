@@ -46,7 +46,12 @@ class RankChangeBasis:
     previous_title: str | None
     comparable: bool
     flagged: bool
-    reason: str
+    reasons: tuple[derive.Reason, ...]
+
+    @property
+    def reason(self) -> str:
+        """The reasons in English, joined by "; "."""
+        return derive.english_reason(self.reasons)
 
 
 def edition_facts(snapshot: Path | str, edition: str) -> dict[str, Any]:
@@ -67,29 +72,54 @@ def rank_change_basis(snapshot: Path | str, edition: str) -> RankChangeBasis:
     The previous edition is the latest earlier one of the same series
     (``assessments.previous_edition``). Rank change is shown only when the two indicator
     trees are comparable (``derive.comparability``) and the previous edition has scores;
-    ``reason`` says why not, or what differs when the comparison is flagged.
+    ``reasons`` says why not, or what differs when the comparison is flagged (``reason``
+    is the same in English).
     """
     previous = assessments.previous_edition(snapshot, edition)
     if previous is None:
-        return RankChangeBasis(
-            edition, None, None, False, False, "there is no previous edition of this series"
-        )
+        return RankChangeBasis(edition, None, None, False, False, (derive.Reason("no_previous"),))
     facts = edition_facts(snapshot, previous)
     title = facts.get("title_en") or facts.get("title_zh") or previous
     if not facts.get("has_scores"):
-        why = f"the previous edition ({previous}) published no scores to rank"
-        return RankChangeBasis(edition, previous, title, False, False, why)
+        why = derive.Reason("previous_unscored", edition=previous)
+        return RankChangeBasis(edition, previous, title, False, False, (why,))
     tree_prev = assessments.indicators(snapshot, previous)
     tree_now = assessments.indicators(snapshot, edition)
     verdict = derive.comparability(tree_prev, tree_now)
-    reason = verdict.reason
+    reasons = verdict.reasons
     if verdict.comparable and verdict.flagged:
-        reason += "; " + tree_difference(tree_prev, tree_now)
-    return RankChangeBasis(edition, previous, title, verdict.comparable, verdict.flagged, reason)
+        reasons += (tree_change(tree_prev, tree_now),)
+    return RankChangeBasis(edition, previous, title, verdict.comparable, verdict.flagged, reasons)
+
+
+def tree_change(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) -> derive.Reason:
+    """Return which indicators of one level an edition adds and drops, by English name.
+
+    Indicators are matched by ``indicator_id`` and listed in its order; one without an
+    English name is named by its id.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"level": [2, 2], "indicator_id": ["a.x", "a.y"],
+    ...     "name_en": ["X", "Y"]})
+    >>> tree_change(t.head(1), t).added
+    ('Y',)
+    """
+
+    def names(tree: pl.DataFrame) -> dict[str, str]:
+        rows = tree.filter(pl.col("level") == level)
+        ids = rows.get_column("indicator_id").to_list()
+        labels = rows.get_column("name_en").to_list() if "name_en" in rows.columns else ids
+        return {i: str(label or i) for i, label in zip(ids, labels, strict=True)}
+
+    old, new = names(before), names(after)
+    added = tuple(new[i] for i in sorted(set(new) - set(old)))
+    dropped = tuple(old[i] for i in sorted(set(old) - set(new)))
+    return derive.Reason("tree_change", added=added, dropped=dropped)
 
 
 def tree_difference(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) -> str:
-    """Describe how the indicators of one level changed between two editions' trees.
+    """Describe in English how the indicators of one level changed (:func:`tree_change`).
 
     Examples
     --------
@@ -98,23 +128,7 @@ def tree_difference(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2
     >>> tree_difference(t.head(1), t)
     'this edition adds 1 (Y) and drops none'
     """
-
-    def names(tree: pl.DataFrame) -> dict[str, str]:
-        rows = tree.filter(pl.col("level") == level)
-        labels = rows.get_column("name_en") if "name_en" in rows.columns else None
-        ids = rows.get_column("indicator_id").to_list()
-        return dict(zip(ids, labels if labels is not None else ids, strict=True))
-
-    old, new = names(before), names(after)
-
-    def listed(ids: list[str], lookup: dict[str, str]) -> str:
-        if not ids:
-            return "none"
-        return f"{len(ids)} ({', '.join(str(lookup[i] or i) for i in sorted(ids))})"
-
-    added = listed([i for i in new if i not in old], new)
-    dropped = listed([i for i in old if i not in new], old)
-    return f"this edition adds {added} and drops {dropped}"
+    return tree_change(before, after, level=level).english
 
 
 def ranking_table(

@@ -6,9 +6,10 @@ import pytest
 
 from components import i18n
 from components import metrics as view
+from components.reasons import reason_text
 from loaders import assessments, paths
 from loaders import weights as weighting
-from loaders.derive import comparability
+from loaders.derive import Reason, comparability
 from tests.i18n_scan import english_words
 
 SNAPSHOT = str(paths.default_snapshot())
@@ -44,18 +45,16 @@ def test_tree_is_named_in_chinese_only() -> None:
 
 
 def test_comparability_reasons_are_translated() -> None:
-    reason = comparability(
+    verdict = comparability(
         assessments.indicators(SNAPSHOT, "demo-tp-2021"),
         assessments.indicators(SNAPSHOT, "zhongding-2021"),
-    ).reason
-    assert english_words(reason)  # the loader writes English
-    shown = view.reason_text(reason)
-    assert shown and not english_words(shown), shown
-    assert view.reason_text("first-level indicators differ: compliance, transparency") == (
-        "一级指标不同：合规度、透明度"
     )
-    assert view.reason_text("weights differ for 2 indicator(s)") == "2 项指标的权重不同"
-    assert view.reason_text("something new") == "something new"  # unknown: as written
+    assert english_words(verdict.reason)  # the loader writes English
+    shown = reason_text(verdict.reasons)
+    assert shown and not english_words(shown), shown
+    keys = Reason("first_level_differ", keys=("compliance", "transparency"))
+    assert reason_text([keys]) == "一级指标不同：合规度、透明度"
+    assert reason_text([Reason("weights_differ", n=2)]) == "2 项指标的权重不同"
 
 
 def test_ranking_table_has_chinese_headers_and_no_pinyin() -> None:

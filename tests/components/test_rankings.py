@@ -8,6 +8,7 @@ import pytest
 
 from components import i18n
 from components import rankings as table
+from loaders.derive import Reason
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
 
@@ -102,20 +103,29 @@ def test_shown_columns_keep_the_page_order_and_drop_helpers() -> None:
     ("basis", "expected"),
     [
         (
-            RankChangeBasis("b", None, None, False, False, "there is no previous edition"),
-            "No rank change: there is no previous edition.",
+            RankChangeBasis("b", None, None, False, False, (Reason("no_previous"),)),
+            "No rank change: there is no previous edition of this series.",
         ),
         (
-            RankChangeBasis("b", "a", "A 2020", False, True, "first-level indicators differ: x"),
+            RankChangeBasis(
+                "b", "a", "A 2020", False, True, (Reason("first_level_differ", keys=("x",)),)
+            ),
             "No rank change: first-level indicators differ: x.",
         ),
         (
-            RankChangeBasis("b", "a", "A 2020", True, True, "second-level indicators differ"),
-            "Rank change is against A 2020. Compare with care: second-level indicators differ.",
+            RankChangeBasis("b", "a", "A 2020", True, True, (Reason("second_level_differ", n=2),)),
+            "Rank change is against A 2020. Compare with care: "
+            "second-level indicators differ (2 not in both).",
         ),
         (
-            RankChangeBasis("b", "a", "A 2020", True, False, "same indicator tree"),
+            RankChangeBasis("b", "a", "A 2020", True, False, (Reason("same_tree"),)),
             "Rank change is against A 2020 (same indicator tree).",
+        ),
+        (
+            RankChangeBasis(
+                "b", "a", "A 2020", False, False, (Reason("previous_unscored", edition="a"),)
+            ),
+            "No rank change: the previous edition (a) published no scores to rank.",
         ),
     ],
 )
@@ -161,21 +171,26 @@ def zh(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("zh")
 def test_rank_change_note_in_chinese() -> None:
-    reason = (
-        "second-level indicators differ (1 not in both); weights differ for 2 indicator(s); "
-        "this edition adds 1 (Commitments fulfilled) and drops none"
+    reasons = (
+        Reason("second_level_differ", n=1),
+        Reason("weights_differ", n=2),
+        Reason("tree_change", added=("Commitments fulfilled",)),
     )
-    basis = RankChangeBasis("b", "a", "Demo 2020", True, True, reason)
+    basis = RankChangeBasis("b", "a", "Demo 2020", True, True, reasons)
     assert table.rank_change_note(basis, {"title_zh": "示例 2020"}) == (
         "名次变化相对于示例 2020。比较时请谨慎：二级指标不同（1 项并非两者共有）；"
         "2 项指标的权重不同；本版次新增 1 项、删除 0 项二级指标。"
     )
     keys = RankChangeBasis(
-        "b", "a", "A", False, True, "first-level indicators differ: x, compliance"
+        "b", "a", "A", False, True, (Reason("first_level_differ", keys=("x", "compliance")),)
     )
     assert table.rank_change_note(keys) == "无名次变化：一级指标不同：x、合规度。"
-    odd = RankChangeBasis("b", "a", "A", False, False, "something new")
-    assert table.rank_change_note(odd) == "无名次变化：指标体系不同。"
+    unscored = RankChangeBasis(
+        "b", "a", "A", False, False, (Reason("previous_unscored", edition="a"),)
+    )
+    assert table.rank_change_note(unscored, {"title_zh": "示例 2020"}) == (
+        "无名次变化：上一评估版次（示例 2020）未公开可供排名的得分。"
+    )
 
 
 @pytest.mark.usefixtures("zh")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from loaders import derive
@@ -66,23 +67,64 @@ def test_same_tree_is_comparable() -> None:
     tree = _tree(["a", "b"], [0.5, 0.5], ["a.x"])
     result = derive.comparability(tree, tree)
     assert (result.comparable, result.flagged) == (True, False)
+    assert result.reasons == (derive.Reason("same_tree"),)
+    assert result.reason == "same indicator tree"
 
 
 def test_different_first_level_is_refused() -> None:
     result = derive.comparability(_tree(["a", "b"]), _tree(["a", "c"]))
     assert not result.comparable
-    assert "b, c" in result.reason
+    assert result.reasons == (derive.Reason("first_level_differ", keys=("b", "c")),)
+    assert result.reason == "first-level indicators differ: b, c"
 
 
 def test_unpublished_first_level_counts() -> None:
     result = derive.comparability(_tree(["a", "b", None]), _tree(["a", "b"]))
     assert not result.comparable
+    assert result.reasons == (derive.Reason("first_level_count"),)
+    assert result.reason == "first-level indicators differ: their number or unpublished ones"
     partial = derive.comparability(_tree(["a", None]), _tree(["a", None]))
-    assert partial.comparable and partial.flagged and "unpublished" in partial.reason
+    assert partial.comparable and partial.flagged
+    assert partial.reasons == (derive.Reason("first_level_unpublished"),)
+    assert partial.reason == "some first-level indicators are unpublished"
 
 
 def test_second_level_and_weight_changes_are_flagged() -> None:
     second = derive.comparability(_tree(["a"], second=["a.x"]), _tree(["a"], second=["a.y"]))
-    assert second.comparable and second.flagged and "second-level" in second.reason
+    assert second.comparable and second.flagged
+    assert second.reasons == (derive.Reason("second_level_differ", n=2),)
+    assert second.reason == "second-level indicators differ (2 not in both)"
     weights = derive.comparability(_tree(["a", "b"], [0.5, 0.5]), _tree(["a", "b"], [0.6, 0.4]))
-    assert weights.comparable and weights.flagged and "weights differ for 2" in weights.reason
+    assert weights.comparable and weights.flagged
+    assert weights.reasons == (derive.Reason("weights_differ", n=2),)
+    assert weights.reason == "weights differ for 2 indicator(s)"
+    both = derive.comparability(
+        _tree(["a", None], [0.5, 0.5], ["a.x"]), _tree(["a", None], [0.6, 0.4], ["a.y"])
+    )
+    assert [r.code for r in both.reasons] == [
+        "first_level_unpublished",
+        "second_level_differ",
+        "weights_differ",
+    ]
+    assert both.reason == (
+        "some first-level indicators are unpublished; "
+        "second-level indicators differ (2 not in both); weights differ for 2 indicator(s)"
+    )
+
+
+def test_reason_english_and_unknown_codes() -> None:
+    reasons = (
+        derive.Reason("no_previous"),
+        derive.Reason("previous_unscored", edition="e-2020"),
+        derive.Reason("tree_change", added=("X", "Y")),
+        derive.Reason("too_few_paired", n=2),
+    )
+    assert [r.english for r in reasons] == [
+        "there is no previous edition of this series",
+        "the previous edition (e-2020) published no scores to rank",
+        "this edition adds 2 (X, Y) and drops none",
+        "only 2 counties were scored by both editions",
+    ]
+    assert derive.english_reason(reasons[:2]) == "; ".join(r.english for r in reasons[:2])
+    with pytest.raises(ValueError, match="unknown reason code"):
+        derive.Reason("nonsense")  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import evaluators, paths
+from loaders import derive, evaluators, paths
 from loaders.snapshot import write_snapshot
 from tests.conftest import tiny_tables
 
@@ -18,6 +18,7 @@ def test_registry_lists_real_then_synthetic_with_sources() -> None:
     zhongding = registry.filter(pl.col("evaluator_id") == "zhongding").row(0, named=True)
     assert zhongding["n_editions"] == 4 and zhongding["n_ties"] == 5
     assert zhongding["home_province"] == "Guizhou 贵州省"
+    assert (zhongding["home_province_en"], zhongding["home_province_zh"]) == ("Guizhou", "贵州省")
     assert registry["source_title"].is_not_null().all()
 
 
@@ -47,7 +48,9 @@ def test_coverage_counts_add_up() -> None:
 def test_demo_divergence_between_third_party_and_audit() -> None:
     result = evaluators.divergence_between(DEFAULT, "demo-tp-2021", "demo-audit-2021")
     assert result.comparable
-    assert "second-level" in result.reason  # the audit publishes first-level scores only
+    # The audit publishes first-level scores only.
+    assert [r.code for r in result.reasons] == ["second_level_differ"]
+    assert result.reason == f"second-level indicators differ ({result.reasons[0].n} not in both)"
     assert result.agreement["n"] == 2739
     assert 0.3 < result.agreement["spearman"] < 0.8
     assert result.agreement["mean_diff"] > 15  # self-assessment is inflated
@@ -59,8 +62,11 @@ def test_home_bias_table_tests_scored_editions_and_explains_partial_ones() -> No
     demo = table.filter(pl.col("edition_id") == "demo-tp-2018").row(0, named=True)
     assert demo["home_in_top"] > demo["expected"]
     assert 0 <= demo["p_value"] <= 1
+    assert demo["n_published"] is None
     real = table.filter(pl.col("edition_id") == "zhongding-2021").row(0, named=True)
     assert real["p_value"] is None and "too few to test" in real["reading"]
+    assert real["reading"].startswith(f"Only {real['n_published']} published result(s) ")
+    assert real["n_published"] >= real["home_in_top"]
 
 
 @pytest.fixture
@@ -91,5 +97,36 @@ def two_editions(tmp_path: Path) -> Path:
 def test_incomparable_editions_are_refused_with_a_reason(two_editions: Path) -> None:
     result = evaluators.divergence_between(two_editions, "demo-2021", "demo-other")
     assert not result.comparable
-    assert "first-level indicators differ" in result.reason
+    assert [r.code for r in result.reasons] == ["first_level_differ"]
+    assert result.reason.startswith("first-level indicators differ: ")
     assert result.paired.is_empty()
+
+
+def test_editions_with_too_few_counties_in_common_are_refused(tmp_path: Path) -> None:
+    tables = tiny_tables()
+    extra = (
+        tables["editions"]
+        .filter(pl.col("edition_id") == "demo-2021")
+        .with_columns(edition_id=pl.lit("demo-few"))
+    )
+    tables["editions"] = pl.concat([tables["editions"], extra])
+    tree = tables["indicators"].filter(pl.col("edition_id") == "demo-2021")
+    tables["indicators"] = pl.concat(
+        [tables["indicators"], tree.with_columns(edition_id=pl.lit("demo-few"))]
+    )
+    two = tables["scores"].filter(
+        (pl.col("edition_id") == "demo-2021") & pl.col("adcode").is_in(["520123", "330102"])
+    )
+    tables["scores"] = pl.concat(
+        [tables["scores"], two.with_columns(edition_id=pl.lit("demo-few"))]
+    )
+    cover = tables["coverage"].filter(pl.col("edition_id") == "demo-2021")
+    tables["coverage"] = pl.concat(
+        [tables["coverage"], cover.with_columns(edition_id=pl.lit("demo-few"))]
+    )
+    out = tmp_path / "few"
+    write_snapshot(tables, out, snapshot_id="few", description="", created_by="", created_at="")
+    result = evaluators.divergence_between(out, "demo-2021", "demo-few")
+    assert not result.comparable
+    assert result.reasons == (derive.Reason("too_few_paired", n=2),)
+    assert result.reason == "only 2 counties were scored by both editions"

@@ -141,6 +141,7 @@ def _two_editions(
     second_2020: tuple[str, ...] = ("basic",),
     second_2021: tuple[str, ...] = ("basic",),
     series_2020: str = "demo",
+    scored_2020: bool = True,
 ) -> Path:
     """The tiny snapshot with a 2020 edition before demo-2021, with the given trees."""
     tables = tiny_tables()
@@ -168,7 +169,7 @@ def _two_editions(
     reversed_totals = now.with_columns(
         edition_id=pl.lit("demo-2020"), score=now.get_column("score").reverse()
     )
-    tables["scores"] = pl.concat([scores, reversed_totals])
+    tables["scores"] = pl.concat([scores, reversed_totals]) if scored_2020 else scores
     # The earlier edition lists the counties it assessed too (its coverage ledger).
     ledger = tables["coverage"].with_columns(edition_id=pl.lit("demo-2020"))
     tables["coverage"] = pl.concat([tables["coverage"], ledger])
@@ -197,8 +198,14 @@ def test_rank_change_flagged_when_second_level_indicators_differ(tmp_path: Path)
     snapshot = _two_editions(tmp_path, second_2021=("basic", "key_info"))
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert basis.comparable and basis.flagged
-    assert "second-level indicators differ" in basis.reason
-    assert "adds 1 (Key info) and drops none" in basis.reason
+    assert basis.reasons == (
+        derive.Reason("second_level_differ", n=1),
+        derive.Reason("tree_change", added=("Key info",)),
+    )
+    assert basis.reason == (
+        "second-level indicators differ (1 not in both); "
+        "this edition adds 1 (Key info) and drops none"
+    )
     assert rankings.ranking_table(snapshot, "demo-2021")["rank_change"].null_count() == 0
 
 
@@ -206,7 +213,8 @@ def test_rank_change_null_when_first_level_indicators_differ(tmp_path: Path) -> 
     snapshot = _two_editions(tmp_path, first_2020=schemas.FIRST_LEVEL[:4])
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert not basis.comparable
-    assert "first-level indicators differ: public_opinion" in basis.reason
+    assert basis.reasons == (derive.Reason("first_level_differ", keys=("public_opinion",)),)
+    assert basis.reason == "first-level indicators differ: public_opinion"
     table = rankings.ranking_table(snapshot, "demo-2021")
     assert table.height == 4
     assert table.select("previous_rank", "rank_change").null_count().row(0) == (4, 4)
@@ -216,6 +224,7 @@ def test_rank_change_null_without_a_previous_edition(tmp_path: Path) -> None:
     snapshot = _two_editions(tmp_path, series_2020="other")
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert basis.previous is None
+    assert basis.reasons == (derive.Reason("no_previous"),)
     assert basis.reason == "there is no previous edition of this series"
     assert rankings.ranking_table(snapshot, "demo-2021")["rank_change"].null_count() == 4
 
@@ -310,6 +319,20 @@ def test_grade_and_prefecture_filters(table: pl.DataFrame) -> None:
     assert _names(combined) == ["文安县"]
 
 
+def test_rank_change_null_when_the_previous_edition_has_no_scores(tmp_path: Path) -> None:
+    snapshot = _two_editions(tmp_path, scored_2020=False)
+    basis = rankings.rank_change_basis(snapshot, "demo-2021")
+    assert (basis.previous, basis.comparable, basis.flagged) == ("demo-2020", False, False)
+    assert basis.reasons == (derive.Reason("previous_unscored", edition="demo-2020"),)
+    assert basis.reason == "the previous edition (demo-2020) published no scores to rank"
+
+
+def test_rank_change_against_the_same_tree_says_so(tmp_path: Path) -> None:
+    basis = rankings.rank_change_basis(_two_editions(tmp_path), "demo-2021")
+    assert basis.reasons == (derive.Reason("same_tree"),)
+    assert basis.reason == "same indicator tree"
+
+
 def test_tree_difference_names_added_and_dropped_indicators() -> None:
     before = pl.DataFrame(
         {"level": [2, 2], "indicator_id": ["a", "b"], "name_en": ["Alpha", "Beta"]}
@@ -320,3 +343,8 @@ def test_tree_difference_names_added_and_dropped_indicators() -> None:
     assert rankings.tree_difference(before, after) == (
         "this edition adds 1 (Gamma) and drops 1 (Alpha)"
     )
+    change = rankings.tree_change(before, after)
+    assert (change.code, change.added, change.dropped) == ("tree_change", ("Gamma",), ("Alpha",))
+    unnamed = after.with_columns(name_en=pl.lit(None, pl.String))
+    assert rankings.tree_change(before, unnamed).added == ("c",)  # no name: the id
+    assert rankings.tree_difference(after, after) == "this edition adds none and drops none"

@@ -1,0 +1,95 @@
+"""Why two editions can or cannot be compared, in the interface language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from components.i18n import is_zh, mark, tr
+from loaders.derive import Reason, listed
+
+# One template per ``loaders.derive.Reason`` code: in English the same words as
+# ``loaders.derive.ENGLISH`` (tests/components/test_reasons.py holds them equal).
+TEMPLATES: dict[str, str] = {
+    "first_level_differ": mark("first-level indicators differ: {keys}"),
+    "first_level_count": mark("first-level indicators differ: their number or unpublished ones"),
+    "first_level_unpublished": mark("some first-level indicators are unpublished"),
+    "second_level_differ": mark("second-level indicators differ ({n} not in both)"),
+    "weights_differ": mark("weights differ for {n} indicator(s)"),
+    "same_tree": mark("same indicator tree"),
+    "no_previous": mark("there is no previous edition of this series"),
+    "previous_unscored": mark("the previous edition ({edition}) published no scores to rank"),
+    # NOTE: {added} and {dropped} are "1 (Key info)" or "none" in English, the counts in
+    # Chinese (indicator names are known in English only).
+    "tree_change": mark("this edition adds {added} and drops {dropped}"),
+    "too_few_paired": mark("only {n} counties were scored by both editions"),
+}
+
+
+def _keys(keys: Iterable[str]) -> str:
+    """Name first-level indicators: their crosswalk keys in English, metric names in Chinese."""
+    if not is_zh():
+        return ", ".join(keys)
+    # NOTE: imported here: components.rankings imports this module.
+    from components.rankings import METRIC_LABELS
+
+    return tr(", ").join(tr(METRIC_LABELS[k]) if k in METRIC_LABELS else k for k in keys)
+
+
+def _indicators(names: tuple[str, ...]) -> str:
+    """Say which indicators changed: names in English (as the loader does), a count in Chinese."""
+    return str(len(names)) if is_zh() else listed(names)
+
+
+def clause_text(reason: Reason, editions: Mapping[str, str] | None = None) -> str:
+    """Return one reason clause in the interface language.
+
+    ``editions`` names editions by id (the id itself when it has no name there).
+
+    Examples
+    --------
+    >>> clause_text(Reason("second_level_differ", n=3))
+    'second-level indicators differ (3 not in both)'
+    """
+    return tr(
+        TEMPLATES[reason.code],
+        n=reason.n,
+        keys=_keys(reason.keys),
+        edition=(editions or {}).get(reason.edition or "", reason.edition),
+        added=_indicators(reason.added),
+        dropped=_indicators(reason.dropped),
+    )
+
+
+def reason_text(reasons: Iterable[Reason], editions: Mapping[str, str] | None = None) -> str:
+    """Return why two editions can or cannot be compared, clause by clause.
+
+    Without ``editions`` the English is the loader's own ``reason``
+    (``loaders.derive.english_reason``).
+
+    Parameters
+    ----------
+    reasons
+        The clauses (``Comparability.reasons``, ``RankChangeBasis.reasons``,
+        ``Divergence.reasons``).
+    editions
+        A name to show for an edition id a clause names (e.g. its Chinese title);
+        an edition not in it is shown by its id.
+
+    Examples
+    --------
+    >>> reason_text([Reason("first_level_differ", keys=("compliance",)),
+    ...     Reason("weights_differ", n=2)])
+    'first-level indicators differ: compliance; weights differ for 2 indicator(s)'
+    """
+    return tr("; ").join(clause_text(reason, editions) for reason in reasons)
+
+
+def is_same_tree(reasons: Iterable[Reason]) -> bool:
+    """Return whether the reasons say only that the two indicator trees are the same.
+
+    Examples
+    --------
+    >>> is_same_tree([Reason("same_tree")]), is_same_tree([Reason("weights_differ", n=1)])
+    (True, False)
+    """
+    return [reason.code for reason in reasons] == ["same_tree"]
