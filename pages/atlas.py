@@ -31,11 +31,11 @@ with left:
         title=tr("{label} by county", label=label),
         synthetic=synthetic,
         config=maps.CONFIG,
+        summary=False,  # the map's own, fuller text alternative follows
         key="atlas_map",
         on_select=state.open_clicked_county,
         selection_mode="points",
     )
-    # The map's text alternative: what a screen reader (or a glance) should take from it.
     st.caption(
         atlas.map_caption(snapshot, filters.edition, filters.metric, filters.province, label)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -100,3 +101,30 @@ def test_records_charts_say_records_not_assessments(run_app: Callable[..., AppTe
     records = [t for t in texts if theme.SYNTHETIC_RECORDS_MARK.split(" · ")[0] in t]
     assert len(records) >= 5  # month, type, map, polarity, lifecycle
     assert not any("not a real assessment" in t for t in records)
+
+
+SUMMARISED = {"bar", "scatter", "scattergl", "box", "violin", "histogram", "choropleth"}
+
+
+@pytest.mark.parametrize(
+    ("page", "params"),
+    [
+        ("pages/atlas.py", {"province": "52"}),
+        ("pages/metrics.py", {"province": "52"}),
+        ("pages/records.py", {"province": "52"}),
+        ("pages/county.py", {"county": "520123"}),
+        ("pages/evaluators.py", {"compare": "demo-tp-2020"}),
+    ],
+)
+def test_every_plain_chart_has_a_sentence_under_it(
+    run_app: Callable[..., AppTest], page: str, params: dict[str, str]
+) -> None:
+    """Bars, points, spreads and maps get a text alternative; the atlas map has its own."""
+    at = run_app(page, **params)
+    kinds = [{t["type"] for t in spec["data"]} for spec, _ in _charts(at)]
+    plain = sum(1 for k in kinds if k and k <= SUMMARISED)
+    summaries = [c.value for c in at.caption if c.value.startswith("Chart summary: ")]
+    own = 1 if page == "pages/atlas.py" else 0  # the atlas map's own summary, not this one
+    assert plain - own >= 1
+    assert len(summaries) == plain - own, summaries
+    assert all(re.search(r"\d", s) for s in summaries)  # each says something from the data
