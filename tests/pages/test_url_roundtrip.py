@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components import metrics, records, state
+from components import i18n, metrics, records, state
 from loaders import paths
 
 APP = str(paths.ROOT / "app.py")
@@ -114,3 +114,21 @@ def test_every_bound_control_is_a_known_parameter() -> None:
                     bound.add(getattr(module, key.id))
     bound |= {"records_statuses", "records_sources", "records_polarities", "records_types"}
     assert bound == set(state.PAGE_PARAMS)
+
+
+def test_a_chinese_link_sets_the_same_controls() -> None:
+    """Bound controls link their displayed labels, so a Chinese link carries Chinese ones."""
+    zh = i18n.catalogue()
+    at = _open(
+        "pages/records.py",
+        lang="zh",
+        province="52",
+        records_statuses=zh[records.STATUS_LABELS["active"]],
+        records_polarities=zh[records.POLARITY_LABELS["negative"]],
+        records_map_measure=zh[records.MEASURES["per_year"]],
+    )
+    assert at.title[0].value == zh["Records"]
+    assert at.multiselect(key="records_statuses").value == ["active"]
+    assert at.multiselect(key="records_polarities").value == ["negative"]
+    assert at.button_group(key="records_map_measure").value == "per_year"
+    assert at.query_params["lang"] == "zh" and at.query_params["province"] == "52"
