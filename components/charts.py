@@ -259,6 +259,8 @@ def _describe_bars(fig: go.Figure, bars: list[Any]) -> str:
         )
     top = max(pairs, key=lambda p: p[1])
     low = min(pairs, key=lambda p: p[1])
+    if len(pairs) == 1:
+        return tr("One bar: {name} ({value}).", name=top[0], value=_number(top[1]))
     values = {
         "n": len(pairs),
         "top": top[0],
@@ -278,6 +280,51 @@ def _describe_bars(fig: go.Figure, bars: list[Any]) -> str:
         measure=measure,
         **values,
     )
+
+
+def _dates(data: Any) -> list[str]:
+    """Return the dates (ISO text, datetimes) among ``data`` as ISO text."""
+    found = []
+    for value in _values(data):
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if _ISO_DATE.match(text):
+            found.append(text[:10])
+    return found
+
+
+def _describe_points(fig: go.Figure, traces: list[Any]) -> str:
+    """Describe line and point charts by the ranges on their first pair of axes.
+
+    Traces on other axes (a second panel, e.g. ranks under scores) are counted, not
+    pooled into the ranges, which would mix different quantities.
+    """
+    n = sum(len(_values(t.y if t.y is not None else t.x)) for t in traces)
+    first = [t for t in traces if (t.xaxis or "x") == "x" and (t.yaxis or "y") == "y"]
+    parts = []
+    xs = [v for t in first for v in _numbers(t.x)]
+    dates = [] if xs else sorted(d for t in first for d in _dates(t.x))
+    if xs:
+        parts.append(_spread(_axis(fig, "x") or "x", xs))
+    elif dates:
+        label = _axis(fig, "x")
+        values = {"low": dates[0], "high": dates[-1]}
+        parts.append(
+            tr("{label} from {low} to {high}", label=label, **values)
+            if label
+            else tr("from {low} to {high}", **values)
+        )
+    ys = [v for t in first for v in _numbers(t.y)]
+    if ys:
+        parts.append(_spread(_axis(fig, "y") or "y", ys))
+    series = len(traces)
+    if not parts:
+        if series > 1:
+            return tr("{n} points in {series} series.", n=n, series=series)
+        return tr("{n} points.", n=n) if n != 1 else tr("One point.")
+    detail = tr("; ").join(parts)
+    if series > 1:
+        return tr("{n} points in {series} series: {detail}.", n=n, series=series, detail=detail)
+    return tr("{n} points: {detail}.", n=n, detail=detail)
 
 
 def _spread(label: str, values: list[float]) -> str:
@@ -309,20 +356,7 @@ def describe(fig: go.Figure) -> str:
     if kinds == {"bar"}:
         return _describe_bars(fig, bars)
     if kinds <= {"scatter", "scattergl"}:
-        xs = [v for t in traces for v in _numbers(t.x)]
-        ys = [v for t in traces for v in _numbers(t.y)]
-        n = sum(len(_values(t.y if t.y is not None else t.x)) for t in traces)
-        parts = []
-        if xs:
-            parts.append(_spread(_axis(fig, "x") or "x", xs))
-        if ys:
-            parts.append(_spread(_axis(fig, "y") or "y", ys))
-        detail = tr("; ").join(parts)
-        if len(traces) > 1:
-            return tr(
-                "{n} points in {series} series: {detail}.", n=n, series=len(traces), detail=detail
-            )
-        return tr("{n} points: {detail}.", n=n, detail=detail)
+        return _describe_points(fig, traces)
     if kinds <= {"box", "violin"}:
         values = [v for t in traces for v in _numbers(t.y if t.y is not None else t.x)]
         if not values:
@@ -346,6 +380,8 @@ def describe(fig: go.Figure) -> str:
         values = [v for t in traces for v in _numbers(t.z)]
         if not values:
             return ""
+        if min(values) == max(values):  # coloured by category, not by a number
+            return tr("Map of {n} areas.", n=len(values))
         return tr(
             "Map of {n} areas: {detail}.",
             n=len(values),
@@ -354,6 +390,7 @@ def describe(fig: go.Figure) -> str:
     return ""
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?")
 _FRAMED: OrderedDict[tuple[Any, ...], tuple[go.Figure, go.Figure]] = OrderedDict()
 _FRAMED_MAX = 32
 _FRAMED_LOCK = threading.Lock()

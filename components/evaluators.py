@@ -511,7 +511,7 @@ def render_evaluator_card(row: dict[str, Any]) -> None:
         kind = enum_label(row.get("source_reliability"), RELIABILITY_LABELS)
         if is_zh():
             # NOTE: the title as the data has it (often with English notes), apart.
-            st.caption(tr("Source kind: {kind}", kind=kind))
+            st.caption(md_escape(tr("Source kind: {kind}", kind=kind)))
             st.caption(md_escape(title))
         else:
             st.caption(md_escape(tr("Source: {title} ({kind})", title=title, kind=kind)))

@@ -632,7 +632,8 @@ def render_box_metric() -> str:
         key=BOX_METRIC_KEY,
         bind="query-params",  # part of the shareable view
         required=True,
-        format_func=metric_title,
+        # Labels made now: Streamlit may call format_func outside the run (no language).
+        format_func={key: metric_title(key) for key in FIRST_LEVEL}.__getitem__,
         persist_state="session",
     )
     return str(choice or FIRST_LEVEL[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from plotly.subplots import make_subplots
 
 from components import charts, i18n
 
@@ -47,3 +48,28 @@ def test_summary_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "lang", lambda: "zh")
     fig = go.Figure(go.Bar(x=["甲", "乙"], y=[5, 2]))
     assert charts.describe(fig) == "2 个条形：最高为甲（5），最低为乙（2）。"
+
+
+def test_timelines_give_their_date_range() -> None:
+    fig = go.Figure(
+        [
+            go.Scatter(x=["2019-03-01", "2021-05-02"], y=["Courts", "12345"]),
+            go.Scatter(x=["2018-01-01"], y=["Courts"]),
+        ]
+    )
+    assert charts.describe(fig) == "3 points in 2 series: from 2018-01-01 to 2021-05-02."
+
+
+def test_a_second_panel_is_counted_not_pooled_into_the_ranges() -> None:
+    fig = make_subplots(rows=2, cols=1)
+    fig.add_scatter(x=[2019, 2021], y=[70.5, 80], row=1, col=1)  # scores
+    fig.add_scatter(x=[2019, 2021], y=[900, 200], row=2, col=1)  # ranks
+    assert charts.describe(fig) == "4 points in 2 series: x from 2019 to 2021; y from 70.5 to 80."
+
+
+def test_categorical_points_and_maps_are_counted() -> None:
+    assert charts.describe(go.Figure(go.Scatter(x=["a", "b"], y=["c", "d"]))) == "2 points."
+    assert charts.describe(go.Figure(go.Scatter(x=["a"], y=["c"]))) == "One point."
+    fig = go.Figure(go.Choropleth(z=[0, 0, 0], locations=["a", "b", "c"]))
+    assert charts.describe(fig) == "Map of 3 areas."
+    assert charts.describe(go.Figure(go.Bar(x=["甲"], y=[4]))) == "One bar: 甲 (4)."

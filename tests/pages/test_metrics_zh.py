@@ -69,3 +69,13 @@ def test_another_tree_is_compared_in_chinese(run_app: Callable[..., AppTest]) ->
     assert any("24 项权重中有 24 项未知" in n for n in notes)
     tree = _figure(at, "指标体系 · ")
     assert not english_words(" ".join(tree["data"][0]["labels"]))
+
+
+def test_choosing_the_box_plot_metric_works_in_chinese(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app, province="52")
+    control = at.button_group(key=view.BOX_METRIC_KEY)
+    assert control.format_func("compliance") == "合规度"  # labels fixed while drawing
+    control.set_value("compliance").run()
+    assert at.button_group(key=view.BOX_METRIC_KEY).value == "compliance"
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert any(t.startswith("各地级市的合规度") for t in titles), titles
