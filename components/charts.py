@@ -133,7 +133,7 @@ def frame(
     synthetic: Synthetic,
     source: str | None = None,
     large: bool = False,
-    width: int = 80,
+    width: int = 64,
 ) -> go.Figure:
     """Return a copy of ``fig`` with title, source line and synthetic mark inside it.
 
@@ -194,7 +194,7 @@ def show(
     edition: bool = True,
     config: dict[str, Any] | None = None,
     where: Any = None,
-    width: int = 80,
+    width: int = 64,
     summary: str | bool = True,
     **kwargs: Any,
 ) -> Any:
