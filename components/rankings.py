@@ -9,7 +9,6 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components.exports import neutralise
 from components.i18n import is_zh, mark, pick, tr
 from components.profile import band_text, template_expr
 from components.provenance import md_escape
@@ -385,37 +384,3 @@ PUBLISHED_NOTE = mark(
     "name, in the order published (rank where the source gives a number, else the list "
     "position), with each source. No ranks are computed for it."
 )
-
-
-def csv_bytes(frame: pl.DataFrame, *, edition: str, synthetic: bool) -> bytes:
-    """Return ``frame`` as CSV for spreadsheets: UTF-8 with BOM, a header line, safe cells.
-
-    The byte-order mark makes Excel read the Chinese names correctly. The first line
-    names the edition and, for synthetic data, says so; text cells that a spreadsheet
-    would run as a formula (starting with ``= + - @``, tab or CR) get a leading
-    ``'``. Numbers are left as numbers, so a negative rank change stays ``-3``.
-    NOTE: pages export through :func:`components.exports.render_downloads`, whose
-    header also names the snapshot and its manifest hash.
-
-    Parameters
-    ----------
-    frame
-        The rows and columns to export (as shown on the page).
-    edition
-        Edition id, named in the header line.
-    synthetic
-        Whether the edition is synthetic demo data.
-
-    Examples
-    --------
-    >>> data = csv_bytes(pl.DataFrame({"name_zh": ["=1+1"], "rank_change": [-3]}),
-    ...     edition="demo-tp-2021", synthetic=True)
-    >>> data.decode("utf-8-sig").splitlines()
-    ['# Rankings of edition demo-tp-2021 · SYNTHETIC demo data: not real assessments', \
-'name_zh,rank_change', "'=1+1,-3"]
-    """
-    header = f"# Rankings of edition {edition}"
-    if synthetic:
-        header += " · SYNTHETIC demo data: not real assessments"
-    body = neutralise(frame).write_csv()
-    return ("\ufeff" + header + "\n" + body).encode("utf-8")

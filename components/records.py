@@ -19,7 +19,6 @@ from components import charts, maps, state, theme
 from components.banner import render_synthetic_banner
 from components.i18n import is_zh, lang, mark, tr
 from components.provenance import md_escape
-from components.rankings import csv_bytes
 from loaders import geo, schemas
 from loaders import records as loader
 from loaders.snapshot import open_snapshot
@@ -782,23 +781,6 @@ def csv_name(filters: loader.RecordFilters) -> str:
     if filters.start and filters.end:
         period = f"-{filters.start:%Y-%m}-{filters.end:%Y-%m}"
     return f"records-{place}{period}.csv"
-
-
-def records_csv(snapshot: str, filters: loader.RecordFilters, synthetic: bool) -> bytes:
-    """Return the filtered records as CSV (at most ``EXPORT_LIMIT`` rows), saying what they are.
-
-    Reuses the rankings export (UTF-8 BOM, formula-like cells neutralised) with a
-    header line naming the filters, the row count and, for synthetic data, SYNTHETIC.
-    """
-    total = loader.count_records(snapshot, filters)
-    rows = loader.export_rows(snapshot, filters)
-    body = csv_bytes(rows, edition="-", synthetic=synthetic).split(b"\n", 1)[1]
-    header = f"# Records {describe(filters)} · {rows.height:,} of {total:,} rows"
-    if rows.height < total:
-        header += f" (the first {rows.height:,}, newest first: narrow the filters for the rest)"
-    if synthetic:
-        header += " · SYNTHETIC demo data: not real records about any government body"
-    return ("\ufeff" + header + "\n").encode("utf-8") + body
 
 
 def describe(filters: loader.RecordFilters) -> str:

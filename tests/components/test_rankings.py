@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
-
 import polars as pl
 import pytest
 
@@ -11,66 +8,6 @@ from components import rankings as table
 from loaders.derive import Reason
 from loaders.rankings import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
-
-
-@pytest.fixture
-def shown() -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "rank": pl.Series([1, 2, 3], dtype=pl.UInt32),
-            "name_zh": ['=HYPERLINK("http://x.example","y")', "修文县", "+cmd"],
-            "name_pinyin": ["@SUM(1)", "Xiuwen Xian", "\tTab"],
-            "adcode": ["520123", "520323", "-12345"],
-            "total": [90.5, 80.25, 70.0],
-            "rank_change": pl.Series([-3, None, 4], dtype=pl.Int64),
-            "published": [None, "\rtop100", "top100"],
-        }
-    )
-
-
-def _rows(data: bytes) -> tuple[str, list[list[str]]]:
-    text = data.decode("utf-8")
-    assert text.startswith("\ufeff")
-    header, _, body = text[1:].partition("\n")
-    return header, list(csv.reader(io.StringIO(body)))
-
-
-def test_csv_has_bom_header_line_and_every_row(shown: pl.DataFrame) -> None:
-    data = table.csv_bytes(shown, edition="demo-tp-2021", synthetic=True)
-    assert data.startswith(b"\xef\xbb\xbf")
-    header, rows = _rows(data)
-    assert "demo-tp-2021" in header and "SYNTHETIC demo data" in header
-    assert "," not in header  # one cell in a spreadsheet
-    assert rows[0] == shown.columns
-    assert len(rows) - 1 == shown.height
-
-
-def test_csv_of_real_data_does_not_say_synthetic(shown: pl.DataFrame) -> None:
-    header, _ = _rows(table.csv_bytes(shown, edition="zhongding-2021", synthetic=False))
-    assert "zhongding-2021" in header and "SYNTHETIC" not in header
-
-
-def test_csv_neutralises_text_cells_that_start_a_formula(shown: pl.DataFrame) -> None:
-    _, rows = _rows(table.csv_bytes(shown, edition="e", synthetic=True))
-    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
-    assert records[0]["name_zh"] == '\'=HYPERLINK("http://x.example","y")'
-    assert records[0]["name_pinyin"] == "'@SUM(1)"
-    assert records[2]["name_zh"] == "'+cmd"
-    assert records[2]["name_pinyin"] == "'\tTab"
-    assert records[2]["adcode"] == "'-12345"
-    assert records[1]["published"] == "'\rtop100"
-    assert records[1]["name_zh"] == "修文县"  # ordinary text untouched
-    # numbers stay numbers: a negative rank change is not a formula
-    assert records[0]["rank_change"] == "-3"
-    assert records[1]["rank_change"] == ""
-    assert records[0]["total"] == "90.5"
-
-
-def test_csv_of_no_rows_still_names_the_edition() -> None:
-    empty = pl.DataFrame(schema={"rank": pl.UInt32, "name_zh": pl.String})
-    header, rows = _rows(table.csv_bytes(empty, edition="demo-tp-2018", synthetic=True))
-    assert "demo-tp-2018" in header
-    assert rows == [["rank", "name_zh"]]
 
 
 def test_column_config_bars_numbers_and_text() -> None:

@@ -10,7 +10,7 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from components import i18n, state
+from components import exports, i18n, state
 from components import records as view
 from loaders import paths, schemas
 from loaders import records as loader
@@ -124,31 +124,31 @@ def odd_snapshot(tmp_path: Path) -> Path:
 
 
 def test_csv_export_says_synthetic_and_neutralises_formulas(odd_snapshot: Path) -> None:
+    """The page's export path: the loader's rows through ``exports`` with the records mark."""
     filters = loader.RecordFilters(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31))
-    data = view.records_csv(str(odd_snapshot), filters, True)
+    rows = loader.export_rows(str(odd_snapshot), filters)
+    total = loader.count_records(str(odd_snapshot), filters)
+    data = exports.table_bytes(
+        rows,
+        "csv",
+        what=f"Records {view.describe(filters)} · {exports.rows_note(rows.height, total)}",
+        snapshot_id="odd",
+        manifest_sha="ab" * 32,
+        edition=None,
+        synthetic=True,
+        mark=exports.SYNTHETIC_RECORDS_MARK,
+    )
     text = data.decode("utf-8")
     assert text.startswith("\ufeff# Records all China · 2019-01-01 to 2020-12-31 · 12 of 12 rows")
     header, _, body = text[1:].partition("\n")
-    assert "SYNTHETIC" in header
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert len(rows) == 12 and list(rows[0]) == list(loader.TABLE_COLUMNS)
-    subjects = {r["subject_name"] for r in rows}
+    assert header.endswith("SYNTHETIC demo data: not real records about any government body")
+    rows_read = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows_read) == 12 and list(rows_read[0]) == list(loader.TABLE_COLUMNS)
+    subjects = {r["subject_name"] for r in rows_read}
     assert {"'=HYPERLINK(1)", "'+cmd", "'-2", "'@SUM(1)", "'\tTab"} <= subjects
     assert "某局（示例）" in subjects
-    assert [r["occurred"] for r in rows] == sorted((r["occurred"] for r in rows), reverse=True)
-
-
-def test_csv_export_says_when_it_is_cut_at_the_limit(
-    odd_snapshot: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(loader, "EXPORT_LIMIT", 5)
-    monkeypatch.setattr(
-        loader, "export_rows", lambda s, f, limit=5: loader._ordered(s, f).head(5).collect()
-    )
-    header = view.records_csv(str(odd_snapshot), loader.RecordFilters(), False).decode()
-    first = header[1:].partition("\n")[0]
-    assert "5 of 12 rows (the first 5, newest first" in first
-    assert "SYNTHETIC" not in first
+    occurred = [r["occurred"] for r in rows_read]
+    assert occurred == sorted(occurred, reverse=True)
 
 
 def test_file_name_and_description_of_the_filters() -> None:
