@@ -18,8 +18,8 @@ TEMPLATES: dict[str, str] = {
     "same_tree": mark("same indicator tree"),
     "no_previous": mark("there is no previous edition of this series"),
     "previous_unscored": mark("the previous edition ({edition}) published no scores to rank"),
-    # NOTE: {added} and {dropped} are "1 (Key info)" or "none" in English, the counts in
-    # Chinese (indicator names are known in English only).
+    # NOTE: {added} and {dropped} are "1 (Key info)" or "none" in English, "1 项（名称）"
+    # or "0 项" in Chinese.
     "tree_change": mark("this edition adds {added} and drops {dropped}"),
     "too_few_paired": mark("only {n} counties were scored by both editions"),
 }
@@ -35,9 +35,13 @@ def _keys(keys: Iterable[str]) -> str:
     return tr(", ").join(tr(METRIC_LABELS[k]) if k in METRIC_LABELS else k for k in keys)
 
 
-def _indicators(names: tuple[str, ...]) -> str:
-    """Say which indicators changed: names in English (as the loader does), a count in Chinese."""
-    return str(len(names)) if is_zh() else listed(names)
+def _indicators(names: tuple[str, ...], names_zh: tuple[str, ...]) -> str:
+    """Say how many indicators changed and which, in the interface language."""
+    if not is_zh():
+        return listed(names)
+    if len(names_zh) != len(names) or not names:
+        return tr("{n} indicators", n=len(names))
+    return tr("{n} indicators ({names})", n=len(names_zh), names=tr(", ").join(names_zh))
 
 
 def clause_text(reason: Reason, editions: Mapping[str, str] | None = None) -> str:
@@ -55,8 +59,8 @@ def clause_text(reason: Reason, editions: Mapping[str, str] | None = None) -> st
         n=reason.n,
         keys=_keys(reason.keys),
         edition=(editions or {}).get(reason.edition or "", reason.edition),
-        added=_indicators(reason.added),
-        dropped=_indicators(reason.dropped),
+        added=_indicators(reason.added, reason.added_zh),
+        dropped=_indicators(reason.dropped, reason.dropped_zh),
     )
 
 

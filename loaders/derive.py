@@ -145,6 +145,8 @@ class Reason:
         The edition it names (the previous edition that published no scores).
     added, dropped
         English names of the indicators an edition adds and drops (``tree_change``).
+    added_zh, dropped_zh
+        Their Chinese names, in the same order (empty when not known).
 
     Examples
     --------
@@ -158,6 +160,8 @@ class Reason:
     edition: str | None = None
     added: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
+    added_zh: tuple[str, ...] = ()
+    dropped_zh: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.code not in ENGLISH:

@@ -93,10 +93,10 @@ def rank_change_basis(snapshot: Path | str, edition: str) -> RankChangeBasis:
 
 
 def tree_change(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) -> derive.Reason:
-    """Return which indicators of one level an edition adds and drops, by English name.
+    """Return which indicators of one level an edition adds and drops, by name.
 
-    Indicators are matched by ``indicator_id`` and listed in its order; one without an
-    English name is named by its id.
+    Indicators are matched by ``indicator_id`` and listed in its order, with their
+    English and Chinese names; one without a name is named by its id.
 
     Examples
     --------
@@ -106,16 +106,31 @@ def tree_change(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) ->
     ('Y',)
     """
 
-    def names(tree: pl.DataFrame) -> dict[str, str]:
+    def names(tree: pl.DataFrame, column: str) -> dict[str, str]:
         rows = tree.filter(pl.col("level") == level)
         ids = rows.get_column("indicator_id").to_list()
-        labels = rows.get_column("name_en").to_list() if "name_en" in rows.columns else ids
+        labels = rows.get_column(column).to_list() if column in rows.columns else ids
         return {i: str(label or i) for i, label in zip(ids, labels, strict=True)}
 
-    old, new = names(before), names(after)
-    added = tuple(new[i] for i in sorted(set(new) - set(old)))
-    dropped = tuple(old[i] for i in sorted(set(old) - set(new)))
-    return derive.Reason("tree_change", added=added, dropped=dropped)
+    old, new = names(before, "name_en"), names(after, "name_en")
+    added_ids = sorted(set(new) - set(old))
+    dropped_ids = sorted(set(old) - set(new))
+
+    def chinese(tree: pl.DataFrame, ids: list[str]) -> tuple[str, ...]:
+        # Chinese names only when every one is known: an id is no Chinese name.
+        rows = tree.filter(pl.col("indicator_id").is_in(ids))
+        if "name_zh" not in rows.columns or rows.get_column("name_zh").null_count():
+            return ()
+        found = dict(zip(rows["indicator_id"], rows["name_zh"], strict=True))
+        return tuple(found[i] for i in ids)
+
+    return derive.Reason(
+        "tree_change",
+        added=tuple(new[i] for i in added_ids),
+        dropped=tuple(old[i] for i in dropped_ids),
+        added_zh=chinese(after, added_ids),
+        dropped_zh=chinese(before, dropped_ids),
+    )
 
 
 def tree_difference(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) -> str:

@@ -116,7 +116,7 @@ def test_rank_change_note_in_chinese() -> None:
     basis = RankChangeBasis("b", "a", "Demo 2020", True, True, reasons)
     assert table.rank_change_note(basis, {"title_zh": "示例 2020"}) == (
         "名次变化相对于示例 2020。比较时请谨慎：二级指标不同（1 项并非两者共有）；"
-        "2 项指标的权重不同；本版次新增 1 项、删除 0 项二级指标。"
+        "2 项指标的权重不同；本评估版次新增 1 项、删除 0 项二级指标。"
     )
     keys = RankChangeBasis(
         "b", "a", "A", False, True, (Reason("first_level_differ", keys=("x", "compliance")),)

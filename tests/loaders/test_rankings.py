@@ -200,7 +200,9 @@ def test_rank_change_flagged_when_second_level_indicators_differ(tmp_path: Path)
     assert basis.comparable and basis.flagged
     assert basis.reasons == (
         derive.Reason("second_level_differ", n=1),
-        derive.Reason("tree_change", added=("Key info",)),
+        derive.Reason(
+            "tree_change", added=("Key info",), added_zh=("key_info",)
+        ),  # name_zh = id here
     )
     assert basis.reason == (
         "second-level indicators differ (1 not in both); "
@@ -348,3 +350,17 @@ def test_tree_difference_names_added_and_dropped_indicators() -> None:
     unnamed = after.with_columns(name_en=pl.lit(None, pl.String))
     assert rankings.tree_change(before, unnamed).added == ("c",)  # no name: the id
     assert rankings.tree_difference(after, after) == "this edition adds none and drops none"
+
+
+def test_tree_change_names_in_chinese_only_when_every_name_is_known() -> None:
+    tree = pl.DataFrame(
+        {
+            "level": [2, 2, 2],
+            "indicator_id": ["a.x", "a.y", "a.z"],
+            "name_en": ["X", "Y", "Z"],
+            "name_zh": ["甲", "乙", None],
+        }
+    )
+    change = rankings.tree_change(tree.head(1), tree.head(2))
+    assert (change.added, change.added_zh) == (("Y",), ("乙",))
+    assert rankings.tree_change(tree.head(1), tree).added_zh == ()  # 丙 is not known
