@@ -15,7 +15,14 @@ from plotly.subplots import make_subplots
 
 from components import charts, state, theme
 from components.i18n import county_name, is_zh, mark, pick, tr
-from components.provenance import md_escape, safe_links
+from components.provenance import (
+    MODE_LABELS,
+    RELIABILITY_LABELS,
+    enum_expr,
+    enum_label,
+    md_escape,
+    safe_links,
+)
 from loaders import profile
 from loaders.snapshot import load
 
@@ -36,19 +43,6 @@ STATUS_LABELS = {
     "not_covered": mark("not covered"),
     "not_published": mark("not named in the published results"),
     "published": mark("published"),
-}
-MODE_LABELS = {
-    "third_party": mark("third party"),
-    "self": mark("self"),
-    "upper_level_audit": mark("upper level audit"),
-    "designation": mark("designation"),
-}
-RELIABILITY_LABELS = {
-    "official": mark("official"),
-    "evaluator_self_published": mark("evaluator self published"),
-    "media": mark("media"),
-    "secondary": mark("secondary"),
-    "synthetic": mark("synthetic"),
 }
 SYNTHETIC = mark(" (synthetic)")
 # Series colours: dark-to-mid steps of the sequential palette (readable on white);
@@ -251,8 +245,7 @@ def _data_label() -> pl.Expr:
 
 
 def _mode() -> pl.Expr:
-    words = pl.col("mode").str.replace_all("_", " ", literal=True)
-    return pl.col("mode").replace_strict(_labels(MODE_LABELS), default=words)
+    return enum_expr("mode", MODE_LABELS)
 
 
 def mode_label(mode: str) -> str:
@@ -263,7 +256,7 @@ def mode_label(mode: str) -> str:
     >>> mode_label("upper_level_audit"), mode_label("peer_review")
     ('upper level audit', 'peer review')
     """
-    return tr(MODE_LABELS[mode]) if mode in MODE_LABELS else mode.replace("_", " ")
+    return enum_label(mode, MODE_LABELS)
 
 
 def _evaluator(frame: pl.DataFrame) -> pl.Expr:
@@ -314,7 +307,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         "grade",
         _mode().alias("mode"),
         "source_title",
-        reliability.replace(_labels(RELIABILITY_LABELS)) if is_zh() else reliability,
+        enum_expr("source_reliability", RELIABILITY_LABELS, english=reliability),
         "source_url",
         "edition_id",
         "is_synthetic",
@@ -652,8 +645,7 @@ def _english_titles(snapshot: Path | str | None) -> dict[str, str]:
 
 
 def _reliability(value: object) -> str:
-    text = str(value or "")
-    return tr(RELIABILITY_LABELS[text]) if text in RELIABILITY_LABELS else text.replace("_", " ")
+    return enum_label(value or None, RELIABILITY_LABELS)
 
 
 def render_rank_context(

@@ -250,10 +250,10 @@ def test_history_table_in_chinese() -> None:
     table = view.history_table(_history())
     first = table.row(0, named=True)
     assert first["data"] == "合成（演示）" and first["evaluator"] == "示例（合成）"
-    assert first["status"] == "已评估" and first["mode"] == "第三方"
+    assert first["status"] == "已评估" and first["mode"] == "第三方评估"
     assert first["national"] == "300 / 2,752"
     audit = table.filter(pl.col("edition_id") == "audit-2021").row(0, named=True)
-    assert audit["mode"] == "上级审核" and audit["source_reliability"] == "合成"
+    assert audit["mode"] == "上级审核" and audit["source_reliability"] == "生成的来源（合成）"
     assert view.of(209, 2739) == "209 / 2,739"
 
 

@@ -76,7 +76,8 @@ def test_real_result_names_its_source_apart(run_app: Callable[..., AppTest]) -> 
     text = " ".join(m.value for m in at.markdown)
     assert "**2021 · 中鼎资信评级服务有限公司**：前100名（已公开，未给出名次）" in text
     assert (
-        "[打开来源](http://www.ahstudent.com/jingji/2022/0819/52051.html)（可靠性：媒体）" in text
+        "[打开来源](http://www.ahstudent.com/jingji/2022/0819/52051.html)（可靠性：媒体报道）"
+        in text
     )
     captions = [c.value.replace("\\", "") for c in at.caption]
     assert any(c.startswith("Three Guizhou counties in the 2021") for c in captions)
