@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from components import charts, theme
-from components.i18n import col, is_zh, mark, pick, tr
+from components.i18n import col, is_zh, mark, pick, tr, translated
 from components.provenance import (
     DISCLOSURE_LABELS,
     MODE_LABELS,
@@ -107,8 +107,9 @@ def editions_columns() -> dict[str, Any]:
 
 def _labelled(column: str, labels: Mapping[Any, str]) -> pl.Expr:
     """Return ``column`` replaced by its labels in the interface language (vectorised)."""
-    mapping = {code: tr(label) for code, label in labels.items()}
-    return pl.col(column).replace_strict(mapping, default=pl.col(column), return_dtype=pl.String)
+    return pl.col(column).replace_strict(
+        translated(labels), default=pl.col(column), return_dtype=pl.String
+    )
 
 
 def ties_table(ties: pl.DataFrame) -> pl.DataFrame:

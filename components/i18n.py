@@ -22,6 +22,7 @@ import string
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 import streamlit as st
@@ -33,6 +34,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 NAMES = {"en": "English", "zh": "中文"}  # each language in its own words
 _KEY = "_i18n_lang"
 _log = logging.getLogger("gi.i18n")
+K = TypeVar("K")
 
 
 class CatalogueError(ValueError):
@@ -128,6 +130,21 @@ def mark(text: str, /) -> str:
     'Not assessed'
     """
     return text
+
+
+def translated(labels: Mapping[K, str]) -> dict[K, str]:
+    """Return code → label in the interface language, translated now.
+
+    For Polars ``replace`` and for a widget's ``format_func``: Streamlit (and AppTest)
+    may call ``format_func`` outside the run, where the language reads as English, so
+    it must look labels up in a dict made while the page runs.
+
+    Examples
+    --------
+    >>> translated({"negative": mark("negative")})
+    {'negative': 'negative'}
+    """
+    return {code: tr(label) for code, label in labels.items()}
 
 
 def pick(en: object, zh: object) -> str:

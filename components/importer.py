@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components.i18n import is_zh, mark, pick, tr
+from components.i18n import is_zh, mark, pick, tr, translated
 from components.provenance import MODE_LABELS, RELIABILITY_LABELS, md_escape
 from loaders import importing, schemas
 
@@ -55,8 +55,8 @@ def render_meta_form(evaluators: pl.DataFrame) -> dict[str, Any]:
     # NOTE: labels are made now, not in format_func, which may run outside the script run
     # (AppTest calls it) where the interface language is unknown. English shows the codes.
     chinese = is_zh()
-    modes = {m: tr(label) for m, label in MODE_LABELS.items()} if chinese else {}
-    kinds = {r: tr(label) for r, label in RELIABILITY_LABELS.items()} if chinese else {}
+    modes = translated(MODE_LABELS) if chinese else {}
+    kinds = translated(RELIABILITY_LABELS) if chinese else {}
     left, right = st.columns(2)
     evaluator = left.selectbox(tr("Evaluator"), ids, format_func=lambda e: names[e])
     edition_id = left.text_input(tr("Edition id (letters, digits, dashes)"), "import-1")
@@ -174,7 +174,7 @@ def problems_display(problems: list[importing.Problem]) -> pl.DataFrame:
     frame = problems_frame(problems)
     if not is_zh():
         return frame
-    labels = {code: tr(label) for code, label in SEVERITY_LABELS.items()}
+    labels = translated(SEVERITY_LABELS)
     return frame.with_columns(pl.col("severity").replace_strict(labels, default=pl.col("severity")))
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from components import theme
-from components.i18n import county_name, is_zh, mark, pick, tr
+from components.i18n import county_name, is_zh, mark, pick, tr, translated
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -230,7 +230,7 @@ def _reason() -> pl.Expr:
 
 def status_words() -> dict[str, str]:
     """Return each county status's words in the interface language (for Polars ``replace``)."""
-    return {status: tr(label) for status, label in STATUS_LABELS.items()}
+    return translated(STATUS_LABELS)
 
 
 def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
@@ -708,12 +708,12 @@ def source_kind_expr(column: str = "published_source_kind") -> pl.Expr:
 
 def source_kind_words() -> dict[str, str]:
     """Return each source kind's words in the interface language (for Polars ``replace``)."""
-    return {code: tr(text) for code, text in SOURCE_KINDS.items()}
+    return translated(SOURCE_KINDS)
 
 
 def band_words() -> dict[str, str]:
     """Return each published band's words in the interface language (for Polars ``replace``)."""
-    return {band: tr(label) for band, label in BAND_LABELS.items()}
+    return translated(BAND_LABELS)
 
 
 def published_position(view: pl.DataFrame) -> pl.DataFrame:

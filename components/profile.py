@@ -14,7 +14,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from components import charts, state, theme
-from components.i18n import county_name, is_zh, mark, pick, tr
+from components.i18n import county_name, is_zh, mark, pick, tr, translated
 from components.provenance import (
     MODE_LABELS,
     RELIABILITY_LABELS,
@@ -157,10 +157,6 @@ def template_expr(template: str, **parts: pl.Expr) -> pl.Expr:
     return pl.concat_str(pieces) if pieces else pl.lit("")
 
 
-def _labels(labels: Mapping[str, str]) -> dict[str, str]:
-    return {key: tr(text) for key, text in labels.items()}
-
-
 def _thousands(column: str) -> pl.Expr:
     # Counts and ranks of counties stay below a million: one separator is enough.
     value = pl.col(column).cast(pl.Int64)
@@ -297,7 +293,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         _data_label(),
         "data_year",
         evaluator.alias("evaluator"),
-        pl.col("status").replace(_labels(STATUS_LABELS)),
+        pl.col("status").replace(translated(STATUS_LABELS)),
         *reason,
         published_expr().fill_null("—"),
         "total",

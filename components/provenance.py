@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from components import state, theme
-from components.i18n import is_zh, mark, pick, tr
+from components.i18n import is_zh, mark, pick, tr, translated
 
 # ``&`` too: "&lt;" in data must show as typed, not as "<".
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")
@@ -87,8 +87,7 @@ def enum_expr(column: str, labels: Mapping[str, str], *, english: pl.Expr | None
     """
     codes = pl.col(column)
     if is_zh():
-        mapping = {code: tr(label) for code, label in labels.items()}
-        return codes.replace_strict(mapping, default=codes, return_dtype=pl.String)
+        return codes.replace_strict(translated(labels), default=codes, return_dtype=pl.String)
     return codes.str.replace_all("_", " ") if english is None else english
 
 

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components import charts, maps, state, theme
 from components.banner import render_synthetic_banner
-from components.i18n import is_zh, lang, mark, tr
+from components.i18n import is_zh, lang, mark, tr, translated
 from components.provenance import md_escape
 from loaders import geo, schemas
 from loaders import records as loader
@@ -181,23 +181,9 @@ def label(code: str | None, labels: Mapping[str, str]) -> str:
     return code or "—"
 
 
-def shown_labels(labels: Mapping[str, str]) -> dict[str, str]:
-    """Return code → label in the interface language (for ``replace`` and ``format_func``).
-
-    NOTE: a widget's ``format_func`` must look labels up in this dict, translated while
-    the page runs: Streamlit (and AppTest) may call it outside the run, in English.
-
-    Examples
-    --------
-    >>> shown_labels(POLARITY_LABELS)["negative"]
-    'negative'
-    """
-    return {code: tr(text) for code, text in labels.items()}
-
-
 def _formatter(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """Return a widget's ``format_func``: codes → labels translated now (see ``shown_labels``)."""
-    shown = shown_labels(labels)
+    """Return a widget's ``format_func``: codes → labels translated now (``translated``)."""
+    shown = translated(labels)
     return lambda code: shown.get(code, code)
 
 
@@ -209,7 +195,7 @@ def _relabel(frame: pl.DataFrame) -> pl.DataFrame:
         "polarity": POLARITY_LABELS,
     }
     return frame.with_columns(
-        pl.col(c).replace(shown_labels(m)) for c, m in replacements.items() if c in frame.columns
+        pl.col(c).replace(translated(m)) for c, m in replacements.items() if c in frame.columns
     )
 
 
@@ -590,7 +576,7 @@ def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
     fig = go.Figure()
     states = [s for s in STATE_COLOURS if s in set(stock.get_column("state"))]
     states += sorted(set(stock.get_column("state")) - set(states))
-    names = shown_labels(STATE_LABELS)
+    names = translated(STATE_LABELS)
     for name in states:
         rows = stock.filter(pl.col("state") == name)
         fig.add_trace(
@@ -982,7 +968,7 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
     Colour tells negative from positive records; the hover gives type, status and subject.
     """
     fig = go.Figure()
-    types, statuses = shown_labels(TYPE_LABELS), shown_labels(STATUS_LABELS)
+    types, statuses = translated(TYPE_LABELS), translated(STATUS_LABELS)
     for polarity, colour in POLARITY_COLOURS.items():
         part = rows.filter(pl.col("polarity") == polarity)
         if part.is_empty():

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components.i18n import col, is_zh, mark, tr
+from components.i18n import col, is_zh, mark, tr, translated
 from components.provenance import DISCLOSURE_LABELS, MODE_LABELS, RELIABILITY_LABELS
 
 # The snapshot's tables, named for readers of the Chinese interface (English shows the
@@ -48,10 +48,6 @@ def real_results_columns() -> dict[str, Any]:
     }
 
 
-def _labels(labels: Mapping[str, str]) -> dict[str, str]:
-    return {code: tr(label) for code, label in labels.items()}
-
-
 def real_results_table(real: pl.DataFrame, editions: pl.DataFrame) -> pl.DataFrame:
     """Return ``assessments.real_results`` for display; in Chinese, Chinese names and labels.
 
@@ -60,8 +56,8 @@ def real_results_table(real: pl.DataFrame, editions: pl.DataFrame) -> pl.DataFra
     if not is_zh():
         return real
     names = editions.select("edition_id", "title_zh", "evaluator_zh")
-    modes = {code.replace("_", " "): label for code, label in _labels(MODE_LABELS).items()}
-    kinds = _labels(RELIABILITY_LABELS)
+    modes = {code.replace("_", " "): label for code, label in translated(MODE_LABELS).items()}
+    kinds = translated(RELIABILITY_LABELS)
     return (
         real.join(names, on="edition_id", how="left")
         .with_columns(
@@ -125,8 +121,8 @@ def edition_list(editions: pl.DataFrame) -> pl.DataFrame:
     """
     mode, method = pl.col("mode"), pl.col("method_published")
     if is_zh():
-        mode = mode.replace_strict(_labels(MODE_LABELS), default=mode)
-        method = method.replace_strict(_labels(DISCLOSURE_LABELS), default=method)
+        mode = mode.replace_strict(translated(MODE_LABELS), default=mode)
+        method = method.replace_strict(translated(DISCLOSURE_LABELS), default=method)
     return editions.select(
         data=pl.when(pl.col("is_synthetic"))
         .then(pl.lit(tr(_SYNTHETIC)))

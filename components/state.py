@@ -607,7 +607,7 @@ def render_classes() -> str:
         key="classes",
         persist_state="session",
         required=True,
-        format_func={c: tr(label) for c, label in CLASS_LABELS.items()}.__getitem__,
+        format_func=i18n.translated(CLASS_LABELS).__getitem__,
     )
     _write_url(current())
     return str(st.session_state["classes"])
