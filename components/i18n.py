@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
-import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -183,13 +182,6 @@ def county_name(name_zh: object, pinyin: object) -> str:
     if is_zh() or not pinyin:
         return str(name_zh)
     return f"{name_zh} {pinyin}"
-
-
-def county_name_expr(name_zh: str = "name_zh", pinyin: str = "name_pinyin") -> pl.Expr:
-    """Return a Polars expression for ``county_name`` over two columns (vectorised)."""
-    if is_zh():
-        return pl.col(name_zh)
-    return pl.concat_str(pl.col(name_zh), pl.col(pinyin), separator=" ", ignore_nulls=True)
 
 
 def placeholders(text: str) -> frozenset[str]:

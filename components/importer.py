@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import tempfile
 from pathlib import Path
@@ -237,10 +236,3 @@ def render_preview(table: importing.Table, parsed: list[importing.ParsedRow]) ->
         ),
         hide_index=True,
     )
-
-
-def csv_text(frame: pl.DataFrame) -> str:
-    """Return a frame as CSV text (for tests and downloads)."""
-    buffer = io.StringIO()
-    frame.write_csv(buffer)
-    return buffer.getvalue()
