@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -16,10 +16,9 @@ from components.provenance import md_escape
 from components.rankings import METRIC_HEADERS, METRIC_LABELS, METRIC_ZH
 from components.reasons import reason_text
 from loaders import weights as weighting
+from loaders.derive.compare import Comparability
+from loaders.derive.weights import MAX_BAND, normalise
 from loaders.schemas import FIRST_LEVEL
-
-if TYPE_CHECKING:
-    from loaders.derive import Comparability
 
 CONFIG = theme.CONFIG
 PUBLISHED_ONLY_NOTE = mark(
@@ -653,7 +652,7 @@ def shares_text(weights: Sequence[float]) -> str:
     'Transparency 25% · Compliance 25% · Honoring agreements 20% · Integrity work 15% · \
 Public opinion 15%'
     """
-    shares = weighting.normalise(weights)
+    shares = normalise(weights)
     return " · ".join(
         f"{metric_title(m)} {_percent(float(s))}"
         for m, s in zip(FIRST_LEVEL, shares, strict=True)
@@ -841,7 +840,7 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
     columns[0].slider(
         tr("Weight band ± %"),
         min_value=0,
-        max_value=round(weighting.MAX_BAND * 100),
+        max_value=round(MAX_BAND * 100),
         step=5,
         key=BAND_KEY,
         bind="query-params",  # part of the shareable view
@@ -1018,7 +1017,7 @@ def sensitivity_caption(
 
 def render_sensitivity_caption(weights: Sequence[float], *, band: float, seed: int) -> None:
     """Say how the ranges were computed, and why they are empty when one metric has all weight."""
-    if int((weighting.normalise(weights) > 0).sum()) < 2:
+    if int((normalise(weights) > 0).sum()) < 2:
         st.info(
             tr(
                 "Only one metric has a weight above zero: varying it changes nothing, so "

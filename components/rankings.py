@@ -13,7 +13,7 @@ from components.i18n import is_zh, mark, pick, tr
 from components.profile import band_text, template_expr
 from components.provenance import md_escape
 from components.reasons import reason_text
-from loaders.rankings import RankChangeBasis
+from loaders.derive.compare import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
 
 METRIC_LABELS = {
@@ -214,7 +214,7 @@ def rank_change_note(basis: RankChangeBasis, previous: Mapping[str, Any] | None 
 
     Examples
     --------
-    >>> from loaders.derive import Reason
+    >>> from loaders.derive.compare import Reason
     >>> rank_change_note(RankChangeBasis("e2", None, None, False, False, (Reason("no_previous"),)))
     'No rank change: there is no previous edition of this series.'
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from components.i18n import is_zh, mark, tr
-from loaders.derive import Reason, listed
+from loaders.derive.compare import Reason, listed
 
 # One template per ``loaders.derive.Reason`` code: in English the same words as
 # ``loaders.derive.ENGLISH`` (tests/components/test_reasons.py holds them equal).

@@ -21,6 +21,14 @@ from components.i18n import is_zh, lang, mark, tr, translated
 from components.provenance import md_escape
 from loaders import geo, schemas
 from loaders import records as loader
+from loaders.derive.records import (
+    LIFECYCLE_DEFAULT,
+    NEGATIVE,
+    OPEN,
+    month_end,
+    month_starts,
+    page_count,
+)
 from loaders.snapshot import open_snapshot
 
 CONFIG = theme.CONFIG
@@ -61,7 +69,7 @@ POLARITY_LABELS = {
     "neutral": mark("neutral"),
 }
 # The lifecycle chart's states: still open, or ended with a status.
-STATE_LABELS = {loader.OPEN: mark("still open"), **STATUS_LABELS}
+STATE_LABELS = {OPEN: mark("still open"), **STATUS_LABELS}
 # The scatter's title names the sidebar metric's score.
 METRIC_SCORES = {
     "total": mark("Total score"),
@@ -75,7 +83,7 @@ METRIC_SCORES = {
 SOURCE_COLOURS = dict(zip(schemas.SOURCE_AGENCIES, px.colors.qualitative.Safe, strict=False))
 POLARITY_COLOURS = {"negative": theme.PUBLISHED, "positive": theme.SEQUENTIAL[6]}
 STATE_COLOURS = {
-    loader.OPEN: theme.PUBLISHED,
+    OPEN: theme.PUBLISHED,
     "performed": theme.SEQUENTIAL[6],
     "settled": theme.SEQUENTIAL[5],
     "repaired": theme.SEQUENTIAL[4],
@@ -367,7 +375,7 @@ def render_county_note(counties: Mapping[str, str], county: str | None) -> None:
 
 def render_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
     """Draw the period slider (whole months); return its first and last day."""
-    months = loader.month_starts(*bounds)
+    months = month_starts(*bounds)
     kept = st.session_state.get(PERIOD_KEY)
     if kept is not None and (not isinstance(kept, tuple) or any(m not in months for m in kept)):
         del st.session_state[PERIOD_KEY]  # from another snapshot: start again
@@ -382,7 +390,7 @@ def render_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
             "still open in this period."
         ),
     )
-    return first, loader.month_end(last)
+    return first, month_end(last)
 
 
 def render_totals(monthly: pl.DataFrame, *, counties: int) -> None:
@@ -532,7 +540,7 @@ def select_clicked_county() -> None:
 # ---------------------------------------------------------------------------------------
 def render_lifecycle_choice(types: Sequence[str]) -> str:
     """Draw the record-type choice of the lifecycle chart; return it."""
-    default = loader.LIFECYCLE_DEFAULT if loader.LIFECYCLE_DEFAULT in types else types[0]
+    default = LIFECYCLE_DEFAULT if LIFECYCLE_DEFAULT in types else types[0]
     if st.session_state.get("records_lifecycle_type") not in types:
         st.session_state["records_lifecycle_type"] = default
     return str(
@@ -591,8 +599,8 @@ def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
             )
         )
     months = stock.get_column("month").to_list()
-    deadline = loader.CAMPAIGN_DEADLINE
-    campaign = record_type == loader.LIFECYCLE_DEFAULT  # the clearing campaign's list
+    deadline = schemas.DEBTOR_CAMPAIGN_DEADLINE
+    campaign = record_type == LIFECYCLE_DEFAULT  # the clearing campaign's list
     if campaign and months and min(months) <= deadline <= max(months):
         fig.add_shape(
             type="line",
@@ -726,7 +734,7 @@ def table_filters(view: loader.RecordFilters, choice: TableChoice) -> loader.Rec
 
 def render_pager(total: int, filters: loader.RecordFilters, *, size: int = loader.PAGE_SIZE) -> int:
     """Draw the page number box and "page N of M"; return the page (back to 1 on new filters)."""
-    pages = loader.page_count(total, size)
+    pages = page_count(total, size)
     if st.session_state.get(_TABLE_SEEN) != filters:
         st.session_state[_TABLE_SEEN] = filters
         st.session_state[PAGE_KEY] = 1
@@ -813,7 +821,7 @@ def comparison_title(key: str, year: int) -> str:
     'Compliance score vs administrative lawsuit lost, decision revoked on appeal and administrative penalty records in 2021'
     """  # noqa: E501
     types = loader.METRIC_RECORDS[key]
-    if types == loader.NEGATIVE:
+    if types == NEGATIVE:
         what = tr("all negative records")
     elif is_zh():
         what = tr("{types} records", types="、".join(label(t, TYPE_LABELS) for t in types))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from loaders import derive
+from loaders.derive.ranks import add_grade, add_ranks
 from loaders.snapshot import load, location, open_snapshot
 
 TOTAL = "total"
@@ -179,11 +179,11 @@ def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) ->
     )
     unranked = view.with_columns(_none=pl.lit(None, pl.Float64))
     view = (
-        derive.add_ranks(view, score="score")
+        add_ranks(view, score="score")
         if ledger
-        else derive.add_ranks(unranked, score="_none").drop("_none")
+        else add_ranks(unranked, score="_none").drop("_none")
     )
-    view = derive.add_grade(view, _grade_scale(snapshot, edition), score="total")
+    view = add_grade(view, _grade_scale(snapshot, edition), score="total")
     return view.sort("adcode")
 
 

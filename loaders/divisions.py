@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import polars as pl
@@ -183,66 +182,6 @@ def build_divisions(attributes: pl.DataFrame, *, source_id: str) -> pl.DataFrame
         pl.lit(False).alias("is_synthetic"),
     )
     return schemas.conform("divisions", frame.sort("adcode"))
-
-
-# Characters a searcher may type or omit between syllables; ignored on both sides.
-_IGNORED = (" ", "'", "’", "‘", "`", "-", "·", "\u3000")
-
-
-def normalise_query(text: str) -> str:
-    """Return search text folded for matching: lower case, no tone marks, separators dropped.
-
-    Examples
-    --------
-    >>> normalise_query(" Xiūwén  Xian "), normalise_query("Xi'an"), normalise_query("修文 县")
-    ('xiuwenxian', 'xian', '修文县')
-    """
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower().replace("ü", "v"))
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for mark in _IGNORED:
-        folded = folded.replace(mark, "")
-    return unicodedata.normalize("NFC", folded)
-
-
-def _folded(column: str) -> pl.Expr:
-    expr = pl.col(column).str.to_lowercase()
-    for mark in _IGNORED:
-        expr = expr.str.replace_all(mark, "", literal=True)
-    return expr
-
-
-def search_expr(text: str) -> tuple[pl.Expr, pl.Expr] | None:
-    """Return (match, order) expressions for a county search, or None for blank text.
-
-    ``match`` is true where the Chinese name contains the text, the pinyin contains
-    it ignoring case, tone marks, spaces and apostrophes, or the adcode starts with
-    it — always literally, never as a pattern. ``order`` ranks exact hits 0, prefix
-    hits 1 and the rest 2. Needs ``name_zh``, ``name_pinyin`` and ``adcode``.
-
-    Examples
-    --------
-    >>> d = pl.DataFrame({"adcode": ["520123", "610116"], "name_zh": ["修文县", "长安区"],
-    ...     "name_pinyin": ["Xiuwen Xian", "Chang'an Qu"]})
-    >>> [d.filter(search_expr(t)[0])["adcode"].to_list() for t in ("xiuwen", "changan", "(.*)")]
-    [['520123'], ['610116'], []]
-    """
-    query = normalise_query(text)
-    if not query:
-        return None
-    name, pinyin, code = _folded("name_zh"), _folded("name_pinyin"), pl.col("adcode")
-    match = (
-        name.str.contains(query, literal=True)
-        | pinyin.str.contains(query, literal=True)
-        | code.str.starts_with(query)
-    ).fill_null(False)
-    order = (
-        pl.when((name == query) | (pinyin == query) | (code == query))
-        .then(0)
-        .when(name.str.starts_with(query) | pinyin.str.starts_with(query))
-        .then(1)
-        .otherwise(2)
-    )
-    return match, order
 
 
 def load(snapshot: Path | str) -> pl.DataFrame:

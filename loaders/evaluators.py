@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
-from loaders import assessments, derive, divergence
+from loaders import assessments
+from loaders.derive import divergence
+from loaders.derive.compare import Reason, comparability, english_reason
+from loaders.derive.divergence import agreement
 from loaders.snapshot import load
 
 SOURCE_COLUMNS = {
@@ -134,20 +136,6 @@ def paired_scores(
     )
 
 
-def agreement(paired: pl.DataFrame) -> dict[str, float]:
-    """Return n, Spearman and Kendall rank correlations and the mean difference (b − a)."""
-    a = paired.get_column("a").to_numpy()
-    b = paired.get_column("b").to_numpy()
-    if len(a) < 3:
-        return {"n": float(len(a)), "spearman": np.nan, "kendall": np.nan, "mean_diff": np.nan}
-    return {
-        "n": float(len(a)),
-        "spearman": divergence.spearman(a, b),
-        "kendall": divergence.kendall_tau_b(a, b),
-        "mean_diff": float((b - a).mean()),
-    }
-
-
 def home_bias_table(snapshot: Path | str, *, top_n: int = 100) -> pl.DataFrame:
     """Return the home-bias test for every scored edition whose evaluator has a home province.
 
@@ -237,7 +225,7 @@ class Divergence:
     edition_a: str
     edition_b: str
     comparable: bool
-    reasons: tuple[derive.Reason, ...]
+    reasons: tuple[Reason, ...]
     paired: pl.DataFrame
     agreement: dict[str, float]
     provinces: pl.DataFrame
@@ -246,7 +234,7 @@ class Divergence:
     @property
     def reason(self) -> str:
         """The reasons in English, joined by "; "."""
-        return derive.english_reason(self.reasons)
+        return english_reason(self.reasons)
 
 
 def divergence_between(
@@ -260,13 +248,13 @@ def divergence_between(
     """
     tree_a = assessments.indicators(snapshot, edition_a)
     tree_b = assessments.indicators(snapshot, edition_b)
-    verdict = derive.comparability(tree_a, tree_b)
+    verdict = comparability(tree_a, tree_b)
     paired = paired_scores(snapshot, edition_a, edition_b)
     empty = paired.clear()
     if not verdict.comparable:
         return Divergence(edition_a, edition_b, False, verdict.reasons, empty, {}, empty, empty)
     if paired.height < 3:
-        few = (derive.Reason("too_few_paired", n=paired.height),)
+        few = (Reason("too_few_paired", n=paired.height),)
         return Divergence(edition_a, edition_b, False, few, empty, {}, empty, empty)
     return Divergence(
         edition_a,

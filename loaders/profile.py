@@ -1,15 +1,14 @@
-"""One county across the snapshot: its header, history over editions, breakdown and search."""
+"""One county across the snapshot: its header, history over editions, breakdown, search."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from loaders import assessments, divisions
-from loaders import divisions as divisions_module
+from loaders.derive.counties import SEARCH_COLUMNS, averages, match_counties
 from loaders.snapshot import load
 
 HISTORY_COLUMNS = (
@@ -38,14 +37,6 @@ HISTORY_COLUMNS = (
     "source_title",
     "source_url",
     "source_reliability",
-)
-SEARCH_COLUMNS = (
-    "adcode",
-    "name_zh",
-    "name_pinyin",
-    "prefecture_name_zh",
-    "province_name_zh",
-    "province_name_en",
 )
 # Characters a reader may type between pinyin syllables or words: ignored when matching.
 
@@ -124,60 +115,6 @@ def county_history(snapshot: Path | str, adcode: str) -> pl.DataFrame:
     return history.select(HISTORY_COLUMNS).sort("data_year", "is_synthetic", "edition_id")
 
 
-def averages(view_wide: pl.DataFrame, *, adcode: str, metrics: Sequence[str]) -> pl.DataFrame:
-    """Return a county's score beside its province's and the nation's mean, per metric.
-
-    Means are over the counties with a score for that metric (nulls are skipped);
-    the province is the county's ``province_adcode`` in ``view_wide``. A metric
-    without a column counts as unscored everywhere.
-
-    Parameters
-    ----------
-    view_wide
-        One row per county: ``adcode``, ``province_adcode`` and one score column per metric.
-    adcode
-        The county to compare.
-    metrics
-        Score columns to compare, in display order.
-
-    Returns
-    -------
-    One row per metric, in the order given: ``indicator_id``, ``county``,
-    ``province_mean``, ``national_mean``, ``n_province`` and ``n_national`` (counties
-    with a score).
-
-    Examples
-    --------
-    >>> wide = pl.DataFrame({"adcode": ["a", "b", "c"], "province_adcode": ["1", "1", "2"],
-    ...     "x": [80.0, 60.0, 40.0], "y": [10.0, None, 30.0]})
-    >>> averages(wide, adcode="a", metrics=["x", "y"]).rows()
-    [('x', 80.0, 70.0, 60.0, 2, 3), ('y', 10.0, 10.0, 20.0, 1, 2)]
-    """
-    missing = [m for m in metrics if m not in view_wide.columns]
-    wide = view_wide.with_columns(pl.lit(None, pl.Float64).alias(m) for m in missing)
-    province = wide.filter(pl.col("adcode") == adcode).get_column("province_adcode")
-    in_province = (
-        pl.col("province_adcode") == province.item(0)
-        if province.len() and province.item(0) is not None
-        else pl.lit(False)
-    )
-    long = wide.unpivot(
-        index=["adcode", "province_adcode"],
-        on=list(metrics),
-        variable_name="indicator_id",
-        value_name="score",
-    ).with_columns(pl.col("score").cast(pl.Float64))
-    stats = long.group_by("indicator_id").agg(
-        county=pl.col("score").filter(pl.col("adcode") == adcode).first(),
-        province_mean=pl.col("score").filter(in_province).mean(),
-        national_mean=pl.col("score").mean(),
-        n_province=pl.col("score").filter(in_province).count(),
-        n_national=pl.col("score").count(),
-    )
-    order = pl.DataFrame({"indicator_id": list(metrics)}, schema={"indicator_id": pl.String})
-    return order.join(stats, on="indicator_id", how="left", maintain_order="left")
-
-
 def breakdown(snapshot: Path | str, adcode: str, edition: str) -> pl.DataFrame:
     """Return the county's first-level scores in ``edition`` beside province and national means.
 
@@ -207,48 +144,6 @@ def breakdown(snapshot: Path | str, adcode: str, edition: str) -> pl.DataFrame:
             edition_id=pl.lit(edition),
             is_synthetic=pl.lit(assessments.is_synthetic(snapshot, edition)),
         )
-    )
-
-
-def match_counties(divisions: pl.DataFrame, text: str, *, limit: int = 20) -> pl.DataFrame:
-    """Return the divisions whose Chinese name, pinyin or adcode matches ``text``.
-
-    Matching is literal (no patterns): the Chinese name contains the text, the
-    pinyin contains it case-insensitively with spaces and apostrophes ignored on
-    both sides, or the adcode starts with it. Exact name matches come first, then
-    names that start with the text, then the rest, each by adcode.
-
-    Parameters
-    ----------
-    divisions
-        The ``divisions`` table (or any frame with :data:`SEARCH_COLUMNS`).
-    text
-        What the user typed.
-    limit
-        Most rows to return.
-
-    Examples
-    --------
-    >>> d = pl.DataFrame({"adcode": ["520123", "610102", "610116"],
-    ...     "name_zh": ["修文县", "新城区", "长安区"],
-    ...     "name_pinyin": ["Xiuwen Xian", "Xincheng Qu", "Chang'an Qu"]})
-    >>> match_counties(d, "xiuwen")["name_zh"].to_list()
-    ['修文县']
-    >>> match_counties(d, "changan qu")["adcode"].to_list()
-    ['610116']
-    >>> match_counties(d, "(.*)").height
-    0
-    """
-    search = divisions_module.search_expr(text)
-    if search is None:
-        return divisions.clear()
-    match, order = search
-    return (
-        divisions.filter(match)
-        .with_columns(_order=order)
-        .sort("_order", "adcode")
-        .drop("_order")
-        .head(limit)
     )
 
 

@@ -1,4 +1,4 @@
-"""Records about government bodies: pushed-down scans, monthly rollups, lifecycles, pages.
+"""Records about government bodies, read from a snapshot: pushed-down scans, cached queries.
 
 Every query reads the snapshot lazily (``loaders.snapshot.scan``): filters on the
 province, county, years and dates and the choice of columns push down into the Parquet
@@ -13,186 +13,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
-from loaders import assessments, divisions, schemas
+from loaders import assessments, divisions
 from loaders import snapshot as store
-from loaders.derive import add_ranks
-from loaders.divergence import spearman
-from loaders.synthetic import DEBTOR_CAMPAIGN_DEADLINE
+from loaders.derive.records import (
+    EXPORT_LIMIT,
+    METRIC_RECORDS,
+    PAGE_SIZE,
+    TABLE_COLUMNS,
+    RecordFilters,
+    county_map_view,
+    months_between,
+    resolution_query,
+    rollup_query,
+)
 
 ROLLUPS = "record_rollups"
-NEGATIVE = tuple(t for t in schemas.RECORD_TYPES if t != "commendation")
-# First-level metric (crosswalk key) → the records that speak to it. NOTE: no record
-# type measures disclosure directly, so transparency, like the total, is set against
-# all negative records.
-METRIC_RECORDS: dict[str, tuple[str, ...]] = {
-    "total": NEGATIVE,
-    "transparency": NEGATIVE,
-    "compliance": ("admin_litigation_loss", "reconsideration_revoked", "admin_penalty"),
-    "honoring_agreements": ("broken_commitment", "dishonest_judgment_debtor"),
-    "integrity_work": ("disciplinary_action", "accountability_action"),
-    "public_opinion": ("complaint", "opinion_incident"),
-}
-LIFECYCLE_DEFAULT = "dishonest_judgment_debtor"
-# Record types whose status changes over time (a decision revoked or a commendation
-# does not end): the choices of the lifecycle chart.
-LIFECYCLE_TYPES = tuple(
-    t for t in schemas.RECORD_TYPES if t not in ("reconsideration_revoked", "commendation")
-)
-# The 2017 national campaign to clear government bodies from the judgment-debtor list.
-CAMPAIGN_DEADLINE = DEBTOR_CAMPAIGN_DEADLINE
-OPEN = "still open"
-TABLE_COLUMNS = (
-    "occurred",
-    "name_zh",
-    "adcode",
-    "subject_name",
-    "source_agency",
-    "record_type",
-    "polarity",
-    "status",
-    "resolved",
-    "amount_cny",
-    "published",
-    "record_id",
-)
-PAGE_SIZE = 50
-EXPORT_LIMIT = 100_000  # rows in one CSV download; narrower filters export everything
-
-
-@dataclass(frozen=True)
-class RecordFilters:
-    """Which records to read: a place, a period (whole days, inclusive) and code lists.
-
-    Empty code lists mean "all". ``province`` is a six-digit province adcode. The
-    rollup answers every filter but ``statuses``; a period for the rollup must start
-    on the first day of a month and end on the last day of one.
-    """
-
-    province: str | None = None
-    county: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    sources: tuple[str, ...] = ()
-    types: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    polarities: tuple[str, ...] = ()
-
-    def _place(self) -> list[pl.Expr]:
-        if self.county:
-            return [pl.col("adcode") == self.county]
-        if self.province:
-            # A range, not starts_with: Parquet min/max statistics can prune row groups.
-            code = self.province[:2]
-            return [pl.col("adcode").is_between(pl.lit(f"{code}0000"), pl.lit(f"{code}9999"))]
-        return []
-
-    def _codes(self, *, statuses: bool) -> list[pl.Expr]:
-        lists = {
-            "source_agency": self.sources,
-            "record_type": self.types,
-            "polarity": self.polarities,
-        }
-        if statuses:
-            lists["status"] = self.statuses
-        return [pl.col(column).is_in(list(values)) for column, values in lists.items() if values]
-
-    def record_predicates(self) -> list[pl.Expr]:
-        """Return the filters on the raw ``records`` table (with the ``year`` partition).
-
-        Examples
-        --------
-        >>> f = RecordFilters(province="520000", start=dt.date(2017, 1, 1), types=("complaint",))
-        >>> len(f.record_predicates())
-        4
-        """
-        predicates = self._place() + self._codes(statuses=True)
-        year = pl.col(schemas.RECORDS_PARTITION)
-        if self.start:
-            predicates += [year >= self.start.year, pl.col("occurred") >= self.start]
-        if self.end:
-            predicates += [year <= self.end.year, pl.col("occurred") <= self.end]
-        return predicates
-
-    def rollup_predicates(self) -> list[pl.Expr]:
-        """Return the same filters on the monthly rollup (``statuses`` are not in it).
-
-        Examples
-        --------
-        >>> RecordFilters(statuses=("active",)).rollup_predicates()
-        Traceback (most recent call last):
-        ...
-        ValueError: the monthly rollup has no status: read the raw records
-        """
-        if self.statuses:
-            raise ValueError("the monthly rollup has no status: read the raw records")
-        predicates = self._place() + self._codes(statuses=False)
-        if self.start:
-            predicates.append(pl.col("month") >= self.start.replace(day=1))
-        if self.end:
-            predicates.append(pl.col("month") <= self.end.replace(day=1))
-        return predicates
-
-
-def with_types(filters: RecordFilters, *types: str) -> RecordFilters:
-    """Return ``filters`` limited to the record ``types``.
-
-    Examples
-    --------
-    >>> with_types(RecordFilters(province="520000"), "complaint").types
-    ('complaint',)
-    """
-    return dataclasses.replace(filters, types=types)
-
-
-# ---------------------------------------------------------------------------------------
-# the rollup
-# ---------------------------------------------------------------------------------------
-def rollup_query(records: pl.LazyFrame) -> pl.LazyFrame:
-    """Return the monthly rollup of ``records`` as a lazy query (schema ``RECORD_ROLLUPS``).
-
-    One row per county × month × source agency × record type × polarity (× source and
-    kind, so real and synthetic records are never counted together), with the number of
-    records and the sum of their known amounts.
-    """
-    return (
-        records.group_by(
-            "adcode",
-            pl.col("occurred").dt.truncate("1mo").alias("month"),
-            "source_agency",
-            "record_type",
-            "polarity",
-            "source_id",
-            "is_synthetic",
-        )
-        .agg(
-            records=pl.len().cast(pl.UInt32),
-            amount_cny=pl.col("amount_cny").sum().round(2),
-        )
-        .select(list(schemas.RECORD_ROLLUPS))
-    )
-
-
-def monthly_rollup(records: pl.DataFrame) -> pl.DataFrame:
-    """Return the monthly rollup of a ``records`` frame, sorted by its key.
-
-    Examples
-    --------
-    >>> r = pl.DataFrame({"adcode": ["520123"] * 3, "occurred": [dt.date(2019, 5, d)
-    ...     for d in (1, 9, 31)], "source_agency": "courts", "record_type":
-    ...     "admin_litigation_loss", "polarity": "negative", "amount_cny": [1e4, None, 5e3],
-    ...     "source_id": "s", "is_synthetic": True})
-    >>> monthly_rollup(r).select("month", "records", "amount_cny").row(0)
-    (datetime.date(2019, 5, 1), 3, 15000.0)
-    """
-    key = list(schemas.DERIVED[ROLLUPS].key)
-    return rollup_query(records.lazy()).collect().sort(key)
 
 
 def _rollup(snapshot: Path | str) -> pl.LazyFrame:
@@ -308,92 +148,6 @@ def county_labels(snapshot: Path | str, province: str | None = None) -> dict[str
     return {code: f"{name} · {prefecture} · {code}" for code, name, prefecture in rows}
 
 
-def month_end(month: dt.date) -> dt.date:
-    """Return the last day of ``month``'s month.
-
-    Examples
-    --------
-    >>> month_end(dt.date(2020, 2, 1)), month_end(dt.date(2021, 12, 15))
-    (datetime.date(2020, 2, 29), datetime.date(2021, 12, 31))
-    """
-    following = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Return how many calendar months a period touches, both ends included.
-
-    Examples
-    --------
-    >>> months_between(dt.date(2016, 1, 1), dt.date(2021, 12, 31))
-    72
-    """
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
-def county_map_view(
-    counts: pl.DataFrame,
-    division_table: pl.DataFrame,
-    *,
-    covered: frozenset[str],
-    months: int,
-    per_year: bool,
-    province: str | None = None,
-) -> pl.DataFrame:
-    """Return a records view with the columns of ``assessments.county_view`` for the map.
-
-    ``score`` is each county's record count (or count per year when ``per_year``);
-    a county without records in a covered province scores 0, one in a province the
-    snapshot has no records for is left blank (status ``no_records``). Ranks put
-    the county with the most records first.
-
-    Parameters
-    ----------
-    counts
-        ``adcode``, ``records`` (``county_counts``).
-    division_table
-        The ``divisions`` table.
-    covered
-        Provinces (six-digit codes) the records cover.
-    months
-        Length of the period in months (for the yearly rate).
-    per_year
-        Divide by the period's length in years.
-    province
-        Six-digit province code: keep that province's counties only.
-
-    Examples
-    --------
-    >>> d = pl.DataFrame({"adcode": ["520123", "520323", "810001"], "name_zh": ["甲", "乙", "丙"],
-    ...     "name_pinyin": "x", "prefecture_adcode": "p", "prefecture_name_zh": "p",
-    ...     "province_adcode": ["520000", "520000", "810000"], "province_name_zh": "q"})
-    >>> c = pl.DataFrame({"adcode": ["520123"], "records": [24]})
-    >>> v = county_map_view(c, d, covered=frozenset({"520000"}), months=24, per_year=True)
-    >>> v.select("adcode", "score", "rank_national", "status").rows()
-    [('520123', 12.0, 1, 'assessed'), ('520323', 0.0, 2, 'assessed'), ('810001', None, None, 'no_records')]
-    """  # noqa: E501
-    years = months / 12 if per_year else 1.0
-    view = division_table.select(
-        "adcode",
-        "name_zh",
-        "name_pinyin",
-        "prefecture_adcode",
-        "prefecture_name_zh",
-        "province_adcode",
-        "province_name_zh",
-    )
-    if province:
-        view = view.filter(pl.col("province_adcode") == province)
-    has_data = pl.col("province_adcode").is_in(sorted(covered))
-    view = view.join(counts.select("adcode", "records"), on="adcode", how="left").with_columns(
-        score=pl.when(has_data).then(pl.col("records").fill_null(0).cast(pl.Float64) / years),
-        status=pl.when(has_data).then(pl.lit("assessed")).otherwise(pl.lit("no_records")),
-        reason=pl.when(has_data).then(None).otherwise(pl.lit("no records in this snapshot")),
-        grade=pl.lit(None, pl.String),
-    )
-    return add_ranks(view.drop("records"), score="score").sort("adcode")
-
-
 def map_view(snapshot: Path | str, filters: RecordFilters, *, per_year: bool) -> pl.DataFrame:
     """Return ``county_map_view`` of the records ``filters`` keep (cached per view).
 
@@ -436,105 +190,6 @@ def _lifecycle_records(snapshot: str, manifest_sha: str, filters: RecordFilters)
     return scan_records(snapshot, open_start, columns).collect()
 
 
-def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Return the first day of every month from ``start``'s to ``end``'s.
-
-    Examples
-    --------
-    >>> month_starts(dt.date(2017, 11, 20), dt.date(2018, 2, 1))
-    [datetime.date(2017, 11, 1), datetime.date(2017, 12, 1), datetime.date(2018, 1, 1), \
-datetime.date(2018, 2, 1)]
-    """
-    first = start.replace(day=1)
-    return [
-        dt.date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
-        for i in range(months_between(start, end))
-    ]
-
-
-def status_over_time(frame: pl.DataFrame, *, start: dt.date, end: dt.date) -> pl.DataFrame:
-    """Return, at the end of each month, how many records are still open or ended, by status.
-
-    A record is open from ``occurred`` until ``resolved`` (open for good when it has no
-    ``resolved`` date); once resolved it counts under its ``status`` (performed,
-    removed, expired, …). The counts are cumulative stocks, so the chart reads as
-    listed → performed / removed / expired.
-
-    Returns
-    -------
-    Long frame: ``month`` (first day), ``state`` (``OPEN`` or a status), ``records``.
-
-    Examples
-    --------
-    >>> f = pl.DataFrame({"status": ["performed", "expired", "active"],
-    ...     "occurred": [dt.date(2017, 1, 5), dt.date(2017, 1, 9), dt.date(2017, 2, 1)],
-    ...     "resolved": [dt.date(2017, 2, 10), dt.date(2017, 3, 1), None]})
-    >>> s = status_over_time(f, start=dt.date(2017, 1, 1), end=dt.date(2017, 3, 31))
-    >>> wide = s.pivot("state", index="month", values="records")
-    >>> wide.columns
-    ['month', 'expired', 'performed', 'still open']
-    >>> wide.drop("month").rows()
-    [(0, 0, 2), (0, 1, 2), (1, 1, 1)]
-    """
-    months = month_starts(start, end)
-    grid = pl.DataFrame({"month": months}, schema={"month": pl.Date})
-    month = pl.col("occurred").dt.truncate("1mo")
-    opened = frame.group_by(month.alias("month")).agg(opened=pl.len())
-    ended = frame.filter(pl.col("resolved").is_not_null())
-    closed = ended.group_by(pl.col("resolved").dt.truncate("1mo").alias("month"), "status").len()
-    statuses = sorted(closed.get_column("status").unique())
-    before = {
-        "opened": frame.filter(pl.col("occurred") < months[0]).height,
-        **{
-            s: ended.filter((pl.col("resolved") < months[0]) & (pl.col("status") == s)).height
-            for s in statuses
-        },
-    }
-    wide = grid.join(opened, on="month", how="left")
-    for s in statuses:
-        part = closed.filter(pl.col("status") == s).select("month", pl.col("len").alias(s))
-        wide = wide.join(part, on="month", how="left")
-    wide = wide.fill_null(0).with_columns(
-        pl.col(c).cum_sum() + before[c] for c in ("opened", *statuses)
-    )
-    wide = wide.with_columns(
-        (pl.col("opened") - pl.sum_horizontal(pl.lit(0), *statuses)).alias(OPEN)
-    ).drop("opened")
-    long = wide.unpivot(index="month", variable_name="state", value_name="records")
-    return long.with_columns(pl.col("records").cast(pl.Int64)).sort("month", "state")
-
-
-def resolution_times(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return per source agency and record type: records, share resolved, median days.
-
-    Time to resolution is ``resolved - occurred`` in days, over the resolved records.
-
-    Examples
-    --------
-    >>> f = pl.DataFrame({"source_agency": ["courts"] * 3, "record_type": ["x"] * 3,
-    ...     "occurred": [dt.date(2017, 1, 1)] * 3,
-    ...     "resolved": [dt.date(2017, 1, 11), dt.date(2017, 1, 31), None]})
-    >>> resolution_times(f).row(0)
-    ('courts', 'x', 3, 2, 0.6666666666666666, 20.0)
-    """
-    return resolution_query(frame.lazy()).collect()
-
-
-def resolution_query(records: pl.LazyFrame) -> pl.LazyFrame:
-    """Return ``resolution_times`` as a lazy query over ``records``."""
-    days = (pl.col("resolved") - pl.col("occurred")).dt.total_days()
-    return (
-        records.group_by("source_agency", "record_type")
-        .agg(
-            records=pl.len(),
-            resolved=pl.col("resolved").is_not_null().sum(),
-            share_resolved=pl.col("resolved").is_not_null().mean(),
-            median_days=days.median(),
-        )
-        .sort("source_agency", "record_type")
-    )
-
-
 def resolution_summary(snapshot: Path | str, filters: RecordFilters) -> pl.DataFrame:
     """Return ``resolution_times`` of the records that ``filters`` keep (three columns read)."""
     return _resolution_summary(*_key(snapshot), filters)
@@ -557,17 +212,6 @@ def count_records(snapshot: Path | str, filters: RecordFilters) -> int:
 @lru_cache(maxsize=64)
 def _count(snapshot: str, manifest_sha: str, filters: RecordFilters) -> int:
     return int(scan_records(snapshot, filters, ("record_id",)).select(pl.len()).collect().item())
-
-
-def page_count(total: int, size: int = PAGE_SIZE) -> int:
-    """Return the number of pages of ``size`` rows that ``total`` rows fill (at least 1).
-
-    Examples
-    --------
-    >>> page_count(0), page_count(50), page_count(51)
-    (1, 1, 2)
-    """
-    return max(1, math.ceil(total / size))
 
 
 def _ordered(snapshot: Path | str, filters: RecordFilters) -> pl.LazyFrame:
@@ -679,43 +323,3 @@ def scores_vs_records(
         pl.col("records").fill_null(0).cast(pl.Int64)
     )
     return frame.sort("adcode"), year, key
-
-
-def correlation(frame: pl.DataFrame) -> float:
-    """Return Spearman's rank correlation of ``score`` and ``records`` (nan if undefined).
-
-    Examples
-    --------
-    >>> correlation(pl.DataFrame({"score": [90.0, 70.0, 50.0], "records": [1, 4, 9]}))
-    -1.0
-    """
-    if frame.height < 3:
-        return math.nan
-    return spearman(
-        frame.get_column("score").to_numpy().astype(float),
-        frame.get_column("records").to_numpy().astype(float),
-    )
-
-
-def disagreement(frame: pl.DataFrame, *, n: int = 10) -> pl.DataFrame:
-    """Return up to ``n`` counties with a high score and many records, most at odds first.
-
-    Each county's score and record count become percentile ranks (average ranks
-    divided by the number of counties). A county is listed when both are in the top
-    half (above 0.5); the disagreement ``score_pct + records_pct - 1`` orders the list:
-    near 1 for the top score with the most records. Ties go by adcode.
-
-    Examples
-    --------
-    >>> f = pl.DataFrame({"adcode": list("abcd"), "score": [90.0, 80.0, 60.0, 40.0],
-    ...     "records": [9, 8, 0, 5]})
-    >>> disagreement(f).select("adcode", "score_pct", "records_pct", "disagreement").rows()
-    [('a', 1.0, 1.0, 1.0), ('b', 0.75, 0.75, 0.5)]
-    """
-    k = max(frame.height, 1)
-    ranked = frame.with_columns(
-        score_pct=pl.col("score").rank("average") / k,
-        records_pct=pl.col("records").rank("average") / k,
-    ).with_columns(disagreement=pl.col("score_pct") + pl.col("records_pct") - 1)
-    high = ranked.filter((pl.col("score_pct") > 0.5) & (pl.col("records_pct") > 0.5))
-    return high.sort(["disagreement", "adcode"], descending=[True, False]).head(n)

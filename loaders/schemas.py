@@ -1,4 +1,4 @@
-"""The snapshot's tables: one schema per table, declared once, plus the allowed codes.
+"""The snapshot's tables and the shared vocabulary: one schema per table, codes as enums.
 
 Every other module reads column names and types from here. A snapshot is a folder
 of Parquet files (one per table, ``records`` hive-partitioned by year) and a
@@ -7,7 +7,9 @@ of Parquet files (one per table, ``records`` hive-partitioned by year) and a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 import polars as pl
 
@@ -16,75 +18,189 @@ SCHEMA_VERSION = 1
 # Columns every fact-carrying table has (DESIGN.md §3).
 PROVENANCE = {"source_id": pl.String, "is_synthetic": pl.Boolean}
 
-DIVISION_TYPES = (
-    "district",
-    "county",
-    "county_city",
-    "autonomous_county",
-    "banner",
-    "autonomous_banner",
-    "special_district",
-    "forestry_district",
-    "other",
-)
-CHANGE_TYPES = ("rename", "county_to_city", "county_to_district", "merge", "split", "abolished")
-SOURCE_RELIABILITY = ("official", "evaluator_self_published", "media", "secondary", "synthetic")
-EVALUATOR_TYPES = (
-    "private_rating_firm",
-    "university",
-    "state_academy",
-    "state_info_center",
-    "government_body",
-    "ngo",
-    "unknown",  # a source that does not name the evaluator
-)
-DISCLOSURE = ("full", "partial", "none")
-TIE_RELATIONS = (
-    "shareholder",
-    "ultimate_owner",
-    "founder",
-    "executive",
-    "cppcc_member",
-    "commissioning_client",
-    "sponsor",
-    "approved_by",
-    "parent_body",
-)
-CONFIDENCE = ("confirmed", "reported", "unverified")
-EDITION_MODES = ("third_party", "self", "upper_level_audit", "designation")
-COVERAGE_STATUS = ("assessed", "excluded", "not_covered")
-SOURCE_AGENCIES = (
-    "courts",
-    "supervisory_commission",
-    "civil_service",
-    "legal_affairs_office",
-    "hotline_12345",
-    "other",
-)
-RECORD_TYPES = (
-    "admin_litigation_loss",
-    "dishonest_judgment_debtor",
-    "admin_penalty",
-    "reconsideration_revoked",
-    "disciplinary_action",
-    "accountability_action",
-    "broken_commitment",
-    "complaint",
-    "opinion_incident",
-    "commendation",
-)
-POLARITY = ("negative", "positive", "neutral")
-RECORD_STATUS = ("active", "performed", "settled", "revoked", "repaired", "expired", "removed")
-CROSSWALK_KEYS = (
-    "total",
-    "transparency",
-    "compliance",
-    "honoring_agreements",
-    "integrity_work",
-    "public_opinion",
-)
+
+class DivisionType(StrEnum):
+    """Kind of county-level unit, from the full suffix of its name."""
+
+    DISTRICT = "district"
+    COUNTY = "county"
+    COUNTY_CITY = "county_city"
+    AUTONOMOUS_COUNTY = "autonomous_county"
+    BANNER = "banner"
+    AUTONOMOUS_BANNER = "autonomous_banner"
+    SPECIAL_DISTRICT = "special_district"
+    FORESTRY_DISTRICT = "forestry_district"
+    OTHER = "other"
+
+
+class ChangeType(StrEnum):
+    """How a division code changed between years."""
+
+    RENAME = "rename"
+    COUNTY_TO_CITY = "county_to_city"
+    COUNTY_TO_DISTRICT = "county_to_district"
+    MERGE = "merge"
+    SPLIT = "split"
+    ABOLISHED = "abolished"
+
+
+class Reliability(StrEnum):
+    """How far a cited source can be trusted, by who published it."""
+
+    OFFICIAL = "official"
+    EVALUATOR_SELF_PUBLISHED = "evaluator_self_published"
+    MEDIA = "media"
+    SECONDARY = "secondary"
+    SYNTHETIC = "synthetic"
+
+
+class EvaluatorType(StrEnum):
+    """What kind of body an evaluator is."""
+
+    PRIVATE_RATING_FIRM = "private_rating_firm"
+    UNIVERSITY = "university"
+    STATE_ACADEMY = "state_academy"
+    STATE_INFO_CENTER = "state_info_center"
+    GOVERNMENT_BODY = "government_body"
+    NGO = "ngo"
+    UNKNOWN = "unknown"  # a source that does not name the evaluator
+
+
+class Disclosure(StrEnum):
+    """How much of a method is published."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class TieRelation(StrEnum):
+    """How a party is tied to an evaluator."""
+
+    SHAREHOLDER = "shareholder"
+    ULTIMATE_OWNER = "ultimate_owner"
+    FOUNDER = "founder"
+    EXECUTIVE = "executive"
+    CPPCC_MEMBER = "cppcc_member"
+    COMMISSIONING_CLIENT = "commissioning_client"
+    SPONSOR = "sponsor"
+    APPROVED_BY = "approved_by"
+    PARENT_BODY = "parent_body"
+
+
+class Confidence(StrEnum):
+    """How well a tie is documented."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    UNVERIFIED = "unverified"
+
+
+class Mode(StrEnum):
+    """How an edition assessed its counties."""
+
+    THIRD_PARTY = "third_party"
+    SELF = "self"
+    UPPER_LEVEL_AUDIT = "upper_level_audit"
+    DESIGNATION = "designation"
+
+
+class CoverageStatus(StrEnum):
+    """Whether an edition assessed a county (its coverage ledger)."""
+
+    ASSESSED = "assessed"
+    EXCLUDED = "excluded"
+    NOT_COVERED = "not_covered"
+
+
+class RecordSource(StrEnum):
+    """The agency that contributes a record to the integrity database."""
+
+    COURTS = "courts"
+    SUPERVISORY_COMMISSION = "supervisory_commission"
+    CIVIL_SERVICE = "civil_service"
+    LEGAL_AFFAIRS_OFFICE = "legal_affairs_office"
+    HOTLINE_12345 = "hotline_12345"
+    OTHER = "other"
+
+
+class RecordType(StrEnum):
+    """What a record says about a government body."""
+
+    ADMIN_LITIGATION_LOSS = "admin_litigation_loss"
+    DISHONEST_JUDGMENT_DEBTOR = "dishonest_judgment_debtor"
+    ADMIN_PENALTY = "admin_penalty"
+    RECONSIDERATION_REVOKED = "reconsideration_revoked"
+    DISCIPLINARY_ACTION = "disciplinary_action"
+    ACCOUNTABILITY_ACTION = "accountability_action"
+    BROKEN_COMMITMENT = "broken_commitment"
+    COMPLAINT = "complaint"
+    OPINION_INCIDENT = "opinion_incident"
+    COMMENDATION = "commendation"
+
+
+class Polarity(StrEnum):
+    """Whether a record counts against a body or for it."""
+
+    NEGATIVE = "negative"
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+
+
+class RecordStatus(StrEnum):
+    """Where a record is in its lifecycle."""
+
+    ACTIVE = "active"
+    PERFORMED = "performed"
+    SETTLED = "settled"
+    REVOKED = "revoked"
+    REPAIRED = "repaired"
+    EXPIRED = "expired"
+    REMOVED = "removed"
+
+
+class Metric(StrEnum):
+    """The composite total and the five first-level metrics, in the reports' order."""
+
+    TOTAL = "total"
+    TRANSPARENCY = "transparency"
+    COMPLIANCE = "compliance"
+    HONORING_AGREEMENTS = "honoring_agreements"
+    INTEGRITY_WORK = "integrity_work"
+    PUBLIC_OPINION = "public_opinion"
+
+
+def codes(kind: type[StrEnum]) -> tuple[str, ...]:
+    """Return the codes of an enum as plain strings, in declaration order.
+
+    Examples
+    --------
+    >>> codes(Polarity)
+    ('negative', 'positive', 'neutral')
+    """
+    return tuple(str(member) for member in kind)
+
+
+DIVISION_TYPES = codes(DivisionType)
+CHANGE_TYPES = codes(ChangeType)
+SOURCE_RELIABILITY = codes(Reliability)
+EVALUATOR_TYPES = codes(EvaluatorType)
+DISCLOSURE = codes(Disclosure)
+TIE_RELATIONS = codes(TieRelation)
+CONFIDENCE = codes(Confidence)
+EDITION_MODES = codes(Mode)
+COVERAGE_STATUS = codes(CoverageStatus)
+SOURCE_AGENCIES = codes(RecordSource)
+RECORD_TYPES = codes(RecordType)
+POLARITY = codes(Polarity)
+RECORD_STATUS = codes(RecordStatus)
+CROSSWALK_KEYS = codes(Metric)
+TOTAL = str(Metric.TOTAL)
 # The five first-level metrics in the order the reports list them.
 FIRST_LEVEL = CROSSWALK_KEYS[1:]
+# The 2017 national campaign to clear government bodies from the judgment-debtor list
+# ended on this date (domain notes).
+DEBTOR_CAMPAIGN_DEADLINE = dt.date(2017, 6, 30)
 
 DIVISIONS = pl.Schema(
     {

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from loaders import s3, schemas
+from loaders.derive.records import monthly_rollup
 
 MANIFEST = "manifest.json"
 # Fixed writer settings so the same frames always give the same bytes.
@@ -163,8 +164,6 @@ def write_snapshot(
 
 def _write_derived(records: pl.DataFrame, folder: Path) -> dict[str, dict[str, Any]]:
     """Write the tables derived from ``records`` (the monthly rollup); return their entries."""
-    from loaders.records import monthly_rollup  # loaders.records reads snapshots itself
-
     table = schemas.DERIVED["record_rollups"]
     frame = monthly_rollup(records).sort(table.key)
     entry = _write_parquet(frame, folder / table.path)

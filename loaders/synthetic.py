@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from loaders import schemas
+from loaders.derive.weights import composite_expr
 
 SOURCE_ID = "src-demo-generator"
 TP_EVALUATOR = "demo-rating"
@@ -200,7 +201,6 @@ DEPARTMENTS = (
     "卫生健康局",
     "人力资源和社会保障局",
 )
-DEBTOR_CAMPAIGN_DEADLINE = dt.date(2017, 6, 30)
 
 
 def _weighted_total(first: dict[str, np.ndarray]) -> np.ndarray:
@@ -209,8 +209,6 @@ def _weighted_total(first: dict[str, np.ndarray]) -> np.ndarray:
     Computed with ``loaders.weights.composite_expr`` itself, so re-weighting at the
     rater's own weights reproduces every published total exactly.
     """
-    from loaders.weights import composite_expr
-
     weights = [w for *_, w in FIRST_LEVEL]
     frame = pl.DataFrame({key: first[key] for key, *_ in FIRST_LEVEL})
     return frame.select(composite_expr(weights)).to_series().round(2).to_numpy()
@@ -707,7 +705,7 @@ def _debtor_records(
     m = len(county)
     start, end = dt.date(2016, 1, 1).toordinal(), dt.date(2017, 5, 31).toordinal()
     occurred = rng.integers(start, end, m)
-    deadline = DEBTOR_CAMPAIGN_DEADLINE.toordinal()
+    deadline = schemas.DEBTOR_CAMPAIGN_DEADLINE.toordinal()
     cleared = rng.random(m) < 0.95
     resolved = np.where(
         cleared,

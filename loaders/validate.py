@@ -8,6 +8,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from loaders import schemas
+from loaders.derive.records import monthly_rollup
 from loaders.snapshot import Snapshot, SnapshotError, open_snapshot
 
 # (table, column) → (referenced table, column): every non-null value must exist there.
@@ -327,13 +328,10 @@ def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
 
     Examples
     --------
-    >>> from loaders.records import monthly_rollup
     >>> records = schemas.empty("records")
     >>> check_rollup(records, monthly_rollup(records))
     []
     """
-    from loaders.records import monthly_rollup
-
     expected = monthly_rollup(records.drop(schemas.RECORDS_PARTITION, strict=False))
     key = list(schemas.DERIVED["record_rollups"].key)
     if dict(rollup.schema) != dict(expected.schema):

@@ -12,6 +12,13 @@ from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
 from loaders import weights as weighting
+from loaders.derive.weights import (
+    biggest_movers,
+    correlations,
+    group_columns,
+    group_means,
+    median_order,
+)
 
 filters = page_filters("metrics")
 snapshot = str(current_snapshot())
@@ -50,14 +57,14 @@ if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's pa
 st.subheader(tr("First-level metrics across {place}", place=md_escape(place)))
 scores = weighting.metric_scores(snapshot, filters.edition, province=filters.province)
 view.render_no_scores(scores, place)
-_, group = weighting.group_columns(filters.province)
+_, group = group_columns(filters.province)
 metric = view.render_box_metric()
-order = weighting.median_order(scores, metric=metric, group=group)
+order = median_order(scores, metric=metric, group=group)
 box_title = view.box_title(metric, provincial=provincial) + synthetic
 figure = view.distribution_figure(scores, metric=metric, group=group, order=order, title=box_title)
 charts.show(figure, title=box_title, synthetic=is_synthetic)
 left, right = st.columns(2, gap="medium")
-correlations = weighting.correlations(scores)
+correlations = correlations(scores)
 charts.show(
     view.correlation_figure(correlations, title=tr("Correlation between metrics") + synthetic),
     title=tr("Correlation between metrics"),
@@ -65,7 +72,7 @@ charts.show(
     where=left,
     width=55,
 )
-means = weighting.group_means(scores, group=group)
+means = group_means(scores, group=group)
 charts.show(
     view.means_figure(
         means, group=group, title=view.means_title(provincial=provincial, counted=True) + synthetic
@@ -87,9 +94,7 @@ ranking = weighting.ranking_under(
 shown = view.ranking_columns(ranking, provincial=provincial)
 config = view.ranking_config(provincial=provincial)
 st.markdown(tr("**Biggest movers against the evaluator's weights**"))
-view.render_movers(
-    view.ranking_columns(weighting.biggest_movers(ranking), provincial=provincial), config
-)
+view.render_movers(view.ranking_columns(biggest_movers(ranking), provincial=provincial), config)
 st.markdown(tr("**Ranking under these weights · {place}**", place=md_escape(place)))
 st.dataframe(
     shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)

@@ -10,6 +10,7 @@ from components.i18n import tr
 from components.provenance import md_escape, render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
+from loaders.derive.rankings import filter_rankings
 
 COUNTY_PAGE = "pages/county.py"
 
@@ -40,7 +41,7 @@ table.render_rank_change_note(basis, rankings.edition_facts(snapshot, basis.prev
 chosen = table.render_filters(ranking)
 
 # 2/ DATA: the rows the filters keep, in the columns shown and exported
-matching = rankings.filter_rankings(
+matching = filter_rankings(
     ranking, prefecture=chosen.prefecture, grades=chosen.grades, search=chosen.search
 )
 shown = table.shown_columns(matching)

@@ -12,6 +12,13 @@ from components.i18n import tr
 from components.provenance import render_provenance
 from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, records
+from loaders.derive.records import (
+    LIFECYCLE_TYPES,
+    correlation,
+    disagreement,
+    status_over_time,
+    with_types,
+)
 
 filters = page_filters("records")
 snapshot = str(current_snapshot())
@@ -80,9 +87,9 @@ with right:
 
 # 4/ LIFECYCLES: listed → performed / removed / expired, and how long resolution takes
 st.subheader(tr("Lifecycles"))
-record_type = view.render_lifecycle_choice(records.LIFECYCLE_TYPES)
-listed = records.lifecycle_records(snapshot, records.with_types(scope, record_type))
-stock = records.status_over_time(listed, start=start, end=end)
+record_type = view.render_lifecycle_choice(LIFECYCLE_TYPES)
+listed = records.lifecycle_records(snapshot, with_types(scope, record_type))
+stock = status_over_time(listed, start=start, end=end)
 view.render_lifecycle(stock, record_type=record_type, listed=listed.height, synthetic=synthetic)
 st.markdown(tr("**Median time to resolution by source agency and record type**"))
 st.dataframe(
@@ -129,8 +136,8 @@ paired, year, key = records.scores_vs_records(
 )
 view.render_comparison(
     paired,
-    records.disagreement(paired),
-    records.correlation(paired),
+    disagreement(paired),
+    correlation(paired),
     filters,
     title=view.comparison_title(key, year),
 )

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from components import i18n, maps, state, theme
-from loaders import derive
+from loaders.derive.ranks import add_ranks
 
 
 def _view() -> pl.DataFrame:
@@ -29,7 +29,7 @@ def _view() -> pl.DataFrame:
             "grade": ["A", "C", "B", "C", None],
         }
     )
-    return derive.add_ranks(view)
+    return add_ranks(view)
 
 
 def _figure(**kwargs: object):

@@ -7,6 +7,7 @@ import pytest
 from components import metrics as view
 from loaders import assessments, paths
 from loaders import weights as weighting
+from loaders.derive.weights import correlations, group_means, median_order
 from loaders.schemas import FIRST_LEVEL
 
 SNAPSHOT = str(paths.default_snapshot())
@@ -90,7 +91,7 @@ def test_tree_labels_are_escaped() -> None:
 
 def test_distribution_boxes_follow_the_median_order() -> None:
     scores = weighting.metric_scores(SNAPSHOT, "demo-tp-2021")
-    order = weighting.median_order(scores, metric="compliance", group="province_name_zh")
+    order = median_order(scores, metric="compliance", group="province_name_zh")
     fig = view.distribution_figure(
         scores, metric="compliance", group="province_name_zh", order=order, title="t"
     )
@@ -105,7 +106,7 @@ def test_distribution_boxes_follow_the_median_order() -> None:
 
 def test_correlation_and_means_figures() -> None:
     scores = weighting.metric_scores(SNAPSHOT, "demo-tp-2021", province="520000")
-    corr = weighting.correlations(scores)
+    corr = correlations(scores)
     fig = view.correlation_figure(corr, title="t")
     z = np.array(fig.data[0].z, dtype=float)
     assert z.shape == (5, 5)
@@ -113,7 +114,7 @@ def test_correlation_and_means_figures() -> None:
     assert (np.abs(z) <= 1).all()
     expected = scores.select(pl.corr("transparency", "compliance")).item()
     assert z[0, 1] == pytest.approx(expected)
-    means = weighting.group_means(scores, group="prefecture_name_zh")
+    means = group_means(scores, group="prefecture_name_zh")
     heat = view.means_figure(means, group="prefecture_name_zh", title="t")
     assert len(heat.data[0].y) == means.height == scores["prefecture_name_zh"].n_unique()
     guiyang = scores.filter(pl.col("prefecture_name_zh") == "贵阳市")

@@ -9,7 +9,8 @@ from components import metrics as view
 from components.reasons import reason_text
 from loaders import assessments, paths
 from loaders import weights as weighting
-from loaders.derive import Reason, comparability
+from loaders.derive.compare import Reason, comparability
+from loaders.derive.weights import correlations, group_means
 from tests.i18n_scan import english_words
 
 SNAPSHOT = str(paths.default_snapshot())
@@ -70,10 +71,10 @@ def test_ranking_table_has_chinese_headers_and_no_pinyin() -> None:
 
 def test_figures_read_in_chinese() -> None:
     scores = weighting.metric_scores(SNAPSHOT, "demo-tp-2021", province="520000")
-    heat = view.correlation_figure(weighting.correlations(scores), title="t")
+    heat = view.correlation_figure(correlations(scores), title="t")
     assert list(heat.data[0].x)[:2] == ["透明度", "合规度"]
     means = view.means_figure(
-        weighting.group_means(scores, group="prefecture_name_zh"),
+        group_means(scores, group="prefecture_name_zh"),
         group="prefecture_name_zh",
         title="t",
     )

@@ -5,8 +5,7 @@ import pytest
 
 from components import i18n
 from components import rankings as table
-from loaders.derive import Reason
-from loaders.rankings import RankChangeBasis
+from loaders.derive.compare import RankChangeBasis, Reason
 from loaders.schemas import FIRST_LEVEL
 
 

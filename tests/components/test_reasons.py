@@ -7,8 +7,7 @@ from typing import get_args
 import pytest
 
 from components import i18n, reasons
-from loaders import derive
-from loaders.derive import Reason
+from loaders.derive.compare import ENGLISH, Reason, ReasonCode, english_reason
 from tests.i18n_scan import english_words
 
 # One clause of each code, with the values it carries.
@@ -36,18 +35,18 @@ def zh(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_code_has_an_example_and_a_template() -> None:
-    codes = set(get_args(derive.ReasonCode))
+    codes = set(get_args(ReasonCode))
     assert {r.code for r in EXAMPLES} == codes
-    assert set(reasons.TEMPLATES) == set(derive.ENGLISH) == codes
+    assert set(reasons.TEMPLATES) == set(ENGLISH) == codes
 
 
 @pytest.mark.parametrize("reason", EXAMPLES, ids=lambda r: r.code)
 def test_english_is_the_loader_text(reason: Reason) -> None:
-    assert reasons.reason_text([reason]) == reason.english == derive.english_reason([reason])
+    assert reasons.reason_text([reason]) == reason.english == english_reason([reason])
 
 
 def test_english_joins_clauses_as_the_loader_does() -> None:
-    assert reasons.reason_text(EXAMPLES) == derive.english_reason(EXAMPLES)
+    assert reasons.reason_text(EXAMPLES) == english_reason(EXAMPLES)
     assert reasons.reason_text(()) == ""
 
 

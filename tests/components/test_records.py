@@ -14,6 +14,7 @@ from components import exports, i18n, state
 from components import records as view
 from loaders import paths, schemas
 from loaders import records as loader
+from loaders.derive.records import OPEN, disagreement, status_over_time
 from loaders.snapshot import write_snapshot
 from tests.conftest import tiny_tables
 
@@ -95,13 +96,13 @@ def test_lifecycle_marks_the_campaign_deadline_only_inside_the_period() -> None:
             "resolved": [dt.date(2017, 6, 1), dt.date(2018, 5, 1)],
         }
     )
-    stock = loader.status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
+    stock = status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
     fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor")
-    assert [t.name for t in fig.data] == [loader.OPEN, "performed", "expired"]
+    assert [t.name for t in fig.data] == [OPEN, "performed", "expired"]
     assert all(t.stackgroup == "one" for t in fig.data)
     (line,) = fig.layout.shapes
     assert line.x0 == dt.date(2017, 6, 30)
-    later = loader.status_over_time(frame, start=dt.date(2019, 1, 1), end=dt.date(2019, 6, 30))
+    later = status_over_time(frame, start=dt.date(2019, 1, 1), end=dt.date(2019, 6, 30))
     assert not view.lifecycle_figure(later, record_type="complaint").layout.shapes
 
 
@@ -182,7 +183,7 @@ def test_scatter_and_disagreement_links() -> None:
     paired, year, key = loader.scores_vs_records(
         DEFAULT, "demo-tp-2021", "public_opinion", "520000"
     )
-    worst = loader.disagreement(paired)
+    worst = disagreement(paired)
     title = view.comparison_title(key, year)
     assert title == "Public opinion score vs complaint and public-opinion incident records in 2021"
     fig = view.scatter_figure(paired, worst, title=title)
@@ -258,7 +259,7 @@ def test_lifecycle_in_chinese() -> None:
             "resolved": [dt.date(2017, 6, 1), dt.date(2018, 5, 1)],
         }
     )
-    stock = loader.status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
+    stock = status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
     fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor")
     assert [t.name for t in fig.data] == ["尚未了结", "已履行", "已到期"]
     assert fig.layout.title.text.startswith("失信被执行人：")

@@ -4,7 +4,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loaders import derive
+from loaders.derive.compare import Reason, comparability, english_reason
+from loaders.derive.ranks import add_grade, add_rank_change, add_ranks
 
 
 def _tree(
@@ -35,7 +36,7 @@ def test_ranks_share_ties_and_skip_missing_scores() -> None:
             "prefecture_adcode": ["a", "a", "b", "b", "c", "c"],
         }
     )
-    out = derive.add_ranks(frame)
+    out = add_ranks(frame)
     assert out["rank_national"].to_list() == [2, 3, 3, None, 5, 1]
     assert out["n_national"].to_list() == [5, 5, 5, None, 5, 5]
     assert out["rank_province"].to_list() == [1, 2, 2, None, 3, 1]
@@ -45,13 +46,13 @@ def test_ranks_share_ties_and_skip_missing_scores() -> None:
 
 def test_grades_are_monotone_in_score() -> None:
     scale = pl.DataFrame({"grade": ["AAA", "A", "C"], "min_score": [90.0, 60.0, 10.0]})
-    frame = derive.add_grade(pl.DataFrame({"score": [5.0, 10.0, 59.99, 60.0, 90.0, 100.0]}), scale)
+    frame = add_grade(pl.DataFrame({"score": [5.0, 10.0, 59.99, 60.0, 90.0, 100.0]}), scale)
     assert frame["grade"].to_list() == [None, "C", "C", "A", "AAA", "AAA"]
 
 
 def test_no_scale_gives_no_grades() -> None:
     empty = pl.DataFrame(schema={"grade": pl.String, "min_score": pl.Float64})
-    assert derive.add_grade(pl.DataFrame({"score": [50.0]}), empty)["grade"].to_list() == [None]
+    assert add_grade(pl.DataFrame({"score": [50.0]}), empty)["grade"].to_list() == [None]
 
 
 def test_rank_change_positive_means_up() -> None:
@@ -60,45 +61,45 @@ def test_rank_change_positive_means_up() -> None:
     expected = now.with_columns(
         previous_rank=pl.Series([3, 2]), rank_change=pl.Series([2, -3], dtype=pl.Int64)
     )
-    assert_frame_equal(derive.add_rank_change(now, before), expected, check_dtypes=False)
+    assert_frame_equal(add_rank_change(now, before), expected, check_dtypes=False)
 
 
 def test_same_tree_is_comparable() -> None:
     tree = _tree(["a", "b"], [0.5, 0.5], ["a.x"])
-    result = derive.comparability(tree, tree)
+    result = comparability(tree, tree)
     assert (result.comparable, result.flagged) == (True, False)
-    assert result.reasons == (derive.Reason("same_tree"),)
+    assert result.reasons == (Reason("same_tree"),)
     assert result.reason == "same indicator tree"
 
 
 def test_different_first_level_is_refused() -> None:
-    result = derive.comparability(_tree(["a", "b"]), _tree(["a", "c"]))
+    result = comparability(_tree(["a", "b"]), _tree(["a", "c"]))
     assert not result.comparable
-    assert result.reasons == (derive.Reason("first_level_differ", keys=("b", "c")),)
+    assert result.reasons == (Reason("first_level_differ", keys=("b", "c")),)
     assert result.reason == "first-level indicators differ: b, c"
 
 
 def test_unpublished_first_level_counts() -> None:
-    result = derive.comparability(_tree(["a", "b", None]), _tree(["a", "b"]))
+    result = comparability(_tree(["a", "b", None]), _tree(["a", "b"]))
     assert not result.comparable
-    assert result.reasons == (derive.Reason("first_level_count"),)
+    assert result.reasons == (Reason("first_level_count"),)
     assert result.reason == "first-level indicators differ: their number or unpublished ones"
-    partial = derive.comparability(_tree(["a", None]), _tree(["a", None]))
+    partial = comparability(_tree(["a", None]), _tree(["a", None]))
     assert partial.comparable and partial.flagged
-    assert partial.reasons == (derive.Reason("first_level_unpublished"),)
+    assert partial.reasons == (Reason("first_level_unpublished"),)
     assert partial.reason == "some first-level indicators are unpublished"
 
 
 def test_second_level_and_weight_changes_are_flagged() -> None:
-    second = derive.comparability(_tree(["a"], second=["a.x"]), _tree(["a"], second=["a.y"]))
+    second = comparability(_tree(["a"], second=["a.x"]), _tree(["a"], second=["a.y"]))
     assert second.comparable and second.flagged
-    assert second.reasons == (derive.Reason("second_level_differ", n=2),)
+    assert second.reasons == (Reason("second_level_differ", n=2),)
     assert second.reason == "second-level indicators differ (2 not in both)"
-    weights = derive.comparability(_tree(["a", "b"], [0.5, 0.5]), _tree(["a", "b"], [0.6, 0.4]))
+    weights = comparability(_tree(["a", "b"], [0.5, 0.5]), _tree(["a", "b"], [0.6, 0.4]))
     assert weights.comparable and weights.flagged
-    assert weights.reasons == (derive.Reason("weights_differ", n=2),)
+    assert weights.reasons == (Reason("weights_differ", n=2),)
     assert weights.reason == "weights differ for 2 indicator(s)"
-    both = derive.comparability(
+    both = comparability(
         _tree(["a", None], [0.5, 0.5], ["a.x"]), _tree(["a", None], [0.6, 0.4], ["a.y"])
     )
     assert [r.code for r in both.reasons] == [
@@ -114,10 +115,10 @@ def test_second_level_and_weight_changes_are_flagged() -> None:
 
 def test_reason_english_and_unknown_codes() -> None:
     reasons = (
-        derive.Reason("no_previous"),
-        derive.Reason("previous_unscored", edition="e-2020"),
-        derive.Reason("tree_change", added=("X", "Y")),
-        derive.Reason("too_few_paired", n=2),
+        Reason("no_previous"),
+        Reason("previous_unscored", edition="e-2020"),
+        Reason("tree_change", added=("X", "Y")),
+        Reason("too_few_paired", n=2),
     )
     assert [r.english for r in reasons] == [
         "there is no previous edition of this series",
@@ -125,6 +126,6 @@ def test_reason_english_and_unknown_codes() -> None:
         "this edition adds 2 (X, Y) and drops none",
         "only 2 counties were scored by both editions",
     ]
-    assert derive.english_reason(reasons[:2]) == "; ".join(r.english for r in reasons[:2])
+    assert english_reason(reasons[:2]) == "; ".join(r.english for r in reasons[:2])
     with pytest.raises(ValueError, match="unknown reason code"):
-        derive.Reason("nonsense")  # type: ignore[arg-type]
+        Reason("nonsense")  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from loaders import divergence
+from loaders.derive import divergence
 
 
 def test_perfect_agreement_gives_correlation_one() -> None:

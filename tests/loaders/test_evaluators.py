@@ -5,7 +5,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import derive, evaluators, paths
+from loaders import evaluators, paths
+from loaders.derive.compare import Reason
 from loaders.snapshot import write_snapshot
 from tests.conftest import tiny_tables
 
@@ -128,5 +129,5 @@ def test_editions_with_too_few_counties_in_common_are_refused(tmp_path: Path) ->
     write_snapshot(tables, out, snapshot_id="few", description="", created_by="", created_at="")
     result = evaluators.divergence_between(out, "demo-2021", "demo-few")
     assert not result.comparable
-    assert result.reasons == (derive.Reason("too_few_paired", n=2),)
+    assert result.reasons == (Reason("too_few_paired", n=2),)
     assert result.reason == "only 2 counties were scored by both editions"

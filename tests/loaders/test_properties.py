@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from polars.testing import assert_frame_equal
 
-from loaders import derive, rankings, schemas, synthetic
+from loaders import rankings, schemas, synthetic
 from loaders import weights as w
-from loaders.records import monthly_rollup
+from loaders.derive.ranks import LEVELS, add_grade, add_ranks
+from loaders.derive.records import monthly_rollup
+from loaders.derive.weights import min_ranks, normalise, sample_weights
 from loaders.snapshot import load, open_snapshot, scan, write_snapshot
 from loaders.validate import check_tables
 from tests.conftest import tiny_tables
@@ -440,10 +442,10 @@ def test_ranks_count_strictly_better_scores_within_each_level(
     columns: dict[str, list[Any]],
 ) -> None:
     frame = pl.DataFrame(columns, schema_overrides={"score": pl.Float64})
-    out = derive.add_ranks(frame)
+    out = add_ranks(frame)
     assert_frame_equal(out.select(frame.columns), frame)  # rows and columns kept as given
     scores = columns["score"]
-    for level, group in derive.LEVELS.items():
+    for level, group in LEVELS.items():
         groups = columns[group] if group else ["all"] * frame.height
         ranks = out[f"rank_{level}"].to_list()
         assert ranks == _min_rank_oracle(scores, groups)
@@ -460,7 +462,7 @@ def test_ranks_count_strictly_better_scores_within_each_level(
     )
 )
 def test_min_ranks_count_strictly_better_values_per_column(values: np.ndarray) -> None:
-    ranks = w.min_ranks(values)
+    ranks = min_ranks(values)
     assert ranks.shape == values.shape
     for c in range(values.shape[1]):
         column = values[:, c].tolist()
@@ -507,7 +509,7 @@ def test_reweighted_ranks_follow_the_composites(
         assert ranks == _min_rank_oracle(out[composite].to_list(), groups)
         _assert_ranks_form_cohorts(ranks, groups)
     # A composite exists exactly when every metric with weight above zero has a score.
-    used = [m for m, s in zip(schemas.FIRST_LEVEL, w.normalise(weights), strict=True) if s > 0]
+    used = [m for m, s in zip(schemas.FIRST_LEVEL, normalise(weights), strict=True) if s > 0]
     complete = out.select(pl.all_horizontal(pl.col(used).is_not_null())).to_series()
     assert out["composite"].is_not_null().to_list() == complete.to_list()
 
@@ -579,7 +581,7 @@ def test_the_evaluators_weights_reproduce_the_published_totals(
         # Re-weighting at the rater's own weights gives back every published total...
         assert out["composite"].to_list() == out["total"].to_list()
         # ...so its ranking is the ranking by the published total.
-        by_total = derive.add_ranks(frame, score="total").sort("adcode")
+        by_total = add_ranks(frame, score="total").sort("adcode")
         assert out["rank"].to_list() == by_total["rank_national"].to_list()
 
 
@@ -593,7 +595,7 @@ def test_the_evaluators_weights_reproduce_the_published_totals(
     )
 )
 def test_normalised_weights_sum_to_one_and_keep_zeros(weights: list[float]) -> None:
-    shares = w.normalise(weights)
+    shares = normalise(weights)
     assert abs(shares.sum() - 1) < 1e-12
     assert (shares >= 0).all()
     assert all(s == 0 for s, x in zip(shares, weights, strict=True) if x == 0)
@@ -609,7 +611,7 @@ def test_normalised_weights_sum_to_one_and_keep_zeros(weights: list[float]) -> N
 def test_sampled_weight_vectors_sum_to_one_and_keep_zeros(
     weights: list[float], band: float, samples: int, seed: int
 ) -> None:
-    drawn = w.sample_weights(weights, band=band, samples=samples, seed=seed)
+    drawn = sample_weights(weights, band=band, samples=samples, seed=seed)
     assert drawn.shape == (len(weights), samples)
     assert np.allclose(drawn.sum(axis=0), 1, rtol=0, atol=1e-12)
     assert (drawn[np.asarray(weights) == 0] == 0).all()
@@ -628,7 +630,7 @@ def test_grades_are_monotone_in_score(
     scale: list[tuple[str, float]], scores: list[float | None]
 ) -> None:
     bands = pl.DataFrame(scale, schema={"grade": pl.String, "min_score": pl.Float64}, orient="row")
-    out = derive.add_grade(pl.DataFrame({"score": scores}, schema={"score": pl.Float64}), bands)
+    out = add_grade(pl.DataFrame({"score": scores}, schema={"score": pl.Float64}), bands)
     floor_of = dict(scale)
     floors = [None if g is None else floor_of[g] for g in out["grade"].to_list()]
     # Each score gets a band whose floor is the highest floor at or below it (none below all).

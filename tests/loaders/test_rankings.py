@@ -6,7 +6,10 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loaders import derive, rankings, schemas
+from loaders import rankings, schemas
+from loaders.derive.compare import Reason, tree_difference
+from loaders.derive.rankings import filter_rankings
+from loaders.derive.ranks import add_ranks
 from loaders.snapshot import write_snapshot
 from tests.conftest import tiny_tables
 
@@ -33,7 +36,7 @@ def _view(totals: list[float | None], provinces: list[str] | None = None) -> pl.
         },
         schema_overrides={"total": pl.Float64},
     )
-    return derive.add_ranks(frame, score="total")
+    return add_ranks(frame, score="total")
 
 
 NO_METRICS = pl.DataFrame(schema={"adcode": pl.String})
@@ -199,10 +202,8 @@ def test_rank_change_flagged_when_second_level_indicators_differ(tmp_path: Path)
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert basis.comparable and basis.flagged
     assert basis.reasons == (
-        derive.Reason("second_level_differ", n=1),
-        derive.Reason(
-            "tree_change", added=("Key info",), added_zh=("key_info",)
-        ),  # name_zh = id here
+        Reason("second_level_differ", n=1),
+        Reason("tree_change", added=("Key info",), added_zh=("key_info",)),  # name_zh = id here
     )
     assert basis.reason == (
         "second-level indicators differ (1 not in both); "
@@ -215,7 +216,7 @@ def test_rank_change_null_when_first_level_indicators_differ(tmp_path: Path) -> 
     snapshot = _two_editions(tmp_path, first_2020=schemas.FIRST_LEVEL[:4])
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert not basis.comparable
-    assert basis.reasons == (derive.Reason("first_level_differ", keys=("public_opinion",)),)
+    assert basis.reasons == (Reason("first_level_differ", keys=("public_opinion",)),)
     assert basis.reason == "first-level indicators differ: public_opinion"
     table = rankings.ranking_table(snapshot, "demo-2021")
     assert table.height == 4
@@ -226,7 +227,7 @@ def test_rank_change_null_without_a_previous_edition(tmp_path: Path) -> None:
     snapshot = _two_editions(tmp_path, series_2020="other")
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert basis.previous is None
-    assert basis.reasons == (derive.Reason("no_previous"),)
+    assert basis.reasons == (Reason("no_previous"),)
     assert basis.reason == "there is no previous edition of this series"
     assert rankings.ranking_table(snapshot, "demo-2021")["rank_change"].null_count() == 4
 
@@ -280,44 +281,44 @@ def _names(frame: pl.DataFrame) -> list[str]:
     "search", ["修文", "修文县", "xiuwen", "Xiuwen Xian", "XIUWEN", "xiu wen", " xiuwen ", "xiūwén"]
 )
 def test_search_finds_a_county_by_chinese_or_pinyin(table: pl.DataFrame, search: str) -> None:
-    assert _names(rankings.filter_rankings(table, search=search)) == ["修文县"]
+    assert _names(filter_rankings(table, search=search)) == ["修文县"]
 
 
 def test_search_ignores_apostrophes_both_ways(table: pl.DataFrame) -> None:
-    assert _names(rankings.filter_rankings(table, search="wenan")) == ["文安县"]
-    assert _names(rankings.filter_rankings(table, search="Wen'an")) == ["文安县"]
-    assert _names(rankings.filter_rankings(table, search="xi’an shi")) == ["西安市"]
+    assert _names(filter_rankings(table, search="wenan")) == ["文安县"]
+    assert _names(filter_rankings(table, search="Wen'an")) == ["文安县"]
+    assert _names(filter_rankings(table, search="xi’an shi")) == ["西安市"]
 
 
 @pytest.mark.parametrize(("search", "found"), [("(", ["某县(旧)"]), ("(旧)", ["某县(旧)"])])
 def test_search_text_is_literal(table: pl.DataFrame, search: str, found: list[str]) -> None:
-    assert _names(rankings.filter_rankings(table, search=search)) == found
+    assert _names(filter_rankings(table, search=search)) == found
 
 
 @pytest.mark.parametrize("search", [".*", "[", "x.*n", "\\d", "^修"])
 def test_search_never_treats_text_as_a_pattern(table: pl.DataFrame, search: str) -> None:
-    assert rankings.filter_rankings(table, search=search).is_empty()
+    assert filter_rankings(table, search=search).is_empty()
 
 
 def test_search_by_adcode_prefix(table: pl.DataFrame) -> None:
-    assert _names(rankings.filter_rankings(table, search="5201")) == ["修文县"]
+    assert _names(filter_rankings(table, search="5201")) == ["修文县"]
 
 
 def test_blank_search_keeps_every_row(table: pl.DataFrame) -> None:
-    assert_frame_equal(rankings.filter_rankings(table, search="  "), table)
-    assert_frame_equal(rankings.filter_rankings(table), table)
+    assert_frame_equal(filter_rankings(table, search="  "), table)
+    assert_frame_equal(filter_rankings(table), table)
 
 
 def test_grade_and_prefecture_filters(table: pl.DataFrame) -> None:
-    assert _names(rankings.filter_rankings(table, grades=["A"])) == ["修文县", "文安县"]
-    assert _names(rankings.filter_rankings(table, grades=["A", "C"])) == [
+    assert _names(filter_rankings(table, grades=["A"])) == ["修文县", "文安县"]
+    assert _names(filter_rankings(table, grades=["A", "C"])) == [
         "修文县",
         "文安县",
         "某县(旧)",
     ]
-    assert _names(rankings.filter_rankings(table, grades=[])) == _names(table)
-    assert _names(rankings.filter_rankings(table, prefecture="520300")) == ["绥阳县"]
-    combined = rankings.filter_rankings(table, grades=["A"], search="xian", prefecture="131000")
+    assert _names(filter_rankings(table, grades=[])) == _names(table)
+    assert _names(filter_rankings(table, prefecture="520300")) == ["绥阳县"]
+    combined = filter_rankings(table, grades=["A"], search="xian", prefecture="131000")
     assert _names(combined) == ["文安县"]
 
 
@@ -325,13 +326,13 @@ def test_rank_change_null_when_the_previous_edition_has_no_scores(tmp_path: Path
     snapshot = _two_editions(tmp_path, scored_2020=False)
     basis = rankings.rank_change_basis(snapshot, "demo-2021")
     assert (basis.previous, basis.comparable, basis.flagged) == ("demo-2020", False, False)
-    assert basis.reasons == (derive.Reason("previous_unscored", edition="demo-2020"),)
+    assert basis.reasons == (Reason("previous_unscored", edition="demo-2020"),)
     assert basis.reason == "the previous edition (demo-2020) published no scores to rank"
 
 
 def test_rank_change_against_the_same_tree_says_so(tmp_path: Path) -> None:
     basis = rankings.rank_change_basis(_two_editions(tmp_path), "demo-2021")
-    assert basis.reasons == (derive.Reason("same_tree"),)
+    assert basis.reasons == (Reason("same_tree"),)
     assert basis.reason == "same indicator tree"
 
 
@@ -342,14 +343,12 @@ def test_tree_difference_names_added_and_dropped_indicators() -> None:
     after = pl.DataFrame(
         {"level": [2, 2], "indicator_id": ["b", "c"], "name_en": ["Beta", "Gamma"]}
     )
-    assert rankings.tree_difference(before, after) == (
-        "this edition adds 1 (Gamma) and drops 1 (Alpha)"
-    )
+    assert tree_difference(before, after) == ("this edition adds 1 (Gamma) and drops 1 (Alpha)")
     change = rankings.tree_change(before, after)
     assert (change.code, change.added, change.dropped) == ("tree_change", ("Gamma",), ("Alpha",))
     unnamed = after.with_columns(name_en=pl.lit(None, pl.String))
     assert rankings.tree_change(before, unnamed).added == ("c",)  # no name: the id
-    assert rankings.tree_difference(after, after) == "this edition adds none and drops none"
+    assert tree_difference(after, after) == "this edition adds none and drops none"
 
 
 def test_tree_change_names_in_chinese_only_when_every_name_is_known() -> None:

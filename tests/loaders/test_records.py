@@ -10,6 +10,15 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from loaders import demo, geo, paths, records, schemas
+from loaders.derive.records import (
+    OPEN,
+    correlation,
+    disagreement,
+    page_count,
+    resolution_times,
+    status_over_time,
+    with_types,
+)
 from loaders.snapshot import SnapshotError, open_snapshot, scan, write_snapshot
 from loaders.validate import check_rollup, validate_snapshot
 
@@ -181,7 +190,7 @@ def test_pages_are_stable_complete_and_do_not_overlap(generated: Path) -> None:
     filters = records.RecordFilters(province=GUIZHOU, start=dt.date(2019, 1, 1))
     total = records.count_records(generated, filters)
     size = 997  # an odd size, so the last page is partial
-    pages = records.page_count(total, size)
+    pages = page_count(total, size)
     assert pages == -(-total // size) > 3
     seen: list[str] = []
     for page in range(1, pages + 1):
@@ -234,20 +243,18 @@ def test_scans_verify_once_and_notice_a_changed_file(tiny_snapshot: Path) -> Non
 
 # --- lifecycles ------------------------------------------------------------------------
 def test_the_clearing_campaign_empties_the_judgment_debtor_list() -> None:
-    filters = records.with_types(
+    filters = with_types(
         records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31)),
         "dishonest_judgment_debtor",
     )
     listed = records.lifecycle_records(DEFAULT, filters)
     assert listed.height > 100
-    stock = records.status_over_time(listed, start=filters.start, end=filters.end)
-    still_open = dict(
-        stock.filter(pl.col("state") == records.OPEN).select("month", "records").rows()
-    )
+    stock = status_over_time(listed, start=filters.start, end=filters.end)
+    still_open = dict(stock.filter(pl.col("state") == OPEN).select("month", "records").rows())
     assert still_open[dt.date(2017, 3, 1)] > 5 * still_open[dt.date(2017, 7, 1)]
     ends = stock.filter(pl.col("month") == dt.date(2018, 12, 1))
     assert ends.get_column("records").sum() == listed.height  # every listing is somewhere
-    assert set(ends.get_column("state")) >= {records.OPEN, "performed", "removed", "expired"}
+    assert set(ends.get_column("state")) >= {OPEN, "performed", "removed", "expired"}
 
 
 def test_status_over_time_counts_listings_made_before_the_period() -> None:
@@ -258,14 +265,14 @@ def test_status_over_time_counts_listings_made_before_the_period() -> None:
             "resolved": [dt.date(2016, 2, 3), None, dt.date(2015, 12, 1)],
         }
     )
-    stock = records.status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2016, 2, 29))
+    stock = status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2016, 2, 29))
     wide = stock.pivot("state", index="month", values="records").sort("month")
     # Jan: two listed in 2015 still open (one removed in 2015 already counted), one new.
     assert wide.row(0, named=True) == {
         "month": dt.date(2016, 1, 1),
         "performed": 0,
         "removed": 1,
-        records.OPEN: 2,
+        OPEN: 2,
     }
     assert wide.row(1, named=True)["performed"] == 1
 
@@ -273,7 +280,7 @@ def test_status_over_time_counts_listings_made_before_the_period() -> None:
 def test_resolution_times_by_source(generated: Path) -> None:
     summary = records.resolution_summary(generated, records.RecordFilters(province=GUIZHOU))
     raw = _raw(generated).filter(pl.col("adcode").str.starts_with("52"))
-    assert_frame_equal(summary, records.resolution_times(raw))
+    assert_frame_equal(summary, resolution_times(raw))
     courts = summary.filter(pl.col("record_type") == "admin_litigation_loss").row(0, named=True)
     assert courts["source_agency"] == "courts"
     assert 0.7 < courts["share_resolved"] < 0.9  # 80% performed in the generator
@@ -323,7 +330,7 @@ def test_scores_against_matching_records_of_the_data_year() -> None:
     )
     row = frame.filter(pl.col("adcode") == "520123").row(0, named=True)
     assert row["records"] == raw.height
-    rho = records.correlation(frame)
+    rho = correlation(frame)
     assert -1 <= rho < 0  # better counties get fewer negative records in the generator
     # A second-level indicator is set against its first-level metric's records.
     _, _, parent = records.scores_vs_records(
@@ -340,12 +347,12 @@ def test_disagreement_list_on_a_constructed_case() -> None:
             "records": [2, 30, 3, 25, 40, 1, 35, 0],
         }
     )
-    worst = records.disagreement(frame, n=5)
+    worst = disagreement(frame, n=5)
     # b: 2nd best score with the 3rd most records; d: 4th best with the 4th most.
     assert worst.get_column("adcode").to_list() == ["b", "d"]
     assert worst.get_column("disagreement").to_list() == [0.625, 0.25]
     assert worst.get_column("score_pct").to_list() == [0.875, 0.625]
     # Agreement everywhere (best score, fewest records): nobody is listed.
     agree = frame.with_columns(records=pl.Series([0, 1, 2, 3, 4, 5, 6, 7]))
-    assert records.disagreement(agree).is_empty()
-    assert records.correlation(agree) == pytest.approx(-1.0)
+    assert disagreement(agree).is_empty()
+    assert correlation(agree) == pytest.approx(-1.0)

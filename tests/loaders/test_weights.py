@@ -7,6 +7,15 @@ from polars.testing import assert_frame_equal
 
 from loaders import assessments, paths
 from loaders import weights as w
+from loaders.derive.weights import (
+    biggest_movers,
+    correlations,
+    group_means,
+    median_order,
+    min_ranks,
+    normalise,
+    sample_weights,
+)
 from loaders.schemas import FIRST_LEVEL
 
 SNAPSHOT = str(paths.default_snapshot())
@@ -34,8 +43,8 @@ def _counties(n: int = 40, seed: int = 5, *, ties: bool = False) -> pl.DataFrame
 
 
 def test_weights_renormalise_whatever_their_scale() -> None:
-    assert w.normalise([25, 25, 20, 15, 15]) == pytest.approx(EVALUATOR)
-    assert w.normalise([3, 1]).tolist() == [0.75, 0.25]
+    assert normalise([25, 25, 20, 15, 15]) == pytest.approx(EVALUATOR)
+    assert normalise([3, 1]).tolist() == [0.75, 0.25]
     frame = _counties()
     a = w.add_composite(frame, weights=[2, 2, 0, 0, 0])
     b = w.add_composite(frame, weights=[50, 50, 0, 0, 0])
@@ -47,7 +56,7 @@ def test_weights_renormalise_whatever_their_scale() -> None:
 @pytest.mark.parametrize("bad", [[0, 0, 0], [1, -1, 1], [1, float("nan"), 1], [float("inf"), 1]])
 def test_invalid_weights_are_refused(bad: list[float]) -> None:
     with pytest.raises(ValueError):
-        w.normalise(bad)
+        normalise(bad)
 
 
 def test_zero_weight_metrics_drop_out_even_when_unscored() -> None:
@@ -111,20 +120,20 @@ def test_reweighted_ranks_share_the_best_rank_on_ties() -> None:
 
 def test_biggest_movers_leave_out_counties_that_stay() -> None:
     ranked = w.reweighted_ranking(_counties(), weights=[1, 0, 0, 0, 0], baseline=EVALUATOR)
-    movers = w.biggest_movers(ranked, n=10)
+    movers = biggest_movers(ranked, n=10)
     assert movers.height == 10
     assert (movers["rank_change"] != 0).all()
     moves = movers["rank_change"].abs().to_list()
     assert moves == sorted(moves, reverse=True)
     assert moves[0] == ranked["rank_change"].abs().max()
     same = w.reweighted_ranking(_counties(), weights=EVALUATOR, baseline=EVALUATOR)
-    assert w.biggest_movers(same).is_empty()
+    assert biggest_movers(same).is_empty()
 
 
 def test_min_ranks_agree_with_polars_min_rank_column_by_column() -> None:
     rng = np.random.default_rng(11)
     values = rng.integers(0, 8, size=(30, 6)).astype(float)  # many ties
-    ranks = w.min_ranks(values)
+    ranks = min_ranks(values)
     for j in range(values.shape[1]):
         expected = pl.Series(values[:, j]).rank(method="min", descending=True)
         assert ranks[:, j].tolist() == expected.cast(pl.Int64).to_list()
@@ -135,7 +144,7 @@ def test_min_ranks_agree_with_polars_min_rank_column_by_column() -> None:
 
 def test_sampled_weights_stay_in_the_band_and_are_reproducible() -> None:
     base = np.array([0.4, 0.4, 0.2, 0.0, 0.0])
-    drawn = w.sample_weights(base, band=0.5, samples=500, seed=9)
+    drawn = sample_weights(base, band=0.5, samples=500, seed=9)
     assert drawn.shape == (5, 500)
     assert np.allclose(drawn.sum(axis=0), 1.0)
     assert (drawn[3:] == 0).all()  # zero weights stay zero
@@ -143,10 +152,10 @@ def test_sampled_weights_stay_in_the_band_and_are_reproducible() -> None:
     ratio = (drawn[0] / drawn[2]) / (base[0] / base[2])
     assert ratio.min() >= 1 / 3 - 1e-12 and ratio.max() <= 3 + 1e-12
     assert ratio.min() < 0.5 and ratio.max() > 2  # and the band is actually explored
-    assert np.array_equal(drawn, w.sample_weights(base, band=0.5, samples=500, seed=9))
-    assert not np.array_equal(drawn, w.sample_weights(base, band=0.5, samples=500, seed=10))
+    assert np.array_equal(drawn, sample_weights(base, band=0.5, samples=500, seed=9))
+    assert not np.array_equal(drawn, sample_weights(base, band=0.5, samples=500, seed=10))
     with pytest.raises(ValueError):
-        w.sample_weights(base, band=1.0, samples=5, seed=1)
+        sample_weights(base, band=1.0, samples=5, seed=1)
 
 
 @pytest.mark.parametrize("weights", [EVALUATOR, (10, 0, 50, 5, 35), (1, 1, 1, 1, 1)])
@@ -238,16 +247,16 @@ def test_breakdowns_by_group() -> None:
             "b": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
         }
     )
-    assert w.median_order(frame, metric="a", group="g") == ["y", "x", "z"]
-    means = w.group_means(frame, group="g", metrics=["a", "b"])
+    assert median_order(frame, metric="a", group="g") == ["y", "x", "z"]
+    means = group_means(frame, group="g", metrics=["a", "b"])
     assert means.rows() == [("x", 3, 40.0, 2.0), ("y", 2, 35.0, 4.5), ("z", 1, None, 6.0)]
-    corr = w.correlations(frame, metrics=["a", "b"])
+    corr = correlations(frame, metrics=["a", "b"])
     assert corr["metric"].to_list() == ["a", "b"]
     assert corr["a"][0] == corr["b"][1] == 1.0
     assert corr["a"][1] == corr["b"][0]  # symmetric
     expected = frame.drop_nulls().select(pl.corr("a", "b")).item()
     assert corr["b"][0] == pytest.approx(expected)  # pairwise complete rows
-    flat = w.correlations(frame.with_columns(b=pl.lit(1.0)), metrics=["a", "b"])
+    flat = correlations(frame.with_columns(b=pl.lit(1.0)), metrics=["a", "b"])
     assert flat["b"].to_list() == [None, None]  # no spread: no correlation
 
 

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from components import metrics as view
 from loaders import paths
 from loaders import weights as weighting
+from loaders.derive.weights import median_order
 from loaders.schemas import FIRST_LEVEL
 from tests.pages.conftest import figures, values
 
@@ -190,7 +191,7 @@ def test_box_metric_choice_reorders_the_provinces(run_app: Callable[..., AppTest
     assert not at.exception
     box = _figure(at, "Public opinion 政务舆情事件 by province")
     scores = weighting.metric_scores(SNAPSHOT, EDITION)
-    order = weighting.median_order(scores, metric="public_opinion", group="province_name_zh")
+    order = median_order(scores, metric="public_opinion", group="province_name_zh")
     assert box["layout"]["xaxis"]["categoryarray"] == order
 
 

@@ -13,6 +13,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from loaders import paths, records
+from loaders.derive.records import correlation, disagreement, page_count, with_types
 from tests.pages.conftest import figures
 
 SNAPSHOT = str(paths.default_snapshot())
@@ -100,7 +101,7 @@ def test_pages_move_and_do_not_overlap(run_app: Callable[..., AppTest]) -> None:
     expected = records.records_page(SNAPSHOT, GUIZHOU, page=2)
     assert list(second["record_id"]) == expected.get_column("record_id").to_list()
     total = records.count_records(SNAPSHOT, GUIZHOU)
-    assert f"Page 2 of {records.page_count(total):,} · records 51–100 of {total:,}" in _captions(at)
+    assert f"Page 2 of {page_count(total):,} · records 51–100 of {total:,}" in _captions(at)
     # A new filter starts again at page 1.
     at.multiselect(key="records_types").select("complaint").run()
     assert at.number_input(key="records_page").value == 1
@@ -183,7 +184,7 @@ def test_download_holds_the_filtered_records_and_says_synthetic(
     assert text.startswith("\ufeff# Records province 52")
     assert "record type dishonest_judgment_debtor" in header and "SYNTHETIC" in header
     rows = list(csv.DictReader(io.StringIO(body)))
-    wanted = records.with_types(GUIZHOU, "dishonest_judgment_debtor")
+    wanted = with_types(GUIZHOU, "dishonest_judgment_debtor")
     assert len(rows) == records.count_records(SNAPSHOT, wanted) > 0
     assert latest["label"] == f"Download the {len(rows):,} filtered records (CSV)"
     assert {r["record_type"] for r in rows} == {"dishonest_judgment_debtor"}
@@ -198,10 +199,10 @@ def test_scores_against_records_follow_the_sidebar_metric(run_app: Callable[...,
     paired, _, _ = records.scores_vs_records(SNAPSHOT, "demo-tp-2021", "compliance", "520000")
     scatter = _figure(at, "Compliance score vs administrative lawsuit lost")
     assert len(scatter["data"][0]["customdata"]) == paired.height
-    rho = records.correlation(paired)
+    rho = correlation(paired)
     spearman = _metrics(at)["Spearman rank correlation"]
     assert spearman == f"{rho:.2f}".replace("-", "−")
-    worst = records.disagreement(paired)
+    worst = disagreement(paired)
     listed = _frame(at, "records_link")
     assert list(listed["adcode"]) == worst.get_column("adcode").to_list()
     assert listed["records_link"].str.contains("county=").all()

@@ -257,3 +257,17 @@ def home_bias(
             f"(p = {p:.2g}): within what chance would give; no clear sign of home bias."
         )
     return HomeBias(draws, covered, home_covered, k, expected, p, reading)
+
+
+def agreement(paired: pl.DataFrame) -> dict[str, float]:
+    """Return n, Spearman and Kendall rank correlations and the mean difference (b − a)."""
+    a = paired.get_column("a").to_numpy()
+    b = paired.get_column("b").to_numpy()
+    if len(a) < 3:
+        return {"n": float(len(a)), "spearman": np.nan, "kendall": np.nan, "mean_diff": np.nan}
+    return {
+        "n": float(len(a)),
+        "spearman": spearman(a, b),
+        "kendall": kendall_tau_b(a, b),
+        "mean_diff": float((b - a).mean()),
+    }

@@ -1,4 +1,4 @@
-"""Pure derivations: ranks at three levels, grades, rank change and edition comparability."""
+"""Whether two editions compare: indicator trees, the reasons why (not), and rank-change basis."""
 
 from __future__ import annotations
 
@@ -7,98 +7,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import polars as pl
-
-LEVELS = {
-    "national": None,
-    "province": "province_adcode",
-    "prefecture": "prefecture_adcode",
-}
-
-
-def add_ranks(frame: pl.DataFrame, *, score: str = "score") -> pl.DataFrame:
-    """Add national, provincial and prefectural ranks and the size of each cohort.
-
-    Higher scores rank first; ties share the best rank (1, 2, 2, 4). Rows without
-    a score get no rank and do not count in any cohort.
-
-    Parameters
-    ----------
-    frame
-        One row per county with ``score``, ``province_adcode`` and ``prefecture_adcode``.
-    score
-        Column to rank by.
-
-    Returns
-    -------
-    ``frame`` with ``rank_national``, ``n_national``, ``rank_province``,
-    ``n_province``, ``rank_prefecture`` and ``n_prefecture`` (UInt32).
-
-    Examples
-    --------
-    >>> f = pl.DataFrame({"score": [90.0, 80.0, 80.0, None, 70.0],
-    ...     "province_adcode": ["1", "1", "2", "2", "2"],
-    ...     "prefecture_adcode": ["a", "a", "b", "b", "c"]})
-    >>> add_ranks(f).select("rank_national", "rank_province", "n_province").rows()
-    [(1, 1, 2), (2, 2, 2), (2, 1, 2), (None, None, None), (4, 2, 2)]
-    """
-    has = pl.col(score).is_not_null()
-    columns = []
-    for level, group in LEVELS.items():
-        rank = pl.col(score).rank(method="min", descending=True)
-        count = has.sum()
-        if group is not None:
-            rank, count = rank.over(group), count.over(group)
-        columns += [
-            rank.cast(pl.UInt32).alias(f"rank_{level}"),
-            pl.when(has).then(count.cast(pl.UInt32)).alias(f"n_{level}"),
-        ]
-    return frame.with_columns(columns)
-
-
-def add_grade(frame: pl.DataFrame, scale: pl.DataFrame, *, score: str = "score") -> pl.DataFrame:
-    """Add the ``grade`` whose band holds each score (a band runs from its ``min_score`` up).
-
-    Parameters
-    ----------
-    frame
-        Rows with a ``score`` column.
-    scale
-        One row per grade with ``grade`` and ``min_score`` (a ``grade_scales`` slice).
-    score
-        Column to grade.
-
-    Examples
-    --------
-    >>> scale = pl.DataFrame({"grade": ["A", "B", "C"], "min_score": [80.0, 60.0, 0.0]})
-    >>> add_grade(pl.DataFrame({"score": [95.0, 80.0, 79.9, 3.0, None]}), scale)["grade"].to_list()
-    ['A', 'A', 'B', 'C', None]
-    """
-    if scale.is_empty():
-        return frame.with_columns(grade=pl.lit(None, pl.String))
-    bands = scale.sort("min_score", descending=True).select("grade", "min_score").rows()
-    grade: pl.Expr = pl.lit(None, pl.String)
-    for label, floor in reversed(bands):  # lowest band first, so higher bands win
-        grade = pl.when(pl.col(score) >= floor).then(pl.lit(label)).otherwise(grade)
-    return frame.with_columns(grade=grade)
-
-
-def add_rank_change(
-    current: pl.DataFrame, previous: pl.DataFrame, *, rank: str = "rank_national"
-) -> pl.DataFrame:
-    """Add ``previous_rank`` and ``rank_change`` (positive = moved up) by adcode.
-
-    Examples
-    --------
-    >>> now = pl.DataFrame({"adcode": ["a", "b", "c"], "rank_national": [1, 2, 3]})
-    >>> before = pl.DataFrame({"adcode": ["a", "b"], "rank_national": [2, 1]})
-    >>> add_rank_change(now, before)["rank_change"].to_list()
-    [1, -1, None]
-    """
-    prior = previous.select("adcode", pl.col(rank).alias("previous_rank"))
-    return current.join(prior, on="adcode", how="left").with_columns(
-        rank_change=pl.col("previous_rank").cast(pl.Int64) - pl.col(rank).cast(pl.Int64)
-    )
-
 
 ReasonCode = Literal[
     "first_level_differ",
@@ -112,6 +20,8 @@ ReasonCode = Literal[
     "tree_change",
     "too_few_paired",
 ]
+
+
 # The English of each reason clause; components/reasons.py says the same in the
 # interface language (a test holds the two equal).
 ENGLISH: dict[str, str] = {
@@ -264,3 +174,74 @@ def comparability(tree_a: pl.DataFrame, tree_b: pl.DataFrame) -> Comparability:
     if notes:
         return Comparability(True, True, tuple(notes))
     return Comparability(True, False, (Reason("same_tree"),))
+
+
+@dataclass(frozen=True)
+class RankChangeBasis:
+    """Which earlier edition rank change is measured against, and whether it may be."""
+
+    edition: str
+    previous: str | None
+    previous_title: str | None
+    comparable: bool
+    flagged: bool
+    reasons: tuple[Reason, ...]
+
+    @property
+    def reason(self) -> str:
+        """The reasons in English, joined by "; "."""
+        return english_reason(self.reasons)
+
+
+def tree_change(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) -> Reason:
+    """Return which indicators of one level an edition adds and drops, by name.
+
+    Indicators are matched by ``indicator_id`` and listed in its order, with their
+    English and Chinese names; one without a name is named by its id.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"level": [2, 2], "indicator_id": ["a.x", "a.y"],
+    ...     "name_en": ["X", "Y"]})
+    >>> tree_change(t.head(1), t).added
+    ('Y',)
+    """
+
+    def names(tree: pl.DataFrame, column: str) -> dict[str, str]:
+        rows = tree.filter(pl.col("level") == level)
+        ids = rows.get_column("indicator_id").to_list()
+        labels = rows.get_column(column).to_list() if column in rows.columns else ids
+        return {i: str(label or i) for i, label in zip(ids, labels, strict=True)}
+
+    old, new = names(before, "name_en"), names(after, "name_en")
+    added_ids = sorted(set(new) - set(old))
+    dropped_ids = sorted(set(old) - set(new))
+
+    def chinese(tree: pl.DataFrame, ids: list[str]) -> tuple[str, ...]:
+        # Chinese names only when every one is known: an id is no Chinese name.
+        rows = tree.filter(pl.col("indicator_id").is_in(ids))
+        if "name_zh" not in rows.columns or rows.get_column("name_zh").null_count():
+            return ()
+        found = dict(zip(rows["indicator_id"], rows["name_zh"], strict=True))
+        return tuple(found[i] for i in ids)
+
+    return Reason(
+        "tree_change",
+        added=tuple(new[i] for i in added_ids),
+        dropped=tuple(old[i] for i in dropped_ids),
+        added_zh=chinese(after, added_ids),
+        dropped_zh=chinese(before, dropped_ids),
+    )
+
+
+def tree_difference(before: pl.DataFrame, after: pl.DataFrame, *, level: int = 2) -> str:
+    """Describe in English how the indicators of one level changed (:func:`tree_change`).
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"level": [2, 2], "indicator_id": ["a.x", "a.y"],
+    ...     "name_en": ["X", "Y"]})
+    >>> tree_difference(t.head(1), t)
+    'this edition adds 1 (Y) and drops none'
+    """
+    return tree_change(before, after, level=level).english
