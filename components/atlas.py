@@ -14,7 +14,7 @@ from components import i18n, maps, theme
 from components.i18n import is_zh, pick, tr
 from components.provenance import md_escape, safe_links
 from loaders import assessments, geo
-from loaders.snapshot import open_snapshot
+from loaders.store import SnapshotLike, SnapshotRef, ref
 
 EXTREMES = ("rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode")
 PUBLISHED = (
@@ -64,17 +64,20 @@ def published_columns() -> dict[str, Any]:
 
 
 def map_figure(
-    snapshot: str, edition: str, metric: str, province: str | None, classes: str, label: str
+    snapshot: SnapshotLike,
+    edition: str,
+    metric: str,
+    province: str | None,
+    classes: str,
+    label: str,
 ) -> go.Figure:
     """Return the atlas map of a view, cached per view, classing and interface language."""
-    sha = open_snapshot(snapshot).manifest_sha256
-    return _map_figure(snapshot, sha, edition, metric, province, classes, label, i18n.lang())
+    return _map_figure(ref(snapshot), edition, metric, province, classes, label, i18n.lang())
 
 
 @lru_cache(maxsize=32)
 def _map_figure(
-    snapshot: str,
-    manifest_sha: str,
+    snapshot: SnapshotRef,
     edition: str,
     metric: str,
     province: str | None,
@@ -104,7 +107,9 @@ def _map_figure(
     )
 
 
-def map_caption(snapshot: str, edition: str, metric: str, province: str | None, label: str) -> str:
+def map_caption(
+    snapshot: SnapshotLike, edition: str, metric: str, province: str | None, label: str
+) -> str:
     """Return the map's text alternative (:func:`components.maps.map_summary`), escaped."""
     view = assessments.county_view(snapshot, edition, metric, province)
     published = not assessments.has_ledger(snapshot, edition)

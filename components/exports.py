@@ -25,7 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from components.i18n import mark, tr
-from loaders.snapshot import open_snapshot
+from loaders.store import open_snapshot
 
 Format = Literal["csv", "xlsx"]
 SYNTHETIC_MARK = mark("SYNTHETIC demo data: not real assessments")

@@ -24,7 +24,7 @@ from components.provenance import (
     safe_links,
 )
 from loaders import profile
-from loaders.snapshot import load
+from loaders.store import load
 
 DIVISION_TYPES = {
     "district": mark("District 市辖区"),

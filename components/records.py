@@ -25,11 +25,12 @@ from loaders.derive.records import (
     LIFECYCLE_DEFAULT,
     NEGATIVE,
     OPEN,
+    RecordFilters,
     month_end,
     month_starts,
     page_count,
 )
-from loaders.snapshot import open_snapshot
+from loaders.store import SnapshotLike, SnapshotRef, ref
 
 CONFIG = theme.CONFIG
 # Enum codes → English labels (marked for ``tr``). English labels of agencies and types
@@ -418,7 +419,7 @@ class MapChoice:
         """Whether the map shows yearly rates."""
         return self.measure == "per_year"
 
-    def narrow(self, filters: loader.RecordFilters) -> loader.RecordFilters:
+    def narrow(self, filters: RecordFilters) -> RecordFilters:
         """Return ``filters`` limited to the chosen polarity."""
         polarities = () if self.polarity == "all" else (self.polarity,)
         return dataclasses.replace(filters, polarities=polarities)
@@ -461,21 +462,19 @@ def render_map_controls() -> MapChoice:
     return MapChoice(str(measure), str(polarity))
 
 
-def map_figure(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) -> go.Figure:
+def map_figure(snapshot: SnapshotLike, filters: RecordFilters, choice: MapChoice) -> go.Figure:
     """Return the county choropleth of record counts or rates (cached per view).
 
     The atlas map component draws it: the view's ``score`` is the count or the yearly
     rate, ranks put the county with the most records first; quintile classes.
     """
-    sha = open_snapshot(snapshot).manifest_sha256
-    return _map_figure(snapshot, sha, filters, choice, lang())
+    return _map_figure(ref(snapshot), filters, choice, lang())
 
 
 @lru_cache(maxsize=16)
 def _map_figure(
-    snapshot: str,
-    manifest_sha: str,
-    filters: loader.RecordFilters,
+    snapshot: SnapshotRef,
+    filters: RecordFilters,
     choice: MapChoice,
     language: str,  # the legend and hover are in it: a figure per language
 ) -> go.Figure:
@@ -508,7 +507,7 @@ def top_counties(view: pl.DataFrame, *, n: int = 10) -> pl.DataFrame:
     return ranked.select("name_zh", "prefecture_name_zh", "adcode", "score")
 
 
-def render_top_counties(snapshot: str, filters: loader.RecordFilters, choice: MapChoice) -> None:
+def render_top_counties(snapshot: str, filters: RecordFilters, choice: MapChoice) -> None:
     """Show the counties with the most records of the map's kind."""
     view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
     title = choice.title
@@ -710,17 +709,17 @@ def render_table_filters(counties: Mapping[str, str], county: str | None) -> Tab
     return TableChoice(chosen, sources, types, statuses, polarities)
 
 
-def table_filters(view: loader.RecordFilters, choice: TableChoice) -> loader.RecordFilters:
+def table_filters(view: RecordFilters, choice: TableChoice) -> RecordFilters:
     """Return the page's filters narrowed by the table's own choices.
 
     Examples
     --------
     >>> choice = TableChoice(types=("complaint",))
-    >>> f = table_filters(loader.RecordFilters(province="520000"), choice)
+    >>> f = table_filters(RecordFilters(province="520000"), choice)
     >>> (f.province, f.types)
     ('520000', ('complaint',))
     """
-    return loader.RecordFilters(
+    return RecordFilters(
         province=view.province,
         county=choice.county,
         start=view.start,
@@ -732,7 +731,7 @@ def table_filters(view: loader.RecordFilters, choice: TableChoice) -> loader.Rec
     )
 
 
-def render_pager(total: int, filters: loader.RecordFilters, *, size: int = loader.PAGE_SIZE) -> int:
+def render_pager(total: int, filters: RecordFilters, *, size: int = loader.PAGE_SIZE) -> int:
     """Draw the page number box and "page N of M"; return the page (back to 1 on new filters)."""
     pages = page_count(total, size)
     if st.session_state.get(_TABLE_SEEN) != filters:
@@ -761,12 +760,12 @@ def shown_page(rows: pl.DataFrame) -> pl.DataFrame:
     return _relabel(rows)
 
 
-def csv_name(filters: loader.RecordFilters) -> str:
+def csv_name(filters: RecordFilters) -> str:
     """Return the download's file name: the place and the period.
 
     Examples
     --------
-    >>> csv_name(loader.RecordFilters(province="520000", start=dt.date(2017, 1, 1),
+    >>> csv_name(RecordFilters(province="520000", start=dt.date(2017, 1, 1),
     ...     end=dt.date(2018, 12, 31)))
     'records-52-2017-01-2018-12.csv'
     """
@@ -777,14 +776,14 @@ def csv_name(filters: loader.RecordFilters) -> str:
     return f"records-{place}{period}.csv"
 
 
-def describe(filters: loader.RecordFilters) -> str:
+def describe(filters: RecordFilters) -> str:
     """Return the filters in words, for export headers, in the interface language.
 
     English names the codes of the chosen values; Chinese their Chinese labels.
 
     Examples
     --------
-    >>> describe(loader.RecordFilters(province="520000", types=("complaint",)))
+    >>> describe(RecordFilters(province="520000", types=("complaint",)))
     'province 52 · record type complaint'
     """
     parts = []

@@ -22,7 +22,7 @@ from components import i18n
 from components.i18n import mark, tr
 from components.provenance import safe_url
 from loaders import evaluators
-from loaders.snapshot import Snapshot
+from loaders.store import Snapshot
 
 APP_NAME = mark("County government integrity ratings")
 SYNTHETIC_NOTE = mark("SYNTHETIC demo data by a fictional evaluator, not a real assessment")

@@ -13,20 +13,23 @@ from components.banner import render_real_banner, render_synthetic_banner
 from components.i18n import tr
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
-from loaders.snapshot import (
+from loaders.store import (
     Snapshot,
     SnapshotError,
+    SnapshotRef,
     check,
     first_valid,
     list_snapshots,
     load,
     location,
     newest_first,
+    ref,
 )
 
 _RENDERED = "_shell_rendered"
 _SNAPSHOT = "snapshot"
 _IN_USE = "_snapshot_in_use"
+_REF = "_snapshot_ref"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
 
@@ -39,6 +42,7 @@ def render_shell(url_path: str) -> state.Filters:
     stops with a clear message instead of showing numbers.
     """
     snapshot, snap = usable_snapshot(render_snapshot_choice())
+    st.session_state[_REF] = snap.ref
     try:
         choices = state.build_choices(
             assessments.editions(snapshot),
@@ -88,9 +92,13 @@ def chosen_snapshot() -> Path | str:
     return paths.default_snapshot()
 
 
-def current_snapshot() -> Path | str:
-    """Return the snapshot the page shows: the chosen one, or its fallback if it is broken."""
-    return st.session_state.get(_IN_USE) or chosen_snapshot()
+def current_snapshot() -> SnapshotRef:
+    """Return the snapshot the page shows (the chosen one, or its fallback if it is broken).
+
+    The frame opened and verified it in this run; its :class:`SnapshotRef` keys every cache.
+    """
+    shown = st.session_state.get(_REF)
+    return shown if isinstance(shown, SnapshotRef) else ref(chosen_snapshot())
 
 
 def fallbacks(chosen: Path | str) -> list[Path | str]:

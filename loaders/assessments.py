@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
+from loaders import store
 from loaders.derive.ranks import add_grade, add_ranks
-from loaders.snapshot import load, location, open_snapshot
+from loaders.store import SnapshotLike, SnapshotRef, load
 
 TOTAL = "total"
 DIVISION_COLUMNS = (
@@ -24,7 +24,7 @@ DIVISION_COLUMNS = (
 )
 
 
-def editions(snapshot: Path | str) -> pl.DataFrame:
+def editions(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return every edition with its evaluator's names and whether it has scores.
 
     Columns: edition_id, series_id, title_zh, title_en, data_year, released, mode,
@@ -65,19 +65,19 @@ def editions(snapshot: Path | str) -> pl.DataFrame:
     )
 
 
-def scored_editions(snapshot: Path | str) -> list[str]:
+def scored_editions(snapshot: SnapshotLike) -> list[str]:
     """Return the ids of the editions that have scores, in ``editions`` order."""
     frame = editions(snapshot).filter(pl.col("has_scores"))
     return frame.get_column("edition_id").to_list()
 
 
-def indicators(snapshot: Path | str, edition: str) -> pl.DataFrame:
+def indicators(snapshot: SnapshotLike, edition: str) -> pl.DataFrame:
     """Return the indicator tree of ``edition`` (level 1 first, in snapshot order)."""
     tree = load(snapshot, "indicators").filter(pl.col("edition_id") == edition)
     return tree.sort("level", maintain_order=True)
 
 
-def previous_edition(snapshot: Path | str, edition: str) -> str | None:
+def previous_edition(snapshot: SnapshotLike, edition: str) -> str | None:
     """Return the latest earlier edition of the same series, or None."""
     all_editions = load(snapshot, "editions")
     row = all_editions.filter(pl.col("edition_id") == edition)
@@ -90,20 +90,20 @@ def previous_edition(snapshot: Path | str, edition: str) -> str | None:
     return None if earlier.is_empty() else earlier.item(-1, "edition_id")
 
 
-def is_synthetic(snapshot: Path | str, edition: str) -> bool:
+def is_synthetic(snapshot: SnapshotLike, edition: str) -> bool:
     """Return whether ``edition`` is synthetic (unknown editions count as not synthetic)."""
     rows = load(snapshot, "editions").filter(pl.col("edition_id") == edition)
     return bool(rows.get_column("is_synthetic").any())
 
 
-def grade_scale(snapshot: Path | str, edition: str) -> pl.DataFrame | None:
+def grade_scale(snapshot: SnapshotLike, edition: str) -> pl.DataFrame | None:
     """Return the grade bands (``grade``, ``min_score``) of ``edition``, or None if it has none."""
     scale = _grade_scale(str(snapshot), edition)
     return None if scale.is_empty() else scale
 
 
 def county_view(
-    snapshot: Path | str, edition: str, metric: str = TOTAL, province: str | None = None
+    snapshot: SnapshotLike, edition: str, metric: str = TOTAL, province: str | None = None
 ) -> pl.DataFrame:
     """Return one row per county-level division for ``edition`` and ``metric``.
 
@@ -117,13 +117,12 @@ def county_view(
     (six-digit code) only selects which rows are returned. Cached per snapshot
     manifest, edition and metric.
     """
-    snap = open_snapshot(snapshot)
-    view = _county_view(location(snapshot), snap.manifest_sha256, edition, metric)
+    view = _county_view(store.ref(snapshot), edition, metric)
     return view if province is None else view.filter(pl.col("province_adcode") == province)
 
 
 @lru_cache(maxsize=32)
-def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) -> pl.DataFrame:
+def _county_view(snapshot: SnapshotRef, edition: str, metric: str) -> pl.DataFrame:
     divisions = load(snapshot, "divisions").select(DIVISION_COLUMNS)
     scores = load(snapshot, "scores").filter(pl.col("edition_id") == edition)
     coverage = (
@@ -187,7 +186,7 @@ def _county_view(snapshot: str, manifest_sha: str, edition: str, metric: str) ->
     return view.sort("adcode")
 
 
-def has_ledger(snapshot: Path | str, edition: str) -> bool:
+def has_ledger(snapshot: SnapshotLike, edition: str) -> bool:
     """Return whether the edition lists every county it assessed (its coverage ledger).
 
     Real editions that published only part of their results have none: their named
@@ -204,7 +203,7 @@ def _grade_scale(snapshot: str, edition: str) -> pl.DataFrame:
     return scales.filter(pl.col("scale_id") == (scale_id or "")).drop("scale_id")
 
 
-def real_results(snapshot: Path | str) -> pl.DataFrame:
+def real_results(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return one row per real edition: what it names, of how many, and its sources.
 
     Columns: edition_id, evaluator_en, title, data_year, mode, named (published rows),
@@ -249,7 +248,7 @@ def real_results(snapshot: Path | str) -> pl.DataFrame:
     )
 
 
-def not_on_todays_map(snapshot: Path | str) -> pl.DataFrame:
+def not_on_todays_map(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return published results naming units that no longer exist (no current adcode)."""
     return (
         load(snapshot, "rankings")

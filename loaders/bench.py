@@ -369,7 +369,7 @@ def measure_records(snapshot: Path, repeat: int, *, province: str = "52") -> lis
     """Province filter + group by county × source × month: Polars against idiomatic pandas."""
     import polars as pl
 
-    from loaders.snapshot import open_snapshot
+    from loaders.store import open_snapshot
 
     snap = open_snapshot(snapshot)
     files = snap.verify("records")  # hashes checked once, as the app does when loading

@@ -21,7 +21,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from loaders.validate import validate_snapshot
+    from loaders.store.validate import validate_snapshot
 
     problems = validate_snapshot(args.path)
     for line in problems:

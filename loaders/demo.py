@@ -98,8 +98,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m loaders demo``: build the tables, write the snapshot, report."""
     from loaders import geo
-    from loaders.snapshot import write_snapshot
-    from loaders.validate import check_tables
+    from loaders.store import write_snapshot
+    from loaders.store.validate import check_tables
 
     attributes = geo.county_attributes()
     provinces = [p.strip() for p in args.provinces.split(",")] if args.provinces else None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import polars as pl
 
-from loaders import schemas
+from loaders import schemas, store
+from loaders.store import SnapshotLike
 
 PROVINCE_NAMES_EN: dict[str, str] = {
     "110000": "Beijing",
@@ -184,8 +184,6 @@ def build_divisions(attributes: pl.DataFrame, *, source_id: str) -> pl.DataFrame
     return schemas.conform("divisions", frame.sort("adcode"))
 
 
-def load(snapshot: Path | str) -> pl.DataFrame:
+def load(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return the verified ``divisions`` table of a snapshot."""
-    from loaders.snapshot import load as load_table
-
-    return load_table(snapshot, "divisions")
+    return store.load(snapshot, "divisions")

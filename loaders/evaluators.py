@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
@@ -11,7 +10,7 @@ from loaders import assessments
 from loaders.derive import divergence
 from loaders.derive.compare import Reason, comparability, english_reason
 from loaders.derive.divergence import agreement
-from loaders.snapshot import load
+from loaders.store import SnapshotLike, load
 
 SOURCE_COLUMNS = {
     "title": "source_title",
@@ -21,12 +20,12 @@ SOURCE_COLUMNS = {
 }
 
 
-def _with_source(snapshot: Path | str, frame: pl.DataFrame) -> pl.DataFrame:
+def _with_source(snapshot: SnapshotLike, frame: pl.DataFrame) -> pl.DataFrame:
     sources = load(snapshot, "sources").select("source_id", *SOURCE_COLUMNS).rename(SOURCE_COLUMNS)
     return frame.join(sources, on="source_id", how="left")
 
 
-def registry(snapshot: Path | str) -> pl.DataFrame:
+def registry(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return every evaluator with its source and how many editions and ties it has.
 
     Real evaluators first (by English name), then the synthetic demo ones. The home
@@ -55,7 +54,7 @@ def registry(snapshot: Path | str) -> pl.DataFrame:
     return _with_source(snapshot, frame).sort("is_synthetic", "name_en")
 
 
-def ties(snapshot: Path | str, evaluator_id: str | None = None) -> pl.DataFrame:
+def ties(snapshot: SnapshotLike, evaluator_id: str | None = None) -> pl.DataFrame:
     """Return the ties of one evaluator (or all), with their sources and the evaluator's name."""
     frame = load(snapshot, "evaluator_ties")
     if evaluator_id is not None:
@@ -66,19 +65,19 @@ def ties(snapshot: Path | str, evaluator_id: str | None = None) -> pl.DataFrame:
     )
 
 
-def editions_of(snapshot: Path | str, evaluator_id: str) -> pl.DataFrame:
+def editions_of(snapshot: SnapshotLike, evaluator_id: str) -> pl.DataFrame:
     """Return the editions an evaluator produced, with their sources, oldest first."""
     frame = load(snapshot, "editions").filter(pl.col("evaluator_id") == evaluator_id)
     return _with_source(snapshot, frame).sort("data_year", "edition_id")
 
 
-def evaluator_of(snapshot: Path | str, edition: str) -> str | None:
+def evaluator_of(snapshot: SnapshotLike, edition: str) -> str | None:
     """Return the evaluator id of an edition (None if unknown)."""
     rows = load(snapshot, "editions").filter(pl.col("edition_id") == edition)
     return None if rows.is_empty() else rows.item(0, "evaluator_id")
 
 
-def provenance(snapshot: Path | str, edition: str) -> dict[str, object] | None:
+def provenance(snapshot: SnapshotLike, edition: str) -> dict[str, object] | None:
     """Return what a provenance line needs: edition, evaluator, mode, method, source, kind."""
     rows = _with_source(
         snapshot,
@@ -95,7 +94,7 @@ def provenance(snapshot: Path | str, edition: str) -> dict[str, object] | None:
     return None if rows.is_empty() else rows.row(0, named=True)
 
 
-def coverage_counts(snapshot: Path | str, edition: str) -> pl.DataFrame:
+def coverage_counts(snapshot: SnapshotLike, edition: str) -> pl.DataFrame:
     """Return, per province, how many counties the edition assessed, excluded or did not cover."""
     view = assessments.county_view(snapshot, edition)
     return (
@@ -114,7 +113,7 @@ def coverage_counts(snapshot: Path | str, edition: str) -> pl.DataFrame:
 
 
 def paired_scores(
-    snapshot: Path | str, edition_a: str, edition_b: str, metric: str = assessments.TOTAL
+    snapshot: SnapshotLike, edition_a: str, edition_b: str, metric: str = assessments.TOTAL
 ) -> pl.DataFrame:
     """Return the counties scored by both editions: adcode, names, province, ``a`` and ``b``."""
     view_a = assessments.county_view(snapshot, edition_a, metric)
@@ -136,7 +135,7 @@ def paired_scores(
     )
 
 
-def home_bias_table(snapshot: Path | str, *, top_n: int = 100) -> pl.DataFrame:
+def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame:
     """Return the home-bias test for every scored edition whose evaluator has a home province.
 
     Editions without scores (e.g. a real edition that named only some members of its
@@ -238,7 +237,7 @@ class Divergence:
 
 
 def divergence_between(
-    snapshot: Path | str, edition_a: str, edition_b: str, *, top: int = 20
+    snapshot: SnapshotLike, edition_a: str, edition_b: str, *, top: int = 20
 ) -> Divergence:
     """Compare the totals of two editions: correlations, province differences, disagreements.
 

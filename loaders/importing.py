@@ -752,7 +752,7 @@ def check_file(
     encoding: str | None = None,
 ) -> tuple[Table, list[ParsedRow], list[Problem]]:
     """Read and check a file against a snapshot without writing anything (a dry run)."""
-    from loaders.snapshot import load
+    from loaders.store import load
 
     table = read_table(path, sheet=sheet, encoding=encoding)
     matcher = Matcher(load(snapshot, "divisions"), load(snapshot, "division_changes"))
@@ -788,8 +788,8 @@ def import_file(
     :class:`ImportRejected` (with every problem) when anything is wrong; then
     nothing is written.
     """
-    from loaders.snapshot import SnapshotError, open_snapshot, write_snapshot
-    from loaders.validate import check_tables
+    from loaders.store import SnapshotError, open_snapshot, write_snapshot
+    from loaders.store.validate import check_tables
 
     if out.exists():
         raise ImportRejected(f"{out} already exists: choose a new folder for the new snapshot")
@@ -852,8 +852,8 @@ def import_published(
     written.
     """
     from loaders import published
-    from loaders.snapshot import SnapshotError, open_snapshot, write_snapshot
-    from loaders.validate import check_tables
+    from loaders.store import SnapshotError, open_snapshot, write_snapshot
+    from loaders.store.validate import check_tables
 
     if out.exists():
         raise ImportRejected(f"{out} already exists: choose a new folder for the new snapshot")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from loaders import assessments, divisions
 from loaders.derive.counties import SEARCH_COLUMNS, averages, match_counties
-from loaders.snapshot import load
+from loaders.store import SnapshotLike, load
 
 HISTORY_COLUMNS = (
     "edition_id",
@@ -41,7 +40,7 @@ HISTORY_COLUMNS = (
 # Characters a reader may type between pinyin syllables or words: ignored when matching.
 
 
-def county_header(snapshot: Path | str, adcode: str) -> dict[str, Any] | None:
+def county_header(snapshot: SnapshotLike, adcode: str) -> dict[str, Any] | None:
     """Return the division row of ``adcode`` as a dict, or None if the snapshot has no such unit.
 
     Keys: adcode, name_zh, name_pinyin, division_type, prefecture_adcode,
@@ -53,7 +52,7 @@ def county_header(snapshot: Path | str, adcode: str) -> dict[str, Any] | None:
     return rows.select(assessments.DIVISION_COLUMNS).row(0, named=True)
 
 
-def _appearances(snapshot: Path | str, adcode: str) -> list[str]:
+def _appearances(snapshot: SnapshotLike, adcode: str) -> list[str]:
     """Return the editions in which ``adcode`` is scored, in coverage or in published rankings."""
     found: set[str] = set()
     for table in ("scores", "coverage", "rankings"):
@@ -62,7 +61,7 @@ def _appearances(snapshot: Path | str, adcode: str) -> list[str]:
     return sorted(found)
 
 
-def county_history(snapshot: Path | str, adcode: str) -> pl.DataFrame:
+def county_history(snapshot: SnapshotLike, adcode: str) -> pl.DataFrame:
     """Return one row per edition in which the county appears, with its result in each.
 
     An edition counts when the county is scored in it, listed in its coverage
@@ -115,7 +114,7 @@ def county_history(snapshot: Path | str, adcode: str) -> pl.DataFrame:
     return history.select(HISTORY_COLUMNS).sort("data_year", "is_synthetic", "edition_id")
 
 
-def breakdown(snapshot: Path | str, adcode: str, edition: str) -> pl.DataFrame:
+def breakdown(snapshot: SnapshotLike, adcode: str, edition: str) -> pl.DataFrame:
     """Return the county's first-level scores in ``edition`` beside province and national means.
 
     Returns
@@ -147,7 +146,7 @@ def breakdown(snapshot: Path | str, adcode: str, edition: str) -> pl.DataFrame:
     )
 
 
-def search_counties(snapshot: Path | str, text: str, limit: int = 20) -> pl.DataFrame:
+def search_counties(snapshot: SnapshotLike, text: str, limit: int = 20) -> pl.DataFrame:
     """Return up to ``limit`` county-level divisions matching ``text`` (see :func:`match_counties`).
 
     Columns :data:`SEARCH_COLUMNS`.

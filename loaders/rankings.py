@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from loaders import assessments
+from loaders import assessments, store
 from loaders.derive.compare import RankChangeBasis, Reason, comparability, tree_change
 from loaders.derive.rankings import assemble_rankings, first_level_scores
-from loaders.snapshot import load, location, open_snapshot
+from loaders.store import SnapshotLike, SnapshotRef, load
 
 
-def edition_facts(snapshot: Path | str, edition: str) -> dict[str, Any]:
+def edition_facts(snapshot: SnapshotLike, edition: str) -> dict[str, Any]:
     """Return one edition's metadata (``assessments.editions`` columns plus ``score_max``).
 
     An unknown edition gives an empty dict.
@@ -26,7 +25,7 @@ def edition_facts(snapshot: Path | str, edition: str) -> dict[str, Any]:
     return {**row.row(0, named=True), "score_max": extra.item(0, "score_max")}
 
 
-def rank_change_basis(snapshot: Path | str, edition: str) -> RankChangeBasis:
+def rank_change_basis(snapshot: SnapshotLike, edition: str) -> RankChangeBasis:
     """Return the edition rank change is measured against and whether the two compare.
 
     The previous edition is the latest earlier one of the same series
@@ -53,7 +52,7 @@ def rank_change_basis(snapshot: Path | str, edition: str) -> RankChangeBasis:
 
 
 def ranking_table(
-    snapshot: Path | str, edition: str, *, province: str | None = None
+    snapshot: SnapshotLike, edition: str, *, province: str | None = None
 ) -> pl.DataFrame:
     """Return the ranking of ``edition``: one row per assessed (or published) county.
 
@@ -66,15 +65,11 @@ def ranking_table(
     label, and ``prefecture_adcode``. Sorted by rank, unranked published rows last.
     Cached per snapshot manifest, edition and province.
     """
-    snap = open_snapshot(snapshot)
-    key = location(snapshot)
-    return _ranking_table(key, snap.manifest_sha256, edition, province)
+    return _ranking_table(store.ref(snapshot), edition, province)
 
 
 @lru_cache(maxsize=64)
-def _ranking_table(
-    snapshot: str, manifest_sha: str, edition: str, province: str | None
-) -> pl.DataFrame:
+def _ranking_table(snapshot: SnapshotRef, edition: str, province: str | None) -> pl.DataFrame:
     view = assessments.county_view(snapshot, edition, assessments.TOTAL, province)
     scores = load(snapshot, "scores").filter(pl.col("edition_id") == edition)
     metrics = first_level_scores(scores, assessments.indicators(snapshot, edition))

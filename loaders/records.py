@@ -1,6 +1,6 @@
 """Records about government bodies, read from a snapshot: pushed-down scans, cached queries.
 
-Every query reads the snapshot lazily (``loaders.snapshot.scan``): filters on the
+Every query reads the snapshot lazily (``loaders.store.scan``): filters on the
 province, county, years and dates and the choice of columns push down into the Parquet
 reader (hive partitions of other years are not read; the province is an adcode range,
 so min/max statistics can skip row groups of a file sorted by adcode, as the rollup is).
@@ -14,12 +14,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
-from loaders import assessments, divisions
-from loaders import snapshot as store
+from loaders import assessments, divisions, store
 from loaders.derive.records import (
     EXPORT_LIMIT,
     METRIC_RECORDS,
@@ -31,17 +29,18 @@ from loaders.derive.records import (
     resolution_query,
     rollup_query,
 )
+from loaders.store import SnapshotLike, SnapshotRef
 
 ROLLUPS = "record_rollups"
 
 
-def _rollup(snapshot: Path | str) -> pl.LazyFrame:
-    if store.open_snapshot(snapshot).has(ROLLUPS):
+def _rollup(snapshot: SnapshotLike) -> pl.LazyFrame:
+    if store.opened(snapshot).has(ROLLUPS):
         return store.scan(snapshot, ROLLUPS)
     return rollup_query(store.scan(snapshot, "records"))  # an older snapshot: derive it
 
 
-def scan_rollup(snapshot: Path | str, filters: RecordFilters) -> pl.LazyFrame:
+def scan_rollup(snapshot: SnapshotLike, filters: RecordFilters) -> pl.LazyFrame:
     """Return the monthly rollup rows that ``filters`` keep, as a lazy scan."""
     predicates = filters.rollup_predicates()
     frame = _rollup(snapshot)
@@ -49,7 +48,7 @@ def scan_rollup(snapshot: Path | str, filters: RecordFilters) -> pl.LazyFrame:
 
 
 def scan_records(
-    snapshot: Path | str, filters: RecordFilters, columns: tuple[str, ...] | None = None
+    snapshot: SnapshotLike, filters: RecordFilters, columns: tuple[str, ...] | None = None
 ) -> pl.LazyFrame:
     """Return the raw records that ``filters`` keep, as a lazy scan of ``columns``.
 
@@ -63,35 +62,31 @@ def scan_records(
     return frame.select(columns) if columns else frame
 
 
-def _key(snapshot: Path | str) -> tuple[str, str]:
-    return store.location(snapshot), store.open_snapshot(snapshot).manifest_sha256
-
-
 # ---------------------------------------------------------------------------------------
 # overview
 # ---------------------------------------------------------------------------------------
-def period_bounds(snapshot: Path | str) -> tuple[dt.date, dt.date] | None:
+def period_bounds(snapshot: SnapshotLike) -> tuple[dt.date, dt.date] | None:
     """Return the first and last month that hold records (first days), or None if none."""
-    return _period_bounds(*_key(snapshot))
+    return _period_bounds(store.ref(snapshot))
 
 
 @lru_cache(maxsize=8)
-def _period_bounds(snapshot: str, manifest_sha: str) -> tuple[dt.date, dt.date] | None:
+def _period_bounds(snapshot: SnapshotRef) -> tuple[dt.date, dt.date] | None:
     row = _rollup(snapshot).select(pl.col("month").min(), last=pl.col("month").max()).collect()
     first, last = row.row(0)
     return None if first is None else (first, last)
 
 
-def monthly(snapshot: Path | str, filters: RecordFilters) -> pl.DataFrame:
+def monthly(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
     """Return records per month × source agency × record type × polarity (from the rollup).
 
     Columns: month, source_agency, record_type, polarity, records; sorted.
     """
-    return _monthly(*_key(snapshot), filters)
+    return _monthly(store.ref(snapshot), filters)
 
 
 @lru_cache(maxsize=32)
-def _monthly(snapshot: str, manifest_sha: str, filters: RecordFilters) -> pl.DataFrame:
+def _monthly(snapshot: SnapshotRef, filters: RecordFilters) -> pl.DataFrame:
     keys = ["month", "source_agency", "record_type", "polarity"]
     return (
         scan_rollup(snapshot, filters)
@@ -102,13 +97,13 @@ def _monthly(snapshot: str, manifest_sha: str, filters: RecordFilters) -> pl.Dat
     )
 
 
-def county_counts(snapshot: Path | str, filters: RecordFilters) -> pl.DataFrame:
+def county_counts(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
     """Return the number of records per county (counties with records only), from the rollup."""
-    return _county_counts(*_key(snapshot), filters)
+    return _county_counts(store.ref(snapshot), filters)
 
 
 @lru_cache(maxsize=32)
-def _county_counts(snapshot: str, manifest_sha: str, filters: RecordFilters) -> pl.DataFrame:
+def _county_counts(snapshot: SnapshotRef, filters: RecordFilters) -> pl.DataFrame:
     return (
         scan_rollup(snapshot, filters)
         .group_by("adcode")
@@ -118,28 +113,28 @@ def _county_counts(snapshot: str, manifest_sha: str, filters: RecordFilters) -> 
     )
 
 
-def covered_provinces(snapshot: Path | str) -> frozenset[str]:
+def covered_provinces(snapshot: SnapshotLike) -> frozenset[str]:
     """Return the six-digit codes of the provinces that have any records in the snapshot."""
-    return _covered(*_key(snapshot))
+    return _covered(store.ref(snapshot))
 
 
 @lru_cache(maxsize=8)
-def _covered(snapshot: str, manifest_sha: str) -> frozenset[str]:
+def _covered(snapshot: SnapshotRef) -> frozenset[str]:
     codes = _rollup(snapshot).select(pl.col("adcode").str.slice(0, 2).unique()).collect()
     return frozenset(f"{c}0000" for c in codes.to_series())
 
 
-def is_synthetic(snapshot: Path | str) -> bool:
+def is_synthetic(snapshot: SnapshotLike) -> bool:
     """Return whether any record of the snapshot is synthetic."""
-    return _is_synthetic(*_key(snapshot))
+    return _is_synthetic(store.ref(snapshot))
 
 
 @lru_cache(maxsize=8)
-def _is_synthetic(snapshot: str, manifest_sha: str) -> bool:
+def _is_synthetic(snapshot: SnapshotRef) -> bool:
     return bool(_rollup(snapshot).select(pl.col("is_synthetic").any()).collect().item())
 
 
-def county_labels(snapshot: Path | str, province: str | None = None) -> dict[str, str]:
+def county_labels(snapshot: SnapshotLike, province: str | None = None) -> dict[str, str]:
     """Return adcode → "name · prefecture · adcode" of the counties (of ``province``)."""
     table = divisions.load(snapshot)
     if province:
@@ -148,18 +143,16 @@ def county_labels(snapshot: Path | str, province: str | None = None) -> dict[str
     return {code: f"{name} · {prefecture} · {code}" for code, name, prefecture in rows}
 
 
-def map_view(snapshot: Path | str, filters: RecordFilters, *, per_year: bool) -> pl.DataFrame:
+def map_view(snapshot: SnapshotLike, filters: RecordFilters, *, per_year: bool) -> pl.DataFrame:
     """Return ``county_map_view`` of the records ``filters`` keep (cached per view).
 
     An open period runs over the months that hold records.
     """
-    return _map_view(*_key(snapshot), filters, per_year)
+    return _map_view(store.ref(snapshot), filters, per_year)
 
 
 @lru_cache(maxsize=16)
-def _map_view(
-    snapshot: str, manifest_sha: str, filters: RecordFilters, per_year: bool
-) -> pl.DataFrame:
+def _map_view(snapshot: SnapshotRef, filters: RecordFilters, per_year: bool) -> pl.DataFrame:
     first, last = period_bounds(snapshot) or (dt.date(2000, 1, 1), dt.date(2000, 1, 1))
     return county_map_view(
         county_counts(snapshot, filters),
@@ -174,29 +167,29 @@ def _map_view(
 # ---------------------------------------------------------------------------------------
 # lifecycles
 # ---------------------------------------------------------------------------------------
-def lifecycle_records(snapshot: Path | str, filters: RecordFilters) -> pl.DataFrame:
+def lifecycle_records(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
     """Return the records a lifecycle chart needs: source, status, occurred, resolved.
 
     Records listed before the period count too (they may still be open in it), so only
     the period's end is applied.
     """
-    return _lifecycle_records(*_key(snapshot), filters)
+    return _lifecycle_records(store.ref(snapshot), filters)
 
 
 @lru_cache(maxsize=16)
-def _lifecycle_records(snapshot: str, manifest_sha: str, filters: RecordFilters) -> pl.DataFrame:
+def _lifecycle_records(snapshot: SnapshotRef, filters: RecordFilters) -> pl.DataFrame:
     open_start = dataclasses.replace(filters, start=None)
     columns = ("source_agency", "record_type", "status", "occurred", "resolved")
     return scan_records(snapshot, open_start, columns).collect()
 
 
-def resolution_summary(snapshot: Path | str, filters: RecordFilters) -> pl.DataFrame:
+def resolution_summary(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
     """Return ``resolution_times`` of the records that ``filters`` keep (three columns read)."""
-    return _resolution_summary(*_key(snapshot), filters)
+    return _resolution_summary(store.ref(snapshot), filters)
 
 
 @lru_cache(maxsize=16)
-def _resolution_summary(snapshot: str, manifest_sha: str, filters: RecordFilters) -> pl.DataFrame:
+def _resolution_summary(snapshot: SnapshotRef, filters: RecordFilters) -> pl.DataFrame:
     columns = ("source_agency", "record_type", "occurred", "resolved")
     return resolution_query(scan_records(snapshot, filters, columns)).collect()
 
@@ -204,48 +197,46 @@ def _resolution_summary(snapshot: str, manifest_sha: str, filters: RecordFilters
 # ---------------------------------------------------------------------------------------
 # the detail table
 # ---------------------------------------------------------------------------------------
-def count_records(snapshot: Path | str, filters: RecordFilters) -> int:
+def count_records(snapshot: SnapshotLike, filters: RecordFilters) -> int:
     """Return how many records ``filters`` keep (a count pushed into the scan)."""
-    return _count(*_key(snapshot), filters)
+    return _count(store.ref(snapshot), filters)
 
 
 @lru_cache(maxsize=64)
-def _count(snapshot: str, manifest_sha: str, filters: RecordFilters) -> int:
+def _count(snapshot: SnapshotRef, filters: RecordFilters) -> int:
     return int(scan_records(snapshot, filters, ("record_id",)).select(pl.len()).collect().item())
 
 
-def _ordered(snapshot: Path | str, filters: RecordFilters) -> pl.LazyFrame:
+def _ordered(snapshot: SnapshotLike, filters: RecordFilters) -> pl.LazyFrame:
     # Newest first; record_id breaks ties, so pages are stable and never overlap.
     columns = tuple(c for c in TABLE_COLUMNS if c != "name_zh")
     return scan_records(snapshot, filters, columns).sort("occurred", "record_id", descending=True)
 
 
-def _named(snapshot: Path | str, frame: pl.DataFrame) -> pl.DataFrame:
+def _named(snapshot: SnapshotLike, frame: pl.DataFrame) -> pl.DataFrame:
     names = divisions.load(snapshot).select("adcode", "name_zh")
     return frame.join(names, on="adcode", how="left", maintain_order="left").select(TABLE_COLUMNS)
 
 
 def records_page(
-    snapshot: Path | str, filters: RecordFilters, *, page: int, size: int = PAGE_SIZE
+    snapshot: SnapshotLike, filters: RecordFilters, *, page: int, size: int = PAGE_SIZE
 ) -> pl.DataFrame:
     """Return page ``page`` (from 1) of the records ``filters`` keep, newest first.
 
     Only ``size`` rows are materialised: the sort runs on the filtered scan with the
     slice pushed into it. Columns: ``TABLE_COLUMNS`` (the county's name added).
     """
-    return _page(*_key(snapshot), filters, max(1, page), size)
+    return _page(store.ref(snapshot), filters, max(1, page), size)
 
 
 @lru_cache(maxsize=64)
-def _page(
-    snapshot: str, manifest_sha: str, filters: RecordFilters, page: int, size: int
-) -> pl.DataFrame:
+def _page(snapshot: SnapshotRef, filters: RecordFilters, page: int, size: int) -> pl.DataFrame:
     rows = _ordered(snapshot, filters).slice((page - 1) * size, size).collect()
     return _named(snapshot, rows)
 
 
 def export_rows(
-    snapshot: Path | str, filters: RecordFilters, *, limit: int = EXPORT_LIMIT
+    snapshot: SnapshotLike, filters: RecordFilters, *, limit: int = EXPORT_LIMIT
 ) -> pl.DataFrame:
     """Return the records ``filters`` keep for a download (table columns), at most ``limit``."""
     return _named(snapshot, _ordered(snapshot, filters).head(limit).collect())
@@ -254,13 +245,13 @@ def export_rows(
 # ---------------------------------------------------------------------------------------
 # one county
 # ---------------------------------------------------------------------------------------
-def county_records(snapshot: Path | str, adcode: str) -> pl.DataFrame:
+def county_records(snapshot: SnapshotLike, adcode: str) -> pl.DataFrame:
     """Return every record of one county (for its profile timeline), oldest first."""
-    return _county_records(*_key(snapshot), adcode)
+    return _county_records(store.ref(snapshot), adcode)
 
 
 @lru_cache(maxsize=16)
-def _county_records(snapshot: str, manifest_sha: str, adcode: str) -> pl.DataFrame:
+def _county_records(snapshot: SnapshotRef, adcode: str) -> pl.DataFrame:
     columns = (
         "occurred",
         "source_agency",
@@ -278,7 +269,7 @@ def _county_records(snapshot: str, manifest_sha: str, adcode: str) -> pl.DataFra
 # ---------------------------------------------------------------------------------------
 # scores against records
 # ---------------------------------------------------------------------------------------
-def metric_key(snapshot: Path | str, edition: str, metric: str) -> str:
+def metric_key(snapshot: SnapshotLike, edition: str, metric: str) -> str:
     """Return the first-level crosswalk key a metric belongs to (``total`` for the total)."""
     if metric == assessments.TOTAL:
         return assessments.TOTAL
@@ -288,7 +279,7 @@ def metric_key(snapshot: Path | str, edition: str, metric: str) -> str:
 
 
 def scores_vs_records(
-    snapshot: Path | str, edition: str, metric: str, province: str | None = None
+    snapshot: SnapshotLike, edition: str, metric: str, province: str | None = None
 ) -> tuple[pl.DataFrame, int, str]:
     """Return each assessed county's score against its matching records in the data year.
 

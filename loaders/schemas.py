@@ -2,7 +2,7 @@
 
 Every other module reads column names and types from here. A snapshot is a folder
 of Parquet files (one per table, ``records`` hive-partitioned by year) and a
-``manifest.json``; see ``loaders.snapshot``.
+``manifest.json``; see ``loaders.store``.
 """
 
 from __future__ import annotations

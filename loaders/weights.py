@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
-from loaders import assessments, rankings
+from loaders import assessments, rankings, store
 from loaders.derive.compare import Comparability, comparability
 from loaders.derive.weights import (
     DEFAULT_BAND,
@@ -25,7 +24,7 @@ from loaders.derive.weights import (
     reweighted_ranking,
 )
 from loaders.schemas import FIRST_LEVEL
-from loaders.snapshot import load, location, open_snapshot
+from loaders.store import SnapshotLike, SnapshotRef, load
 
 # --- weights and composites -------------------------------------------------------------
 
@@ -40,7 +39,7 @@ from loaders.snapshot import load, location, open_snapshot
 
 
 def metric_scores(
-    snapshot: Path | str, edition: str, *, province: str | None = None
+    snapshot: SnapshotLike, edition: str, *, province: str | None = None
 ) -> pl.DataFrame:
     """Return the first-level scores of every county assessed in ``edition``.
 
@@ -49,13 +48,12 @@ def metric_scores(
     lacks one). ``province`` (six-digit code) keeps that province's counties only.
     Cached per snapshot manifest and edition.
     """
-    sha = open_snapshot(snapshot).manifest_sha256
-    frame = _metric_scores(location(snapshot), sha, edition)
+    frame = _metric_scores(store.ref(snapshot), edition)
     return frame if province is None else frame.filter(pl.col("province_adcode") == province)
 
 
 @lru_cache(maxsize=16)
-def _metric_scores(snapshot: str, manifest_sha: str, edition: str) -> pl.DataFrame:
+def _metric_scores(snapshot: SnapshotRef, edition: str) -> pl.DataFrame:
     view = assessments.county_view(snapshot, edition).filter(pl.col("total").is_not_null())
     scores = load(snapshot, "scores").filter(pl.col("edition_id") == edition)
     metrics = rankings.first_level_scores(scores, assessments.indicators(snapshot, edition))
@@ -65,18 +63,18 @@ def _metric_scores(snapshot: str, manifest_sha: str, edition: str) -> pl.DataFra
     ).sort("adcode")
 
 
-def edition_weights(snapshot: Path | str, edition: str) -> tuple[float, ...] | None:
+def edition_weights(snapshot: SnapshotLike, edition: str) -> tuple[float, ...] | None:
     """Return the evaluator's first-level weights of ``edition`` (or None if unpublished)."""
     return evaluator_weights(assessments.indicators(snapshot, edition))
 
 
-def baseline_weights(snapshot: Path | str, edition: str) -> tuple[float, ...]:
+def baseline_weights(snapshot: SnapshotLike, edition: str) -> tuple[float, ...]:
     """Return the weights "the evaluator's weights" means: published ones, else equal weights."""
     return edition_weights(snapshot, edition) or (1.0,) * len(FIRST_LEVEL)
 
 
 def ranking_under(
-    snapshot: Path | str,
+    snapshot: SnapshotLike,
     edition: str,
     weights: Sequence[float] | None,
     *,
@@ -101,7 +99,7 @@ def ranking_under(
 
 
 def sensitivity(
-    snapshot: Path | str,
+    snapshot: SnapshotLike,
     edition: str,
     weights: Sequence[float] | None,
     *,
@@ -118,16 +116,14 @@ def sensitivity(
     names and codes (:data:`PLACE_COLUMNS`), sorted by rank. ``province`` (six-digit
     code) keeps that province's counties; their ranks stay national.
     """
-    sha = open_snapshot(snapshot).manifest_sha256
     chosen = tuple(float(w) for w in weights) if weights else None
-    table = _sensitivity(location(snapshot), sha, edition, chosen, float(band), samples, seed, top)
+    table = _sensitivity(store.ref(snapshot), edition, chosen, float(band), samples, seed, top)
     return table if province is None else table.filter(pl.col("province_adcode") == province)
 
 
 @lru_cache(maxsize=16)
 def _sensitivity(
-    snapshot: str,
-    manifest_sha: str,
+    snapshot: SnapshotRef,
     edition: str,
     weights: tuple[float, ...] | None,
     band: float,
@@ -143,7 +139,7 @@ def _sensitivity(
 
 
 def is_ranked(
-    snapshot: Path | str, edition: str, adcode: str, weights: Sequence[float] | None
+    snapshot: SnapshotLike, edition: str, adcode: str, weights: Sequence[float] | None
 ) -> bool:
     """Return whether ``adcode`` has a composite (so a rank) in ``edition`` under ``weights``."""
     chosen = tuple(weights) if weights else baseline_weights(snapshot, edition)
@@ -152,7 +148,7 @@ def is_ranked(
 
 
 def county_sensitivity(
-    snapshot: Path | str,
+    snapshot: SnapshotLike,
     edition: str,
     adcode: str,
     weights: Sequence[float] | None,
@@ -167,20 +163,20 @@ def county_sensitivity(
     return None if row.is_empty() else {**row.row(0, named=True), "n_ranked": n_ranked}
 
 
-def tree_editions(snapshot: Path | str) -> pl.DataFrame:
+def tree_editions(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return the editions that have an indicator tree (``assessments.editions`` rows)."""
     with_tree = load(snapshot, "indicators").get_column("edition_id").unique()
     return assessments.editions(snapshot).filter(pl.col("edition_id").is_in(with_tree.implode()))
 
 
-def compare_trees(snapshot: Path | str, edition: str, other: str) -> Comparability:
+def compare_trees(snapshot: SnapshotLike, edition: str, other: str) -> Comparability:
     """Return whether ``other``'s metrics compare with ``edition``'s (``comparability``)."""
     return comparability(
         assessments.indicators(snapshot, edition), assessments.indicators(snapshot, other)
     )
 
 
-def place_name(snapshot: Path | str, province: str | None) -> str:
+def place_name(snapshot: SnapshotLike, province: str | None) -> str:
     """Return "China" or the province's English and Chinese name, for titles."""
     if not province:
         return "China"

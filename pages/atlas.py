@@ -11,7 +11,7 @@ from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators
 
 filters = page_filters("")
-snapshot = str(current_snapshot())
+snapshot = current_snapshot()
 label = state.metric_label(filters.metric)
 synthetic = assessments.is_synthetic(snapshot, filters.edition)
 

@@ -16,7 +16,7 @@ from loaders import assessments, evaluators, profile
 ATLAS_PAGE = "pages/atlas.py"
 
 filters = page_filters("county")
-snapshot = str(current_snapshot())
+snapshot = current_snapshot()
 
 # 1/ WHICH COUNTY: none or an unknown code → a plain message and the search box
 header = profile.county_header(snapshot, filters.county) if filters.county else None

@@ -9,7 +9,7 @@ from components.i18n import tr
 from components.provenance import md_escape, safe_links
 from components.shell import current_snapshot, page_filters
 from loaders import assessments
-from loaders.snapshot import open_snapshot
+from loaders.store import open_snapshot
 
 # 1/ SNAPSHOT
 page_filters("data")

@@ -11,7 +11,7 @@ from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, geo
 
 filters = page_filters("evaluators")
-snapshot = str(current_snapshot())
+snapshot = current_snapshot()
 registry = evaluators.registry(snapshot)
 
 # 1/ WHO: the current edition's evaluator unless another is picked

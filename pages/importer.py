@@ -8,7 +8,7 @@ from components import importer as view
 from components.i18n import tr
 from components.shell import current_snapshot, page_filters
 from loaders import importing, paths
-from loaders.snapshot import load
+from loaders.store import load
 
 filters = page_filters("import")
 snapshot = current_snapshot()

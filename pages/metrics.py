@@ -21,7 +21,7 @@ from loaders.derive.weights import (
 )
 
 filters = page_filters("metrics")
-snapshot = str(current_snapshot())
+snapshot = current_snapshot()
 facts = rankings.edition_facts(snapshot, filters.edition)
 is_synthetic = bool(facts.get("is_synthetic"))
 synthetic = view.synthetic_suffix(is_synthetic)

@@ -15,7 +15,7 @@ from loaders.derive.rankings import filter_rankings
 COUNTY_PAGE = "pages/county.py"
 
 filters = page_filters("rankings")
-snapshot = str(current_snapshot())
+snapshot = current_snapshot()
 facts = rankings.edition_facts(snapshot, filters.edition)
 basis = rankings.rank_change_basis(snapshot, filters.edition)
 ranking = rankings.ranking_table(snapshot, filters.edition, province=filters.province)

@@ -21,7 +21,7 @@ from loaders.derive.records import (
 )
 
 filters = page_filters("records")
-snapshot = str(current_snapshot())
+snapshot = current_snapshot()
 
 # 1/ FILTERS: the province comes from the sidebar, the period from here
 st.title(tr("Records"))

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from loaders import schemas
-from loaders.snapshot import write_snapshot
+from loaders.store import write_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 

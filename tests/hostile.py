@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from loaders import paths, schemas
-from loaders.snapshot import load, open_snapshot, write_snapshot
+from loaders.store import load, open_snapshot, write_snapshot
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(1)</script>"

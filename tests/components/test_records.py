@@ -15,7 +15,7 @@ from components import records as view
 from loaders import paths, schemas
 from loaders import records as loader
 from loaders.derive.records import OPEN, disagreement, status_over_time
-from loaders.snapshot import write_snapshot
+from loaders.store import write_snapshot
 from tests.conftest import tiny_tables
 
 DEFAULT = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)

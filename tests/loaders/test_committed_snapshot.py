@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from loaders import cli, paths
-from loaders.snapshot import open_snapshot, sha256_file
-from loaders.validate import validate_snapshot
+from loaders.store import open_snapshot, sha256_file
+from loaders.store.validate import validate_snapshot
 
 DEFAULT = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 

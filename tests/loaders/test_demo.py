@@ -9,8 +9,8 @@ import pytest
 
 from loaders import cli, geo, schemas, synthetic
 from loaders.demo import build_tables, expected_records
-from loaders.snapshot import open_snapshot, sha256_file
-from loaders.validate import check_tables, validate_snapshot
+from loaders.store import open_snapshot, sha256_file
+from loaders.store.validate import check_tables, validate_snapshot
 
 
 def _hashes(folder: Path) -> dict[str, str]:

@@ -7,7 +7,7 @@ import pytest
 
 from loaders import evaluators, paths
 from loaders.derive.compare import Reason
-from loaders.snapshot import write_snapshot
+from loaders.store import write_snapshot
 from tests.conftest import tiny_tables
 
 DEFAULT = str(paths.default_snapshot())

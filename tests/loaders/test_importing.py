@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from loaders import cli, importing, paths
-from loaders.snapshot import open_snapshot, sha256_file
-from loaders.validate import validate_snapshot
+from loaders.store import open_snapshot, sha256_file
+from loaders.store.validate import validate_snapshot
 
 BASE = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 HEADER = "排名,县(市、区),所属省份,地级市,总分"
@@ -304,7 +304,7 @@ def test_existing_edition_and_existing_output_are_refused(
 
 
 def test_full_width_adcodes_and_retired_units(tmp_path: Path) -> None:
-    from loaders.snapshot import load
+    from loaders.store import load
 
     matcher = importing.Matcher(load(BASE, "divisions"), load(BASE, "division_changes"))
     assert matcher.by_code("５２０１２３").adcode == "520123"

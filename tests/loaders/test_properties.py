@@ -22,8 +22,8 @@ from loaders import weights as w
 from loaders.derive.ranks import LEVELS, add_grade, add_ranks
 from loaders.derive.records import monthly_rollup
 from loaders.derive.weights import min_ranks, normalise, sample_weights
-from loaders.snapshot import load, open_snapshot, scan, write_snapshot
-from loaders.validate import check_tables
+from loaders.store import load, open_snapshot, scan, write_snapshot
+from loaders.store.validate import check_tables
 from tests.conftest import tiny_tables
 
 # Example counts keep the whole file near 10 s on two cores (snapshot writes dominate).

@@ -11,8 +11,8 @@ import pytest
 
 from loaders import cli, paths, published, reference, schemas
 from loaders.importing import Matcher
-from loaders.snapshot import load, open_snapshot, sha256_file, write_snapshot
-from loaders.validate import check_tables, validate_snapshot
+from loaders.store import load, open_snapshot, sha256_file, write_snapshot
+from loaders.store.validate import check_tables, validate_snapshot
 
 BASE = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 CSV = published.REAL_RESULTS

@@ -10,7 +10,7 @@ from loaders import rankings, schemas
 from loaders.derive.compare import Reason, tree_difference
 from loaders.derive.rankings import filter_rankings
 from loaders.derive.ranks import add_ranks
-from loaders.snapshot import write_snapshot
+from loaders.store import write_snapshot
 from tests.conftest import tiny_tables
 
 

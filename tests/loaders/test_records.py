@@ -19,8 +19,8 @@ from loaders.derive.records import (
     status_over_time,
     with_types,
 )
-from loaders.snapshot import SnapshotError, open_snapshot, scan, write_snapshot
-from loaders.validate import check_rollup, validate_snapshot
+from loaders.store import SnapshotError, open_snapshot, ref, scan, write_snapshot
+from loaders.store.validate import check_rollup, validate_snapshot
 
 DEFAULT = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)
 GUIZHOU = "520000"
@@ -206,7 +206,7 @@ def test_pages_are_stable_complete_and_do_not_overlap(generated: Path) -> None:
     assert seen == expected.to_list()  # newest first, record id breaking ties
     # The same page again (uncached) is the same rows.
     again = records._page.__wrapped__(  # type: ignore[attr-defined]
-        str(generated.resolve()), "uncached", filters, 2, size
+        ref(generated), filters, 2, size
     )
     assert_frame_equal(again, records.records_page(generated, filters, page=2, size=size))
     assert records.records_page(generated, filters, page=pages + 1, size=size).is_empty()

@@ -11,9 +11,9 @@ import pytest
 from moto.server import ThreadedMotoServer
 from polars.testing import assert_frame_equal
 
-from loaders import records, s3, schemas
-from loaders.snapshot import SnapshotError, load, open_snapshot, scan
-from loaders.validate import validate_snapshot
+from loaders import records, schemas
+from loaders.store import SnapshotError, load, open_snapshot, s3, scan
+from loaders.store.validate import validate_snapshot
 
 BUCKET = "gi-snapshots"
 CREDENTIALS = {
@@ -119,7 +119,7 @@ def test_a_missing_snapshot_is_a_clear_error(bucket: object) -> None:
 
 def test_the_app_setting_keeps_an_s3_uri_intact(monkeypatch: pytest.MonkeyPatch) -> None:
     from loaders import paths
-    from loaders.snapshot import location
+    from loaders.store import location
 
     monkeypatch.setenv("GI_SNAPSHOT", "s3://bucket/snapshots/default")
     assert paths.default_snapshot() == "s3://bucket/snapshots/default"

@@ -10,7 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from loaders import schemas
-from loaders.snapshot import (
+from loaders.store import (
     SnapshotError,
     check,
     first_valid,
@@ -280,7 +280,7 @@ def test_failed_swap_puts_the_previous_snapshot_back(
 ) -> None:
     import os
 
-    from loaders import snapshot as module
+    from loaders.store import snapshot as module
 
     before = _all_files(tiny_snapshot)
     real_replace = os.replace

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from loaders import cli
-from loaders.validate import check_tables, validate_snapshot
+from loaders.store.validate import check_tables, validate_snapshot
 
 
 def test_tiny_tables_are_valid(tables: dict[str, pl.DataFrame]) -> None:

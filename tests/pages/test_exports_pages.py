@@ -24,7 +24,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from loaders import paths, records, schemas
-from loaders.snapshot import load, open_snapshot, write_snapshot
+from loaders.store import load, open_snapshot, write_snapshot
 from tests.hostile import COUNTY
 
 HYPERLINK = '=HYPERLINK("https://evil.example/?x=1","修文县")'

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import paths
-from loaders.snapshot import open_snapshot
-from loaders.validate import validate_snapshot
+from loaders.store import open_snapshot
+from loaders.store.validate import validate_snapshot
 
 PAGE = "pages/importer.py"
 TABLE = "排名,县(市、区),所属省份,总分\n1,修文县,贵州省,91.5\n2,胶州市,山东省,85\n".encode(

@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import paths
-from loaders.snapshot import load, open_snapshot
+from loaders.store import load, open_snapshot
 from tests.components.test_i18n import ALLOWED
 from tests.i18n_scan import element_texts, english_words
 

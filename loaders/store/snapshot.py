@@ -25,8 +25,9 @@ from typing import Any
 
 import polars as pl
 
-from loaders import s3, schemas
+from loaders import schemas
 from loaders.derive.records import monthly_rollup
+from loaders.store import s3
 
 MANIFEST = "manifest.json"
 # Fixed writer settings so the same frames always give the same bytes.
@@ -50,6 +51,36 @@ class FileEntry:
     rows: int
     bytes: int
     sha256: str
+
+
+@dataclass(frozen=True)
+class SnapshotRef:
+    """One snapshot, as a hashable cache key: where it is and the manifest it was opened with.
+
+    ``location`` is the resolved folder or the ``s3://`` URI; ``manifest_sha256`` pins
+    every file (each file's sha256 is in the manifest). Readers cache per ref, so a
+    rebuilt snapshot (a new manifest) is read afresh.
+
+    Examples
+    --------
+    >>> SnapshotRef("/data/snapshots/default", "ab" * 32).short
+    'abababababab'
+    """
+
+    location: str
+    manifest_sha256: str
+
+    @property
+    def short(self) -> str:
+        """The first 12 characters of the manifest hash (as citations show it)."""
+        return self.manifest_sha256[:12]
+
+    def __str__(self) -> str:
+        return self.location
+
+
+# Anything that names a snapshot: a ref, a folder or an s3:// URI.
+SnapshotLike = SnapshotRef | Path | str
 
 
 def sha256_file(path: Path) -> str:
@@ -256,6 +287,11 @@ class Snapshot:
             return self.manifest_digest
         return sha256_file(self.path / MANIFEST)
 
+    @property
+    def ref(self) -> SnapshotRef:
+        """Return the snapshot as a cache key (:class:`SnapshotRef`)."""
+        return SnapshotRef(self.uri or str(self.path.resolve()), self.manifest_sha256)
+
     def where(self, rel: str) -> str:
         """Return the location of a file of the snapshot (a local path or an s3:// URI)."""
         return s3.join(self.uri, rel) if self.uri else str(self.path / rel)
@@ -423,12 +459,14 @@ def _manifest_problem(manifest: dict[str, Any]) -> str | None:
     return None
 
 
-def open_snapshot(path: Path | str) -> Snapshot:
+def open_snapshot(path: SnapshotLike) -> Snapshot:
     """Open the snapshot folder at ``path`` (or ``s3://bucket/prefix``) and parse its manifest.
 
     Raises :class:`SnapshotError` when the folder or manifest is missing or the
     manifest is malformed, or lists a different set of tables than the schema.
     """
+    if isinstance(path, SnapshotRef):
+        path = path.location if s3.is_uri(path.location) else Path(path.location)
     uri = str(path).rstrip("/") if s3.is_uri(path) else None
     digest = None
     if uri:
@@ -470,7 +508,7 @@ def open_snapshot(path: Path | str) -> Snapshot:
     return Snapshot(Path(uri) if uri else Path(path), manifest, uri, digest)
 
 
-def location(path: Path | str) -> str:
+def location(path: SnapshotLike) -> str:
     """Return a snapshot's location as a cache key: its resolved folder, or its s3:// URI.
 
     Examples
@@ -478,40 +516,58 @@ def location(path: Path | str) -> str:
     >>> location("s3://bucket/snapshots/default/")
     's3://bucket/snapshots/default'
     """
+    if isinstance(path, SnapshotRef):
+        return path.location
     return str(path).rstrip("/") if s3.is_uri(path) else str(Path(path).resolve())
 
 
-@lru_cache(maxsize=64)
-def _read_cached(path: str, manifest_sha: str, name: str) -> pl.DataFrame:
-    snap = open_snapshot(path)
-    frame = snap.read(name)
+def ref(snapshot: SnapshotLike) -> SnapshotRef:
+    """Return the :class:`SnapshotRef` of a snapshot (opening it unless given a ref already).
+
+    Raises :class:`SnapshotError` when the snapshot cannot be opened.
+    """
+    if isinstance(snapshot, SnapshotRef):
+        return snapshot
+    snap = open_snapshot(snapshot)
+    return SnapshotRef(location(snapshot), snap.manifest_sha256)
+
+
+@lru_cache(maxsize=16)
+def _opened(where: str, manifest_sha: str) -> Snapshot:
+    snap = open_snapshot(where)
     if snap.manifest_sha256 != manifest_sha:
-        # The snapshot was replaced while reading: never cache it under the old hash.
-        raise SnapshotError(f"{path}: the snapshot changed while it was read; reload the page")
-    return frame
+        raise SnapshotError(f"{where}: the snapshot changed while it was read; reload the page")
+    return snap
 
 
-def load(path: Path | str, name: str) -> pl.DataFrame:
-    """Return table ``name`` of the snapshot at ``path``, verified, cached per manifest hash.
+def opened(snapshot: SnapshotLike) -> Snapshot:
+    """Return the opened snapshot, its manifest parsed once per :class:`SnapshotRef`."""
+    key = ref(snapshot)
+    return _opened(key.location, key.manifest_sha256)
+
+
+@lru_cache(maxsize=64)
+def _read_cached(where: str, manifest_sha: str, name: str) -> pl.DataFrame:
+    return _opened(where, manifest_sha).read(name)
+
+
+def load(snapshot: SnapshotLike, name: str) -> pl.DataFrame:
+    """Return table ``name`` of a snapshot, verified, cached per :class:`SnapshotRef`.
 
     The cache key includes the manifest's sha256, so a rebuilt snapshot is read again.
     """
-    snap = open_snapshot(path)
-    return _read_cached(location(path), snap.manifest_sha256, name)
+    key = ref(snapshot)
+    return _read_cached(key.location, key.manifest_sha256, name)
 
 
 @lru_cache(maxsize=64)
 def _verified(
-    path: str, manifest_sha: str, name: str, stamp: tuple[tuple[int, int], ...]
+    where: str, manifest_sha: str, name: str, stamp: tuple[tuple[int, int], ...]
 ) -> tuple[Path, ...]:
-    snap = open_snapshot(path)
-    files = tuple(snap.verify(name))
-    if snap.manifest_sha256 != manifest_sha:
-        raise SnapshotError(f"{path}: the snapshot changed while it was read; reload the page")
-    return files
+    return tuple(_opened(where, manifest_sha).verify(name))
 
 
-def scan(path: Path | str, name: str) -> pl.LazyFrame:
+def scan(snapshot: SnapshotLike, name: str) -> pl.LazyFrame:
     """Return a lazy scan of table ``name``, its files verified once per manifest and stamp.
 
     Unlike :func:`load` nothing is read into memory: filters and column choices push
@@ -519,12 +575,13 @@ def scan(path: Path | str, name: str) -> pl.LazyFrame:
     later scans skip it while the manifest and each local file's size and mtime stay
     the same, so a large ``records`` table is not re-hashed on every query.
     """
-    snap = open_snapshot(path)
-    files = _verified(location(path), snap.manifest_sha256, name, snap.stamp(name))
+    key = ref(snapshot)
+    snap = _opened(key.location, key.manifest_sha256)
+    files = _verified(key.location, key.manifest_sha256, name, snap.stamp(name))
     return snap.scan(name, verified=list(files))
 
 
-def check(path: Path | str) -> Snapshot:
+def check(path: SnapshotLike) -> Snapshot:
     """Open the snapshot at ``path`` and verify every file of every table it lists.
 
     Raises :class:`SnapshotError` naming the first missing, truncated or altered file.
@@ -532,9 +589,10 @@ def check(path: Path | str) -> Snapshot:
     calling this on every page run is cheap until a file changes on disk.
     """
     snap = open_snapshot(path)
+    where, sha = location(path), snap.manifest_sha256
     names = list(snap.manifest["tables"]) + list(snap.manifest.get("derived", {}))
     for name in names:
-        _verified(location(path), snap.manifest_sha256, name, snap.stamp(name))
+        _verified(where, sha, name, snap.stamp(name))
     return snap
 
 

@@ -9,7 +9,7 @@ from polars.testing import assert_frame_equal
 
 from loaders import schemas
 from loaders.derive.records import monthly_rollup
-from loaders.snapshot import Snapshot, SnapshotError, open_snapshot
+from loaders.store.snapshot import Snapshot, SnapshotError, open_snapshot
 
 # (table, column) → (referenced table, column): every non-null value must exist there.
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
