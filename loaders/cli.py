@@ -34,25 +34,25 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build_geo_arguments(parser: argparse.ArgumentParser) -> None:
-    from loaders import build_geo
+    from loaders.build import geometry as build_geo
 
     build_geo.add_arguments(parser)
 
 
 def _build_geo(args: argparse.Namespace) -> int:
-    from loaders import build_geo
+    from loaders.build import geometry as build_geo
 
     return build_geo.run(args)
 
 
 def _demo_arguments(parser: argparse.ArgumentParser) -> None:
-    from loaders import demo
+    from loaders.build import demo
 
     demo.add_arguments(parser)
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from loaders import demo
+    from loaders.build import demo
 
     return demo.run(args)
 

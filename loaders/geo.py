@@ -12,7 +12,7 @@ from loaders import paths
 if TYPE_CHECKING:
     from pathlib import Path
 
-# NOTE: geometry is built by `loaders.build_geo` (GeoPandas); this module must stay light,
+# NOTE: geometry is built by `loaders.build.geometry` (GeoPandas); this module must stay light,
 # so it never imports geopandas or shapely and never reads the geometry column.
 
 NATIONAL_LAYER = "counties_national"

@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 GEO_DIR = DATA / "geo"
+REFERENCE_DIR = DATA / "reference"
 SNAPSHOTS_DIR = DATA / "snapshots"
 STATIC_DIR = ROOT / "static"
 STATIC_GEO_DIR = STATIC_DIR / "geo"

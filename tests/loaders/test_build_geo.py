@@ -10,7 +10,7 @@ import pytest
 
 shapely = pytest.importorskip("shapely")
 
-from loaders import build_geo  # noqa: E402
+from loaders.build import geometry as build_geo  # noqa: E402
 
 SEED = 20240521
 

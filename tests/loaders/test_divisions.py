@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from loaders import schemas
-from loaders.divisions import build_divisions, division_type, romanise
+from loaders.build.divisions import build_divisions, division_type, romanise
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from polars.testing import assert_frame_equal
 
-from loaders import rankings, schemas, synthetic
+from loaders import rankings, schemas
 from loaders import weights as w
+from loaders.build import synthetic
 from loaders.derive.ranks import LEVELS, add_grade, add_ranks
 from loaders.derive.records import monthly_rollup
 from loaders.derive.weights import min_ranks, normalise, sample_weights

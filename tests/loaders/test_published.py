@@ -9,7 +9,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli, paths, published, reference, schemas
+from loaders import cli, paths, published, schemas
+from loaders.build import reference
 from loaders.importing import Matcher
 from loaders.store import load, open_snapshot, sha256_file, write_snapshot
 from loaders.store.validate import check_tables, validate_snapshot

@@ -9,7 +9,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loaders import demo, geo, paths, records, schemas
+from loaders import geo, paths, records, schemas
+from loaders.build import demo
 from loaders.derive.records import (
     OPEN,
     correlation,

@@ -8,8 +8,9 @@ from typing import Any
 
 import polars as pl
 
-from loaders import paths, schemas, synthetic
-from loaders.divisions import build_divisions
+from loaders import geo, paths, schemas
+from loaders.build import synthetic
+from loaders.build.divisions import build_divisions
 
 DEFAULT_SEED = 20261125
 # created_at is fixed per generator version so that a rebuild is byte-identical.
@@ -46,8 +47,8 @@ def build_tables(
         Generate synthetic data only for these 2-digit province codes (a reduced
         snapshot for tests); divisions and reference facts stay complete.
     """
+    from loaders.build.reference import reference_tables
     from loaders.published import with_published_results
-    from loaders.reference import reference_tables
 
     divisions = build_divisions(attributes, source_id=BOUNDARY_SOURCE_ID)
     subset = divisions
@@ -97,7 +98,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m loaders demo``: build the tables, write the snapshot, report."""
-    from loaders import geo
     from loaders.store import write_snapshot
     from loaders.store.validate import check_tables
 

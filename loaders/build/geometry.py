@@ -830,6 +830,6 @@ def run(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     import argparse as _argparse
 
-    _parser = _argparse.ArgumentParser(prog="python -m loaders.build_geo", description=__doc__)
+    _parser = _argparse.ArgumentParser(prog="python -m loaders.build.geometry", description=__doc__)
     add_arguments(_parser)
     raise SystemExit(run(_parser.parse_args()))
