@@ -12,9 +12,12 @@ import streamlit as st
 
 from components.i18n import is_zh, mark, pick, tr, translated
 from components.provenance import MODE_LABELS, RELIABILITY_LABELS, md_escape
-from loaders import importing, schemas
+from loaders import schemas
+from loaders.imports.cli import write_report
+from loaders.imports.read import Problem, Table
+from loaders.imports.table import ParsedRow
 
-# What each column of the file was read as (``importing.ALIASES``), for the Chinese preview.
+# What each column of the file was read as (``ALIASES``), for the Chinese preview.
 FIELD_LABELS = {
     "rank": mark("rank (column read)"),
     "county": mark("county (column read)"),
@@ -128,7 +131,7 @@ def render_rejected(rejected: Exception, where: Any = st) -> None:
         where.error(md_escape(tr("Rejected: {reason}", reason=str(rejected))))
 
 
-def problems_frame(problems: list[importing.Problem]) -> pl.DataFrame:
+def problems_frame(problems: list[Problem]) -> pl.DataFrame:
     """Return the problems as a table (severity, row, column, value, problem)."""
     return pl.DataFrame(
         [
@@ -155,7 +158,7 @@ def render_rejected_status(status: Any, rejected: Exception) -> None:
 def problems_columns() -> dict[str, Any]:
     """Return Chinese column headers for :func:`problems_frame` (none in English).
 
-    The problem messages come from the checker (``loaders.importing``) in English.
+    The problem messages come from the checker (``loaders.imports``) in English.
     """
     if not is_zh():
         return {}
@@ -168,7 +171,7 @@ def problems_columns() -> dict[str, Any]:
     }
 
 
-def problems_display(problems: list[importing.Problem]) -> pl.DataFrame:
+def problems_display(problems: list[Problem]) -> pl.DataFrame:
     """Return :func:`problems_frame` for display: severities labelled in Chinese in zh."""
     frame = problems_frame(problems)
     if not is_zh():
@@ -177,15 +180,15 @@ def problems_display(problems: list[importing.Problem]) -> pl.DataFrame:
     return frame.with_columns(pl.col("severity").replace_strict(labels, default=pl.col("severity")))
 
 
-def report_bytes(problems: list[importing.Problem]) -> bytes:
+def report_bytes(problems: list[Problem]) -> bytes:
     """Return the problem report as the CSV ``--report`` writes."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.csv"
-        importing.write_report(path, problems)
+        write_report(path, problems)
         return path.read_bytes()
 
 
-def render_preview(table: importing.Table, parsed: list[importing.ParsedRow]) -> None:
+def render_preview(table: Table, parsed: list[ParsedRow]) -> None:
     """Show how the file was read: encoding, sheet, column mapping and the first rows."""
     header = table.rows[table.header_row]
     if is_zh():

@@ -82,13 +82,13 @@ def _soak(args: argparse.Namespace) -> int:
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    from loaders import importing
+    from loaders.imports import cli as importing
 
     importing.add_arguments(parser)
 
 
 def _import(args: argparse.Namespace) -> int:
-    from loaders import importing
+    from loaders.imports import cli as importing
 
     try:
         return importing.run(args)

@@ -7,7 +7,9 @@ import streamlit as st
 from components import importer as view
 from components.i18n import tr
 from components.shell import current_snapshot, page_filters
-from loaders import importing, paths
+from loaders import paths
+from loaders.imports.read import ImportRejected, sheet_names
+from loaders.imports.table import check_file, import_file, write_meta
 from loaders.store import load
 
 filters = page_filters("import")
@@ -29,18 +31,18 @@ path = view.save_upload(upload)
 sheet = None
 if path.suffix.lower() == ".xlsx":
     try:
-        sheet = st.selectbox(tr("Sheet"), importing.sheet_names(path))
-    except importing.ImportRejected as rejected:
+        sheet = st.selectbox(tr("Sheet"), sheet_names(path))
+    except ImportRejected as rejected:
         view.render_rejected(rejected)
         st.stop()
 encoding = st.text_input(tr("Encoding (leave empty to detect)"), "").strip() or None
 
 # 2/ CHECK: how the file was read and every problem, before anything is written
 try:
-    table, parsed, problems = importing.check_file(
+    table, parsed, problems = check_file(
         path, snapshot=snapshot, score_max=meta["score_max"], sheet=sheet, encoding=encoding
     )
-except importing.ImportRejected as rejected:
+except ImportRejected as rejected:
     view.render_rejected(rejected)
     st.stop()
 view.render_preview(table, parsed)
@@ -61,12 +63,12 @@ if st.button(tr("Write the new snapshot"), type="primary", disabled=bool(errors 
     with st.status(tr("Importing…"), expanded=True) as status:
         try:
             meta_path = path.with_suffix(".meta.json")
-            importing.write_meta(meta_path, meta)
-            importing.import_file(
+            write_meta(meta_path, meta)
+            import_file(
                 path, snapshot=snapshot, out=out, meta_path=meta_path, sheet=sheet,
                 encoding=encoding,
             )  # fmt: skip
-        except importing.ImportRejected as rejected:
+        except ImportRejected as rejected:
             view.render_rejected_status(status, rejected)
             st.dataframe(view.problems_display(rejected.problems), hide_index=True,
                          column_config=view.problems_columns())  # fmt: skip

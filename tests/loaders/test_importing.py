@@ -10,7 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli, importing, paths
+from loaders import cli, paths
+from loaders.imports import read
+from loaders.imports.match import Matcher
+from loaders.imports.read import ImportRejected, check_workbook, read_bytes, read_table
 from loaders.store import open_snapshot, sha256_file
 from loaders.store.validate import validate_snapshot
 
@@ -248,8 +251,8 @@ def test_xlsx_import_and_sheet_choice(tmp_path: Path, meta: Path) -> None:
     single = _xlsx(tmp_path, {"结果": rows})
     assert _run(tmp_path, single, meta)[0] == 0
     two = _xlsx(tmp_path, {"结果": rows, "说明": [["a"], ["b"]]}, name="two.xlsx")
-    with pytest.raises(importing.ImportRejected, match=r"2 sheets with data .*--sheet NAME"):
-        importing.read_table(two)
+    with pytest.raises(ImportRejected, match=r"2 sheets with data .*--sheet NAME"):
+        read_table(two)
     code = cli.main(["import", str(two), "--snapshot", str(BASE), "--out", str(tmp_path / "n2"),
                      "--edition-meta", str(meta), "--sheet", "结果"])  # fmt: skip
     assert code == 0
@@ -269,15 +272,15 @@ def test_xlsx_zip_bomb_and_entity_bomb_are_refused(
     with zipfile.ZipFile(entities, "w") as archive:
         archive.writestr("[Content_Types].xml", '<!DOCTYPE x [<!ENTITY a "aaaa">]><Types/>')
     (tmp_path / "ent.xlsx").write_bytes(entities.getvalue())
-    with pytest.raises(importing.ImportRejected, match="declares XML entities"):
-        importing.check_workbook(entities.getvalue())
+    with pytest.raises(ImportRejected, match="declares XML entities"):
+        check_workbook(entities.getvalue())
 
 
 def test_oversized_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "MAX_BYTES", 10)
+    monkeypatch.setattr(read, "MAX_BYTES", 10)
     path = _write(tmp_path, [HEADER, *GOOD])
-    with pytest.raises(importing.ImportRejected, match="over the 10-byte limit"):
-        importing.read_bytes(path)
+    with pytest.raises(ImportRejected, match="over the 10-byte limit"):
+        read_bytes(path)
 
 
 def test_importing_twice_gives_identical_snapshots(tmp_path: Path, meta: Path) -> None:
@@ -306,7 +309,7 @@ def test_existing_edition_and_existing_output_are_refused(
 def test_full_width_adcodes_and_retired_units(tmp_path: Path) -> None:
     from loaders.store import load
 
-    matcher = importing.Matcher(load(BASE, "divisions"), load(BASE, "division_changes"))
+    matcher = Matcher(load(BASE, "divisions"), load(BASE, "division_changes"))
     assert matcher.by_code("５２０１２３").adcode == "520123"
     assert matcher.by_code("520522").adcode == "520581"  # 黔西县 → 黔西市
     retired = matcher.by_name("宣武区", province="北京市")

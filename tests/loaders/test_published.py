@@ -9,14 +9,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli, paths, published, schemas
+from loaders import cli, paths, schemas
 from loaders.build import reference
-from loaders.importing import Matcher
+from loaders.build.published import REAL_RESULTS
+from loaders.imports import long_format, published
+from loaders.imports.match import Matcher
 from loaders.store import load, open_snapshot, sha256_file, write_snapshot
 from loaders.store.validate import check_tables, validate_snapshot
 
 BASE = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
-CSV = published.REAL_RESULTS
+CSV = REAL_RESULTS
 
 
 def _csv_rows() -> list[dict[str, str]]:
@@ -32,7 +34,7 @@ def existing() -> dict[str, pl.DataFrame]:
 
 @pytest.fixture(scope="module")
 def built(existing: dict[str, pl.DataFrame]) -> published.Built:
-    rows, problems = published.read_file(CSV)
+    rows, problems = long_format.read_file(CSV)
     assert problems == []
     matcher = Matcher(existing["divisions"], existing["division_changes"])
     return published.build(rows, matcher, existing)
@@ -286,7 +288,7 @@ ROW = {
 
 def _long(tmp_path: Path, rows: list[dict[str, str]], name: str = "long.csv") -> Path:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(published.COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(long_format.COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({**ROW, **row})
@@ -412,7 +414,7 @@ def test_new_evaluators_need_an_id_and_a_type(tmp_path: Path) -> None:
            "evaluator_type": "private_rating_firm", "evaluator_en": "Some Rater"}  # fmt: skip
     path = tmp_path / "new.csv"
     buffer = io.StringIO()
-    fields = [*published.COLUMNS, "evaluator_id", "evaluator_type", "evaluator_en"]
+    fields = [*long_format.COLUMNS, "evaluator_id", "evaluator_type", "evaluator_en"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     writer.writerow({**ROW, **row})

@@ -1,4 +1,4 @@
-"""Tests for loaders.reference: the real, cited reference facts."""
+"""Tests for loaders.build.reference: the real, cited reference facts."""
 
 from __future__ import annotations
 

@@ -1,0 +1,129 @@
+"""Matching county names and codes to a snapshot: context, old codes, division changes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from loaders.imports.read import clean_text
+
+ONE_TO_ONE = ("rename", "county_to_city", "county_to_district")
+
+
+# ---------------------------------------------------------------------------------------
+# matching rows to counties
+# ---------------------------------------------------------------------------------------
+_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|县|区|市|旗)$")
+
+
+def _stem(name: str) -> str:
+    return _SUFFIX.sub("", name)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of matching one row: an adcode, or why not."""
+
+    adcode: str | None
+    problem: str | None = None
+    retired: bool = False  # the unit no longer exists (merged, split, abolished)
+
+
+class Matcher:
+    """Match county names and codes against a snapshot's divisions and division changes."""
+
+    def __init__(self, divisions: pl.DataFrame, changes: pl.DataFrame) -> None:
+        """Index the divisions by code and name, and the changes by old code and name."""
+        self.divisions = divisions
+        self.codes = set(divisions.get_column("adcode"))
+        self.rows = divisions.select(
+            "adcode", "name_zh", "prefecture_name_zh", "province_name_zh", "province_name_en"
+        ).to_dicts()
+        self.changes = changes.to_dicts()
+        self.provinces = {r["province_name_zh"] for r in self.rows} | {
+            r["province_name_en"] for r in self.rows
+        }
+        self.prefectures = {r["prefecture_name_zh"] for r in self.rows}
+
+    def _province_ok(self, row: dict[str, Any], province: str) -> bool:
+        p = province.lower()
+        return bool(
+            row["province_name_zh"].startswith(province)
+            or province.startswith(row["province_name_zh"][:2])
+            or row["province_name_en"].lower() == p
+        )
+
+    def _strip_context(self, name: str) -> str:
+        """Drop a leading province and prefecture name (山东省青岛市胶州市 → 胶州市)."""
+        for names in (self.provinces, self.prefectures):
+            for prefix in sorted(names, key=len, reverse=True):
+                if prefix and name.startswith(prefix) and len(name) > len(prefix):
+                    name = name[len(prefix) :]
+                    break
+        return name
+
+    def by_code(self, code: str) -> Match:
+        """Match a six-digit code (old codes through one-to-one division changes)."""
+        code = clean_text(code)
+        if not re.fullmatch(r"\d{6}", code):
+            return Match(None, "not a six-digit adcode")
+        if code in self.codes:
+            return Match(code)
+        for change in self.changes:
+            if change["from_adcode"] == code:
+                return self._follow(change)
+        return Match(None, "unknown adcode (not a county-level code in this snapshot)")
+
+    def _follow(self, change: dict[str, Any]) -> Match:
+        if change["change_type"] in ONE_TO_ONE and change["to_adcode"] in self.codes:
+            return Match(change["to_adcode"])
+        year = change["effective_year"]
+        what = f"{change['change_type'].replace('_', ' ')} in {year}"
+        if change["to_name_zh"]:
+            what += f" (now part of {change['to_name_zh']})"
+        return Match(None, f"{change['from_name_zh']} no longer exists: {what}", retired=True)
+
+    def by_name(self, name: str, *, province: str = "", prefecture: str = "") -> Match:
+        """Match a name within its province/prefecture context; ambiguity is an error."""
+        name = re.sub(r"\s+", "", clean_text(name))
+        province, prefecture = clean_text(province), clean_text(prefecture)
+        prefecture = re.sub(r"\s*\((inf|推断)\)$", "", prefecture)
+        if not name:
+            return Match(None, "no county name")
+        bare = self._strip_context(name)
+
+        def context(row: dict[str, Any]) -> bool:
+            if province and not self._province_ok(row, province):
+                return False
+            return not (prefecture and not row["prefecture_name_zh"].startswith(prefecture[:2]))
+
+        for candidates in (
+            [r for r in self.rows if r["name_zh"] in (name, bare)],
+            [r for r in self.rows if _stem(r["name_zh"]) in (_stem(name), _stem(bare))],
+        ):
+            inside = [r for r in candidates if context(r)]
+            if len(inside) == 1:
+                return Match(inside[0]["adcode"])
+            if len(inside) > 1:
+                codes = ", ".join(r["adcode"] for r in inside[:6])
+                return Match(
+                    None,
+                    f"ambiguous: {len(inside)} units named {bare} ({codes}); "
+                    "give the province and prefecture or the adcode",
+                )
+        for change in self.changes:
+            if change["from_name_zh"] in (name, bare) and (
+                not province
+                or not change["from_adcode"]
+                or any(
+                    r["adcode"][:2] == str(change["from_adcode"])[:2]
+                    and self._province_ok(r, province)
+                    for r in self.rows
+                )
+            ):
+                return self._follow(change)
+        where = " in " + " ".join(x for x in (province, prefecture) if x) if province else ""
+        return Match(None, f"no county-level unit named {bare}{where} in this snapshot")
