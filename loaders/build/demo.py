@@ -96,6 +96,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def write_demo(
+    out: Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    records: int | None = None,
+    provinces: list[str] | None = None,
+    snapshot_id: str | None = None,
+    overwrite: bool = False,
+    created_by: str | None = None,
+) -> dict[str, Any]:
+    """Build the demo tables and write them as a snapshot at ``out``; return its manifest.
+
+    The same arguments always give the same bytes. Raises ``ValueError`` when the
+    generated tables are invalid (nothing is written then) and ``FileExistsError`` when
+    ``out`` exists without ``overwrite``.
+    """
+    tables = build_tables(geo.county_attributes(), seed=seed, records=records, provinces=provinces)
+    problems = check_tables(tables)
+    if problems:
+        raise ValueError("the generated tables are invalid:\n" + "\n".join(problems))
+    return write_snapshot(
+        tables,
+        out,
+        snapshot_id=snapshot_id or out.name,
+        description=_describe(tables),
+        created_by=created_by or f"python -m loaders demo --seed {seed}",
+        created_at=GENERATOR_DATE,
+        overwrite=overwrite,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``python -m loaders demo``: build the tables, write the snapshot, report."""
     attributes = geo.county_attributes()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from loaders.bench import MAP_DRAWN, SETTLED
+from loaders.tools.browser import MAP_DRAWN, SETTLED
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +132,7 @@ def test_bench_browser_steps_run(tmp_path) -> None:
     import sys
 
     out = tmp_path / "bench.json"
-    command = [sys.executable, "-m", "loaders", "bench", "--skip", "maps,reruns,weights,records",
+    command = [sys.executable, "-m", "loaders", "bench", "--skip", "maps,weights,records",
                "--repeat", "1", "--sessions", "2", "--json", str(out)]  # fmt: skip
     errors = []
     for _ in range(2):  # NOTE: one retry: on a loaded 2-core CI machine a start-up can time out

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from loaders.bench import MAP_DRAWN, SETTLED
+from loaders.tools.browser import MAP_DRAWN, SETTLED
 from tests.e2e.conftest import serve
 from tests.hostile import COUNTY, IMG, LIVE, SCRIPT, TEX, WJ, write_hostile_snapshot
 

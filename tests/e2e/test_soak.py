@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from loaders.soak import SoakResult, Wave
+from loaders.tools.soak import SoakResult, Wave
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from loaders import bench, cli, paths
+from loaders import paths
+from loaders.tools import bench, cli
 
 SNAPSHOT = str(paths.default_snapshot())
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli, paths
+from loaders import paths
 from loaders.store import open_snapshot, sha256_file
 from loaders.store.validate import validate_snapshot
+from loaders.tools import cli
 
 DEFAULT = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 

@@ -7,11 +7,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from loaders import cli, geo, schemas
+from loaders import geo, schemas
 from loaders.build import synthetic
 from loaders.build.demo import build_tables, expected_records
 from loaders.store import open_snapshot, sha256_file
 from loaders.store.validate import check_tables, validate_snapshot
+from loaders.tools import cli
 
 
 def _hashes(folder: Path) -> dict[str, str]:

@@ -10,12 +10,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli, paths
+from loaders import paths
 from loaders.imports import read
 from loaders.imports.match import Matcher
 from loaders.imports.read import ImportRejected, check_workbook, read_bytes, read_table
 from loaders.store import open_snapshot, sha256_file
 from loaders.store.validate import validate_snapshot
+from loaders.tools import cli
 
 BASE = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 HEADER = "排名,县(市、区),所属省份,地级市,总分"

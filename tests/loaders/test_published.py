@@ -9,13 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli, paths, schemas
+from loaders import paths, schemas
 from loaders.build import reference
 from loaders.build.published import REAL_RESULTS
 from loaders.imports import long_format, published
 from loaders.imports.match import Matcher
 from loaders.store import load, open_snapshot, sha256_file, write_snapshot
 from loaders.store.validate import check_tables, validate_snapshot
+from loaders.tools import cli
 
 BASE = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 CSV = REAL_RESULTS

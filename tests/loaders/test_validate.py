@@ -6,8 +6,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import cli
 from loaders.store.validate import check_tables, validate_snapshot
+from loaders.tools import cli
 
 
 def test_tiny_tables_are_valid(tables: dict[str, pl.DataFrame]) -> None:

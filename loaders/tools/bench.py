@@ -13,10 +13,7 @@ import contextlib
 import json
 import os
 import platform
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,24 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from loaders import paths
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-MAP_DRAWN = "(n) => document.querySelectorAll('.choroplethlocation').length >= n"
-# A Streamlit page has settled when its script is not running and no skeleton is left.
-SETTLED = """() => {
-  const app = document.querySelector("[data-testid='stApp']");
-  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector("[data-testid='stSkeleton']");
-}"""
+from loaders.build.demo import write_demo
+from loaders.tools.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_DRAWN,
+    chromium_missing,
+    rss_mb,
+    serve,
+)
 
 
 @dataclass(frozen=True)
@@ -122,139 +110,93 @@ def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 
 # ---------------------------------------------------------------------------------------
-# maps
+# maps and reruns (server side, the app run by AppTest)
 # ---------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _snapshot_env(snapshot: str) -> Iterator[None]:
+    """Point the app at ``snapshot`` (``GI_SNAPSHOT``) while measuring; restore it after."""
+    before = os.environ.get("GI_SNAPSHOT")
+    os.environ["GI_SNAPSHOT"] = snapshot
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("GI_SNAPSHOT", None)
+        else:
+            os.environ["GI_SNAPSHOT"] = before
+
+
+def _atlas(**params: str) -> Any:
+    """Return an AppTest of the app with ``params``, run once."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+# Classings other than the default (continuous), each a map the cache has not seen.
+NEW_CLASSES = ("quantile", "equal", "jenks", "grade")
+
+
+def _figure_bytes(at: Any) -> int:
+    """Return the size of the first chart's figure as the app sends it (its JSON spec)."""
+    charts = at.get("plotly_chart")
+    return len(charts[0].proto.spec.encode()) if charts else 0
+
+
 def measure_maps(snapshot: str, edition: str, repeat: int) -> list[Measurement]:
-    """Figure sizes (national, largest province) and national build + serialisation time."""
-    import plotly.io as pio
+    """Figure sizes (national, largest province) and the server time of a map rebuild.
 
-    from components import maps
-    from loaders import assessments, geo
+    The app itself is run (AppTest), so the sizes are those of the figures it sends; the
+    build + serialisation time is a rerun with a new classing (the map rebuilt) minus a
+    rerun with the map cached.
+    """
+    import logging
 
-    def build(province: str | None) -> str:
-        view = assessments.county_view(snapshot, edition, province=province)
-        layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
-        fig = maps.choropleth(
-            view,
-            metric_label="Total score",
-            counties_url=geo.static_url(layer),
-            outlines_url=geo.static_url(geo.PROVINCES_LAYER),
-            grade_scale=assessments.grade_scale(snapshot, edition),
-            province=province,
-        )
-        return pio.to_json(fig, validate=False)
+    import polars as pl
 
-    assessments.county_view(snapshot, edition)  # the view is cached in the app too
-    national = build(None)
-    sizes = {
-        p: len(build(p).encode())
-        for p in assessments.county_view(snapshot, edition)["province_adcode"].unique().to_list()
-    }
+    from loaders import assessments
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    view = assessments.county_view(snapshot, edition).filter(pl.col("score").is_not_null())
+    provinces = view.get_column("province_adcode").unique().sort().to_list()
+    rebuilt = []
+    with _snapshot_env(snapshot):
+        national = _figure_bytes(_atlas(edition=edition))
+        sizes = {p: _figure_bytes(_atlas(edition=edition, province=p[:2])) for p in provinces}
+        at = _atlas(edition=edition)
+        cached = _timed(at.run, repeat)
+        # Each classing once: a new view, so the figure is built and serialised afresh.
+        for option in NEW_CLASSES[:repeat]:
+            control = at.segmented_control(key="classes").set_value(option)
+            start = time.perf_counter()
+            control.run()
+            rebuilt.append(time.perf_counter() - start)
     largest = max(sizes, key=sizes.__getitem__)
+    extra = [max(0.0, r - statistics.median(cached)) for r in rebuilt]
     return [
-        _measurement("map_national_bytes").finish([len(national.encode())]),
+        _measurement("map_national_bytes").finish([national], note="figure spec sent by the app"),
         _measurement("map_province_bytes").finish(
             [sizes[largest]], note=f"largest province figure: {largest}"
         ),
         _measurement("map_national_seconds").finish(
-            _timed(lambda: build(None), repeat), note="view cached, figure built and serialised"
+            extra, note="rerun with new classing minus rerun with the map cached"
         ),
-    ]
-
-
-# ---------------------------------------------------------------------------------------
-# reruns (server time, AppTest)
-# ---------------------------------------------------------------------------------------
-def measure_reruns(repeat: int) -> list[Measurement]:
-    """Server time of an atlas rerun with the map cached, and after a map-relevant change."""
-    import logging
-
-    from streamlit.testing.v1 import AppTest
-
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
-    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=120)
-    at.run()
-    cached = _timed(at.run, repeat)
-    changed = []
-    for i in range(repeat):
-        option = ("quantile", "equal", "continuous")[i % 3]
-        start = time.perf_counter()
-        at.query_params["classes"] = option  # a new view: the figure is built afresh
-        at.run()
-        changed.append(time.perf_counter() - start)
-    return [
         _measurement("rerun_non_map_seconds").finish(
             cached, note="whole atlas script rerun with the figure cached (upper bound)"
         ),
-        _measurement("rerun_map_seconds").finish(changed, note="atlas rerun with new classing"),
+        _measurement("rerun_map_seconds").finish(
+            rebuilt, note=f"atlas rerun with a new classing ({len(rebuilt)} classings)"
+        ),
     ]
 
 
 # ---------------------------------------------------------------------------------------
-# server: cold start, browser, memory
+# the served app: cold start, browser, memory
 # ---------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serve(snapshot: str | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
-    """Start the app; yield its URL, process and seconds from launch to healthy."""
-    port = _free_port()
-    env = dict(os.environ)
-    if snapshot:
-        env["GI_SNAPSHOT"] = snapshot
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true",
-        ],
-        cwd=paths.ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = start + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError("streamlit exited during start-up")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.perf_counter() > deadline:
-                    raise RuntimeError("streamlit did not become healthy in 60 s") from None
-                time.sleep(0.05)
-        yield url, proc, time.perf_counter() - start
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB (from /proc)."""
-    total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for p in pids:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total / 1024
-
-
 def measure_cold_start(repeat: int) -> Measurement:
     """Seconds from launching ``streamlit run app.py`` to a healthy server, fresh processes."""
     runs = []
@@ -264,19 +206,9 @@ def measure_cold_start(repeat: int) -> Measurement:
     return _measurement("cold_start_seconds").finish(runs, note="fresh process each run")
 
 
-def _chromium_missing() -> str | None:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        return f"{CHROMIUM} not installed (apt-get install -y chromium fonts-noto-cjk)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -r requirements-dev.txt)"
-    return None
-
-
 def measure_browser(repeat: int) -> Measurement:
     """Seconds from navigation to the national atlas fully drawn, each in a fresh context."""
-    missing = _chromium_missing()
+    missing = chromium_missing()
     if missing:
         return _measurement("atlas_drawn_seconds").finish([], note=f"skipped: {missing}")
     from playwright.sync_api import sync_playwright
@@ -316,7 +248,7 @@ async def _session(browser: Any, url: str) -> float:
 
 def measure_memory(sessions: int = 10) -> Measurement:
     """Server RSS with ``sessions`` concurrent browser sessions; page-ready p50 and p95."""
-    missing = _chromium_missing()
+    missing = chromium_missing()
     if missing:
         return _measurement("memory_10_sessions_mb").finish([], note=f"skipped: {missing}")
     from playwright.async_api import async_playwright
@@ -355,13 +287,9 @@ def measure_memory(sessions: int = 10) -> Measurement:
 # ---------------------------------------------------------------------------------------
 def make_records_snapshot(records: int, folder: Path) -> Path:
     """Generate a demo snapshot with about ``records`` records into ``folder`` (for the bench)."""
-    from loaders import cli
-
     out = folder / f"records-{records}"
     if not (out / "manifest.json").exists():
-        code = cli.main(["demo", "--out", str(out), "--records", str(records), "--force"])
-        if code:
-            raise RuntimeError("could not generate the records snapshot")
+        write_demo(out, records=records, overwrite=True)
     return out
 
 
@@ -469,7 +397,6 @@ def run_bench(
     results: list[Measurement] = []
     steps: list[tuple[str, Callable[[], list[Measurement]]]] = [
         ("maps", lambda: measure_maps(snapshot, edition, repeat)),
-        ("reruns", lambda: measure_reruns(repeat)),
         ("weights", lambda: measure_weights(snapshot, edition, repeat)),
         ("cold-start", lambda: [measure_cold_start(repeat)]),
         ("browser", lambda: [measure_browser(repeat)]),
@@ -498,7 +425,7 @@ def run_bench(
     }
 
 
-STEPS = ("maps", "reruns", "weights", "cold-start", "browser", "memory", "records")
+STEPS = ("maps", "weights", "cold-start", "browser", "memory", "records")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -58,25 +58,25 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _bench_arguments(parser: argparse.ArgumentParser) -> None:
-    from loaders import bench
+    from loaders.tools import bench
 
     bench.add_arguments(parser)
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from loaders import bench
+    from loaders.tools import bench
 
     return bench.run(args)
 
 
 def _soak_arguments(parser: argparse.ArgumentParser) -> None:
-    from loaders import soak
+    from loaders.tools import soak
 
     soak.add_arguments(parser)
 
 
 def _soak(args: argparse.Namespace) -> int:
-    from loaders import soak
+    from loaders.tools import soak
 
     return soak.run(args)
 

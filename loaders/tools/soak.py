@@ -22,9 +22,9 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from loaders import bench
+from loaders.tools import browser as browsers
 
-SETTLED = bench.SETTLED  # the page's script has finished
+SETTLED = browsers.SETTLED  # the page's script has finished
 # (path, what must be on the page once it settled: a CSS selector and a minimum count)
 WALK = (
     ("/", ".choroplethlocation", 2800),
@@ -129,7 +129,9 @@ def _responding(url: str) -> bool:
 
 async def _wave(pw: Any, url: str, first: int, sessions: int) -> list[str]:
     # A fresh browser per wave: a crashed renderer cannot fail the waves after it.
-    browser = await pw.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
+    browser = await pw.chromium.launch(
+        executable_path=browsers.CHROMIUM, args=browsers.CHROMIUM_ARGS
+    )
     try:
         found = await asyncio.gather(*(_session(browser, url, first + i) for i in range(sessions)))
     finally:
@@ -150,18 +152,18 @@ async def _soak(url: str, pid: int, sessions: int, rounds: int, result: SoakResu
             await asyncio.sleep(2)  # the server drops closed sessions
             seconds = round(time.perf_counter() - start, 1)
             alive = _responding(url)
-            result.waves.append(Wave(sessions, failures, seconds, bench.rss_mb(pid), alive))
+            result.waves.append(Wave(sessions, failures, seconds, browsers.rss_mb(pid), alive))
             if not alive:
                 break  # a stuck server fails every later wave the same way
 
 
 def run_soak(sessions: int, rounds: int, max_growth_mb: float) -> SoakResult:
     """Serve the app and run the waves; raise ``RuntimeError`` when Chromium is missing."""
-    missing = bench._chromium_missing()
+    missing = browsers.chromium_missing()
     if missing:
         raise RuntimeError(missing)
-    with bench.serve() as (url, proc, _):
-        result = SoakResult(idle_mb=bench.rss_mb(proc.pid), max_growth_mb=max_growth_mb)
+    with browsers.serve() as (url, proc, _):
+        result = SoakResult(idle_mb=browsers.rss_mb(proc.pid), max_growth_mb=max_growth_mb)
         asyncio.run(_soak(url, proc.pid, sessions, rounds, result))
     return result
 
