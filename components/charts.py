@@ -21,7 +21,8 @@ from typing import Any, Literal
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import i18n, present, theme
+from components import i18n, theme
+from components.frame import url
 from components.i18n import mark, tr
 from components.provenance import md_escape
 
@@ -206,7 +207,7 @@ def show(
     cannot see it (screen readers); True (default) writes one from the figure's data
     (:func:`describe`), False leaves it to the page (the atlas has its own).
     """
-    framed = _framed(fig, title, synthetic, source_line(edition=edition), present.is_on(), width)
+    framed = _framed(fig, title, synthetic, source_line(edition=edition), url.presenting(), width)
     target = where if where is not None else st
     shown = target.plotly_chart(
         framed, config=image_config(config or theme.CONFIG, title), **kwargs

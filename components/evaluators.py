@@ -10,11 +10,8 @@ import polars as pl
 import streamlit as st
 
 from components import charts, theme
-from components.i18n import col, is_zh, mark, pick, tr, translated
+from components.i18n import col, is_zh, labels, mark, pick, tr, translated
 from components.provenance import (
-    DISCLOSURE_LABELS,
-    MODE_LABELS,
-    RELIABILITY_LABELS,
     enum_expr,
     enum_label,
     md_escape,
@@ -29,46 +26,6 @@ CONFIDENCE_COLOURS = {
     "reported": "rgba(29,145,192,0.6)",
     "unverified": "rgba(230,85,13,0.45)",
 }
-PARTY_TYPE_LABELS = {
-    "government_body": mark("Government body"),
-    "party_body": mark("Party body"),
-    "person": mark("Person"),
-    "company": mark("Company"),
-    "university": mark("University"),
-}
-CONFIDENCE_BADGES = {
-    "confirmed": mark("● confirmed"),
-    "reported": mark("◑ reported"),
-    "unverified": mark("○ unverified"),
-}
-# English shows the confidence code itself; Chinese these labels.
-CONFIDENCE_LABELS = {
-    "confirmed": mark("tie confirmed"),
-    "reported": mark("tie reported"),
-    "unverified": mark("tie unverified"),
-}
-# English shows the relation code with spaces ("parent body"); Chinese these labels.
-RELATION_LABELS = {
-    "shareholder": mark("shareholder of the evaluator"),
-    "ultimate_owner": mark("ultimate owner of the evaluator"),
-    "founder": mark("founder of the evaluator"),
-    "executive": mark("executive of the evaluator"),
-    "cppcc_member": mark("CPPCC member tied to the evaluator"),
-    "commissioning_client": mark("client commissioning the assessment"),
-    "sponsor": mark("sponsor of the assessment"),
-    "approved_by": mark("body that approved the assessment"),
-    "parent_body": mark("parent body of the evaluator"),
-}
-TYPE_LABELS = {
-    "private_rating_firm": mark("private rating firm"),
-    "university": mark("university"),
-    "state_academy": mark("state academy"),
-    "state_info_center": mark("state information centre"),
-    "government_body": mark("government body"),
-    "ngo": mark("NGO"),
-    "unknown": mark("not named by the source"),
-}
-KIND_LABELS = {True: mark("synthetic"), False: mark("real")}
 
 
 def ties_columns() -> dict[str, Any]:
@@ -116,16 +73,16 @@ def ties_table(ties: pl.DataFrame) -> pl.DataFrame:
     """Return ties for display: readable types and relations, confidence as a badge."""
     table = ties.select(
         "party_name",
-        enum_expr("relation", RELATION_LABELS),
-        _labelled("confidence", CONFIDENCE_BADGES),
-        _labelled("party_type", PARTY_TYPE_LABELS),
+        enum_expr("relation", labels.TIE_RELATIONS),
+        _labelled("confidence", labels.CONFIDENCE_BADGES),
+        _labelled("party_type", labels.PARTY_TYPES),
         "party_name_en",
         "share_pct",
         "as_of",
         "note",
         source_title_expr(),
         "source_url",
-        enum_expr("source_reliability", RELIABILITY_LABELS),
+        enum_expr("source_reliability", labels.RELIABILITIES),
     )
     return safe_links(table, "source_url")
 
@@ -136,14 +93,14 @@ def editions_table(editions: pl.DataFrame) -> pl.DataFrame:
         "data_year",
         col("title"),
         "released",
-        enum_expr("mode", MODE_LABELS),
+        enum_expr("mode", labels.MODES),
         "n_subjects",
         "n_provinces",
         "exclusions_note",
-        enum_expr("method_published", DISCLOSURE_LABELS, english=pl.col("method_published")),
+        enum_expr("method_published", labels.DISCLOSURES, english=pl.col("method_published")),
         data=pl.when(pl.col("is_synthetic"))
-        .then(pl.lit(tr(KIND_LABELS[True])))
-        .otherwise(pl.lit(tr(KIND_LABELS[False]))),
+        .then(pl.lit(tr(labels.DATA_KINDS[True])))
+        .otherwise(pl.lit(tr(labels.DATA_KINDS[False]))),
         source_title=source_title_expr(),
         source_url=pl.col("source_url"),
     )
@@ -173,14 +130,14 @@ def ties_sankey(ties: pl.DataFrame, names: Mapping[str, str] | None = None) -> g
     """
     rows = ties.sort("evaluator_id", "party_type", "party_name").to_dicts()
     names = names or {}
-    labels: list[str] = []
+    node_labels: list[str] = []
     colours: list[str] = []
     index: dict[tuple[str, str], int] = {}
 
     def node(kind: str, key: str, label: str, colour: str) -> int:
         if (kind, key) not in index:
-            index[(kind, key)] = len(labels)
-            labels.append(theme.plotly_escape(label))
+            index[(kind, key)] = len(node_labels)
+            node_labels.append(theme.plotly_escape(label))
             colours.append(colour)
         return index[(kind, key)]
 
@@ -188,16 +145,16 @@ def ties_sankey(ties: pl.DataFrame, names: Mapping[str, str] | None = None) -> g
     for row in rows:
         kind = row["party_type"] or "other"
         government = kind in ("government_body", "party_body")
-        type_label = tr(PARTY_TYPE_LABELS[kind]) if kind in PARTY_TYPE_LABELS else kind
+        type_label = tr(labels.PARTY_TYPES[kind]) if kind in labels.PARTY_TYPES else kind
         type_node = node("type", kind, type_label, "#b2182b" if government else "#878787")
         party = node("party", row["party_name"], row["party_name"], "#d9d9d9")
         name = names.get(row["evaluator_id"]) or row["evaluator_en"] or row["evaluator_id"]
         evaluator = node("evaluator", row["evaluator_id"], name, "#253494")
         colour = CONFIDENCE_COLOURS.get(row["confidence"], "rgba(150,150,150,0.4)")
-        relation = enum_label(row["relation"], RELATION_LABELS)
+        relation = enum_label(row["relation"], labels.TIE_RELATIONS)
         confidence = (
-            tr(CONFIDENCE_LABELS[row["confidence"]])
-            if is_zh() and row["confidence"] in CONFIDENCE_LABELS
+            tr(labels.CONFIDENCES[row["confidence"]])
+            if is_zh() and row["confidence"] in labels.CONFIDENCES
             else row["confidence"]
         )
         for source, target in ((type_node, party), (party, evaluator)):
@@ -208,7 +165,7 @@ def ties_sankey(ties: pl.DataFrame, names: Mapping[str, str] | None = None) -> g
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node={"label": labels, "color": colours, "pad": 12, "thickness": 14},
+            node={"label": node_labels, "color": colours, "pad": 12, "thickness": 14},
             link={
                 "source": sources,
                 "target": targets,
@@ -411,7 +368,7 @@ def render_home_bias(table: pl.DataFrame, editions: pl.DataFrame | None = None) 
             for e, t, v in editions.select("edition_id", "title_zh", "evaluator_zh").iter_rows()
         }
     for row in table.iter_rows(named=True):
-        kind = tr(KIND_LABELS[bool(row["is_synthetic"])])
+        kind = tr(labels.DATA_KINDS[bool(row["is_synthetic"])])
         edition, evaluator = names.get(row["edition_id"], (row["edition_id"], row["evaluator_en"]))
         st.text(
             tr(
@@ -454,7 +411,7 @@ def render_evaluator_picker(registry: pl.DataFrame, default: str | None) -> dict
     synthetic = dict(zip(ids, registry.get_column("is_synthetic").to_list(), strict=True))
     # NOTE: labels are made now, not in format_func: it may run outside the script run
     # (AppTest calls it), where the interface language is unknown.
-    shown = {e: f"{names[e]} · {tr(KIND_LABELS[bool(synthetic[e])])}" for e in ids}
+    shown = {e: f"{names[e]} · {tr(labels.DATA_KINDS[bool(synthetic[e])])}" for e in ids}
     chosen = st.selectbox(
         tr("Evaluator"),
         ids,
@@ -479,11 +436,13 @@ def card_facts(row: dict[str, Any]) -> list[tuple[str, str]]:
     home = row.get("home_province_zh") if is_zh() else row.get("home_province")
     data = mark("synthetic (fictional evaluator)") if row["is_synthetic"] else mark("real, cited")
     return [
-        (tr("Type"), tr(TYPE_LABELS[kind]) if kind in TYPE_LABELS else kind),
+        (tr("Type"), tr(labels.EVALUATOR_TYPES[kind]) if kind in labels.EVALUATOR_TYPES else kind),
         (tr("Founded"), row.get("founded") or tr("not recorded")),
         (
             tr("Method"),
-            tr(DISCLOSURE_LABELS[disclosure]) if disclosure in DISCLOSURE_LABELS else tr("unknown"),
+            tr(labels.DISCLOSURES[disclosure])
+            if disclosure in labels.DISCLOSURES
+            else tr("unknown"),
         ),
         (tr("Home province"), home or tr("not recorded")),
         (tr("Earlier names"), row.get("name_history") or tr("none recorded")),
@@ -509,7 +468,7 @@ def render_evaluator_card(row: dict[str, Any]) -> None:
         st.text(row["description_en"])
     title = source_title(row)
     if title:
-        kind = enum_label(row.get("source_reliability"), RELIABILITY_LABELS)
+        kind = enum_label(row.get("source_reliability"), labels.RELIABILITIES)
         if is_zh():
             # NOTE: the title as the data has it (often with English notes), apart.
             st.caption(md_escape(tr("Source kind: {kind}", kind=kind)))

@@ -10,32 +10,12 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components.i18n import is_zh, mark, pick, tr, translated
-from components.provenance import MODE_LABELS, RELIABILITY_LABELS, md_escape
+from components.i18n import is_zh, labels, pick, tr, translated
+from components.provenance import md_escape
 from loaders import schemas
 from loaders.imports.cli import write_report
 from loaders.imports.read import Problem, Table
 from loaders.imports.table import ParsedRow
-
-# What each column of the file was read as (``ALIASES``), for the Chinese preview.
-FIELD_LABELS = {
-    "rank": mark("rank (column read)"),
-    "county": mark("county (column read)"),
-    "province": mark("province (column read)"),
-    "prefecture": mark("prefecture (column read)"),
-    "adcode": mark("adcode (column read)"),
-    "total": mark("total score (column read)"),
-    "band": mark("band or list (column read)"),
-    "transparency": mark("transparency (column read)"),
-    "compliance": mark("compliance (column read)"),
-    "honoring_agreements": mark("honoring agreements (column read)"),
-    "integrity_work": mark("integrity work (column read)"),
-    "public_opinion": mark("public opinion (column read)"),
-}
-SEVERITY_LABELS = {
-    "error": mark("error (import problem)"),
-    "warning": mark("warning (import problem)"),
-}
 
 
 def save_upload(upload: Any) -> Path:
@@ -57,8 +37,8 @@ def render_meta_form(evaluators: pl.DataFrame) -> dict[str, Any]:
     # NOTE: labels are made now, not in format_func, which may run outside the script run
     # (AppTest calls it) where the interface language is unknown. English shows the codes.
     chinese = is_zh()
-    modes = translated(MODE_LABELS) if chinese else {}
-    kinds = translated(RELIABILITY_LABELS) if chinese else {}
+    modes = translated(labels.MODES) if chinese else {}
+    kinds = translated(labels.RELIABILITIES) if chinese else {}
     left, right = st.columns(2)
     evaluator = left.selectbox(tr("Evaluator"), ids, format_func=lambda e: names[e])
     edition_id = left.text_input(tr("Edition id (letters, digits, dashes)"), "import-1")
@@ -176,8 +156,8 @@ def problems_display(problems: list[Problem]) -> pl.DataFrame:
     frame = problems_frame(problems)
     if not is_zh():
         return frame
-    labels = translated(SEVERITY_LABELS)
-    return frame.with_columns(pl.col("severity").replace_strict(labels, default=pl.col("severity")))
+    words = translated(labels.SEVERITIES)
+    return frame.with_columns(pl.col("severity").replace_strict(words, default=pl.col("severity")))
 
 
 def report_bytes(problems: list[Problem]) -> bytes:
@@ -215,7 +195,7 @@ def render_preview(table: Table, parsed: list[ParsedRow]) -> None:
         )
     read_as = list(table.columns.values())
     if is_zh():
-        read_as = [tr(FIELD_LABELS[f]) if f in FIELD_LABELS else f for f in read_as]
+        read_as = [tr(labels.IMPORT_FIELDS[f]) if f in labels.IMPORT_FIELDS else f for f in read_as]
     mapping = pl.DataFrame(
         {
             "column in file": [header[i] for i in table.columns],

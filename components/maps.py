@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from components import theme
-from components.i18n import county_name, is_zh, mark, pick, tr, translated
+from components.i18n import county_name, is_zh, labels, mark, pick, tr, translated
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -230,7 +230,7 @@ def _reason() -> pl.Expr:
 
 def status_words() -> dict[str, str]:
     """Return each county status's words in the interface language (for Polars ``replace``)."""
-    return translated(STATUS_LABELS)
+    return translated(labels.COUNTY_STATUSES)
 
 
 def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
@@ -384,7 +384,7 @@ def choropleth(
                 customdata=_customdata(rows_scored, scored=True),
                 hovertemplate=scored_template,
                 marker=line,
-                name=tr(STATUS_LABELS["assessed"]),
+                name=tr(labels.COUNTY_STATUSES["assessed"]),
                 geo=geo,
             )
         )
@@ -594,8 +594,8 @@ def _missing_note(view: pl.DataFrame) -> dict[str, object]:
 
 def _status_word(status: str) -> str:
     # English names a status by its code, as it always did; Chinese by its words.
-    if is_zh() and status in STATUS_LABELS:
-        return tr(STATUS_LABELS[status])
+    if is_zh() and status in labels.COUNTY_STATUSES:
+        return tr(labels.COUNTY_STATUSES[status])
     return status.replace("_", " ")
 
 
@@ -606,14 +606,6 @@ STATUS_COLOURS = {
     "not_published": theme.NOT_ASSESSED,
     "not_covered": "#bdbdbd",
     "excluded": "#636363",
-}
-STATUS_LABELS = {
-    "assessed": mark("assessed"),
-    "published": mark("named in published results"),
-    "not_published": mark("not named in the published results"),
-    "not_covered": mark("not covered"),
-    "excluded": mark("excluded"),
-    "no_records": mark("no records"),  # the records map's counties without data
 }
 
 
@@ -637,7 +629,7 @@ def status_map(
         rows = view.filter(pl.col("status") == status)
         if rows.is_empty():
             continue
-        label = tr(STATUS_LABELS[status])
+        label = tr(labels.COUNTY_STATUSES[status])
         plain = status == "assessed" or is_zh()
         fig.add_trace(
             go.Choropleth(
@@ -673,24 +665,6 @@ def status_map(
     return fig
 
 
-BAND_LABELS = {
-    "member": mark("member of the list or designation"),
-    "proposed_member": mark("proposed for the list (not yet named)"),
-    "near_top": mark("near the top (no number given)"),
-    "top5": mark("in the top 5"),
-    "top10": mark("in the top 10"),
-    "top20": mark("in the top 20"),
-    "top100": mark("in the top 100"),
-}
-# Kinds of published source (the ``reliability`` of a source), shown in Chinese only:
-# English shows the code, underscores as spaces, as it always did.
-SOURCE_KINDS = {
-    "official": mark("official"),
-    "secondary": mark("secondary"),
-    "media": mark("media"),
-    "evaluator_self_published": mark("evaluator self published"),
-    "synthetic": mark("synthetic"),
-}
 NOT_RECORDED = mark("not recorded")
 
 
@@ -708,18 +682,18 @@ def source_kind_expr(column: str = "published_source_kind") -> pl.Expr:
 
 def source_kind_words() -> dict[str, str]:
     """Return each source kind's words in the interface language (for Polars ``replace``)."""
-    return translated(SOURCE_KINDS)
+    return translated(labels.RELIABILITIES)
 
 
 def band_words() -> dict[str, str]:
     """Return each published band's words in the interface language (for Polars ``replace``)."""
-    return translated(BAND_LABELS)
+    return translated(labels.BANDS)
 
 
 def published_position(view: pl.DataFrame) -> pl.DataFrame:
     """Add ``position`` (published rank, else list position) and a plain ``published`` label.
 
-    English names the band by its code; Chinese by its words (:data:`BAND_LABELS`).
+    English names the band by its code; Chinese by its words (:data:`labels.BANDS`).
 
     Examples
     --------
@@ -754,10 +728,10 @@ def published_position(view: pl.DataFrame) -> pl.DataFrame:
 
 
 def _band_label(band: str) -> str:
-    if band in BAND_LABELS:
-        return tr(BAND_LABELS[band])
+    if band in labels.BANDS:
+        return tr(labels.BANDS[band])
     if band == "named" and is_zh():  # a named county without a band
-        return tr(STATUS_LABELS["published"])
+        return tr(labels.COUNTY_STATUSES["published"])
     return tr("named: {band}", band=band)
 
 

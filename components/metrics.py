@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import i18n, state, theme
-from components.i18n import mark, tr
+from components import i18n, routes, theme
+from components.frame import links, sidebar
+from components.frame.filters import Filters, format_weights
+from components.i18n import labels, mark, tr
 from components.profile import edition_label, plain
 from components.provenance import md_escape
-from components.rankings import METRIC_HEADERS, METRIC_LABELS, METRIC_ZH
 from components.reasons import reason_text
 from loaders import weights as weighting
 from loaders.derive.compare import Comparability
@@ -39,17 +40,16 @@ SEED_KEY = "sensitivity_seed"
 TOP_N_KEY = "sensitivity_top_n"
 BOX_METRIC_KEY = "metrics_box_metric"
 _ZERO_WEIGHTS = "_metrics_zero_weights"
-METRICS_PAGE = "pages/metrics.py"
 
 
 def _chinese_name(key: str) -> str:
     """Return a metric's Chinese name: ours for the five first-level ones, else the data's.
 
-    English uses its own names for the five too; others come from ``state.metric_label``.
+    English uses its own names for the five too; others come from ``sidebar.metric_label``.
     """
-    if key in METRIC_ZH:
-        return METRIC_ZH[key]
-    return state.metric_label(key).removeprefix("· ")
+    if key in labels.METRICS:
+        return i18n.chinese(labels.METRICS[key])
+    return sidebar.metric_label(key).removeprefix("· ")
 
 
 def metric_name(key: str) -> str:
@@ -62,8 +62,8 @@ def metric_name(key: str) -> str:
     """
     if i18n.is_zh():
         return _chinese_name(key)
-    if key in METRIC_LABELS:
-        return f"{METRIC_LABELS[key]} {METRIC_ZH[key]}"
+    if key in labels.METRICS:
+        return f"{labels.METRICS[key]} {i18n.chinese(labels.METRICS[key])}"
     return key.replace("_", " ").capitalize()
 
 
@@ -75,7 +75,7 @@ def metric_title(key: str) -> str:
     >>> metric_title("honoring_agreements")
     'Honoring agreements'
     """
-    return _chinese_name(key) if i18n.is_zh() else METRIC_LABELS.get(key, key)
+    return _chinese_name(key) if i18n.is_zh() else labels.METRICS.get(key, key)
 
 
 def metric_header(key: str) -> str:
@@ -86,7 +86,7 @@ def metric_header(key: str) -> str:
     >>> metric_header("honoring_agreements"), metric_header("other")
     ('Honoring', 'other')
     """
-    return _chinese_name(key) if i18n.is_zh() else METRIC_HEADERS.get(key, key)
+    return _chinese_name(key) if i18n.is_zh() else labels.METRIC_HEADERS.get(key, key)
 
 
 def place_label(place: str, province: str | None) -> str:
@@ -665,11 +665,11 @@ def _apply_sliders() -> None:
     if sum(chosen) <= 0:
         st.session_state[_ZERO_WEIGHTS] = True  # keep the previous weights
         return
-    state.set_weights(chosen)
+    sidebar.set_weights(chosen)
 
 
 def _reset_weights() -> None:
-    state.set_weights(None)
+    sidebar.set_weights(None)
 
 
 def render_weight_sliders(
@@ -679,7 +679,7 @@ def render_weight_sliders(
 
     Sliders start from ``chosen`` (the ``weights`` parameter) or the evaluator's
     weights × 100; moving one sets the view's weights (and the URL) through
-    :func:`components.state.set_weights`. Setting every slider to zero is refused
+    :func:`components.frame.sidebar.set_weights`. Setting every slider to zero is refused
     with a notice.
     """
     baseline = [w * 100 for w in evaluator] if evaluator else [20.0] * len(FIRST_LEVEL)
@@ -819,7 +819,7 @@ def csv_name(edition: str, weights: Sequence[float] | None, province: str | None
     >>> csv_name("demo-tp-2021", (100, 0, 12.5, 0, 0), "520000")
     'reweighted-demo-tp-2021-w100-0-12.5-0-0-52.csv'
     """
-    w = "-w" + state.format_weights(weights).replace(",", "-") if weights else ""
+    w = "-w" + format_weights(weights).replace(",", "-") if weights else ""
     where = f"-{province[:2]}" if province else ""
     return f"reweighted-{edition}{w}{where}.csv"
 
@@ -1063,7 +1063,7 @@ def weights_text(chosen: Sequence[float] | None, evaluator: Sequence[float] | No
     )
 
 
-def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str) -> None:
+def render_county_sensitivity(snapshot: str, filters: Filters, adcode: str) -> None:
     """Draw a county's rank range under the view's weights: rank, best, worst, P(top 100).
 
     Uses the band and seed of the metrics page (kept for the session) and offers them
@@ -1096,4 +1096,6 @@ def render_county_sensitivity(snapshot: str, filters: state.Filters, adcode: str
     caption = sensitivity_caption(band=band, seed=seed)
     space = "" if i18n.is_zh() else " "  # Chinese sentences follow each other unspaced
     st.caption(plain(space.join((tr("Weights: {used}.", used=used), note, caption))))
-    state.page_link(METRICS_PAGE, tr("Set your own weights"), filters, icon=":material/tune:")
+    links.render(
+        links.Links(filters).to(routes.METRICS), tr("Set your own weights"), icon=":material/tune:"
+    )

@@ -13,37 +13,13 @@ import polars as pl
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from components import charts, state, theme
-from components.i18n import county_name, is_zh, mark, pick, tr, translated
-from components.provenance import (
-    MODE_LABELS,
-    RELIABILITY_LABELS,
-    enum_expr,
-    enum_label,
-    md_escape,
-    safe_links,
-)
+from components import charts, theme
+from components.frame import sidebar
+from components.i18n import county_name, is_zh, labels, mark, pick, tr, translated
+from components.provenance import enum_expr, enum_label, md_escape, safe_links
 from loaders import profile
 from loaders.store import load
 
-DIVISION_TYPES = {
-    "district": mark("District 市辖区"),
-    "county": mark("County 县"),
-    "county_city": mark("County-level city 县级市"),
-    "autonomous_county": mark("Autonomous county 自治县"),
-    "banner": mark("Banner 旗"),
-    "autonomous_banner": mark("Autonomous banner 自治旗"),
-    "special_district": mark("Special district 特区"),
-    "forestry_district": mark("Forestry district 林区"),
-    "other": mark("Other county-level unit"),
-}
-STATUS_LABELS = {
-    "assessed": mark("assessed"),
-    "excluded": mark("excluded"),
-    "not_covered": mark("not covered"),
-    "not_published": mark("not named in the published results"),
-    "published": mark("published"),
-}
 SYNTHETIC = mark(" (synthetic)")
 # Series colours: dark-to-mid steps of the sequential palette (readable on white);
 # real published results use the palette's accent for published entries.
@@ -241,7 +217,7 @@ def _data_label() -> pl.Expr:
 
 
 def _mode() -> pl.Expr:
-    return enum_expr("mode", MODE_LABELS)
+    return enum_expr("mode", labels.MODES)
 
 
 def mode_label(mode: str) -> str:
@@ -252,7 +228,7 @@ def mode_label(mode: str) -> str:
     >>> mode_label("upper_level_audit"), mode_label("peer_review")
     ('upper level audit', 'peer review')
     """
-    return enum_label(mode, MODE_LABELS)
+    return enum_label(mode, labels.MODES)
 
 
 def _evaluator(frame: pl.DataFrame) -> pl.Expr:
@@ -293,7 +269,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         _data_label(),
         "data_year",
         evaluator.alias("evaluator"),
-        pl.col("status").replace(translated(STATUS_LABELS)),
+        pl.col("status").replace(translated(labels.COUNTY_STATUSES)),
         *reason,
         published_expr().fill_null("—"),
         "total",
@@ -303,7 +279,7 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         "grade",
         _mode().alias("mode"),
         "source_title",
-        enum_expr("source_reliability", RELIABILITY_LABELS, english=reliability),
+        enum_expr("source_reliability", labels.RELIABILITIES, english=reliability),
         "source_url",
         "edition_id",
         "is_synthetic",
@@ -608,7 +584,7 @@ def render_header(header: Mapping[str, Any]) -> None:
     """Draw the county's names, division type, prefecture, province and adcode."""
     st.title(plain(county_name(header["name_zh"], header["name_pinyin"])))
     kind = header["division_type"]
-    kind = tr(DIVISION_TYPES[kind]) if kind in DIVISION_TYPES else kind
+    kind = tr(labels.DIVISION_TYPES[kind]) if kind in labels.DIVISION_TYPES else kind
     province = header["province_name_zh"]
     province = pick(f"{province} {header['province_name_en']}", province)
     st.caption(
@@ -641,7 +617,7 @@ def _english_titles(snapshot: Path | str | None) -> dict[str, str]:
 
 
 def _reliability(value: object) -> str:
-    return enum_label(value or None, RELIABILITY_LABELS)
+    return enum_label(value or None, labels.RELIABILITIES)
 
 
 def render_rank_context(
@@ -686,7 +662,7 @@ def render_rank_context(
         return
     if row is None or row["total"] is None:
         status = row["status"] if row else "not_covered"
-        status = tr(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+        status = tr(labels.COUNTY_STATUSES[status]) if status in labels.COUNTY_STATUSES else status
         reason = (row or {}).get("reason")
         if is_zh() and reason:  # the data's own words, in English: a note of its own
             st.info(
@@ -807,7 +783,7 @@ def render_search(
 ) -> str | None:
     """Draw a county search box and its matches; return the adcode of the match clicked, or None.
 
-    A click selects the county through :func:`components.state.set_county` before the
+    A click selects the county through :func:`components.frame.sidebar.set_county` before the
     rerun, so the page shows its profile and the URL gains ``county=``.
 
     NOTE: results are buttons, not ``st.page_link``s: a page link to the page already
@@ -836,7 +812,7 @@ def render_search(
             key=f"{key}-{row['adcode']}",
             type="tertiary",
             icon=":material/account_balance:",
-            on_click=state.set_county,
+            on_click=sidebar.set_county,
             args=(row["adcode"],),
         ):
             chosen = row["adcode"]

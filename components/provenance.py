@@ -9,8 +9,10 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components import state, theme
-from components.i18n import is_zh, mark, pick, tr, translated
+from components import theme
+from components.frame import links
+from components.frame.filters import Filters
+from components.i18n import is_zh, labels, mark, pick, tr, translated
 
 # ``&`` too: "&lt;" in data must show as typed, not as "<".
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")
@@ -20,28 +22,7 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|<>~$&])")
 _LIVE_TEXT = re.compile(r"(?<=:)(?=[\w/])|(?<=[\w.+-])(?=@)|(?<=www)(?=\.)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
 _SAFE_URL = r"https?://[^\s<>\"']+"
-EVALUATORS_PAGE = "pages/evaluators.py"
 
-# Enum codes of editions and sources. English shows the code (with spaces for
-# underscores, as it always did); Chinese shows these labels.
-MODE_LABELS = {
-    "third_party": mark("third-party assessment"),
-    "self": mark("self-assessment"),
-    "upper_level_audit": mark("upper-level audit"),
-    "designation": mark("designation"),
-}
-DISCLOSURE_LABELS = {
-    "full": mark("published in full"),
-    "partial": mark("partly published"),
-    "none": mark("not published"),
-}
-RELIABILITY_LABELS = {
-    "official": mark("official source"),
-    "evaluator_self_published": mark("published by the evaluator itself"),
-    "media": mark("media report"),
-    "secondary": mark("secondary source"),
-    "synthetic": mark("generated (synthetic) source"),
-}
 _SYNTHETIC_DATA = mark("synthetic demo data")
 _REAL_DATA = mark("real, cited source")
 
@@ -70,7 +51,7 @@ def enum_label(code: object, labels: Mapping[str, str]) -> str:
 
     Examples
     --------
-    >>> enum_label("upper_level_audit", MODE_LABELS), enum_label(None, MODE_LABELS)
+    >>> enum_label("upper_level_audit", labels.MODES), enum_label(None, labels.MODES)
     ('upper level audit', '')
     """
     if code is None:
@@ -108,10 +89,10 @@ def provenance_text(info: Mapping[str, Any] | None) -> str:
     if not info:
         return tr("Unknown edition")
     kind = tr(_SYNTHETIC_DATA) if info.get("is_synthetic") else tr(_REAL_DATA)
-    reliability = enum_label(info.get("source_reliability"), RELIABILITY_LABELS)
+    reliability = enum_label(info.get("source_reliability"), labels.RELIABILITIES)
     if is_zh():
         method = info.get("method_published")
-        method_text = tr(DISCLOSURE_LABELS[method]) if method in DISCLOSURE_LABELS else ""
+        method_text = tr(labels.DISCLOSURES[method]) if method in labels.DISCLOSURES else ""
         source = tr("source kind: {kind}", kind=reliability) if reliability else ""
         if not source_title(info):
             source = tr("no source recorded")
@@ -119,7 +100,7 @@ def provenance_text(info: Mapping[str, Any] | None) -> str:
         method_text = str(info.get("method_published") or "unknown")
         source = source_title(info) or "no source recorded"
         source = "source: " + source + (f" ({reliability})" if reliability else "")
-    mode = enum_label(info.get("mode"), MODE_LABELS)
+    mode = enum_label(info.get("mode"), labels.MODES)
     parts = [
         pick(info.get("title_en"), info.get("title_zh")) or str(info.get("edition_id")),
         pick(info.get("evaluator_en"), info.get("evaluator_zh")) or tr("unknown evaluator"),
@@ -153,7 +134,7 @@ def source_title_expr() -> pl.Expr:
     return pl.coalesce(first, second).alias("source_title")
 
 
-def render_provenance(info: Mapping[str, Any] | None, filters: state.Filters) -> None:
+def render_provenance(info: Mapping[str, Any] | None, filters: Filters) -> None:
     """Show the provenance line and a link to the evaluator's entry, carrying the view."""
     left, middle, right = st.columns([5, 2, 1], vertical_alignment="center")
     left.caption(md_escape(provenance_text(info)))
@@ -162,7 +143,9 @@ def render_provenance(info: Mapping[str, Any] | None, filters: state.Filters) ->
         # NOTE: the source's title as the data has it (often with English notes), apart.
         left.caption(md_escape(title))
     with middle:
-        state.page_link(EVALUATORS_PAGE, tr("Who rated this?"), filters, icon=":material/policy:")
+        links.render(
+            links.Links(filters).evaluators(), tr("Who rated this?"), icon=":material/policy:"
+        )
     url = safe_url(info.get("source_url") if info else None)
     if url:
         right.link_button(tr("Source"), url, icon=":material/open_in_new:")

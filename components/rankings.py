@@ -9,34 +9,13 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components.i18n import is_zh, mark, pick, tr
+from components.i18n import chinese, is_zh, labels, mark, pick, tr
 from components.profile import band_text, template_expr
 from components.provenance import md_escape
 from components.reasons import reason_text
 from loaders.derive.compare import RankChangeBasis
 from loaders.schemas import FIRST_LEVEL
 
-METRIC_LABELS = {
-    "transparency": mark("Transparency"),
-    "compliance": mark("Compliance"),
-    "honoring_agreements": mark("Honoring agreements"),
-    "integrity_work": mark("Integrity work"),
-    "public_opinion": mark("Public opinion"),
-}
-METRIC_HEADERS = {
-    "transparency": mark("Transparency"),
-    "compliance": mark("Compliance"),
-    "honoring_agreements": mark("Honoring"),
-    "integrity_work": mark("Integrity"),
-    "public_opinion": mark("Opinion"),
-}
-METRIC_ZH = {
-    "transparency": "透明度",
-    "compliance": "合规度",
-    "honoring_agreements": "践约度",
-    "integrity_work": "政务诚信专项工作",
-    "public_opinion": "政务舆情事件",
-}
 # What a screenshot should hold comes first (rank, names, total, grade, change and the
 # five bars fit a 1440-px-wide window beside the sidebar); where the county lies, its
 # adcode and the published result follow, one horizontal scroll away.
@@ -190,9 +169,11 @@ rank.', 'progress')
         ),
     }
     for key in FIRST_LEVEL:
-        metric = pick(f"{METRIC_LABELS[key]} {METRIC_ZH[key]}", tr(METRIC_LABELS[key]))
+        metric = pick(
+            f"{labels.METRICS[key]} {chinese(labels.METRICS[key])}", tr(labels.METRICS[key])
+        )
         config[key] = st.column_config.ProgressColumn(
-            tr(METRIC_HEADERS[key]),
+            tr(labels.METRIC_HEADERS[key]),
             format="%.1f",
             min_value=0.0,
             max_value=top,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from components.i18n import is_zh, mark, tr
+from components.i18n import is_zh, labels, mark, tr
 from loaders.derive.compare import Reason, listed
 
 # One template per ``loaders.derive.Reason`` code: in English the same words as
@@ -29,10 +29,7 @@ def _keys(keys: Iterable[str]) -> str:
     """Name first-level indicators: their crosswalk keys in English, metric names in Chinese."""
     if not is_zh():
         return ", ".join(keys)
-    # NOTE: imported here: components.rankings imports this module.
-    from components.rankings import METRIC_LABELS
-
-    return tr(", ").join(tr(METRIC_LABELS[k]) if k in METRIC_LABELS else k for k in keys)
+    return tr(", ").join(tr(labels.METRICS[k]) if k in labels.METRICS else k for k in keys)
 
 
 def _indicators(names: tuple[str, ...], names_zh: tuple[str, ...]) -> str:

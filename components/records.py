@@ -15,9 +15,11 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import charts, maps, state, theme
-from components.banner import render_synthetic_banner
-from components.i18n import is_zh, lang, mark, tr, translated
+from components import charts, maps, routes, theme
+from components.frame import links, sidebar
+from components.frame.banner import render_synthetic_banner
+from components.frame.filters import Filters
+from components.i18n import is_zh, labels, lang, mark, tr, translated
 from components.provenance import md_escape
 from loaders import geo, schemas
 from loaders import records as loader
@@ -33,53 +35,8 @@ from loaders.derive.records import (
 from loaders.store import SnapshotLike, SnapshotRef, ref
 
 CONFIG = theme.CONFIG
-# Enum codes → English labels (marked for ``tr``). English labels of agencies and types
-# carry the Chinese name too; statuses and polarities show as their codes in English.
-SOURCE_LABELS = {
-    "courts": mark("Courts 法院"),
-    "supervisory_commission": mark("Supervisory commission 监委"),
-    "civil_service": mark("Civil service administration 公务员局"),
-    "legal_affairs_office": mark("Legal affairs office (appeals) 司法局"),
-    "hotline_12345": mark("12345 hotline 热线"),
-    "other": mark("Other bodies 其他"),
-}
-TYPE_LABELS = {
-    "admin_litigation_loss": mark("Administrative lawsuit lost 行政诉讼败诉"),
-    "dishonest_judgment_debtor": mark("Dishonest judgment debtor 失信被执行人"),
-    "admin_penalty": mark("Administrative penalty 行政处罚"),
-    "reconsideration_revoked": mark("Decision revoked on appeal 复议撤销"),
-    "disciplinary_action": mark("Disciplinary action 处分"),
-    "accountability_action": mark("Accountability action 问责"),
-    "broken_commitment": mark("Broken commitment 违约"),
-    "complaint": mark("Complaint 投诉"),
-    "opinion_incident": mark("Public-opinion incident 舆情"),
-    "commendation": mark("Commendation 表彰"),
-}
-STATUS_LABELS = {
-    "active": mark("active"),
-    "performed": mark("performed"),
-    "settled": mark("settled"),
-    "revoked": mark("revoked"),
-    "repaired": mark("repaired"),
-    "expired": mark("expired"),
-    "removed": mark("removed"),
-}
-POLARITY_LABELS = {
-    "negative": mark("negative"),
-    "positive": mark("positive"),
-    "neutral": mark("neutral"),
-}
 # The lifecycle chart's states: still open, or ended with a status.
-STATE_LABELS = {OPEN: mark("still open"), **STATUS_LABELS}
-# The scatter's title names the sidebar metric's score.
-METRIC_SCORES = {
-    "total": mark("Total score"),
-    "transparency": mark("Transparency score"),
-    "compliance": mark("Compliance score"),
-    "honoring_agreements": mark("Honoring agreements score"),
-    "integrity_work": mark("Integrity work score"),
-    "public_opinion": mark("Public opinion score"),
-}
+STATE_LABELS = {OPEN: mark("still open"), **labels.RECORD_STATUSES}
 # Plotly's colour-blind-safe qualitative palette: one colour per source agency.
 SOURCE_COLOURS = dict(zip(schemas.SOURCE_AGENCIES, px.colors.qualitative.Safe, strict=False))
 POLARITY_COLOURS = {"negative": theme.PUBLISHED, "positive": theme.SEQUENTIAL[6]}
@@ -169,7 +126,6 @@ DISAGREEMENT_NOTE = mark(
     "Listed: counties in the top half both by score and by matching records, ordered by "
     "how far both sit above the middle. The links open a county's records here and its profile."
 )
-RECORDS_PAGE = "pages/records.py"
 PERIOD_KEY = "records_period"
 PAGE_KEY = "records_page"
 COUNTY_KEY = "records_county"
@@ -182,7 +138,7 @@ def label(code: str | None, labels: Mapping[str, str]) -> str:
 
     Examples
     --------
-    >>> label("courts", SOURCE_LABELS), label("police", SOURCE_LABELS)
+    >>> label("courts", labels.RECORD_SOURCES), label("police", labels.RECORD_SOURCES)
     ('Courts 法院', 'police')
     """
     if code and code in labels:
@@ -198,10 +154,10 @@ def _formatter(labels: Mapping[str, str]) -> Callable[[str], str]:
 
 def _relabel(frame: pl.DataFrame) -> pl.DataFrame:
     replacements = {
-        "source_agency": SOURCE_LABELS,
-        "record_type": TYPE_LABELS,
-        "status": STATUS_LABELS,
-        "polarity": POLARITY_LABELS,
+        "source_agency": labels.RECORD_SOURCES,
+        "record_type": labels.RECORD_TYPES,
+        "status": labels.RECORD_STATUSES,
+        "polarity": labels.POLARITIES,
     }
     return frame.with_columns(
         pl.col(c).replace(translated(m)) for c, m in replacements.items() if c in frame.columns
@@ -247,7 +203,7 @@ def monthly_figure(monthly: pl.DataFrame) -> go.Figure:
             go.Bar(
                 x=rows.get_column("month").to_list(),
                 y=rows.get_column("records").to_list(),
-                name=label(source, SOURCE_LABELS),
+                name=label(source, labels.RECORD_SOURCES),
                 marker_color=SOURCE_COLOURS.get(source),
                 hovertemplate=tr("%{x|%Y-%m}: %{y:,} records<extra>%{fullData.name}</extra>"),
             )
@@ -288,9 +244,9 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 x=[count[t] for t in shown],
-                y=[label(t, TYPE_LABELS) for t in shown],
+                y=[label(t, labels.RECORD_TYPES) for t in shown],
                 orientation="h",
-                name=label(source, SOURCE_LABELS),
+                name=label(source, labels.RECORD_SOURCES),
                 marker_color=SOURCE_COLOURS.get(source),
                 texttemplate="%{x:,}",
                 textposition="outside",
@@ -299,7 +255,7 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
                 showlegend=False,
             )
         )
-    order = [label(t, TYPE_LABELS) for t in reversed(types)]
+    order = [label(t, labels.RECORD_TYPES) for t in reversed(types)]
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     longest = totals.group_by("record_type").agg(pl.col("records").sum())["records"].max()
     # Room on the right for the count printed after the longest bar.
@@ -319,7 +275,7 @@ def polarity_figure(monthly: pl.DataFrame) -> go.Figure:
             go.Scatter(
                 x=rows.get_column("month").to_list(),
                 y=rows.get_column("records").to_list(),
-                name=label(polarity, POLARITY_LABELS),
+                name=label(polarity, labels.POLARITIES),
                 mode="lines",
                 line={"color": colour, "width": 2},
                 hovertemplate="%{x|%Y-%m}: %{y:,}<extra>%{fullData.name}</extra>",
@@ -529,9 +485,9 @@ def render_top_counties(snapshot: str, filters: RecordFilters, choice: MapChoice
 
 def select_clicked_county() -> None:
     """Map ``on_select`` callback: show the clicked county's records in the table."""
-    adcode = state.clicked_location(st.session_state.get("records_map"))
+    adcode = sidebar.clicked_location(st.session_state.get("records_map"))
     if adcode:
-        state.set_county(adcode)
+        sidebar.set_county(adcode)
 
 
 # ---------------------------------------------------------------------------------------
@@ -548,7 +504,7 @@ def render_lifecycle_choice(types: Sequence[str]) -> str:
             list(types),
             key="records_lifecycle_type",
             bind="query-params",  # part of the shareable view
-            format_func=_formatter(TYPE_LABELS),
+            format_func=_formatter(labels.RECORD_TYPES),
         )
     )
 
@@ -561,14 +517,14 @@ def render_lifecycle(
         st.info(
             tr(
                 "No {type} records here up to the period's end.",
-                type=label(record_type, TYPE_LABELS),
+                type=label(record_type, labels.RECORD_TYPES),
             ),
             icon=":material/info:",
         )
         return
     charts.show(
         lifecycle_figure(stock, record_type=record_type),
-        title=tr("Lifecycle of {type} records", type=label(record_type, TYPE_LABELS)),
+        title=tr("Lifecycle of {type} records", type=label(record_type, labels.RECORD_TYPES)),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
     )
@@ -623,7 +579,8 @@ def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
     fig.update_layout(yaxis_title=tr("records"), legend={"orientation": "h", "y": -0.15})
     _month_ticks(fig)
     title = tr(
-        "{type}: still open or ended, at each month's end", type=label(record_type, TYPE_LABELS)
+        "{type}: still open or ended, at each month's end",
+        type=label(record_type, labels.RECORD_TYPES),
     )
     return _layout(fig, title=title, height=360)
 
@@ -664,7 +621,7 @@ def _multiselect(
 def _county_changed() -> None:
     value = st.session_state.get(COUNTY_KEY)
     st.session_state[_COUNTY_SEEN] = value
-    state.set_county(value)
+    sidebar.set_county(value)
 
 
 def render_table_filters(counties: Mapping[str, str], county: str | None) -> TableChoice:
@@ -695,17 +652,19 @@ def render_table_filters(counties: Mapping[str, str], county: str | None) -> Tab
             on_change=_county_changed,
         )
         statuses = _multiselect(
-            tr("Status"), "records_statuses", schemas.RECORD_STATUS, STATUS_LABELS
+            tr("Status"), "records_statuses", schemas.RECORD_STATUS, labels.RECORD_STATUSES
         )
     with second:
         sources = _multiselect(
-            tr("Source agency"), "records_sources", schemas.SOURCE_AGENCIES, SOURCE_LABELS
+            tr("Source agency"), "records_sources", schemas.SOURCE_AGENCIES, labels.RECORD_SOURCES
         )
         polarities = _multiselect(
-            tr("Polarity"), "records_polarities", schemas.POLARITY, POLARITY_LABELS
+            tr("Polarity"), "records_polarities", schemas.POLARITY, labels.POLARITIES
         )
     with third:
-        types = _multiselect(tr("Record type"), "records_types", schemas.RECORD_TYPES, TYPE_LABELS)
+        types = _multiselect(
+            tr("Record type"), "records_types", schemas.RECORD_TYPES, labels.RECORD_TYPES
+        )
     return TableChoice(chosen, sources, types, statuses, polarities)
 
 
@@ -796,14 +755,14 @@ def describe(filters: RecordFilters) -> str:
     if filters.start and filters.end:
         start, end = f"{filters.start:%Y-%m-%d}", f"{filters.end:%Y-%m-%d}"
         parts.append(tr("{start} to {end}", start=start, end=end))
-    for name, values, labels in (
-        (mark("source agency"), filters.sources, SOURCE_LABELS),
-        (mark("record type"), filters.types, TYPE_LABELS),
-        (mark("status"), filters.statuses, STATUS_LABELS),
-        (mark("polarity"), filters.polarities, POLARITY_LABELS),
+    for name, values, words in (
+        (mark("source agency"), filters.sources, labels.RECORD_SOURCES),
+        (mark("record type"), filters.types, labels.RECORD_TYPES),
+        (mark("status"), filters.statuses, labels.RECORD_STATUSES),
+        (mark("polarity"), filters.polarities, labels.POLARITIES),
     ):
         if values:
-            chosen = "、".join(label(v, labels) for v in values) if is_zh() else ", ".join(values)
+            chosen = "、".join(label(v, words) for v in values) if is_zh() else ", ".join(values)
             parts.append(f"{tr(name)} {chosen}")
     return " · ".join(parts)
 
@@ -823,12 +782,12 @@ def comparison_title(key: str, year: int) -> str:
     if types == NEGATIVE:
         what = tr("all negative records")
     elif is_zh():
-        what = tr("{types} records", types="、".join(label(t, TYPE_LABELS) for t in types))
+        what = tr("{types} records", types="、".join(label(t, labels.RECORD_TYPES) for t in types))
     else:  # the English half of each label, in lower case: "a, b and c"
-        names = [TYPE_LABELS[t].rsplit(" ", 1)[0].lower() for t in types]
+        names = [labels.RECORD_TYPES[t].rsplit(" ", 1)[0].lower() for t in types]
         joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
         what = tr("{types} records", types=joined)
-    score = label(key, METRIC_SCORES)
+    score = label(key, labels.METRIC_SCORES)
     return tr("{score} vs {what} in {year}", score=score, what=what, year=year)
 
 
@@ -900,7 +859,7 @@ def render_comparison(
     paired: pl.DataFrame,
     worst: pl.DataFrame,
     rho: float,
-    filters: state.Filters,
+    filters: Filters,
     *,
     title: str,
 ) -> None:
@@ -939,7 +898,7 @@ def _link(page: str, params: Mapping[str, str]) -> str:
     return f"{page}?{urlencode(params)}"
 
 
-def disagreement_table(worst: pl.DataFrame, filters: state.Filters) -> pl.DataFrame:
+def disagreement_table(worst: pl.DataFrame, filters: Filters) -> pl.DataFrame:
     """Return the disagreement list with links to each county's records and profile.
 
     Links are relative to the app and carry the current view.
@@ -948,7 +907,7 @@ def disagreement_table(worst: pl.DataFrame, filters: state.Filters) -> pl.DataFr
     --------
     >>> w = pl.DataFrame({"adcode": ["520123"], "name_zh": ["修文县"],
     ...     "province_name_zh": ["贵州省"], "score": [90.0], "records": [9], "disagreement": [0.9]})
-    >>> disagreement_table(w, state.Filters("demo-tp-2021")).row(0, named=True)["records_link"]
+    >>> disagreement_table(w, Filters("demo-tp-2021")).row(0, named=True)["records_link"]
     'records?edition=demo-tp-2021&province=52&county=520123'
     """
     links = [
@@ -975,7 +934,7 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
     Colour tells negative from positive records; the hover gives type, status and subject.
     """
     fig = go.Figure()
-    types, statuses = translated(TYPE_LABELS), translated(STATUS_LABELS)
+    types, statuses = translated(labels.RECORD_TYPES), translated(labels.RECORD_STATUSES)
     for polarity, colour in POLARITY_COLOURS.items():
         part = rows.filter(pl.col("polarity") == polarity)
         if part.is_empty():
@@ -983,9 +942,9 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=part.get_column("occurred").to_list(),
-                y=[label(s, SOURCE_LABELS) for s in part.get_column("source_agency")],
+                y=[label(s, labels.RECORD_SOURCES) for s in part.get_column("source_agency")],
                 mode="markers",
-                name=f"{label(polarity, POLARITY_LABELS)} ({part.height:,})",
+                name=f"{label(polarity, labels.POLARITIES)} ({part.height:,})",
                 marker={"color": colour, "size": 7, "opacity": 0.6, "symbol": "line-ns-open"},
                 customdata=part.select(
                     pl.col("record_type").replace(types),
@@ -997,7 +956,7 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
                 + "<extra></extra>",
             )
         )
-    order = [label(s, SOURCE_LABELS) for s in reversed(schemas.SOURCE_AGENCIES)]
+    order = [label(s, labels.RECORD_SOURCES) for s in reversed(schemas.SOURCE_AGENCIES)]
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     _month_ticks(fig)
@@ -1005,7 +964,7 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
     return _layout(fig, title=title, height=320)
 
 
-def render_county_timeline(snapshot: str, filters: state.Filters, adcode: str) -> None:
+def render_county_timeline(snapshot: str, filters: Filters, adcode: str) -> None:
     """Draw a county's records timeline and a link to its records (for the county profile)."""
     rows = loader.county_records(snapshot, adcode)
     if rows.is_empty():
@@ -1023,11 +982,8 @@ def render_county_timeline(snapshot: str, filters: state.Filters, adcode: str) -
         st.caption(tr("{n} records. Synthetic demo records, not real ones.", n=count))
     else:
         st.caption(tr("{n} records.", n=count))
-    state.page_link(
-        RECORDS_PAGE,
+    links.render(
+        links.Links(filters).to(routes.RECORDS, county=adcode, province=adcode[:2]),
         tr("Open these records"),
-        filters,
         icon=":material/folder_open:",
-        county=adcode,
-        province=adcode[:2],
     )

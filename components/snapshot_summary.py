@@ -8,25 +8,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components.i18n import col, is_zh, mark, tr, translated
-from components.provenance import DISCLOSURE_LABELS, MODE_LABELS, RELIABILITY_LABELS
+from components.i18n import col, is_zh, labels, mark, tr, translated
 
-# The snapshot's tables, named for readers of the Chinese interface (English shows the
-# table's own name).
-TABLE_LABELS = {
-    "sources": mark("sources (table)"),
-    "divisions": mark("county-level divisions (table)"),
-    "division_changes": mark("division changes (table)"),
-    "evaluators": mark("evaluators (table)"),
-    "evaluator_ties": mark("evaluator ties (table)"),
-    "grade_scales": mark("grade scales (table)"),
-    "editions": mark("editions (table)"),
-    "indicators": mark("indicators (table)"),
-    "scores": mark("scores (table)"),
-    "coverage": mark("coverage (table)"),
-    "rankings": mark("rankings (table)"),
-    "records": mark("records (table)"),
-}
 _SYNTHETIC = mark("synthetic (demo)")
 _REAL = mark("real (cited)")
 
@@ -56,8 +39,8 @@ def real_results_table(real: pl.DataFrame, editions: pl.DataFrame) -> pl.DataFra
     if not is_zh():
         return real
     names = editions.select("edition_id", "title_zh", "evaluator_zh")
-    modes = {code.replace("_", " "): label for code, label in translated(MODE_LABELS).items()}
-    kinds = translated(RELIABILITY_LABELS)
+    modes = {code.replace("_", " "): label for code, label in translated(labels.MODES).items()}
+    kinds = translated(labels.RELIABILITIES)
     return (
         real.join(names, on="edition_id", how="left")
         .with_columns(
@@ -85,7 +68,7 @@ def table_sizes(manifest: dict[str, Any]) -> pl.DataFrame:
     return pl.DataFrame(
         [
             {
-                "table": tr(TABLE_LABELS[name]) if chinese and name in TABLE_LABELS else name,
+                "table": tr(labels.TABLES[name]) if chinese and name in labels.TABLES else name,
                 "rows": entry["rows"],
                 "MB": round(entry["bytes"] / 1e6, 2),
             }
@@ -121,8 +104,8 @@ def edition_list(editions: pl.DataFrame) -> pl.DataFrame:
     """
     mode, method = pl.col("mode"), pl.col("method_published")
     if is_zh():
-        mode = mode.replace_strict(translated(MODE_LABELS), default=mode)
-        method = method.replace_strict(translated(DISCLOSURE_LABELS), default=method)
+        mode = mode.replace_strict(translated(labels.MODES), default=mode)
+        method = method.replace_strict(translated(labels.DISCLOSURES), default=method)
     return editions.select(
         data=pl.when(pl.col("is_synthetic"))
         .then(pl.lit(tr(_SYNTHETIC)))

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, charts, maps, state
+from components import atlas, charts, maps
+from components.frame import sidebar
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import md_escape, render_provenance
-from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators
 
 filters = page_filters("")
 snapshot = current_snapshot()
-label = state.metric_label(filters.metric)
+label = sidebar.metric_label(filters.metric)
 synthetic = assessments.is_synthetic(snapshot, filters.edition)
 
 # 1/ CONTROLS
 st.title(tr("Atlas"))
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
-classes = state.render_classes() if assessments.has_ledger(snapshot, filters.edition) else ""
+classes = sidebar.render_classes() if assessments.has_ledger(snapshot, filters.edition) else ""
 
 # 2/ MAP: built once per view and cached; a click opens the county's profile
 left, right = st.columns([3, 1], gap="medium")
@@ -33,14 +34,14 @@ with left:
         config=maps.CONFIG,
         summary=False,  # the map's own, fuller text alternative follows
         key="atlas_map",
-        on_select=state.open_clicked_county,
+        on_select=sidebar.open_clicked_county,
         selection_mode="points",
     )
     st.caption(
         atlas.map_caption(snapshot, filters.edition, filters.metric, filters.province, label)
     )
     st.caption(tr("Click a county to open its profile. Hover for names, score, ranks and grade."))
-state.follow_county_click()
+sidebar.follow_county_click()
 
 
 # 3/ DISTRIBUTION AND EXTREMES of the current view (a fragment: never rebuilds the map)

@@ -7,13 +7,12 @@ import streamlit as st
 from components import metrics as stability
 from components import profile as view
 from components import records as records_view
-from components import state
+from components import routes
+from components.frame import links
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import render_provenance
-from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, profile
-
-ATLAS_PAGE = "pages/atlas.py"
 
 filters = page_filters("county")
 snapshot = current_snapshot()
@@ -30,7 +29,7 @@ if header is None:
         icon=":material/search:",
     )
     view.render_search(snapshot)
-    state.page_link(ATLAS_PAGE, tr("Open the atlas"), filters, icon=":material/map:")
+    links.render(links.Links(filters).to(routes.ATLAS), tr("Open the atlas"), icon=":material/map:")
     st.stop()
 
 # 2/ HEADER
@@ -87,6 +86,6 @@ st.subheader(tr("Records about this county"))
 records_view.render_county_timeline(snapshot, filters, header["adcode"])
 
 # 8/ ELSEWHERE: back to the atlas with this view, or another county
-state.page_link(ATLAS_PAGE, tr("Back to the atlas"), filters, icon=":material/map:")
+links.render(links.Links(filters).to(routes.ATLAS), tr("Back to the atlas"), icon=":material/map:")
 with st.expander(tr("Find another county")):
     view.render_search(snapshot)

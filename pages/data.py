@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components import snapshot_summary as summary
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import md_escape, safe_links
-from components.shell import current_snapshot, page_filters
 from loaders import assessments
 from loaders.store import open_snapshot
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, maps, state
+from components import charts, maps
 from components import evaluators as view
+from components.frame import sidebar
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
-from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, geo
 
 filters = page_filters("evaluators")
@@ -73,8 +74,8 @@ with tabs[2]:
 
 # 5/ DIVERGENCE between the current edition and another (compare parameter)
 with tabs[3]:
-    labels = state.edition_labels()
-    compare = state.render_compare(assessments.scored_editions(snapshot), labels)
+    labels = sidebar.edition_labels()
+    compare = sidebar.render_compare(assessments.scored_editions(snapshot), labels)
     result = evaluators.divergence_between(snapshot, filters.edition, compare) if compare else None
     view.render_divergence(result, labels)
 

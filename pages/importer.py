@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from components import importer as view
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
-from components.shell import current_snapshot, page_filters
 from loaders import paths
 from loaders.imports.read import ImportRejected, sheet_names
 from loaders.imports.table import check_file, import_file, write_meta

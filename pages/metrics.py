@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, exports, state
+from components import charts, exports
 from components import metrics as view
 from components import rankings as table
+from components.frame.filters import format_weights
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import md_escape, render_provenance
-from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
 from loaders import weights as weighting
 from loaders.derive.weights import (
@@ -105,7 +106,7 @@ exports.render_downloads(
     what=tr(
         "Ranking of {place} under weights {weights}",
         place=place,
-        weights=state.format_weights(chosen),
+        weights=format_weights(chosen),
     ),
     file_stem=file_name.removesuffix(".csv"),
     edition=filters.edition,

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, exports, state
+from components import atlas, exports
 from components import rankings as table
+from components.frame import links
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import md_escape, render_provenance
-from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, rankings
 from loaders.derive.rankings import filter_rankings
-
-COUNTY_PAGE = "pages/county.py"
 
 filters = page_filters("rankings")
 snapshot = current_snapshot()
@@ -66,12 +65,10 @@ st.caption(
 match = table.single_match(shown, chosen)
 if match is not None:
     adcode, name = match
-    state.page_link(
-        COUNTY_PAGE,
+    links.render(
+        links.Links(filters).county(adcode),
         tr("Open the profile of {county}", county=md_escape(name)),
-        filters,
         icon=":material/account_balance:",
-        county=adcode,
     )
 
 # 4/ DOWNLOAD: exactly the rows shown

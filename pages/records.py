@@ -8,9 +8,9 @@ import streamlit as st
 
 from components import charts, exports, maps
 from components import records as view
+from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import render_provenance
-from components.shell import current_snapshot, page_filters
 from loaders import assessments, evaluators, records
 from loaders.derive.records import (
     LIFECYCLE_TYPES,

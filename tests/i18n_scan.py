@@ -17,7 +17,7 @@ from typing import Any
 
 from loaders import paths
 
-SOURCES = (paths.ROOT / "app.py", *sorted((paths.ROOT / "components").glob("*.py")))
+SOURCES = (paths.ROOT / "app.py", *sorted((paths.ROOT / "components").rglob("*.py")))
 SOURCES = (*SOURCES, *sorted((paths.ROOT / "pages").glob("*.py")))
 MARKERS = ("tr", "mark")
 

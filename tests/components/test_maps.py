@@ -8,7 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from components import i18n, maps, state, theme
+from components import i18n, maps, theme
+from components.frame.filters import CLASSES
 from loaders.derive.ranks import add_ranks
 
 
@@ -360,7 +361,7 @@ def _published_view() -> pl.DataFrame:
 
 def _map_colours() -> set[str]:
     scale = pl.DataFrame({"grade": ["A", "B", "C"], "min_score": [75.0, 65.0, 0.0]})
-    figures = [_figure(classes=c, grade_scale=scale) for c in state.CLASSES]
+    figures = [_figure(classes=c, grade_scale=scale) for c in CLASSES]
     figures.append(maps.status_map(_view(), counties_url="u", outlines_url="o"))
     figures.append(maps.published_map(_published_view(), counties_url="u", outlines_url="o"))
     colours = set()
@@ -473,7 +474,7 @@ def test_chinese_published_results() -> None:
         "前100名（1）",
         "有名次或名单位次（1）",
     ]
-    assert fig.data[2].customdata[0][5] == "媒体"  # the source kind, in Chinese
+    assert fig.data[2].customdata[0][5] == "媒体报道"  # the source kind, in Chinese
     assert "来源：%{customdata[5]}" in fig.data[2].hovertemplate
     status = maps.status_map(_view(), counties_url="u", outlines_url="o")
     assert [t.name for t in status.data if t.showlegend] == ["已评估（4）", "已排除（1）"]

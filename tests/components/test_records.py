@@ -10,8 +10,10 @@ import plotly.io as pio
 import polars as pl
 import pytest
 
-from components import exports, i18n, state
+from components import exports, i18n
 from components import records as view
+from components.frame.filters import Filters
+from components.i18n import labels
 from loaders import paths, schemas
 from loaders import records as loader
 from loaders.derive.records import OPEN, disagreement, status_over_time
@@ -34,7 +36,7 @@ def test_monthly_bars_add_up_to_the_rollup_by_source() -> None:
     assert fig.layout.barmode == "stack"
     by_source = dict(monthly.group_by("source_agency").agg(pl.col("records").sum()).rows())
     shown = {trace.name: _sum(trace.y) for trace in fig.data}
-    assert shown == {view.SOURCE_LABELS[s]: n for s, n in by_source.items()}
+    assert shown == {labels.RECORD_SOURCES[s]: n for s, n in by_source.items()}
     months = {m for trace in fig.data for m in trace.x}
     assert min(months) == dt.date(2016, 1, 1) and max(months) == dt.date(2021, 12, 1)
 
@@ -47,8 +49,8 @@ def test_types_bars_give_each_type_its_total_coloured_by_source() -> None:
     for trace in fig.data:
         for x, y in zip(trace.x, trace.y, strict=True):
             shown[y] = shown.get(y, 0) + x
-    assert shown == {view.TYPE_LABELS[t]: n for t, n in totals.items()}
-    courts = next(t for t in fig.data if t.name == view.SOURCE_LABELS["courts"])
+    assert shown == {labels.RECORD_TYPES[t]: n for t, n in totals.items()}
+    courts = next(t for t in fig.data if t.name == labels.RECORD_SOURCES["courts"])
     assert courts.marker.color == view.SOURCE_COLOURS["courts"]
 
 
@@ -190,7 +192,7 @@ def test_scatter_and_disagreement_links() -> None:
     assert list(fig.data[0].x) == paired.get_column("records").to_list()
     assert list(fig.data[0].y) == paired.get_column("score").to_list()
     assert [c[1] for c in fig.data[1].customdata] == worst.get_column("adcode").to_list()
-    filters = state.Filters("demo-tp-2021", metric="public_opinion", province="520000")
+    filters = Filters("demo-tp-2021", metric="public_opinion", province="520000")
     table = view.disagreement_table(worst, filters)
     first = table.row(0, named=True)
     code = first["adcode"]
@@ -225,15 +227,15 @@ def zh(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_code_has_a_label_with_chinese() -> None:
-    for labels, codes in (
-        (view.SOURCE_LABELS, schemas.SOURCE_AGENCIES),
-        (view.TYPE_LABELS, schemas.RECORD_TYPES),
-        (view.STATUS_LABELS, schemas.RECORD_STATUS),
-        (view.POLARITY_LABELS, schemas.POLARITY),
+    for words, codes in (
+        (labels.RECORD_SOURCES, schemas.SOURCE_AGENCIES),
+        (labels.RECORD_TYPES, schemas.RECORD_TYPES),
+        (labels.RECORD_STATUSES, schemas.RECORD_STATUS),
+        (labels.POLARITIES, schemas.POLARITY),
     ):
-        assert set(labels) == set(codes)
-        assert all(text in i18n.catalogue() for text in labels.values())
-    assert set(view.METRIC_SCORES) == set(loader.METRIC_RECORDS)
+        assert set(words) == set(codes)
+        assert all(text in i18n.catalogue() for text in words.values())
+    assert set(labels.METRIC_SCORES) == set(loader.METRIC_RECORDS)
 
 
 @pytest.mark.usefixtures("zh")
@@ -280,13 +282,13 @@ def test_the_map_legend_follows_the_language(monkeypatch: pytest.MonkeyPatch) ->
 def test_table_values_and_titles_in_chinese() -> None:
     rows = loader.records_page(DEFAULT, PERIOD, page=1)
     shown = view.shown_page(rows)
-    for column, labels in (
-        ("source_agency", view.SOURCE_LABELS),
-        ("record_type", view.TYPE_LABELS),
-        ("status", view.STATUS_LABELS),
-        ("polarity", view.POLARITY_LABELS),
+    for column, words in (
+        ("source_agency", labels.RECORD_SOURCES),
+        ("record_type", labels.RECORD_TYPES),
+        ("status", labels.RECORD_STATUSES),
+        ("polarity", labels.POLARITIES),
     ):
-        chinese = {i18n.catalogue()[text] for text in labels.values()}
+        chinese = {i18n.catalogue()[text] for text in words.values()}
         assert set(shown.get_column(column)) <= chinese
     assert view.table_config()["name_zh"]["label"] == "县区"
     assert (
@@ -302,6 +304,6 @@ def test_table_values_and_titles_in_chinese() -> None:
 def test_timeline_in_chinese() -> None:
     fig = view.timeline_figure(loader.county_records(DEFAULT, "310107"))
     assert {t.name.split(" ")[0] for t in fig.data} <= {"负面", "正面"}
-    chinese = {i18n.catalogue()[text] for text in view.STATUS_LABELS.values()}
+    chinese = {i18n.catalogue()[text] for text in labels.RECORD_STATUSES.values()}
     assert {status for t in fig.data for _, status, _ in t.customdata} <= chinese
     assert "状态：" in fig.data[0].hovertemplate

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from components import share
+from components.frame import links, share
 
 INFO = {
     "edition_id": "demo-tp-2021",
@@ -62,7 +62,7 @@ def test_bibtex_escapes_specials_and_keeps_the_link_whole() -> None:
 
 def test_view_url_keeps_every_parameter() -> None:
     params = {"edition": "demo-tp-2021", "weights": "40,20,20,10,10", "lang": "zh"}
-    url = share.view_url("https://gi.example/metrics", "metrics", params)
+    url = links.view_url("https://gi.example/metrics", "metrics", params)
     assert (
         url
         == "https://gi.example/metrics?edition=demo-tp-2021&weights=40%2C20%2C20%2C10%2C10&lang=zh"

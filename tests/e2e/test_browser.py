@@ -211,7 +211,7 @@ def test_a_390_px_phone_screen_shows_the_page(browser, app_url: str, path: str, 
 
 
 def test_presentation_mode_hides_the_sidebar_and_toolbar(browser, app_url: str) -> None:
-    from components import story
+    from components.frame import story
 
     steps = [
         story.make_step("rankings", {"province": "33"}, "Zhejiang's ranking"),

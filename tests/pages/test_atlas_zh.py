@@ -66,4 +66,4 @@ def test_published_results_in_chinese(run_app: Callable[..., AppTest]) -> None:
     assert columns["name_pinyin"].get("hidden") is True
     table = at.dataframe[0].value
     assert set(table["published"]) == {"前20名"}
-    assert set(table["published_source_kind"]) == {"媒体"}
+    assert set(table["published_source_kind"]) == {"媒体报道"}

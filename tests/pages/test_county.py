@@ -47,7 +47,7 @@ def test_profile_header_and_history(run_app: Callable[..., AppTest]) -> None:
         "zhongding-2021",
     ]
     real = history.filter(pl.col("edition_id") == "zhongding-2021").row(0, named=True)
-    assert real["status"] == "published" and real["published_band"] == "top100"
+    assert real["status"] == "named in published results" and real["published_band"] == "top100"
     assert real["is_synthetic"] is False and real["data"] == "real (cited)"
     assert real["published"] == "Top 100 (published, no rank given)"
     assert real["source_reliability"] == "media"

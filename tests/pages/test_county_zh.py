@@ -37,7 +37,7 @@ def test_history_and_evaluator_tables(run_app: Callable[..., AppTest]) -> None:
     rows = history.value
     real = rows[rows["edition_id"] == "zhongding-2021"].iloc[0]
     assert real["published"] == "前100名（已公开，未给出名次）"
-    assert real["data"] == "真实（有出处）" and real["status"] == "已公开"
+    assert real["data"] == "真实（有出处）" and real["status"] == "公开结果中列名"
     assert (rows[rows["is_synthetic"]]["evaluator"].str.endswith("（合成）")).all()
     evaluators = json.loads(at.dataframe[1].proto.columns)
     assert evaluators["evaluator_en"]["hidden"] is True  # the Chinese name is the name

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.state import (
+from components.frame.filters import (
     CARRIED,
     MANAGED,
     MAX_UNKNOWN_SHOWN,

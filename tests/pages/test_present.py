@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 
 from streamlit.testing.v1 import AppTest
 
-from components import story
+from components.frame import story
 
 STEPS = [
     story.make_step("", {"province": "52", "edition": "demo-tp-2021"}, "Guizhou *on the map*"),

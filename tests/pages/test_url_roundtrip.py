@@ -7,7 +7,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components import i18n, metrics, records, state
+from components import i18n, records
+from components.frame.filters import PAGE_PARAMS
+from components.i18n import labels
 from loaders import paths
 
 APP = str(paths.ROOT / "app.py")
@@ -62,7 +64,7 @@ def test_metrics_link_sets_weights_band_seed_and_box_metric() -> None:
         sensitivity_band="30",
         sensitivity_seed="7",
         sensitivity_top_n="50",
-        metrics_box_metric=metrics.METRIC_LABELS["compliance"],
+        metrics_box_metric=labels.METRICS["compliance"],
     )
     assert at.query_params["weights"] == "40,20,20,10,10"
     assert at.slider(key="sensitivity_band").value == 30
@@ -113,7 +115,7 @@ def test_every_bound_control_is_a_known_parameter() -> None:
                     module = __import__(f"components.{path.stem}", fromlist=[key.id])
                     bound.add(getattr(module, key.id))
     bound |= {"records_statuses", "records_sources", "records_polarities", "records_types"}
-    assert bound == set(state.PAGE_PARAMS)
+    assert bound == set(PAGE_PARAMS)
 
 
 def test_a_chinese_link_sets_the_same_controls() -> None:
@@ -123,8 +125,8 @@ def test_a_chinese_link_sets_the_same_controls() -> None:
         "pages/records.py",
         lang="zh",
         province="52",
-        records_statuses=zh[records.STATUS_LABELS["active"]],
-        records_polarities=zh[records.POLARITY_LABELS["negative"]],
+        records_statuses=zh[labels.RECORD_STATUSES["active"]],
+        records_polarities=zh[labels.POLARITIES["negative"]],
         records_map_measure=zh[records.MEASURES["per_year"]],
     )
     assert at.title[0].value == zh["Records"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import share, state, story
+from components import routes
+from components.frame import links, story, url
+from components.frame.filters import Filters
 from components.i18n import tr
 from components.provenance import md_escape
 
@@ -24,18 +26,13 @@ html { font-size: 20px; }
 </style>"""
 
 
-def is_on() -> bool:
-    """Whether the link asks for presentation mode (only the exact value ``1`` does)."""
-    return st.query_params.get("present") == "1"
-
-
-def render(filters: state.Filters, url_path: str) -> None:
+def render(filters: Filters, url_path: str) -> None:
     """Hide the chrome and draw the presenter's bar: story step, previous/next, exit."""
     st.html(PRESENT_CSS)
     token = filters.carried.get("story")
     steps = story.decode(token) if token else []
     number = int(filters.carried.get("step", "1")) if steps else 0
-    here = story.PAGES.get(url_path, "pages/atlas.py")
+    here = routes.by_path(url_path)
     columns = st.columns([5, 1.6, 1.4, 1.2], vertical_alignment="center")
     if steps:
         caption = md_escape(steps[number - 1].caption) or tr("(no caption)")
@@ -47,22 +44,17 @@ def render(filters: state.Filters, url_path: str) -> None:
             with columns[2]:
                 _step_link(token, steps, number + 1, tr("Next"), ":material/arrow_forward:")
     with columns[3]:
-        st.page_link(
-            here,
-            label=tr("Exit"),
+        links.render(
+            links.Links(filters).to(here, present=None, story=None, step=None),
+            tr("Exit"),
             icon=":material/close:",
-            query_params=filters.params(present=None, story=None, step=None),
             help=tr("Leave presentation mode: sidebar and controls come back"),
         )
 
 
 def _step_link(token: str, steps: list[story.Step], number: int, label: str, icon: str) -> None:
-    st.page_link(
-        steps[number - 1].page_file,
-        label=label,
-        icon=icon,
-        query_params=story.step_params(token, steps, number),
-    )
+    step = links.Link(steps[number - 1].route, story.step_params(token, steps, number))
+    links.render(step, label, icon=icon)
 
 
 def render_builder(url_path: str) -> None:
@@ -77,20 +69,18 @@ def render_builder(url_path: str) -> None:
     if add.button(
         tr("Add this view"),
         icon=":material/add:",
-        disabled=url_path not in story.PAGES or len(steps) >= story.MAX_STEPS,
+        disabled=not routes.is_page(url_path) or len(steps) >= story.MAX_STEPS,
     ):
-        params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
-        steps.append(story.make_step(url_path, params, caption))
+        steps.append(story.make_step(url_path, url.strings(), caption))
     if clear.button(tr("Clear"), icon=":material/delete:", disabled=not steps):
         steps = []
     st.session_state[key] = steps
     for i, step in enumerate(steps, 1):
         shown = md_escape(step.caption) or tr("(no caption)")
-        st.caption(f"{i}. {tr(story.TITLES[step.page])} · {shown}")
+        st.caption(f"{i}. {tr(step.route.title)} · {shown}")
     if steps:
         token = story.encode(steps)
-        root = share.app_root(st.context.url, url_path)
-        first = story.step_params(token, steps, 1)
-        link = share.view_url(root + steps[0].page, steps[0].page, first)
+        root = links.app_root(st.context.url, url_path)
+        link = links.Link(steps[0].route, story.step_params(token, steps, 1)).url(root)
         st.caption(tr("Open this link to present the story from its first view:"))
         st.code(link, language=None, wrap_lines=True)

@@ -14,11 +14,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
 
 from components import i18n
+from components.frame import links, url
 from components.i18n import mark, tr
 from components.provenance import safe_url
 from loaders import evaluators
@@ -44,41 +44,6 @@ class Citation:
     manifest_sha256: str
     accessed: dt.date
     synthetic: bool
-
-
-def view_url(base: str | None, page_path: str, params: Mapping[str, str]) -> str:
-    """Return the link of a view: the app's address, the page and its query parameters.
-
-    ``base`` is the page's address as the browser has it (``st.context.url``); without
-    one (tests, scripts) the link is relative to the app.
-
-    Examples
-    --------
-    >>> view_url("https://x.org/app/rankings", "rankings", {"province": "52"})
-    'https://x.org/app/rankings?province=52'
-    >>> view_url(None, "", {"edition": "demo-tp-2021", "metric": "total"})
-    '/?edition=demo-tp-2021&metric=total'
-    """
-    query = urlencode(dict(params))
-    root = base if base and not base.startswith("/") else "/" + page_path
-    return root + (f"?{query}" if query else "")
-
-
-def app_root(url: str | None, url_path: str) -> str:
-    """Return the app's address (ending in ``/``) from a page's address.
-
-    Examples
-    --------
-    >>> app_root("https://x.org/gi/rankings", "rankings"), app_root("https://x.org/gi/", "")
-    ('https://x.org/gi/', 'https://x.org/gi/')
-    >>> app_root(None, "county")
-    '/'
-    """
-    if not url:
-        return "/"
-    if url_path and url.rstrip("/").endswith("/" + url_path):
-        url = url.rstrip("/")[: -len(url_path)]
-    return url if url.endswith("/") else url + "/"
 
 
 def citation(
@@ -190,30 +155,24 @@ def current_citation(snap: Snapshot, url_path: str, edition: str) -> Citation:
 
     ``snap`` is the snapshot on screen, already opened and verified by the shell.
     """
-    params = {k: v for k, v in st.query_params.to_dict().items() if isinstance(v, str)}
     return citation(
         evaluators.provenance(snap.uri or snap.path, edition),
-        url=view_url(st.context.url, url_path, params),
+        url=links.view_url(st.context.url, url_path, url.strings()),
         snapshot_id=snap.snapshot_id,
         manifest_sha256=snap.manifest_sha256,
         accessed=dt.datetime.now(dt.UTC).date(),
     )
 
 
-def render_share(c: Citation, url_path: str) -> None:
-    """Draw the "Share and cite this view" panel: link, citation, BibTeX and a story."""
-    from components import charts, present  # they import share: import when drawn
-
-    with st.expander(tr("Share and cite this view"), icon=":material/share:"):
-        st.caption(
-            tr(
-                "The link opens exactly this view. Copy it with the button at the right of "
-                "the box. The citation pins the data with the snapshot id and manifest hash."
-            )
+def render_share(c: Citation) -> None:
+    """Draw the link and the citation of the view (inside the share panel)."""
+    st.caption(
+        tr(
+            "The link opens exactly this view. Copy it with the button at the right of "
+            "the box. The citation pins the data with the snapshot id and manifest hash."
         )
-        st.code(c.url, language=None, wrap_lines=True)
-        st.markdown(tr("**Cite this view**"))
-        st.code(text(c), language=None, wrap_lines=True)
-        st.code(bibtex(c), language="latex", wrap_lines=True)
-        charts.render_format_choice()
-        present.render_builder(url_path)
+    )
+    st.code(c.url, language=None, wrap_lines=True)
+    st.markdown(tr("**Cite this view**"))
+    st.code(text(c), language=None, wrap_lines=True)
+    st.code(bibtex(c), language="latex", wrap_lines=True)

@@ -14,28 +14,9 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from components.i18n import mark, tr
+from components import routes
+from components.i18n import tr
 
-# url path → page file (the router's pages; /import is never part of a story)
-PAGES = {
-    "": "pages/atlas.py",
-    "rankings": "pages/rankings.py",
-    "metrics": "pages/metrics.py",
-    "evaluators": "pages/evaluators.py",
-    "records": "pages/records.py",
-    "county": "pages/county.py",
-    "data": "pages/data.py",
-}
-# url path → page title, as in the router's page list
-TITLES = {
-    "": mark("Atlas"),
-    "rankings": mark("Rankings"),
-    "metrics": mark("Metrics and weights"),
-    "evaluators": mark("Evaluators"),
-    "records": mark("Records"),
-    "county": mark("County profile"),
-    "data": mark("About the data"),
-}
 # What a step may set: the view, and the language. Presentation keys are added when
 # the story is played.
 STEP_KEYS = ("edition", "metric", "province", "county", "classes", "compare", "weights", "lang")
@@ -52,14 +33,14 @@ class StoryError(ValueError):
 class Step:
     """One saved view of a story."""
 
-    page: str  # url path, a key of PAGES
+    page: str  # a page's url path (components.routes)
     params: tuple[tuple[str, str], ...]
     caption: str
 
     @property
-    def page_file(self) -> str:
-        """The page's script, for ``st.page_link``."""
-        return PAGES[self.page]
+    def route(self) -> routes.Route:
+        """The step's page."""
+        return routes.by_path(self.page)
 
 
 def make_step(page: str, params: dict[str, str], caption: str) -> Step:
@@ -70,7 +51,7 @@ def make_step(page: str, params: dict[str, str], caption: str) -> Step:
     >>> make_step("rankings", {"province": "52", "present": "1"}, "  Guizhou  ")
     Step(page='rankings', params=(('province', '52'),), caption='Guizhou')
     """
-    if page not in PAGES:
+    if not routes.is_page(page):
         raise StoryError(tr("a story cannot show the page {page}", page=repr(page)))
     kept = tuple((k, str(v)) for k, v in params.items() if k in STEP_KEYS)
     return Step(page, kept, " ".join(caption.split())[:MAX_CAPTION])
@@ -98,14 +79,14 @@ def decode(token: str) -> list[Step]:
     >>> decode("bm9wZQ")
     Traceback (most recent call last):
     ...
-    components.story.StoryError: not a story link (it may have been cut short)
+    components.frame.story.StoryError: not a story link (it may have been cut short)
     """
     if len(token) > MAX_TOKEN:
         raise StoryError(tr("longer than {n} characters", n=MAX_TOKEN))
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         data = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError):
         raise StoryError(tr("not a story link (it may have been cut short)")) from None
     if not isinstance(data, list) or not 1 <= len(data) <= MAX_STEPS:
         raise StoryError(tr("a story has 1 to {n} steps", n=MAX_STEPS))

@@ -8,8 +8,10 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components import charts, present, share, state
-from components.banner import render_real_banner, render_synthetic_banner
+from components import charts
+from components.frame import present, share, sidebar, url
+from components.frame.banner import render_real_banner, render_synthetic_banner
+from components.frame.filters import Filters, build_choices
 from components.i18n import tr
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
@@ -34,7 +36,7 @@ _REF = "_snapshot_ref"
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
 
 
-def render_shell(url_path: str) -> state.Filters:
+def render_shell(url_path: str) -> Filters:
     """Draw the sidebar controls and the banner for the page at ``url_path``; return the view.
 
     A snapshot that cannot be used (missing, truncated, altered, invalid manifest) is
@@ -44,7 +46,7 @@ def render_shell(url_path: str) -> state.Filters:
     snapshot, snap = usable_snapshot(render_snapshot_choice())
     st.session_state[_REF] = snap.ref
     try:
-        choices = state.build_choices(
+        choices = build_choices(
             assessments.editions(snapshot),
             load(snapshot, "indicators"),
             divisions.load(snapshot),
@@ -54,7 +56,7 @@ def render_shell(url_path: str) -> state.Filters:
             tr("The data snapshot cannot be used, so no numbers are shown: {problem}", problem=exc)
         )
         st.stop()
-    filters = state.render_sidebar(choices)
+    filters = sidebar.render_sidebar(choices)
     synthetic = assessments.is_synthetic(snapshot, filters.edition)
     everything = url_path in ALL_EDITION_PAGES
     render_synthetic_banner(synthetic or everything)
@@ -63,9 +65,11 @@ def render_shell(url_path: str) -> state.Filters:
     charts.set_context(
         citation.evaluator, citation.source, citation.snapshot_id, citation.manifest_sha256
     )
-    with st.sidebar:
-        share.render_share(citation, url_path)
-    if present.is_on():
+    with st.sidebar, st.expander(tr("Share and cite this view"), icon=":material/share:"):
+        share.render_share(citation)
+        charts.render_format_choice()
+        present.render_builder(url_path)
+    if url.presenting():
         present.render(filters, url_path)
     st.session_state[_RENDERED] = True
     return filters
@@ -188,7 +192,7 @@ def render_snapshot_choice() -> Path | str:
     return chosen_snapshot()
 
 
-def page_filters(url_path: str) -> state.Filters:
+def page_filters(url_path: str) -> Filters:
     """Return the view for a page; draw the frame first if the router did not (a page run alone).
 
     Every page calls this once, first. Under ``app.py`` the router has drawn the
@@ -196,7 +200,7 @@ def page_filters(url_path: str) -> state.Filters:
     draws it here, so pages behave the same either way.
     """
     if st.session_state.pop(_RENDERED, False):
-        return state.current()
+        return sidebar.current()
     if PagesManager.uses_pages_directory:
         # NOTE: Streamlit 1.67 treats an app with a pages/ folder as an old-style
         # multipage app until some run has called st.navigation, so the first visit

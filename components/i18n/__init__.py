@@ -1,4 +1,4 @@
-"""Two interface languages: English in the code, Chinese in ``components/locale/*.toml``.
+"""Two interface languages: English in the code, Chinese in ``components/i18n/locale/*.toml``.
 
 Every word the app shows goes through ``tr("English text")``. In English it is returned
 as written; in Chinese (``lang=zh``) it is looked up in the catalogue, which maps each
@@ -26,6 +26,8 @@ from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from components.frame import url
 
 LANGS = ("en", "zh")
 DEFAULT = "en"
@@ -74,9 +76,9 @@ def lang() -> str:
         return DEFAULT
     chosen = st.session_state.get(_KEY)
     if chosen is None:
-        # NOTE: before components.state has read the link (the first lines of the
+        # NOTE: before components.frame.sidebar has read the link (the first lines of the
         # first run), the link's own valid ``lang`` decides.
-        given = st.query_params.get("lang")
+        given = url.get("lang")
         chosen = given if given in LANGS else DEFAULT
     return str(chosen)
 
@@ -114,6 +116,20 @@ def tr(text: str, /, **values: object) -> str:
         else:
             shown = found
     return shown.format(**values) if values else shown
+
+
+def chinese(text: str, /) -> str:
+    """Return the Chinese of an English text from the catalogue, whatever the interface language.
+
+    For names shown in both languages at once ("Transparency 透明度"). A text without
+    Chinese comes back as it is.
+
+    Examples
+    --------
+    >>> chinese("Transparency")
+    '透明度'
+    """
+    return catalogue().get(text, text)
 
 
 def mark(text: str, /) -> str:

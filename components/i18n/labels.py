@@ -1,0 +1,235 @@
+"""Every code → label dictionary of the app, once: English marked for translation.
+
+Each dictionary maps the codes of one column (``loaders.schemas`` enums) to words a
+reader understands; ``tr`` (or :func:`components.i18n.translated`) shows them in the
+interface language. No other module defines a code → label dictionary.
+"""
+
+from __future__ import annotations
+
+from components.i18n import mark
+
+# Kinds of county-level unit (``divisions.division_type``).
+DIVISION_TYPES = {
+    "district": mark("District 市辖区"),
+    "county": mark("County 县"),
+    "county_city": mark("County-level city 县级市"),
+    "autonomous_county": mark("Autonomous county 自治县"),
+    "banner": mark("Banner 旗"),
+    "autonomous_banner": mark("Autonomous banner 自治旗"),
+    "special_district": mark("Special district 特区"),
+    "forestry_district": mark("Forestry district 林区"),
+    "other": mark("Other county-level unit"),
+}
+
+# A county's status in an edition (``county_view.status``), and on the records map.
+COUNTY_STATUSES = {
+    "assessed": mark("assessed"),
+    "published": mark("named in published results"),
+    "not_published": mark("not named in the published results"),
+    "not_covered": mark("not covered"),
+    "excluded": mark("excluded"),
+    "no_records": mark("no records"),  # the records map's counties without data
+}
+
+# Published bands of a real result (``rankings.band``).
+BANDS = {
+    "member": mark("member of the list or designation"),
+    "proposed_member": mark("proposed for the list (not yet named)"),
+    "near_top": mark("near the top (no number given)"),
+    "top5": mark("in the top 5"),
+    "top10": mark("in the top 10"),
+    "top20": mark("in the top 20"),
+    "top100": mark("in the top 100"),
+}
+
+# How an edition assessed its counties (``editions.mode``).
+MODES = {
+    "third_party": mark("third-party assessment"),
+    "self": mark("self-assessment"),
+    "upper_level_audit": mark("upper-level audit"),
+    "designation": mark("designation"),
+}
+
+# How much of a method is published (``method_published``, ``methodology_disclosure``).
+DISCLOSURES = {
+    "full": mark("published in full"),
+    "partial": mark("partly published"),
+    "none": mark("not published"),
+}
+
+# What kind of source a document is (``sources.reliability``).
+RELIABILITIES = {
+    "official": mark("official source"),
+    "evaluator_self_published": mark("published by the evaluator itself"),
+    "media": mark("media report"),
+    "secondary": mark("secondary source"),
+    "synthetic": mark("generated (synthetic) source"),
+}
+
+# Kinds of evaluator (``evaluators.evaluator_type``).
+EVALUATOR_TYPES = {
+    "private_rating_firm": mark("private rating firm"),
+    "university": mark("university"),
+    "state_academy": mark("state academy"),
+    "state_info_center": mark("state information centre"),
+    "government_body": mark("government body"),
+    "ngo": mark("NGO"),
+    "unknown": mark("not named by the source"),
+}
+
+# Kinds of party tied to an evaluator (``evaluator_ties.party_type``).
+PARTY_TYPES = {
+    "government_body": mark("Government body"),
+    "party_body": mark("Party body"),
+    "person": mark("Person"),
+    "company": mark("Company"),
+    "university": mark("University"),
+}
+
+# How a party is tied to an evaluator (``evaluator_ties.relation``).
+TIE_RELATIONS = {
+    "shareholder": mark("shareholder of the evaluator"),
+    "ultimate_owner": mark("ultimate owner of the evaluator"),
+    "founder": mark("founder of the evaluator"),
+    "executive": mark("executive of the evaluator"),
+    "cppcc_member": mark("CPPCC member tied to the evaluator"),
+    "commissioning_client": mark("client commissioning the assessment"),
+    "sponsor": mark("sponsor of the assessment"),
+    "approved_by": mark("body that approved the assessment"),
+    "parent_body": mark("parent body of the evaluator"),
+}
+
+# How well a tie is documented (``evaluator_ties.confidence``).
+CONFIDENCES = {
+    "confirmed": mark("tie confirmed"),
+    "reported": mark("tie reported"),
+    "unverified": mark("tie unverified"),
+}
+
+# The same confidences as badges for tables.
+CONFIDENCE_BADGES = {
+    "confirmed": mark("● confirmed"),
+    "reported": mark("◑ reported"),
+    "unverified": mark("○ unverified"),
+}
+
+# Whether a row is synthetic (``is_synthetic``).
+DATA_KINDS = {True: mark("synthetic"), False: mark("real")}
+
+# Agencies that contribute records (``records.source_agency``).
+RECORD_SOURCES = {
+    "courts": mark("Courts 法院"),
+    "supervisory_commission": mark("Supervisory commission 监委"),
+    "civil_service": mark("Civil service administration 公务员局"),
+    "legal_affairs_office": mark("Legal affairs office (appeals) 司法局"),
+    "hotline_12345": mark("12345 hotline 热线"),
+    "other": mark("Other bodies 其他"),
+}
+
+# What a record says (``records.record_type``).
+RECORD_TYPES = {
+    "admin_litigation_loss": mark("Administrative lawsuit lost 行政诉讼败诉"),
+    "dishonest_judgment_debtor": mark("Dishonest judgment debtor 失信被执行人"),
+    "admin_penalty": mark("Administrative penalty 行政处罚"),
+    "reconsideration_revoked": mark("Decision revoked on appeal 复议撤销"),
+    "disciplinary_action": mark("Disciplinary action 处分"),
+    "accountability_action": mark("Accountability action 问责"),
+    "broken_commitment": mark("Broken commitment 违约"),
+    "complaint": mark("Complaint 投诉"),
+    "opinion_incident": mark("Public-opinion incident 舆情"),
+    "commendation": mark("Commendation 表彰"),
+}
+
+# Where a record is in its lifecycle (``records.status``).
+RECORD_STATUSES = {
+    "active": mark("active"),
+    "performed": mark("performed"),
+    "settled": mark("settled"),
+    "revoked": mark("revoked"),
+    "repaired": mark("repaired"),
+    "expired": mark("expired"),
+    "removed": mark("removed"),
+}
+
+# Whether a record counts against a body or for it (``records.polarity``).
+POLARITIES = {
+    "negative": mark("negative"),
+    "positive": mark("positive"),
+    "neutral": mark("neutral"),
+}
+
+# A metric's score, for titles of charts set against records.
+METRIC_SCORES = {
+    "total": mark("Total score"),
+    "transparency": mark("Transparency score"),
+    "compliance": mark("Compliance score"),
+    "honoring_agreements": mark("Honoring agreements score"),
+    "integrity_work": mark("Integrity work score"),
+    "public_opinion": mark("Public opinion score"),
+}
+
+# The five first-level metrics by crosswalk key (Chinese: their official names).
+METRICS = {
+    "transparency": mark("Transparency"),
+    "compliance": mark("Compliance"),
+    "honoring_agreements": mark("Honoring agreements"),
+    "integrity_work": mark("Integrity work"),
+    "public_opinion": mark("Public opinion"),
+}
+
+# The same, short, for narrow table headers.
+METRIC_HEADERS = {
+    "transparency": mark("Transparency"),
+    "compliance": mark("Compliance"),
+    "honoring_agreements": mark("Honoring"),
+    "integrity_work": mark("Integrity"),
+    "public_opinion": mark("Opinion"),
+}
+
+# How the map classes scores (``classes`` parameter).
+CLASSINGS = {
+    "continuous": mark("Continuous"),
+    "quantile": mark("Quantile"),
+    "equal": mark("Equal"),
+    "jenks": mark("Natural breaks"),
+    "grade": mark("Grade"),
+}
+
+# The snapshot's tables, for readers of the Chinese interface (English shows the name).
+TABLES = {
+    "sources": mark("sources (table)"),
+    "divisions": mark("county-level divisions (table)"),
+    "division_changes": mark("division changes (table)"),
+    "evaluators": mark("evaluators (table)"),
+    "evaluator_ties": mark("evaluator ties (table)"),
+    "grade_scales": mark("grade scales (table)"),
+    "editions": mark("editions (table)"),
+    "indicators": mark("indicators (table)"),
+    "scores": mark("scores (table)"),
+    "coverage": mark("coverage (table)"),
+    "rankings": mark("rankings (table)"),
+    "records": mark("records (table)"),
+}
+
+# What each column of an imported file was read as (``loaders.imports.read.ALIASES``).
+IMPORT_FIELDS = {
+    "rank": mark("rank (column read)"),
+    "county": mark("county (column read)"),
+    "province": mark("province (column read)"),
+    "prefecture": mark("prefecture (column read)"),
+    "adcode": mark("adcode (column read)"),
+    "total": mark("total score (column read)"),
+    "band": mark("band or list (column read)"),
+    "transparency": mark("transparency (column read)"),
+    "compliance": mark("compliance (column read)"),
+    "honoring_agreements": mark("honoring agreements (column read)"),
+    "integrity_work": mark("integrity work (column read)"),
+    "public_opinion": mark("public opinion (column read)"),
+}
+
+# How bad an import problem is.
+SEVERITIES = {
+    "error": mark("error (import problem)"),
+    "warning": mark("warning (import problem)"),
+}

@@ -1,0 +1,59 @@
+"""The one page registry: every page's file, URL path, title and icon.
+
+``st.navigation``, every link between pages, story steps and the presentation bar read
+it; no other module spells a page's file. ``/import`` is listed only where importing is
+switched on (DESIGN.md §8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from components.i18n import mark
+
+
+@dataclass(frozen=True)
+class Route:
+    """A page: its script, its URL path ("" for the home page), its title and its icon."""
+
+    file: str
+    url_path: str
+    title: str  # English, marked for translation (shown with ``tr``)
+    icon: str
+
+
+ATLAS = Route("pages/atlas.py", "", mark("Atlas"), ":material/map:")
+RANKINGS = Route("pages/rankings.py", "rankings", mark("Rankings"), ":material/leaderboard:")
+METRICS = Route("pages/metrics.py", "metrics", mark("Metrics and weights"), ":material/tune:")
+EVALUATORS = Route("pages/evaluators.py", "evaluators", mark("Evaluators"), ":material/policy:")
+RECORDS = Route("pages/records.py", "records", mark("Records"), ":material/folder_open:")
+COUNTY = Route("pages/county.py", "county", mark("County profile"), ":material/account_balance:")
+DATA = Route("pages/data.py", "data", mark("About the data"), ":material/menu_book:")
+IMPORT = Route("pages/importer.py", "import", mark("Import"), ":material/upload:")
+
+# The pages every deployment has, in menu order (IMPORT is added where importing is on).
+PAGES: tuple[Route, ...] = (ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, DATA)
+HOME = ATLAS
+_BY_PATH = {route.url_path: route for route in (*PAGES, IMPORT)}
+
+
+def by_path(url_path: str) -> Route:
+    """Return the route of a URL path; an unknown path gives the home page.
+
+    Examples
+    --------
+    >>> by_path("rankings").file, by_path("nowhere").file
+    ('pages/rankings.py', 'pages/atlas.py')
+    """
+    return _BY_PATH.get(url_path, HOME)
+
+
+def is_page(url_path: str) -> bool:
+    """Return whether ``url_path`` is one of the pages every deployment has.
+
+    Examples
+    --------
+    >>> is_page("county"), is_page("import"), is_page("../etc")
+    (True, False, False)
+    """
+    return any(route.url_path == url_path for route in PAGES)
