@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import plotly.express as px
@@ -10,11 +9,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import i18n, maps, theme
-from components.i18n import is_zh, pick, tr
+from components import maps, theme
+from components.i18n import is_zh, pick, speaks, tr
 from components.provenance import md_escape, safe_links
-from loaders import assessments, geo
-from loaders.store import SnapshotLike, SnapshotRef, ref
+from loaders import geo
 
 EXTREMES = ("rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode")
 PUBLISHED = (
@@ -63,31 +61,27 @@ def published_columns() -> dict[str, Any]:
     }
 
 
+@speaks
 def map_figure(
-    snapshot: SnapshotLike,
-    edition: str,
+    view: pl.DataFrame,
+    *,
+    label: str,
     metric: str,
     province: str | None,
     classes: str,
-    label: str,
+    grade_scale: pl.DataFrame | None,
+    published: bool,
+    synthetic: bool,
+    lang: str,
 ) -> go.Figure:
-    """Return the atlas map of a view, cached per view, classing and interface language."""
-    return _map_figure(ref(snapshot), edition, metric, province, classes, label, i18n.lang())
+    """Return the atlas map of a county view (``loaders.assessments.county_view``).
 
-
-@lru_cache(maxsize=32)
-def _map_figure(
-    snapshot: SnapshotRef,
-    edition: str,
-    metric: str,
-    province: str | None,
-    classes: str,
-    label: str,
-    language: str,  # the legend and hover are in it: a figure per language
-) -> go.Figure:
-    view = assessments.county_view(snapshot, edition, metric, province)
+    A real edition's partial results (``published``) are drawn by published position;
+    an edition with a coverage ledger as a choropleth of ``metric`` in ``classes``.
+    Geometry goes by URL (``static/geo``): the national layer, or the province's.
+    """
     layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
-    if not assessments.has_ledger(snapshot, edition):  # a real edition's partial results
+    if published:
         return maps.published_map(
             view,
             counties_url=geo.static_url(layer),
@@ -100,23 +94,21 @@ def _map_figure(
         counties_url=geo.static_url(layer),
         outlines_url=geo.static_url(geo.PROVINCES_LAYER),
         classes=classes,
-        grade_scale=assessments.grade_scale(snapshot, edition),
+        grade_scale=grade_scale,
         province=province,
         metric=metric,
-        synthetic=assessments.is_synthetic(snapshot, edition),
+        synthetic=synthetic,
     )
 
 
-def map_caption(
-    snapshot: SnapshotLike, edition: str, metric: str, province: str | None, label: str
-) -> str:
+@speaks
+def map_caption(view: pl.DataFrame, *, label: str, published: bool, lang: str) -> str:
     """Return the map's text alternative (:func:`components.maps.map_summary`), escaped."""
-    view = assessments.county_view(snapshot, edition, metric, province)
-    published = not assessments.has_ledger(snapshot, edition)
     return md_escape(maps.map_summary(view, metric_label=label, published=published))
 
 
-def distribution(view: pl.DataFrame, *, label: str) -> go.Figure:
+@speaks
+def distribution(view: pl.DataFrame, *, label: str, lang: str) -> go.Figure:
     """Return a histogram of the view's scores (assessed counties only).
 
     ``label`` names the metric in the hover.

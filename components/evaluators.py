@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import charts, theme
-from components.i18n import col, is_zh, labels, mark, pick, tr, translated
+from components import charts, i18n, theme
+from components.i18n import col, is_zh, labels, mark, pick, speaks, tr, translated
 from components.provenance import (
     enum_expr,
     enum_label,
@@ -113,7 +113,10 @@ def evaluator_names(registry: pl.DataFrame) -> dict[str, str]:
     return dict(names.iter_rows())
 
 
-def ties_sankey(ties: pl.DataFrame, names: Mapping[str, str] | None = None) -> go.Figure:
+@speaks
+def ties_sankey(
+    ties: pl.DataFrame, names: Mapping[str, str] | None = None, *, lang: str
+) -> go.Figure:
     """Draw party type → party → evaluator as a Sankey, links coloured by confidence.
 
     Parameters
@@ -184,7 +187,8 @@ def ties_sankey(ties: pl.DataFrame, names: Mapping[str, str] | None = None) -> g
     return fig
 
 
-def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> go.Figure:
+@speaks
+def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str, lang: str) -> go.Figure:
     """Scatter each county's score in edition A against edition B, with the line of equality."""
     low = float(min(paired["a"].min(), paired["b"].min()))  # type: ignore[arg-type]
     high = float(max(paired["a"].max(), paired["b"].max()))  # type: ignore[arg-type]
@@ -223,7 +227,8 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str) -> g
     return fig
 
 
-def province_difference_chart(diffs: pl.DataFrame) -> go.Figure:
+@speaks
+def province_difference_chart(diffs: pl.DataFrame, *, lang: str) -> go.Figure:
     """Dot-and-whisker chart of the mean difference (B − A) per province with its 95% CI.
 
     Provinces are named from ``province_name_zh`` in Chinese when ``diffs`` has it.
@@ -516,7 +521,10 @@ def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
     left, right = st.columns(2, gap="large")
     charts.show(
         divergence_scatter(
-            result.paired, label_a=tr("A: total score"), label_b=tr("B: total score")
+            result.paired,
+            label_a=tr("A: total score"),
+            label_b=tr("B: total score"),
+            lang=i18n.lang(),
         ),
         title=tr("Total score in A against B"),
         synthetic=charts.MIXED,
@@ -529,7 +537,7 @@ def render_divergence(result: Any, labels: dict[str, str] | Any) -> None:
         names = result.paired.select("province_adcode", "province_name_zh").unique()
         provinces = provinces.join(names, on="province_adcode", how="left")
     charts.show(
-        province_difference_chart(provinces),
+        province_difference_chart(provinces, lang=i18n.lang()),
         title=tr("Mean difference B − A by province"),
         synthetic=charts.MIXED,
         edition=False,

@@ -15,7 +15,6 @@ import io
 import math
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
@@ -25,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from components.i18n import mark, tr
-from loaders.store import open_snapshot
+from loaders.store import SnapshotRef
 
 Format = Literal["csv", "xlsx"]
 SYNTHETIC_MARK = mark("SYNTHETIC demo data: not real assessments")
@@ -269,7 +268,7 @@ def render_downloads(
     file_stem: str,
     edition: str | None,
     synthetic: bool,
-    snapshot: Path | str,
+    snapshot: SnapshotRef,
     label: str | None = None,
     mark: str = SYNTHETIC_MARK,
     disabled: bool = False,
@@ -293,7 +292,7 @@ def render_downloads(
     synthetic
         Whether the rows are synthetic demo data.
     snapshot
-        The snapshot shown (``components.shell.current_snapshot()``): its id and
+        The snapshot shown (``components.frame.shell.current_snapshot()``): its id and
         manifest sha256 go into the header.
     label
         What the buttons download: ``"Download {label} (CSV)"`` (default: these rows).
@@ -302,11 +301,10 @@ def render_downloads(
     disabled
         Whether the buttons are disabled (nothing to download).
     """
-    snap = open_snapshot(snapshot)
     header = header_line(
         what=what,
-        snapshot_id=snap.snapshot_id,
-        manifest_sha=snap.manifest_sha256,
+        snapshot_id=snapshot.snapshot_id,
+        manifest_sha=snapshot.manifest_sha256,
         edition=edition,
         synthetic=synthetic,
         mark=mark,

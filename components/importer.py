@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -13,18 +11,8 @@ import streamlit as st
 from components.i18n import is_zh, labels, pick, tr, translated
 from components.provenance import md_escape
 from loaders import schemas
-from loaders.imports.cli import write_report
 from loaders.imports.read import Problem, Table
 from loaders.imports.table import ParsedRow
-
-
-def save_upload(upload: Any) -> Path:
-    """Write an uploaded file to a private temporary folder; return its path."""
-    folder = Path(tempfile.mkdtemp(prefix="import-"))
-    name = re.sub(r"[^\w.\-]", "_", Path(upload.name).name) or "upload.csv"
-    path = folder / name
-    path.write_bytes(upload.getvalue())
-    return path
 
 
 def render_meta_form(evaluators: pl.DataFrame) -> dict[str, Any]:
@@ -158,14 +146,6 @@ def problems_display(problems: list[Problem]) -> pl.DataFrame:
         return frame
     words = translated(labels.SEVERITIES)
     return frame.with_columns(pl.col("severity").replace_strict(words, default=pl.col("severity")))
-
-
-def report_bytes(problems: list[Problem]) -> bytes:
-    """Return the problem report as the CSV ``--report`` writes."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "report.csv"
-        write_report(path, problems)
-        return path.read_bytes()
 
 
 def render_preview(table: Table, parsed: list[ParsedRow]) -> None:

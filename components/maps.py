@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from components import theme
-from components.i18n import county_name, is_zh, labels, mark, pick, tr, translated
+from components.i18n import county_name, is_zh, labels, mark, pick, speaks, tr, translated
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -609,6 +609,7 @@ STATUS_COLOURS = {
 }
 
 
+@speaks
 def status_map(
     view: pl.DataFrame,
     *,
@@ -616,6 +617,7 @@ def status_map(
     outlines_url: str,
     province: str | None = None,
     synthetic: bool = False,
+    lang: str,
 ) -> go.Figure:
     """Build the coverage ledger map: each county coloured by its status in the edition.
 

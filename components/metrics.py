@@ -12,13 +12,19 @@ import streamlit as st
 from components import i18n, routes, theme
 from components.frame import links, sidebar
 from components.frame.filters import Filters, format_weights
-from components.i18n import labels, mark, tr
+from components.i18n import labels, mark, speaks, tr
 from components.profile import edition_label, plain
 from components.provenance import md_escape
 from components.reasons import reason_text
-from loaders import weights as weighting
 from loaders.derive.compare import Comparability
-from loaders.derive.weights import MAX_BAND, normalise
+from loaders.derive.weights import (
+    DEFAULT_BAND,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_TOP,
+    MAX_BAND,
+    normalise,
+)
 from loaders.schemas import FIRST_LEVEL
 
 CONFIG = theme.CONFIG
@@ -250,7 +256,8 @@ def tree_nodes(tree: pl.DataFrame, *, root: str | None = None) -> pl.DataFrame:
     )
 
 
-def tree_figure(tree: pl.DataFrame, *, title: str) -> go.Figure:
+@speaks
+def tree_figure(tree: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     """Return a treemap of an indicator tree; placeholders grey, unknown weights said so.
 
     Areas are the indicators' weights (equal where no weight was published, see
@@ -262,7 +269,7 @@ def tree_figure(tree: pl.DataFrame, *, title: str) -> go.Figure:
     >>> t = pl.DataFrame({"indicator_id": ["a", "u"], "parent_id": [None, None],
     ...     "level": [1, 2], "name_zh": ["甲", "未公开"], "name_en": ["A", "U"],
     ...     "weight": [None, None], "name_confirmed": [True, False]})
-    >>> fig = tree_figure(t, title="Tree")
+    >>> fig = tree_figure(t, title="Tree", lang="en")
     >>> list(fig.data[0].ids), list(fig.data[0].text)[2]
     (['', 'a', '__unplaced__', 'u'], 'weight unknown · name unconfirmed')
     """
@@ -452,15 +459,22 @@ def render_tree_note(tree: pl.DataFrame, verdict: Comparability | None) -> None:
 # --- breakdowns ---------------------------------------------------------------------------
 
 
+@speaks
 def distribution_figure(
-    frame: pl.DataFrame, *, metric: str, group: str, order: Sequence[str], title: str
+    frame: pl.DataFrame,
+    *,
+    metric: str,
+    group: str,
+    order: Sequence[str],
+    title: str,
+    lang: str,
 ) -> go.Figure:
     """Return box plots of ``metric`` per group, in the given order (highest median first).
 
     Examples
     --------
     >>> f = pl.DataFrame({"g": ["x", "y", "y"], "m": [50.0, 70.0, 80.0]})
-    >>> fig = distribution_figure(f, metric="m", group="g", order=["y", "x"], title="t")
+    >>> fig = distribution_figure(f, metric="m", group="g", order=["y", "x"], title="t", lang="en")
     >>> list(fig.layout.xaxis.categoryarray), fig.data[0].type
     (['y', 'x'], 'box')
     """
@@ -496,14 +510,15 @@ def distribution_figure(
     return fig
 
 
-def correlation_figure(corr: pl.DataFrame, *, title: str) -> go.Figure:
+@speaks
+def correlation_figure(corr: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     """Return the correlation matrix as an annotated heatmap (−1 to 1, centred on 0).
 
     Examples
     --------
     >>> c = pl.DataFrame({"metric": ["transparency", "compliance"],
     ...     "transparency": [1.0, 0.5], "compliance": [0.5, 1.0]})
-    >>> fig = correlation_figure(c, title="t")
+    >>> fig = correlation_figure(c, title="t", lang="en")
     >>> fig.data[0].zmin, fig.data[0].zmax, list(fig.data[0].x)
     (-1, 1, ['Transparency', 'Compliance'])
     """
@@ -533,7 +548,8 @@ def correlation_figure(corr: pl.DataFrame, *, title: str) -> go.Figure:
     return fig
 
 
-def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
+@speaks
+def means_figure(means: pl.DataFrame, *, group: str, title: str, lang: str) -> go.Figure:
     """Return the group × metric table of means as a heat table (one colour scale per view).
 
     Rows keep the order of ``means`` (highest overall first); each cell shows its value.
@@ -541,7 +557,7 @@ def means_figure(means: pl.DataFrame, *, group: str, title: str) -> go.Figure:
     Examples
     --------
     >>> m = pl.DataFrame({"p": ["a", "b"], "n": [2, 1], "transparency": [70.0, 60.0]})
-    >>> fig = means_figure(m, group="p", title="t")
+    >>> fig = means_figure(m, group="p", title="t", lang="en")
     >>> list(fig.data[0].y), [list(row) for row in fig.data[0].z]
     (['a (2)', 'b (1)'], [[70.0], [60.0]])
     """
@@ -833,8 +849,8 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
     The values are kept for the session, so the metrics page and the county profile
     use the same band and seed. Returns ``(band, seed, n)`` with band as a fraction.
     """
-    st.session_state.setdefault(BAND_KEY, round(weighting.DEFAULT_BAND * 100))
-    st.session_state.setdefault(SEED_KEY, weighting.DEFAULT_SEED)
+    st.session_state.setdefault(BAND_KEY, round(DEFAULT_BAND * 100))
+    st.session_state.setdefault(SEED_KEY, DEFAULT_SEED)
     st.session_state.setdefault(TOP_N_KEY, 30)
     columns = st.columns(3 if with_top_n else 2)
     columns[0].slider(
@@ -858,9 +874,7 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
         key=SEED_KEY,
         bind="query-params",  # part of the shareable view
         persist_state="session",
-        help=tr(
-            "The same seed gives the same samples. Default {seed}.", seed=weighting.DEFAULT_SEED
-        ),
+        help=tr("The same seed gives the same samples. Default {seed}.", seed=DEFAULT_SEED),
     )
     if with_top_n:
         columns[2].slider(
@@ -876,13 +890,15 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
     return band, int(st.session_state[SEED_KEY]), int(st.session_state[TOP_N_KEY])
 
 
+@speaks
 def range_figure(
     ranges: pl.DataFrame,
     *,
     n: int,
-    top: int = weighting.DEFAULT_TOP,
+    top: int = DEFAULT_TOP,
     title: str,
     where: str = "province_name_zh",
+    lang: str,
 ) -> go.Figure:
     """Return the best-to-worst rank range of the ``n`` best-ranked counties of ``ranges``.
 
@@ -909,7 +925,7 @@ def range_figure(
     >>> r = pl.DataFrame({"name_zh": ["甲", "乙"], "province_name_zh": ["P", "P"],
     ...     "adcode": ["1", "2"], "rank": [2, 1], "best_rank": [1, 1],
     ...     "worst_rank": [5, 3], "p_top": [0.5, 1.0]})
-    >>> fig = range_figure(r, n=2, top=2, title="t")
+    >>> fig = range_figure(r, n=2, top=2, title="t", lang="en")
     >>> list(fig.data[0].x), list(fig.data[1].x), list(fig.data[1].marker.color)
     ([1, 3, None, 1, 5, None], [1, 2], [1.0, 0.5])
     """
@@ -994,7 +1010,7 @@ def range_figure(
 
 
 def sensitivity_caption(
-    *, band: float, seed: int, samples: int = weighting.DEFAULT_SAMPLES, top: int = 100
+    *, band: float, seed: int, samples: int = DEFAULT_SAMPLES, top: int = 100
 ) -> str:
     """Return the sentence that says how the rank ranges were computed.
 
@@ -1063,23 +1079,27 @@ def weights_text(chosen: Sequence[float] | None, evaluator: Sequence[float] | No
     )
 
 
-def render_county_sensitivity(snapshot: str, filters: Filters, adcode: str) -> None:
+def render_county_sensitivity(
+    row: Mapping[str, Any] | None,
+    filters: Filters,
+    *,
+    band: float,
+    seed: int,
+    evaluator_weights: Sequence[float] | None,
+) -> None:
     """Draw a county's rank range under the view's weights: rank, best, worst, P(top 100).
 
-    Uses the band and seed of the metrics page (kept for the session) and offers them
-    here too; a county not ranked in the edition gets a sentence instead.
+    ``row`` is ``loaders.weights.county_sensitivity`` at ``band`` and ``seed`` (the
+    metrics page's controls, kept for the session); None for a county not ranked in the
+    edition, which gets a sentence instead.
     """
-    edition, chosen = filters.edition, filters.weights
-    if not weighting.is_ranked(snapshot, edition, adcode, chosen):
+    chosen = filters.weights
+    if row is None:
         st.info(
             tr("Not ranked in this edition, so there is no rank range."), icon=":material/info:"
         )
         return
-    band, seed, _ = render_sensitivity_controls(with_top_n=False)
-    row = weighting.county_sensitivity(snapshot, edition, adcode, chosen, band=band, seed=seed)
-    if row is None:  # NOTE: unreachable while is_ranked agrees; kept for safety
-        return
-    top = weighting.DEFAULT_TOP
+    top = DEFAULT_TOP
     columns = st.columns(4)
     columns[0].metric(
         tr("Rank at these weights"),
@@ -1088,7 +1108,7 @@ def render_county_sensitivity(snapshot: str, filters: Filters, adcode: str) -> N
     columns[1].metric(tr("Best rank in the band"), f"{row['best_rank']:,}")
     columns[2].metric(tr("Worst rank in the band"), f"{row['worst_rank']:,}")
     columns[3].metric(tr("Chance of top {top}", top=top), chance_text(row["p_top"]))
-    used = weights_text(chosen, weighting.edition_weights(snapshot, edition))
+    used = weights_text(chosen, evaluator_weights)
     note = tr(
         "Ranks here are recomputed from the published first-level scores to 2 decimals; "
         "at the evaluator's weights they equal the ranks above."

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -13,12 +12,11 @@ import polars as pl
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from components import charts, theme
+from components import charts, i18n, theme
 from components.frame import sidebar
-from components.i18n import county_name, is_zh, labels, mark, pick, tr, translated
+from components.i18n import county_name, is_zh, labels, mark, pick, speaks, tr, translated
 from components.provenance import enum_expr, enum_label, md_escape, safe_links
-from loaders import profile
-from loaders.store import load
+from loaders.derive.counties import match_counties
 
 SYNTHETIC = mark(" (synthetic)")
 # Series colours: dark-to-mid steps of the sequential palette (readable on white);
@@ -300,7 +298,8 @@ def series_name(evaluator: str, mode: str, is_synthetic: bool) -> str:
     return name + (tr(SYNTHETIC) if is_synthetic else "")
 
 
-def history_chart(history: pl.DataFrame) -> go.Figure:
+@speaks
+def history_chart(history: pl.DataFrame, *, lang: str) -> go.Figure:
     """Return total score (top) and national rank (bottom) by data year, one line per series.
 
     A series is one evaluator in one mode. Real published ranks are drawn in the rank
@@ -314,7 +313,7 @@ def history_chart(history: pl.DataFrame) -> go.Figure:
     ...     "is_synthetic": [True, True], "total": [70.0, 75.0], "rank_national": [300, 200],
     ...     "n_national": [2700, 2700], "grade": [None, None], "published_rank": [None, None],
     ...     "published_list_pos": [None, None], "published_band": [None, None]})
-    >>> [t.name for t in history_chart(h).data]
+    >>> [t.name for t in history_chart(h, lang="en").data]
     ['Demo X (synthetic)', 'Demo X (synthetic)']
     """
     fig = make_subplots(
@@ -435,7 +434,8 @@ def _score_max(breakdown: pl.DataFrame) -> float:
     return 100.0 if value <= 100 else float(value) * 1.05
 
 
-def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> go.Figure:
+@speaks
+def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str, lang: str) -> go.Figure:
     """Return grouped horizontal bars: the county, its province and China, per first-level metric.
 
     Parameters
@@ -450,7 +450,7 @@ def breakdown_chart(breakdown: pl.DataFrame, *, county: str, province: str) -> g
     >>> b = pl.DataFrame({"name_en": ["Transparency"], "name_zh": ["透明度"], "county": [80.0],
     ...     "province_mean": [60.0], "national_mean": [62.0], "n_province": [88],
     ...     "n_national": [2739], "is_synthetic": [True]})
-    >>> fig = breakdown_chart(b, county="修文县", province="贵州省")
+    >>> fig = breakdown_chart(b, county="修文县", province="贵州省", lang="en")
     >>> [t.name for t in fig.data], list(fig.data[0].x)
     (['修文县 (synthetic)', '贵州省 average (synthetic)', 'China average (synthetic)'], [80.0])
     """
@@ -609,13 +609,6 @@ def _source_title(row: Mapping[str, Any], english: Mapping[str, str]) -> str | N
     return title
 
 
-def _english_titles(snapshot: Path | str | None) -> dict[str, str]:
-    if snapshot is None or not is_zh():
-        return {}
-    sources = load(snapshot, "sources").select("source_id", "title_en").drop_nulls()
-    return dict(sources.iter_rows())
-
-
 def _reliability(value: object) -> str:
     return enum_label(value or None, labels.RELIABILITIES)
 
@@ -625,19 +618,20 @@ def render_rank_context(
     edition: str,
     edition_label: str,
     *,
-    snapshot: Path | str | None = None,
+    english_titles: Mapping[str, str] | None = None,
 ) -> None:
     """Draw national, provincial and prefectural rank with cohort sizes for ``edition``.
 
     A county not assessed in the edition gets its status and the reason instead.
-    ``snapshot`` finds the English titles of sources, shown in Chinese as written.
+    ``english_titles`` (``loaders.evaluators.source_titles_en``) are shown in Chinese as
+    written when a source's own title is English.
     """
     st.subheader(plain(tr("Ranks in {edition}", edition=edition_label)))
     rows = history.filter(pl.col("edition_id") == edition)
     row = rows.row(0, named=True) if rows.height else None
     if row is not None and row["status"] == "published":  # a real edition's partial list
         text = rows.select(published_expr()).item()
-        title = _source_title(row, _english_titles(snapshot))
+        title = _source_title(row, english_titles or {})
         # NOTE: in Chinese the source's title follows in a caption of its own (English as
         # written); the sentence only points to it.
         source = tr("see below") if is_zh() and title else title or tr("its source")
@@ -708,7 +702,7 @@ def render_history_chart(history: pl.DataFrame) -> None:
         )
         return
     charts.show(
-        history_chart(history),
+        history_chart(history, lang=i18n.lang()),
         title=tr("Scores and ranks over time"),
         synthetic=charts.MIXED,
         edition=False,
@@ -734,22 +728,24 @@ def render_breakdown(
         )
         return
     figure = breakdown_chart(
-        breakdown, county=header["name_zh"], province=header["province_name_zh"]
+        breakdown, county=header["name_zh"], province=header["province_name_zh"], lang=i18n.lang()
     )
     charts.show(figure, title=tr("First-level metrics of this county"), synthetic=synthetic)
 
 
-def render_real_results(history: pl.DataFrame, *, snapshot: Path | str | None = None) -> None:
+def render_real_results(
+    history: pl.DataFrame, *, english_titles: Mapping[str, str] | None = None
+) -> None:
     """Draw the real, cited published results about the county with their sources.
 
-    In Chinese a source's English title is shown as written, in a caption of its own
-    (``snapshot`` finds it).
+    In Chinese a source's English title (``english_titles``) is shown as written, in a
+    caption of its own.
     """
     results = real_results(history)
     if results.is_empty():
         st.caption(tr("No real published result names this county in the snapshot."))
         return
-    english = _english_titles(snapshot)
+    english = english_titles or {}
     for row in results.iter_rows(named=True):
         url = _safe_url(row["source_url"])
         title = _source_title(row, english)
@@ -779,7 +775,7 @@ def render_real_results(history: pl.DataFrame, *, snapshot: Path | str | None = 
 
 
 def render_search(
-    snapshot: Path | str, *, key: str = "county_search", limit: int = 20
+    divisions: pl.DataFrame, *, key: str = "county_search", limit: int = 20
 ) -> str | None:
     """Draw a county search box and its matches; return the adcode of the match clicked, or None.
 
@@ -797,7 +793,7 @@ def render_search(
     )
     if not text:
         return None
-    matches = profile.search_counties(snapshot, text, limit=limit)
+    matches = match_counties(divisions, text, limit=limit)
     if matches.is_empty():
         st.caption(tr("No county-level division matches that text."))
         return None

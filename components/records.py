@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,24 +14,24 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from components import charts, maps, routes, theme
+from components import charts, i18n, maps, routes, theme
 from components.frame import links, sidebar
 from components.frame.banner import render_synthetic_banner
 from components.frame.filters import Filters
-from components.i18n import is_zh, labels, lang, mark, tr, translated
+from components.i18n import is_zh, labels, mark, speaks, tr, translated
 from components.provenance import md_escape
 from loaders import geo, schemas
-from loaders import records as loader
 from loaders.derive.records import (
     LIFECYCLE_DEFAULT,
+    METRIC_RECORDS,
     NEGATIVE,
     OPEN,
+    PAGE_SIZE,
     RecordFilters,
     month_end,
     month_starts,
     page_count,
 )
-from loaders.store import SnapshotLike, SnapshotRef, ref
 
 CONFIG = theme.CONFIG
 # The lifecycle chart's states: still open, or ended with a status.
@@ -185,7 +184,8 @@ def _layout(fig: go.Figure, *, title: str, height: int = 340) -> go.Figure:
 # ---------------------------------------------------------------------------------------
 # 1 overview
 # ---------------------------------------------------------------------------------------
-def monthly_figure(monthly: pl.DataFrame) -> go.Figure:
+@speaks
+def monthly_figure(monthly: pl.DataFrame, *, lang: str) -> go.Figure:
     """Return stacked monthly bars of records by source agency (one trace per agency).
 
     Parameters
@@ -218,7 +218,8 @@ def monthly_figure(monthly: pl.DataFrame) -> go.Figure:
     return _layout(fig, title=tr("Records per month by source agency"), height=380)
 
 
-def types_figure(monthly: pl.DataFrame) -> go.Figure:
+@speaks
+def types_figure(monthly: pl.DataFrame, *, lang: str) -> go.Figure:
     """Return records per record type as horizontal bars, split by the source agency.
 
     The colours are those of ``monthly_figure``, so the two read together.
@@ -227,7 +228,7 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
     --------
     >>> m = pl.DataFrame({"source_agency": ["courts", "courts"], "record_type":
     ...     ["admin_litigation_loss", "dishonest_judgment_debtor"], "records": [5, 2]})
-    >>> fig = types_figure(m)
+    >>> fig = types_figure(m, lang="en")
     >>> list(fig.data[0].x), list(fig.data[0].y)
     ([5, 2], ['Administrative lawsuit lost 行政诉讼败诉', 'Dishonest judgment debtor 失信被执行人'])
     """
@@ -265,7 +266,8 @@ def types_figure(monthly: pl.DataFrame) -> go.Figure:
     return _layout(fig, title=title, height=380)
 
 
-def polarity_figure(monthly: pl.DataFrame) -> go.Figure:
+@speaks
+def polarity_figure(monthly: pl.DataFrame, *, lang: str) -> go.Figure:
     """Return negative and positive records per month as two lines."""
     by = monthly.group_by("month", "polarity").agg(pl.col("records").sum()).sort("month")
     fig = go.Figure()
@@ -418,32 +420,24 @@ def render_map_controls() -> MapChoice:
     return MapChoice(str(measure), str(polarity))
 
 
-def map_figure(snapshot: SnapshotLike, filters: RecordFilters, choice: MapChoice) -> go.Figure:
-    """Return the county choropleth of record counts or rates (cached per view).
+@speaks
+def map_figure(
+    view: pl.DataFrame, *, choice: MapChoice, province: str | None, synthetic: bool, lang: str
+) -> go.Figure:
+    """Return the county choropleth of record counts or rates (``loaders.records.map_view``).
 
     The atlas map component draws it: the view's ``score`` is the count or the yearly
     rate, ranks put the county with the most records first; quintile classes.
     """
-    return _map_figure(ref(snapshot), filters, choice, lang())
-
-
-@lru_cache(maxsize=16)
-def _map_figure(
-    snapshot: SnapshotRef,
-    filters: RecordFilters,
-    choice: MapChoice,
-    language: str,  # the legend and hover are in it: a figure per language
-) -> go.Figure:
-    view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
-    layer = geo.province_layer_name(filters.province) if filters.province else geo.NATIONAL_LAYER
+    layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
     return maps.choropleth(
         view,
         metric_label=choice.title,
         counties_url=geo.static_url(layer),
         outlines_url=geo.static_url(geo.PROVINCES_LAYER),
         classes="quantile",
-        province=filters.province,
-        synthetic=loader.is_synthetic(snapshot),
+        province=province,
+        synthetic=synthetic,
         mark=theme.SYNTHETIC_RECORDS_MARK,
     )
 
@@ -463,9 +457,8 @@ def top_counties(view: pl.DataFrame, *, n: int = 10) -> pl.DataFrame:
     return ranked.select("name_zh", "prefecture_name_zh", "adcode", "score")
 
 
-def render_top_counties(snapshot: str, filters: RecordFilters, choice: MapChoice) -> None:
-    """Show the counties with the most records of the map's kind."""
-    view = loader.map_view(snapshot, choice.narrow(filters), per_year=choice.per_year)
+def render_top_counties(view: pl.DataFrame, choice: MapChoice) -> None:
+    """Show the counties of a records map view with the most records of the map's kind."""
     title = choice.title
     st.markdown(tr("**Most {what}**", what=title[0].lower() + title[1:]))
     st.dataframe(
@@ -523,14 +516,15 @@ def render_lifecycle(
         )
         return
     charts.show(
-        lifecycle_figure(stock, record_type=record_type),
+        lifecycle_figure(stock, record_type=record_type, lang=i18n.lang()),
         title=tr("Lifecycle of {type} records", type=label(record_type, labels.RECORD_TYPES)),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
     )
 
 
-def lifecycle_figure(stock: pl.DataFrame, *, record_type: str) -> go.Figure:
+@speaks
+def lifecycle_figure(stock: pl.DataFrame, *, record_type: str, lang: str) -> go.Figure:
     """Return stacked areas of records still open and ended (by status) at each month's end.
 
     For judgment debtors a dashed line marks the 2017 clearing campaign's deadline when
@@ -690,7 +684,7 @@ def table_filters(view: RecordFilters, choice: TableChoice) -> RecordFilters:
     )
 
 
-def render_pager(total: int, filters: RecordFilters, *, size: int = loader.PAGE_SIZE) -> int:
+def render_pager(total: int, filters: RecordFilters, *, size: int = PAGE_SIZE) -> int:
     """Draw the page number box and "page N of M"; return the page (back to 1 on new filters)."""
     pages = page_count(total, size)
     if st.session_state.get(_TABLE_SEEN) != filters:
@@ -778,7 +772,7 @@ def comparison_title(key: str, year: int) -> str:
     >>> comparison_title("compliance", 2021)
     'Compliance score vs administrative lawsuit lost, decision revoked on appeal and administrative penalty records in 2021'
     """  # noqa: E501
-    types = loader.METRIC_RECORDS[key]
+    types = METRIC_RECORDS[key]
     if types == NEGATIVE:
         what = tr("all negative records")
     elif is_zh():
@@ -791,7 +785,8 @@ def comparison_title(key: str, year: int) -> str:
     return tr("{score} vs {what} in {year}", score=score, what=what, year=year)
 
 
-def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str) -> go.Figure:
+@speaks
+def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     """Return each county's score (y) against its matching records (x).
 
     The counties of ``worst`` (the disagreement list) are drawn again in the accent
@@ -875,7 +870,7 @@ def render_comparison(
         return
     left, right = st.columns([3, 2], gap="medium")
     charts.show(
-        scatter_figure(paired, worst, title=title),
+        scatter_figure(paired, worst, title=title, lang=i18n.lang()),
         title=title,
         synthetic=True,  # the records are synthetic whatever the edition
         where=left,
@@ -928,7 +923,8 @@ def disagreement_table(worst: pl.DataFrame, filters: Filters) -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------
 # the county profile's timeline
 # ---------------------------------------------------------------------------------------
-def timeline_figure(rows: pl.DataFrame) -> go.Figure:
+@speaks
+def timeline_figure(rows: pl.DataFrame, *, lang: str) -> go.Figure:
     """Return one county's records as dots on a time line, one row per source agency.
 
     Colour tells negative from positive records; the hover gives type, status and subject.
@@ -964,15 +960,19 @@ def timeline_figure(rows: pl.DataFrame) -> go.Figure:
     return _layout(fig, title=title, height=320)
 
 
-def render_county_timeline(snapshot: str, filters: Filters, adcode: str) -> None:
-    """Draw a county's records timeline and a link to its records (for the county profile)."""
-    rows = loader.county_records(snapshot, adcode)
+def render_county_timeline(
+    rows: pl.DataFrame, filters: Filters, adcode: str, *, synthetic: bool
+) -> None:
+    """Draw a county's records timeline and a link to its records (for the county profile).
+
+    ``rows`` is ``loaders.records.county_records``; ``synthetic`` whether the snapshot's
+    records are synthetic.
+    """
     if rows.is_empty():
         st.caption(tr("No records about this county in this snapshot."))
         return
-    synthetic = loader.is_synthetic(snapshot)
     charts.show(
-        timeline_figure(rows),
+        timeline_figure(rows, lang=i18n.lang()),
         title=tr("Records about this county"),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,

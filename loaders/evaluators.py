@@ -25,6 +25,12 @@ def _with_source(snapshot: SnapshotLike, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.join(sources, on="source_id", how="left")
 
 
+def source_titles_en(snapshot: SnapshotLike) -> dict[str, str]:
+    """Return source id → English title, for the sources that have one."""
+    sources = load(snapshot, "sources").select("source_id", "title_en").drop_nulls()
+    return dict(sources.iter_rows())
+
+
 def registry(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return every evaluator with its source and how many editions and ties it has.
 

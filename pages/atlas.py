@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, charts, maps
+from components import atlas, charts, i18n, maps
+from components.cache import cached
 from components.frame import sidebar
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
@@ -13,19 +14,42 @@ from loaders import assessments, evaluators
 
 filters = page_filters("")
 snapshot = current_snapshot()
+lang = i18n.lang()
 label = sidebar.metric_label(filters.metric)
 synthetic = assessments.is_synthetic(snapshot, filters.edition)
+published = not assessments.has_ledger(snapshot, filters.edition)  # a real edition's list
+view = assessments.county_view(snapshot, filters.edition, filters.metric, filters.province)
 
 # 1/ CONTROLS
 st.title(tr("Atlas"))
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
-classes = sidebar.render_classes() if assessments.has_ledger(snapshot, filters.edition) else ""
+classes = "" if published else sidebar.render_classes()
 
 # 2/ MAP: built once per view and cached; a click opens the county's profile
 left, right = st.columns([3, 1], gap="medium")
 with left:
-    figure = atlas.map_figure(
-        snapshot, filters.edition, filters.metric, filters.province, classes, label
+    figure = cached(
+        (
+            "atlas",
+            snapshot,
+            filters.edition,
+            filters.metric,
+            filters.province,
+            classes,
+            label,
+            lang,
+        ),
+        lambda: atlas.map_figure(
+            view,
+            label=label,
+            metric=filters.metric,
+            province=filters.province,
+            classes=classes,
+            grade_scale=assessments.grade_scale(snapshot, filters.edition),
+            published=published,
+            synthetic=synthetic,
+            lang=lang,
+        ),
     )
     charts.show(
         figure,
@@ -37,9 +61,7 @@ with left:
         on_select=sidebar.open_clicked_county,
         selection_mode="points",
     )
-    st.caption(
-        atlas.map_caption(snapshot, filters.edition, filters.metric, filters.province, label)
-    )
+    st.caption(atlas.map_caption(view, label=label, published=published, lang=lang))
     st.caption(tr("Click a county to open its profile. Hover for names, score, ranks and grade."))
 sidebar.follow_county_click()
 
@@ -48,8 +70,7 @@ sidebar.follow_county_click()
 @st.fragment
 def side_panels() -> None:
     """Distribution of the metric and the top and bottom ten of the view."""
-    view = assessments.county_view(snapshot, filters.edition, filters.metric, filters.province)
-    if not assessments.has_ledger(snapshot, filters.edition):  # a real edition: who it named
+    if published:  # a real edition: who it named
         st.markdown(tr("**Named in the published results**"))
         st.dataframe(
             atlas.named_counties(view), hide_index=True, column_config=atlas.published_columns()
@@ -60,7 +81,7 @@ def side_panels() -> None:
         st.info(md_escape(note), icon=":material/info:")
         return
     charts.show(
-        atlas.distribution(view, label=label),
+        atlas.distribution(view, label=label, lang=lang),
         title=tr("Distribution of {label}", label=label),
         synthetic=synthetic,
         width=34,  # a narrow side panel

@@ -12,7 +12,7 @@ from components.frame import links
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import render_provenance
-from loaders import assessments, evaluators, profile
+from loaders import assessments, divisions, evaluators, profile, records, weights
 
 filters = page_filters("county")
 snapshot = current_snapshot()
@@ -28,7 +28,7 @@ if header is None:
         ),
         icon=":material/search:",
     )
-    view.render_search(snapshot)
+    view.render_search(divisions.load(snapshot))
     links.render(links.Links(filters).to(routes.ATLAS), tr("Open the atlas"), icon=":material/map:")
     st.stop()
 
@@ -38,12 +38,25 @@ history = profile.county_history(snapshot, header["adcode"])
 label = view.edition_label(assessments.editions(snapshot), filters.edition)
 
 # 3/ RANK CONTEXT in the edition chosen in the sidebar, and who produced it
-view.render_rank_context(history, filters.edition, label, snapshot=snapshot)
+english_titles = evaluators.source_titles_en(snapshot)
+view.render_rank_context(history, filters.edition, label, english_titles=english_titles)
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 
 # 3b/ RANK SENSITIVITY: how far the rank moves when the weights vary (Metrics and weights)
 st.subheader(tr("How stable is this rank?"))
-stability.render_county_sensitivity(snapshot, filters, header["adcode"])
+ranked = weights.is_ranked(snapshot, filters.edition, header["adcode"], filters.weights)
+band, seed, _ = stability.render_sensitivity_controls(with_top_n=False) if ranked else (0, 0, 0)
+stability.render_county_sensitivity(
+    weights.county_sensitivity(
+        snapshot, filters.edition, header["adcode"], filters.weights, band=band, seed=seed
+    )
+    if ranked
+    else None,
+    filters,
+    band=band,
+    seed=seed,
+    evaluator_weights=weights.edition_weights(snapshot, filters.edition),
+)
 
 # 4/ HISTORY across editions and evaluators
 st.subheader(tr("Results across editions and evaluators"))
@@ -75,7 +88,7 @@ with right:
 
 # 6/ REAL PUBLISHED RESULTS with their sources
 st.subheader(tr("Real published results"))
-view.render_real_results(history, snapshot=snapshot)
+view.render_real_results(history, english_titles=english_titles)
 
 # 7/ EVALUATORS behind every row
 st.subheader(tr("Who assessed this county"))
@@ -83,9 +96,14 @@ view.render_evaluators(history)
 
 # 7b/ RECORDS about the county's government bodies over time, and the way to them
 st.subheader(tr("Records about this county"))
-records_view.render_county_timeline(snapshot, filters, header["adcode"])
+records_view.render_county_timeline(
+    records.county_records(snapshot, header["adcode"]),
+    filters,
+    header["adcode"],
+    synthetic=records.is_synthetic(snapshot),
+)
 
 # 8/ ELSEWHERE: back to the atlas with this view, or another county
 links.render(links.Links(filters).to(routes.ATLAS), tr("Back to the atlas"), icon=":material/map:")
 with st.expander(tr("Find another county")):
-    view.render_search(snapshot)
+    view.render_search(divisions.load(snapshot))

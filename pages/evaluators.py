@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, maps
+from components import charts, i18n, maps
 from components import evaluators as view
 from components.frame import sidebar
 from components.frame.shell import current_snapshot, page_filters
@@ -13,6 +13,7 @@ from loaders import assessments, evaluators, geo
 
 filters = page_filters("evaluators")
 snapshot = current_snapshot()
+lang = i18n.lang()
 registry = evaluators.registry(snapshot)
 
 # 1/ WHO: the current edition's evaluator unless another is picked
@@ -43,7 +44,7 @@ with tabs[0]:
 with tabs[1]:
     st.caption(tr(view.SANKEY_NOTE))
     charts.show(
-        view.ties_sankey(evaluators.ties(snapshot), view.evaluator_names(registry)),
+        view.ties_sankey(evaluators.ties(snapshot), view.evaluator_names(registry), lang=lang),
         title=tr("Who is tied to whom: evaluators and the parties behind them"),
         synthetic=charts.MIXED,
         edition=False,
@@ -64,6 +65,7 @@ with tabs[2]:
                 outlines_url=geo.static_url(geo.PROVINCES_LAYER),
                 province=filters.province,
                 synthetic=assessments.is_synthetic(snapshot, ledger),
+                lang=lang,
             ),
             title=tr("Coverage of {edition}", edition=view.edition_title(editions, ledger)),
             synthetic=assessments.is_synthetic(snapshot, ledger),

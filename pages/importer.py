@@ -8,7 +8,8 @@ from components import importer as view
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from loaders import paths
-from loaders.imports.read import ImportRejected, sheet_names
+from loaders.imports.cli import report_csv
+from loaders.imports.read import ImportRejected, save_upload, sheet_names
 from loaders.imports.table import check_file, import_file, write_meta
 from loaders.store import load
 
@@ -27,7 +28,7 @@ upload = st.file_uploader(tr("Table"), type=["csv", "xlsx"])
 meta = view.render_meta_form(load(snapshot, "evaluators"))
 if upload is None:
     st.stop()
-path = view.save_upload(upload)
+path = save_upload(upload.getvalue(), upload.name)
 sheet = None
 if path.suffix.lower() == ".xlsx":
     try:
@@ -50,7 +51,7 @@ if problems:
     st.subheader(tr("Problems"))
     st.dataframe(view.problems_display(problems), hide_index=True, width="stretch",
                  column_config=view.problems_columns())  # fmt: skip
-    st.download_button(tr("Download the problem report (CSV)"), view.report_bytes(problems),
+    st.download_button(tr("Download the problem report (CSV)"), report_csv(problems),
                        file_name="import-report.csv", mime="text/csv")  # fmt: skip
 errors = [p for p in problems if p.severity == "error"]
 missing = view.meta_problems(meta)

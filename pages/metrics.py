@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import charts, exports
+from components import charts, exports, i18n
 from components import metrics as view
 from components import rankings as table
 from components.frame.filters import format_weights
@@ -23,6 +23,7 @@ from loaders.derive.weights import (
 
 filters = page_filters("metrics")
 snapshot = current_snapshot()
+lang = i18n.lang()
 facts = rankings.edition_facts(snapshot, filters.edition)
 is_synthetic = bool(facts.get("is_synthetic"))
 synthetic = view.synthetic_suffix(is_synthetic)
@@ -42,7 +43,7 @@ tree_synthetic = view.synthetic_suffix(assessments.is_synthetic(snapshot, tree_e
 tree_name = view.edition_name(tree_editions, tree_edition)
 tree_title = tr("Indicator tree · {edition}", edition=tree_name) + tree_synthetic
 charts.show(
-    view.tree_figure(tree, title=tree_title),
+    view.tree_figure(tree, title=tree_title, lang=lang),
     title=tree_title,
     synthetic=assessments.is_synthetic(snapshot, tree_edition),
     edition=not other,
@@ -62,12 +63,16 @@ _, group = group_columns(filters.province)
 metric = view.render_box_metric()
 order = median_order(scores, metric=metric, group=group)
 box_title = view.box_title(metric, provincial=provincial) + synthetic
-figure = view.distribution_figure(scores, metric=metric, group=group, order=order, title=box_title)
+figure = view.distribution_figure(
+    scores, metric=metric, group=group, order=order, title=box_title, lang=lang
+)
 charts.show(figure, title=box_title, synthetic=is_synthetic)
 left, right = st.columns(2, gap="medium")
 correlations = correlations(scores)
 charts.show(
-    view.correlation_figure(correlations, title=tr("Correlation between metrics") + synthetic),
+    view.correlation_figure(
+        correlations, title=tr("Correlation between metrics") + synthetic, lang=lang
+    ),
     title=tr("Correlation between metrics"),
     synthetic=is_synthetic,
     where=left,
@@ -76,7 +81,10 @@ charts.show(
 means = group_means(scores, group=group)
 charts.show(
     view.means_figure(
-        means, group=group, title=view.means_title(provincial=provincial, counted=True) + synthetic
+        means,
+        group=group,
+        title=view.means_title(provincial=provincial, counted=True) + synthetic,
+        lang=lang,
     ),
     title=view.means_title(provincial=provincial),
     synthetic=is_synthetic,
@@ -130,6 +138,6 @@ range_title = (
     )
     + synthetic
 )
-figure = view.range_figure(ranges, n=n, title=range_title, where=group)
+figure = view.range_figure(ranges, n=n, title=range_title, where=group, lang=lang)
 charts.show(figure, title=range_title, synthetic=is_synthetic)
 view.render_sensitivity_caption(chosen, band=band, seed=seed)

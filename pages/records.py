@@ -6,8 +6,9 @@ import functools
 
 import streamlit as st
 
-from components import charts, exports, maps
+from components import charts, exports, i18n, maps
 from components import records as view
+from components.cache import cached
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import render_provenance
@@ -22,6 +23,7 @@ from loaders.derive.records import (
 
 filters = page_filters("records")
 snapshot = current_snapshot()
+lang = i18n.lang()
 
 # 1/ FILTERS: the province comes from the sidebar, the period from here
 st.title(tr("Records"))
@@ -43,7 +45,7 @@ monthly = records.monthly(snapshot, scope)
 view.render_totals(monthly, counties=records.county_counts(snapshot, scope).height)
 left, right = st.columns([3, 2], gap="medium")
 charts.show(
-    view.monthly_figure(monthly),
+    view.monthly_figure(monthly, lang=lang),
     title=tr("Records by month"),
     synthetic=charts.RECORDS if synthetic else False,
     edition=False,
@@ -51,7 +53,7 @@ charts.show(
     width=55,
 )
 charts.show(
-    view.types_figure(monthly),
+    view.types_figure(monthly, lang=lang),
     title=tr("Records by type"),
     synthetic=charts.RECORDS if synthetic else False,
     edition=False,
@@ -64,8 +66,16 @@ st.subheader(tr("Where the records are"))
 left, right = st.columns([3, 2], gap="medium")
 with left:
     choice = view.render_map_controls()
+    counties_view = records.map_view(snapshot, choice.narrow(scope), per_year=choice.per_year)
+    lang = i18n.lang()
+    map_figure = cached(
+        ("records-map", snapshot, scope, choice, lang),
+        lambda: view.map_figure(
+            counties_view, choice=choice, province=scope.province, synthetic=synthetic, lang=lang
+        ),
+    )
     charts.show(
-        view.map_figure(snapshot, scope, choice),
+        map_figure,
         title=tr("Records by county"),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
@@ -77,13 +87,13 @@ with left:
     st.caption(tr("Quintile classes; rank 1 = most records. Click a county to list its records."))
 with right:
     charts.show(
-        view.polarity_figure(monthly),
+        view.polarity_figure(monthly, lang=lang),
         title=tr("Negative and positive records"),
         synthetic=charts.RECORDS if synthetic else False,
         edition=False,
         width=45,  # the narrow right-hand column
     )
-    view.render_top_counties(snapshot, scope, choice)
+    view.render_top_counties(counties_view, choice)
 
 # 4/ LIFECYCLES: listed → performed / removed / expired, and how long resolution takes
 st.subheader(tr("Lifecycles"))

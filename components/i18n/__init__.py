@@ -16,13 +16,15 @@ Chinese characters, with pinyin beside them in English (``county_name``).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import logging
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -67,11 +69,58 @@ def catalogue() -> Mapping[str, str]:
     return merged
 
 
-def lang() -> str:
-    """Return the language of this session's interface: ``"en"`` or ``"zh"``.
+# The language a builder was given (``speaks``): it wins over the session's.
+_GIVEN: contextvars.ContextVar[str | None] = contextvars.ContextVar("gi_language", default=None)
+P = ParamSpec("P")
+R = TypeVar("R")
 
-    Outside a Streamlit run (pure functions, doctests) it is English.
+
+@contextlib.contextmanager
+def language(code: str) -> Iterator[None]:
+    """Speak ``code`` inside the block, whatever the session's language (one thread only).
+
+    Examples
+    --------
+    >>> with language("zh"):
+    ...     tr("Transparency")
+    '透明度'
     """
+    token = _GIVEN.set(code if code in LANGS else DEFAULT)
+    try:
+        yield
+    finally:
+        _GIVEN.reset(token)
+
+
+def speaks(builder: Callable[P, R]) -> Callable[P, R]:
+    """Make a builder speak the language it is given as its keyword argument ``lang``.
+
+    A builder so marked takes ``lang`` ("en" or "zh") explicitly; every ``tr`` inside it
+    (and inside the helpers it calls) uses that language, not the session's, so the
+    same arguments always give the same figure and caches key by ``lang`` like any
+    other argument.
+    """
+
+    @functools.wraps(builder)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        code = kwargs.get("lang")
+        if not isinstance(code, str):
+            raise TypeError(f"{builder.__qualname__} needs lang='en' or lang='zh'")
+        with language(code):
+            return builder(*args, **kwargs)
+
+    return wrapper
+
+
+def lang() -> str:
+    """Return the interface language: ``"en"`` or ``"zh"``.
+
+    A builder's given language (:func:`speaks`, :func:`language`) first; else the
+    session's; outside a Streamlit run (pure functions, doctests) English.
+    """
+    given = _GIVEN.get()
+    if given is not None:
+        return given
     if get_script_run_ctx(suppress_warning=True) is None:
         return DEFAULT
     chosen = st.session_state.get(_KEY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,19 +16,25 @@ from loaders.imports.read import FORMULA_START, ImportRejected, Problem
 from loaders.imports.table import import_file
 
 
-def write_report(path: Path, problems: Iterable[Problem]) -> None:
-    """Write one CSV row per problem (UTF-8 with BOM; formula-like text neutralised)."""
+def report_csv(problems: Iterable[Problem]) -> bytes:
+    """Return one CSV row per problem (UTF-8 with BOM; formula-like text neutralised)."""
 
     def safe(text: str) -> str:
         return "'" + text if text.startswith(FORMULA_START) else text
 
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["severity", "row", "column", "value", "problem"])
-        for p in problems:
-            writer.writerow(
-                [p.severity, p.row or "", safe(p.column or ""), safe(p.value), safe(p.message)]
-            )
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["severity", "row", "column", "value", "problem"])
+    for p in problems:
+        writer.writerow(
+            [p.severity, p.row or "", safe(p.column or ""), safe(p.value), safe(p.message)]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_report(path: Path, problems: Iterable[Problem]) -> None:
+    """Write :func:`report_csv` of ``problems`` to ``path``."""
+    path.write_bytes(report_csv(problems))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

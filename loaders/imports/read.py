@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -106,6 +107,17 @@ class Table:
 # ---------------------------------------------------------------------------------------
 # reading: size, type, encoding, workbook safety
 # ---------------------------------------------------------------------------------------
+def save_upload(data: bytes, name: str) -> Path:
+    """Write an uploaded file to a private temporary folder; return its path.
+
+    The name keeps letters, digits, dots and dashes only, so it cannot leave the folder.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="import-"))
+    path = folder / (re.sub(r"[^\w.\-]", "_", Path(name).name).strip(".") or "upload.csv")
+    path.write_bytes(data)
+    return path
+
+
 def read_bytes(path: Path) -> bytes:
     """Return the file's bytes, rejecting missing, empty and oversized files."""
     if not path.is_file():

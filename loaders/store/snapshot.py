@@ -63,12 +63,13 @@ class SnapshotRef:
 
     Examples
     --------
-    >>> SnapshotRef("/data/snapshots/default", "ab" * 32).short
+    >>> SnapshotRef("/data/snapshots/default", "ab" * 32, "default").short
     'abababababab'
     """
 
     location: str
     manifest_sha256: str
+    snapshot_id: str = ""  # the manifest's id, for citations and export headers
 
     @property
     def short(self) -> str:
@@ -290,7 +291,8 @@ class Snapshot:
     @property
     def ref(self) -> SnapshotRef:
         """Return the snapshot as a cache key (:class:`SnapshotRef`)."""
-        return SnapshotRef(self.uri or str(self.path.resolve()), self.manifest_sha256)
+        where = self.uri or str(self.path.resolve())
+        return SnapshotRef(where, self.manifest_sha256, self.snapshot_id)
 
     def where(self, rel: str) -> str:
         """Return the location of a file of the snapshot (a local path or an s3:// URI)."""
@@ -529,7 +531,7 @@ def ref(snapshot: SnapshotLike) -> SnapshotRef:
     if isinstance(snapshot, SnapshotRef):
         return snapshot
     snap = open_snapshot(snapshot)
-    return SnapshotRef(location(snapshot), snap.manifest_sha256)
+    return SnapshotRef(location(snapshot), snap.manifest_sha256, snap.snapshot_id)
 
 
 @lru_cache(maxsize=16)

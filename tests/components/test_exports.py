@@ -187,7 +187,7 @@ def _two_buttons() -> None:
     import polars as pl
 
     from components import exports
-    from loaders import paths
+    from loaders import paths, store
 
     exports.render_downloads(
         pl.DataFrame({"adcode": ["520123"], "name_zh": ["=1"]}),
@@ -195,7 +195,7 @@ def _two_buttons() -> None:
         file_stem="rankings-demo-tp-2021",
         edition="demo-tp-2021",
         synthetic=True,
-        snapshot=paths.default_snapshot(),
+        snapshot=store.ref(paths.default_snapshot()),
     )
 
 

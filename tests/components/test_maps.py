@@ -154,7 +154,9 @@ def test_synthetic_maps_carry_the_mark_inside_the_figure() -> None:
     texts = [a.text for a in marked.layout.annotations]
     assert any("SYNTHETIC DEMO DATA" in t for t in texts)
     assert not any("SYNTHETIC" in a.text for a in _figure().layout.annotations)
-    status = maps.status_map(_view(), counties_url="u", outlines_url="o", synthetic=True)
+    status = maps.status_map(
+        _view(), counties_url="u", outlines_url="o", synthetic=True, lang=i18n.lang()
+    )
     assert "SYNTHETIC DEMO DATA" in status.layout.annotations[0].text
 
 
@@ -362,7 +364,7 @@ def _published_view() -> pl.DataFrame:
 def _map_colours() -> set[str]:
     scale = pl.DataFrame({"grade": ["A", "B", "C"], "min_score": [75.0, 65.0, 0.0]})
     figures = [_figure(classes=c, grade_scale=scale) for c in CLASSES]
-    figures.append(maps.status_map(_view(), counties_url="u", outlines_url="o"))
+    figures.append(maps.status_map(_view(), counties_url="u", outlines_url="o", lang=i18n.lang()))
     figures.append(maps.published_map(_published_view(), counties_url="u", outlines_url="o"))
     colours = set()
     for fig in figures:
@@ -476,5 +478,5 @@ def test_chinese_published_results() -> None:
     ]
     assert fig.data[2].customdata[0][5] == "媒体报道"  # the source kind, in Chinese
     assert "来源：%{customdata[5]}" in fig.data[2].hovertemplate
-    status = maps.status_map(_view(), counties_url="u", outlines_url="o")
+    status = maps.status_map(_view(), counties_url="u", outlines_url="o", lang=i18n.lang())
     assert [t.name for t in status.data if t.showlegend] == ["已评估（4）", "已排除（1）"]

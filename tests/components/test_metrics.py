@@ -4,6 +4,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from components import i18n
 from components import metrics as view
 from loaders import assessments, paths
 from loaders import weights as weighting
@@ -31,7 +32,7 @@ def test_demo_tree_areas_are_the_published_weights() -> None:
         "weight 15%",
         "weight 15%",
     ]
-    fig = view.tree_figure(tree, title="t")
+    fig = view.tree_figure(tree, title="t", lang=i18n.lang())
     leaves = _leaf_sizes(fig)
     assert sum(leaves.values()) == pytest.approx(1.0)
     # a second-level box is its share of the parent times the parent's weight
@@ -42,7 +43,7 @@ def test_demo_tree_areas_are_the_published_weights() -> None:
 
 def test_real_tree_marks_placeholders_and_unknown_weights() -> None:
     tree = assessments.indicators(SNAPSHOT, "zhongding-2021")
-    fig = view.tree_figure(tree, title="Indicator tree · zhongding-2021")
+    fig = view.tree_figure(tree, title="Indicator tree · zhongding-2021", lang=i18n.lang())
     trace = fig.data[0]
     texts = dict(zip(trace.ids, trace.text, strict=True))
     colours = dict(zip(trace.ids, trace.marker.colors, strict=True))
@@ -85,7 +86,7 @@ def test_tree_labels_are_escaped() -> None:
             "name_confirmed": [True],
         }
     )
-    labels = view.tree_figure(tree, title="<i>t</i>").data[0].labels
+    labels = view.tree_figure(tree, title="<i>t</i>", lang=i18n.lang()).data[0].labels
     assert all("<script>" not in label and "<b>" not in label for label in labels)
 
 
@@ -93,7 +94,12 @@ def test_distribution_boxes_follow_the_median_order() -> None:
     scores = weighting.metric_scores(SNAPSHOT, "demo-tp-2021")
     order = median_order(scores, metric="compliance", group="province_name_zh")
     fig = view.distribution_figure(
-        scores, metric="compliance", group="province_name_zh", order=order, title="t"
+        scores,
+        metric="compliance",
+        group="province_name_zh",
+        order=order,
+        title="t",
+        lang=i18n.lang(),
     )
     assert list(fig.layout.xaxis.categoryarray) == order
     medians = [scores.filter(pl.col("province_name_zh") == p)["compliance"].median() for p in order]
@@ -107,7 +113,7 @@ def test_distribution_boxes_follow_the_median_order() -> None:
 def test_correlation_and_means_figures() -> None:
     scores = weighting.metric_scores(SNAPSHOT, "demo-tp-2021", province="520000")
     corr = correlations(scores)
-    fig = view.correlation_figure(corr, title="t")
+    fig = view.correlation_figure(corr, title="t", lang=i18n.lang())
     z = np.array(fig.data[0].z, dtype=float)
     assert z.shape == (5, 5)
     assert np.allclose(np.diag(z), 1.0) and np.allclose(z, z.T)
@@ -115,7 +121,7 @@ def test_correlation_and_means_figures() -> None:
     expected = scores.select(pl.corr("transparency", "compliance")).item()
     assert z[0, 1] == pytest.approx(expected)
     means = group_means(scores, group="prefecture_name_zh")
-    heat = view.means_figure(means, group="prefecture_name_zh", title="t")
+    heat = view.means_figure(means, group="prefecture_name_zh", title="t", lang=i18n.lang())
     assert len(heat.data[0].y) == means.height == scores["prefecture_name_zh"].n_unique()
     guiyang = scores.filter(pl.col("prefecture_name_zh") == "贵阳市")
     row = [label.startswith("贵阳市") for label in heat.data[0].y].index(True)
@@ -139,15 +145,19 @@ def _ranges() -> pl.DataFrame:
 
 
 def test_range_figure_draws_best_to_worst_with_the_chosen_rank() -> None:
-    fig = view.range_figure(_ranges(), n=10, top=3, title="t")
+    fig = view.range_figure(_ranges(), n=10, top=3, title="t", lang=i18n.lang())
     lines, dots = fig.data
     assert list(lines.x) == [1, 4, None, 1, 7, None, 2, 9, None]
     assert list(dots.x) == [1, 2, 3]  # unranked county left out; best rank first
     assert list(dots.marker.color) == [1.0, 0.25, 0.0]
     assert list(dots.y) == ["1. 乙 · Q", "2. 甲 · P", "3. &lt;b&gt;丁&lt;/b&gt; · Q"]
     assert fig.layout.shapes[0].x0 == 3.5  # the top-3 cut-off between 3rd and 4th
-    assert list(view.range_figure(_ranges(), n=2, top=3, title="t").data[1].x) == [1, 2]
-    by_prefecture = view.range_figure(_ranges(), n=1, title="t", where="prefecture_name_zh")
+    assert list(
+        view.range_figure(_ranges(), n=2, top=3, title="t", lang=i18n.lang()).data[1].x
+    ) == [1, 2]
+    by_prefecture = view.range_figure(
+        _ranges(), n=1, title="t", where="prefecture_name_zh", lang=i18n.lang()
+    )
     assert list(by_prefecture.data[1].y) == ["1. 乙 · q1"]
 
 

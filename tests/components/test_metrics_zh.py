@@ -36,7 +36,7 @@ def test_tree_is_named_in_chinese_only() -> None:
     nodes = view.tree_nodes(tree)
     assert nodes.item(0, "label") == "全部指标"
     assert not [label for label in nodes["label"] if english_words(label)]
-    texts = view.tree_figure(tree, title="t").data[0].text
+    texts = view.tree_figure(tree, title="t", lang=i18n.lang()).data[0].text
     assert "权重未知 · 名称未确认" in texts
     table = view.tree_table(tree)
     assert "name_en" not in table.columns and "name_en" not in view.tree_columns()
@@ -71,16 +71,17 @@ def test_ranking_table_has_chinese_headers_and_no_pinyin() -> None:
 
 def test_figures_read_in_chinese() -> None:
     scores = weighting.metric_scores(SNAPSHOT, "demo-tp-2021", province="520000")
-    heat = view.correlation_figure(correlations(scores), title="t")
+    heat = view.correlation_figure(correlations(scores), title="t", lang=i18n.lang())
     assert list(heat.data[0].x)[:2] == ["透明度", "合规度"]
     means = view.means_figure(
         group_means(scores, group="prefecture_name_zh"),
         group="prefecture_name_zh",
         title="t",
+        lang=i18n.lang(),
     )
     assert means.data[0].colorbar.title.text == "平均值"
     ranges = weighting.sensitivity(SNAPSHOT, "demo-tp-2021", None, band=0.5, seed=1)
-    fig = view.range_figure(ranges, n=5, top=100, title="t")
+    fig = view.range_figure(ranges, n=5, top=100, title="t", lang=i18n.lang())
     assert fig.layout.xaxis.title.text == "全国排名（1 = 最好）"
     assert fig.data[1].marker.colorbar.title.text == "前100名概率"
     hover = fig.data[1].hovertemplate

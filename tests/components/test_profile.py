@@ -125,7 +125,7 @@ def test_published_expr(rank: int | None, pos: int | None, band: str | None, exp
 
 
 def test_history_chart_has_a_total_and_a_rank_panel_per_series() -> None:
-    fig = view.history_chart(_history())
+    fig = view.history_chart(_history(), lang=i18n.lang())
     names = [t.name for t in fig.data]
     assert names == [
         "Demo Firm (synthetic)",
@@ -149,16 +149,16 @@ def test_history_chart_has_a_total_and_a_rank_panel_per_series() -> None:
 
 def test_history_chart_escapes_names_for_plotly() -> None:
     history = _history().with_columns(evaluator_en=pl.lit("<b>X</b>"))
-    assert all("<b>" not in t.name for t in view.history_chart(history).data)
+    assert all("<b>" not in t.name for t in view.history_chart(history, lang=i18n.lang()).data)
 
 
 def test_history_chart_of_an_unscored_county_is_empty() -> None:
     history = _history().filter(pl.col("is_synthetic")).with_columns(total=pl.lit(None, pl.Float64))
-    assert len(view.history_chart(history).data) == 0
+    assert len(view.history_chart(history, lang=i18n.lang()).data) == 0
 
 
 def test_breakdown_chart_groups_county_province_and_china() -> None:
-    fig = view.breakdown_chart(_breakdown(), county="修文县", province="贵州省")
+    fig = view.breakdown_chart(_breakdown(), county="修文县", province="贵州省", lang=i18n.lang())
     assert [t.name for t in fig.data] == [
         "修文县 (synthetic)",
         "贵州省 average (synthetic)",
@@ -174,7 +174,9 @@ def test_breakdown_chart_groups_county_province_and_china() -> None:
 
 
 def test_breakdown_chart_of_real_data_is_not_called_synthetic() -> None:
-    fig = view.breakdown_chart(_breakdown(synthetic=False), county="a<b>", province="p")
+    fig = view.breakdown_chart(
+        _breakdown(synthetic=False), county="a<b>", province="p", lang=i18n.lang()
+    )
     assert [t.name for t in fig.data] == ["a&lt;b&gt;", "p average", "China average"]
 
 
@@ -259,11 +261,13 @@ def test_history_table_in_chinese() -> None:
 
 @pytest.mark.usefixtures("zh")
 def test_charts_in_chinese() -> None:
-    history = view.history_chart(_history())
+    history = view.history_chart(_history(), lang=i18n.lang())
     names = {t.name for t in history.data}
     assert names == {"示例（合成）", "示例审核 · 上级审核（合成）", "某公司（真实，已公开）"}
     assert [a.text for a in history.layout.annotations] == ["总分", "全国排名（1 = 最好）"]
-    breakdown = view.breakdown_chart(_breakdown(), county="修文县", province="贵州省")
+    breakdown = view.breakdown_chart(
+        _breakdown(), county="修文县", province="贵州省", lang=i18n.lang()
+    )
     assert [t.name for t in breakdown.data] == [
         "修文县（合成）",
         "贵州省平均（合成）",

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 import pytest
@@ -32,7 +33,7 @@ def _sum(values: object) -> float:
 
 def test_monthly_bars_add_up_to_the_rollup_by_source() -> None:
     monthly = loader.monthly(DEFAULT, PERIOD)
-    fig = view.monthly_figure(monthly)
+    fig = view.monthly_figure(monthly, lang=i18n.lang())
     assert fig.layout.barmode == "stack"
     by_source = dict(monthly.group_by("source_agency").agg(pl.col("records").sum()).rows())
     shown = {trace.name: _sum(trace.y) for trace in fig.data}
@@ -43,7 +44,7 @@ def test_monthly_bars_add_up_to_the_rollup_by_source() -> None:
 
 def test_types_bars_give_each_type_its_total_coloured_by_source() -> None:
     monthly = loader.monthly(DEFAULT, PERIOD)
-    fig = view.types_figure(monthly)
+    fig = view.types_figure(monthly, lang=i18n.lang())
     totals = dict(monthly.group_by("record_type").agg(pl.col("records").sum()).rows())
     shown: dict[str, float] = {}
     for trace in fig.data:
@@ -56,7 +57,7 @@ def test_types_bars_give_each_type_its_total_coloured_by_source() -> None:
 
 def test_polarity_lines_and_totals() -> None:
     monthly = loader.monthly(DEFAULT, PERIOD)
-    fig = view.polarity_figure(monthly)
+    fig = view.polarity_figure(monthly, lang=i18n.lang())
     numbers = view.totals(monthly)
     assert [t.name for t in fig.data] == ["negative", "positive"]
     assert _sum(fig.data[0].y) == numbers["negative"]
@@ -64,10 +65,21 @@ def test_polarity_lines_and_totals() -> None:
     assert numbers["all"] == numbers["negative"] + numbers["positive"]
 
 
+def _records_map(
+    filters: loader.RecordFilters, choice: view.MapChoice, *, lang: str = "en"
+) -> go.Figure:
+    """The records page's map of ``filters`` (its view read as the page reads it)."""
+    counties = loader.map_view(DEFAULT, choice.narrow(filters), per_year=choice.per_year)
+    synthetic = loader.is_synthetic(DEFAULT)
+    return view.map_figure(
+        counties, choice=choice, province=filters.province, synthetic=synthetic, lang=lang
+    )
+
+
 @pytest.mark.parametrize("measure", ["count", "per_year"])
 def test_province_map_reuses_the_atlas_map_with_record_counts(measure: str) -> None:
     choice = view.MapChoice(measure=measure, polarity="negative")
-    fig = view.map_figure(DEFAULT, PERIOD, choice)
+    fig = _records_map(PERIOD, choice)
     counted, missing, outline = fig.data  # the atlas component's three traces, no inset
     assert all(code.startswith("52") for code in counted.locations)
     assert len(counted.locations) == 88 and not missing.locations
@@ -84,7 +96,7 @@ def test_province_map_reuses_the_atlas_map_with_record_counts(measure: str) -> N
 
 def test_national_map_has_the_inset_and_greys_areas_without_records() -> None:
     national = loader.RecordFilters(start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
-    fig = view.map_figure(DEFAULT, national, view.MapChoice(polarity="all"))
+    fig = _records_map(national, view.MapChoice(polarity="all"))
     assert len(fig.data) == 6  # main map and South China Sea inset
     missing = set(fig.data[1].locations)
     assert missing and all(code[:2] in ("71", "81", "82") for code in missing)
@@ -99,13 +111,13 @@ def test_lifecycle_marks_the_campaign_deadline_only_inside_the_period() -> None:
         }
     )
     stock = status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
-    fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor")
+    fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor", lang=i18n.lang())
     assert [t.name for t in fig.data] == [OPEN, "performed", "expired"]
     assert all(t.stackgroup == "one" for t in fig.data)
     (line,) = fig.layout.shapes
     assert line.x0 == dt.date(2017, 6, 30)
     later = status_over_time(frame, start=dt.date(2019, 1, 1), end=dt.date(2019, 6, 30))
-    assert not view.lifecycle_figure(later, record_type="complaint").layout.shapes
+    assert not view.lifecycle_figure(later, record_type="complaint", lang=i18n.lang()).layout.shapes
 
 
 @pytest.fixture
@@ -188,7 +200,7 @@ def test_scatter_and_disagreement_links() -> None:
     worst = disagreement(paired)
     title = view.comparison_title(key, year)
     assert title == "Public opinion score vs complaint and public-opinion incident records in 2021"
-    fig = view.scatter_figure(paired, worst, title=title)
+    fig = view.scatter_figure(paired, worst, title=title, lang=i18n.lang())
     assert list(fig.data[0].x) == paired.get_column("records").to_list()
     assert list(fig.data[0].y) == paired.get_column("score").to_list()
     assert [c[1] for c in fig.data[1].customdata] == worst.get_column("adcode").to_list()
@@ -209,7 +221,7 @@ def test_correlation_text() -> None:
 
 def test_timeline_has_one_dot_per_record() -> None:
     rows = loader.county_records(DEFAULT, "310107")
-    fig = view.timeline_figure(rows)
+    fig = view.timeline_figure(rows, lang=i18n.lang())
     assert sum(len(t.x) for t in fig.data) == rows.height
     assert {t.name.split(" ")[0] for t in fig.data} <= {"negative", "positive"}
     hover = [c for t in fig.data for c in t.customdata]
@@ -223,7 +235,6 @@ def test_timeline_has_one_dot_per_record() -> None:
 def zh(monkeypatch: pytest.MonkeyPatch) -> None:
     """The interface in Chinese (outside a Streamlit run)."""
     monkeypatch.setattr(i18n, "lang", lambda: "zh")
-    monkeypatch.setattr(view, "lang", lambda: "zh")
 
 
 def test_every_code_has_a_label_with_chinese() -> None:
@@ -241,15 +252,18 @@ def test_every_code_has_a_label_with_chinese() -> None:
 @pytest.mark.usefixtures("zh")
 def test_overview_figures_in_chinese() -> None:
     monthly = loader.monthly(DEFAULT, PERIOD)
-    bars = view.monthly_figure(monthly)
+    bars = view.monthly_figure(monthly, lang=i18n.lang())
     assert "法院" in {t.name for t in bars.data}
     assert bars.layout.yaxis.title.text == "每月记录数"
     assert bars.layout.xaxis.tickformat == "%Y-%m"  # no English month names
     assert "条记录" in bars.data[0].hovertemplate
-    types = view.types_figure(monthly)
+    types = view.types_figure(monthly, lang=i18n.lang())
     assert "投诉" in {y for t in types.data for y in t.y}
     assert types.layout.xaxis.title.text == "时段内记录数"
-    assert [t.name for t in view.polarity_figure(monthly).data] == ["负面", "正面"]
+    assert [t.name for t in view.polarity_figure(monthly, lang=i18n.lang()).data] == [
+        "负面",
+        "正面",
+    ]
 
 
 @pytest.mark.usefixtures("zh")
@@ -262,19 +276,17 @@ def test_lifecycle_in_chinese() -> None:
         }
     )
     stock = status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31))
-    fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor")
+    fig = view.lifecycle_figure(stock, record_type="dishonest_judgment_debtor", lang=i18n.lang())
     assert [t.name for t in fig.data] == ["尚未了结", "已履行", "已到期"]
     assert fig.layout.title.text.startswith("失信被执行人：")
     assert fig.layout.annotations[0].text.startswith("2017-06-30：")
 
 
-def test_the_map_legend_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_map_legend_follows_the_language() -> None:
     choice = view.MapChoice(measure="per_year", polarity="negative")
-    english = view.map_figure(DEFAULT, PERIOD, choice)
+    english = _records_map(PERIOD, choice, lang="en")
     assert english.layout.coloraxis.colorbar.title.text.startswith("Negative records per year")
-    monkeypatch.setattr(i18n, "lang", lambda: "zh")
-    monkeypatch.setattr(view, "lang", lambda: "zh")
-    chinese = view.map_figure(DEFAULT, PERIOD, choice)  # not the cached English figure
+    chinese = _records_map(PERIOD, choice, lang="zh")
     assert chinese.layout.coloraxis.colorbar.title.text.startswith("每年负面记录数")
 
 
@@ -302,7 +314,7 @@ def test_table_values_and_titles_in_chinese() -> None:
 
 @pytest.mark.usefixtures("zh")
 def test_timeline_in_chinese() -> None:
-    fig = view.timeline_figure(loader.county_records(DEFAULT, "310107"))
+    fig = view.timeline_figure(loader.county_records(DEFAULT, "310107"), lang=i18n.lang())
     assert {t.name.split(" ")[0] for t in fig.data} <= {"负面", "正面"}
     chinese = {i18n.catalogue()[text] for text in labels.RECORD_STATUSES.values()}
     assert {status for t in fig.data for _, status, _ in t.customdata} <= chinese
