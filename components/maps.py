@@ -357,74 +357,19 @@ def choropleth(
     )
     scored = assessed.with_columns(_z=classing.z)
     missing = view.filter(pl.col("score").is_null())
-    label = theme.plotly_escape(metric_label)
-    head = _head()
-    score = tr("{label}: {value}", label=label, value="%{customdata[4]:.2f}")
-    ranks = tr(
-        "National rank %{customdata[5]} of %{customdata[6]}<br>"
-        "Provincial rank %{customdata[7]} of %{customdata[8]}"
-    )
-    grade = tr("<br>Grade %{customdata[9]} (illustrative)") if grade_scale is not None else ""
-    scored_template = f"{head}{score}<br>{ranks}{grade}<extra></extra>"
-    why = tr("{label}: {value}", label=tr(NOT_ASSESSED), value="%{customdata[4]}")
-    missing_template = f"{head}{why}<extra></extra>"
-    line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
-
+    templates = _templates(metric_label, graded=grade_scale is not None)
     fig = go.Figure()
     for geo in ("geo",) if province else ("geo", "geo2"):
         part = (lambda f: f) if geo == "geo" else _inset
-        rows_scored, rows_missing = part(scored), part(missing)
-        fig.add_trace(
-            go.Choropleth(
-                geojson=counties_url,
-                featureidkey="properties.adcode",
-                locations=rows_scored.get_column("adcode").to_list(),
-                z=rows_scored.get_column("_z").to_list(),
-                coloraxis="coloraxis",
-                customdata=_customdata(rows_scored, scored=True),
-                hovertemplate=scored_template,
-                marker=line,
-                name=tr(labels.COUNTY_STATUSES["assessed"]),
-                geo=geo,
-            )
-        )
-        fig.add_trace(
-            go.Choropleth(
-                geojson=counties_url,
-                featureidkey="properties.adcode",
-                locations=rows_missing.get_column("adcode").to_list(),
-                z=[0] * rows_missing.height,
-                colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
-                showscale=False,
-                customdata=_customdata(rows_missing, scored=False),
-                hovertemplate=missing_template,
-                marker=line,
-                name=tr(NOT_ASSESSED),
-                # One legend entry (the main map's); an empty trace would show a
-                # swatch for no county.
-                showlegend=geo == "geo" and rows_missing.height > 0,
-                geo=geo,
-            )
-        )
+        for trace in _county_traces(part(scored), part(missing), counties_url, templates, geo):
+            fig.add_trace(trace)
         fig.add_trace(_outlines(part(view), outlines_url, province, geo))
-    colorbar = {
-        "title": {"text": classing.title, "side": "top"},
-        "orientation": "h",
-        "thickness": 12,
-        "len": 0.5,
-        "x": 0.02,
-        "xanchor": "left",
-        "y": 0.0,
-        "yanchor": "top",
-    }
-    if classing.tickvals is not None:
-        colorbar |= {"tickvals": classing.tickvals, "ticktext": classing.ticktext}
     fig.update_layout(
         coloraxis={
             "colorscale": classing.colorscale,
             "cmin": classing.cmin,
             "cmax": classing.cmax,
-            "colorbar": colorbar,
+            "colorbar": _colorbar(classing),
         },
         # The synthetic mark sits on its own line above the grey note: side by side they
         # overlap on a phone-wide screen.
@@ -440,23 +385,98 @@ def choropleth(
             *([theme.synthetic_mark(mark) | {"yshift": 20}] if synthetic else []),
         ],
     )
-    if province:
-        fig.update_layout(geo=_geo(province))
-    else:
-        inset = {"visible": False, "projection": {"type": "mercator"}}
-        fig.update_layout(
-            geo=_geo(None) | {"domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]}},
-            geo2=inset
-            | {
-                "showframe": True,
-                "framecolor": theme.OUTLINE,
-                "framewidth": 0.6,
-                "lonaxis": {"range": list(INSET_LON)},
-                "lataxis": {"range": list(INSET_LAT)},
-                "domain": {"x": [0.82, 0.99], "y": [0.02, 0.32]},
-            },
-        )
+    fig.update_layout(**_geos(province))
     return fig
+
+
+def _templates(metric_label: str, *, graded: bool) -> tuple[str, str]:
+    """Return the hover templates of scored and of missing counties."""
+    label = theme.plotly_escape(metric_label)
+    head = _head()
+    score = tr("{label}: {value}", label=label, value="%{customdata[4]:.2f}")
+    ranks = tr(
+        "National rank %{customdata[5]} of %{customdata[6]}<br>"
+        "Provincial rank %{customdata[7]} of %{customdata[8]}"
+    )
+    grade = tr("<br>Grade %{customdata[9]} (illustrative)") if graded else ""
+    why = tr("{label}: {value}", label=tr(NOT_ASSESSED), value="%{customdata[4]}")
+    return f"{head}{score}<br>{ranks}{grade}<extra></extra>", f"{head}{why}<extra></extra>"
+
+
+def _county_traces(
+    scored: pl.DataFrame,
+    missing: pl.DataFrame,
+    counties_url: str,
+    templates: tuple[str, str],
+    geo: str,
+) -> tuple[go.Choropleth, go.Choropleth]:
+    """Return the traces of the scored counties (coloured) and of the missing ones (grey)."""
+    line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
+    coloured = go.Choropleth(
+        geojson=counties_url,
+        featureidkey="properties.adcode",
+        locations=scored.get_column("adcode").to_list(),
+        z=scored.get_column("_z").to_list(),
+        coloraxis="coloraxis",
+        customdata=_customdata(scored, scored=True),
+        hovertemplate=templates[0],
+        marker=line,
+        name=tr(labels.COUNTY_STATUSES["assessed"]),
+        geo=geo,
+    )
+    grey = go.Choropleth(
+        geojson=counties_url,
+        featureidkey="properties.adcode",
+        locations=missing.get_column("adcode").to_list(),
+        z=[0] * missing.height,
+        colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
+        showscale=False,
+        customdata=_customdata(missing, scored=False),
+        hovertemplate=templates[1],
+        marker=line,
+        name=tr(NOT_ASSESSED),
+        # One legend entry (the main map's); an empty trace would show a swatch for no
+        # county.
+        showlegend=geo == "geo" and missing.height > 0,
+        geo=geo,
+    )
+    return coloured, grey
+
+
+def _colorbar(classing: Classing) -> dict[str, object]:
+    """Return the horizontal colour bar that explains the classing."""
+    colorbar: dict[str, object] = {
+        "title": {"text": classing.title, "side": "top"},
+        "orientation": "h",
+        "thickness": 12,
+        "len": 0.5,
+        "x": 0.02,
+        "xanchor": "left",
+        "y": 0.0,
+        "yanchor": "top",
+    }
+    if classing.tickvals is not None:
+        colorbar |= {"tickvals": classing.tickvals, "ticktext": classing.ticktext}
+    return colorbar
+
+
+def _geos(province: str | None) -> dict[str, object]:
+    """Return the map's geo layouts: a province, or China with the South China Sea inset."""
+    if province:
+        return {"geo": _geo(province)}
+    inset = {"visible": False, "projection": {"type": "mercator"}}
+    return {
+        "geo": _geo(None) | {"domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]}},
+        "geo2": inset
+        | {
+            "showframe": True,
+            "framecolor": theme.OUTLINE,
+            "framewidth": 0.6,
+            "lonaxis": {"range": list(INSET_LON)},
+            "lataxis": {"range": list(INSET_LAT)},
+            "domain": {"x": [0.82, 0.99], "y": [0.02, 0.32]},
+        },
+    }
 
 
 LEGEND = {

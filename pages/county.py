@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import metrics as stability
 from components import profile as view
-from components import records as records_view
-from components import routes
+from components import record_scores, routes
+from components import weights as weights_view
 from components.frame import links
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
@@ -45,8 +44,8 @@ render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 # 3b/ RANK SENSITIVITY: how far the rank moves when the weights vary (Metrics and weights)
 st.subheader(tr("How stable is this rank?"))
 ranked = weights.is_ranked(snapshot, filters.edition, header["adcode"], filters.weights)
-band, seed, _ = stability.render_sensitivity_controls(with_top_n=False) if ranked else (0, 0, 0)
-stability.render_county_sensitivity(
+band, seed, _ = weights_view.render_sensitivity_controls(with_top_n=False) if ranked else (0, 0, 0)
+weights_view.render_county_sensitivity(
     weights.county_sensitivity(
         snapshot, filters.edition, header["adcode"], filters.weights, band=band, seed=seed
     )
@@ -96,7 +95,7 @@ view.render_evaluators(history)
 
 # 7b/ RECORDS about the county's government bodies over time, and the way to them
 st.subheader(tr("Records about this county"))
-records_view.render_county_timeline(
+record_scores.render_county_timeline(
     records.county_records(snapshot, header["adcode"]),
     filters,
     header["adcode"],

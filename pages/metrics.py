@@ -7,6 +7,7 @@ import streamlit as st
 from components import charts, exports, i18n
 from components import metrics as view
 from components import rankings as table
+from components import weights as weights_view
 from components.frame.filters import format_weights
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
@@ -94,21 +95,23 @@ charts.show(
 
 # 3/ YOUR WEIGHTS: sliders set the weights parameter; the ranking follows
 st.subheader(tr("Your own weights"))
-chosen = view.render_weight_sliders(
+chosen = weights_view.render_weight_sliders(
     filters.weights, weighting.edition_weights(snapshot, filters.edition)
 )
 ranking = weighting.ranking_under(
     snapshot, filters.edition, filters.weights, province=filters.province
 )
-shown = view.ranking_columns(ranking, provincial=provincial)
-config = view.ranking_config(provincial=provincial)
+shown = weights_view.ranking_columns(ranking, provincial=provincial)
+config = weights_view.ranking_config(provincial=provincial)
 st.markdown(tr("**Biggest movers against the evaluator's weights**"))
-view.render_movers(view.ranking_columns(biggest_movers(ranking), provincial=provincial), config)
+weights_view.render_movers(
+    weights_view.ranking_columns(biggest_movers(ranking), provincial=provincial), config
+)
 st.markdown(tr("**Ranking under these weights · {place}**", place=md_escape(place)))
 st.dataframe(
     shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
 )
-file_name = view.csv_name(filters.edition, filters.weights, filters.province)
+file_name = weights_view.csv_name(filters.edition, filters.weights, filters.province)
 exports.render_downloads(
     shown,
     what=tr(
@@ -125,7 +128,7 @@ exports.render_downloads(
 
 # 4/ RANK SENSITIVITY: best and worst rank when every weight varies within a band
 st.subheader(tr("How stable is each rank?"))
-band, seed, n = view.render_sensitivity_controls()
+band, seed, n = weights_view.render_sensitivity_controls()
 ranges = weighting.sensitivity(
     snapshot, filters.edition, filters.weights, band=band, seed=seed, province=filters.province
 )
@@ -138,6 +141,6 @@ range_title = (
     )
     + synthetic
 )
-figure = view.range_figure(ranges, n=n, title=range_title, where=group, lang=lang)
+figure = weights_view.range_figure(ranges, n=n, title=range_title, where=group, lang=lang)
 charts.show(figure, title=range_title, synthetic=is_synthetic)
-view.render_sensitivity_caption(chosen, band=band, seed=seed)
+weights_view.render_sensitivity_caption(chosen, band=band, seed=seed)

@@ -7,6 +7,8 @@ import functools
 import streamlit as st
 
 from components import charts, exports, i18n, maps
+from components import record_scores as scores
+from components import record_table as table
 from components import records as view
 from components.cache import cached
 from components.frame.shell import current_snapshot, page_filters
@@ -36,7 +38,7 @@ if bounds is None:
     st.info(tr("This snapshot holds no records."), icon=":material/folder_off:")
     st.stop()
 counties = records.county_labels(snapshot, filters.province)
-view.render_county_note(counties, filters.county)
+table.render_county_note(counties, filters.county)
 start, end = view.render_period(bounds)
 scope = records.RecordFilters(province=filters.province, start=start, end=end)
 
@@ -110,15 +112,15 @@ st.dataframe(
 )
 
 # 5/ RECORDS TABLE: filtered, paged (never all rows at once), downloadable
-st.subheader(tr("The records"), anchor=view.TABLE_ANCHOR)
-chosen = view.render_table_filters(counties, filters.county)
-wanted = view.table_filters(scope, chosen)
+st.subheader(tr("The records"), anchor=table.TABLE_ANCHOR)
+chosen = table.render_table_filters(counties, filters.county)
+wanted = table.table_filters(scope, chosen)
 total = records.count_records(snapshot, wanted)
-page = view.render_pager(total, wanted)
+page = table.render_pager(total, wanted)
 st.dataframe(
-    view.shown_page(records.records_page(snapshot, wanted, page=page)),
+    table.shown_page(records.records_page(snapshot, wanted, page=page)),
     hide_index=True,
-    column_config=view.table_config(),
+    column_config=table.table_config(),
     placeholder="—",
 )
 exported = min(total, records.EXPORT_LIMIT)
@@ -126,10 +128,10 @@ exports.render_downloads(
     functools.partial(records.export_rows, snapshot, wanted),  # built on click
     what=tr(
         "Records {filters} · {rows}",
-        filters=view.describe(wanted),
+        filters=table.describe(wanted),
         rows=exports.rows_note(exported, total),
     ),
-    file_stem=view.csv_name(wanted).removesuffix(".csv"),
+    file_stem=table.csv_name(wanted).removesuffix(".csv"),
     edition=None,
     synthetic=synthetic,
     snapshot=snapshot,
@@ -144,10 +146,10 @@ render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 paired, year, key = records.scores_vs_records(
     snapshot, filters.edition, filters.metric, filters.province
 )
-view.render_comparison(
+scores.render_comparison(
     paired,
     disagreement(paired),
     correlation(paired),
     filters,
-    title=view.comparison_title(key, year),
+    title=scores.comparison_title(key, year),
 )

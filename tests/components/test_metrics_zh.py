@@ -6,6 +6,7 @@ import pytest
 
 from components import i18n
 from components import metrics as view
+from components import weights as weights_view
 from components.reasons import reason_text
 from loaders import assessments, paths
 from loaders import weights as weighting
@@ -24,7 +25,7 @@ def chinese(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_metric_names_and_places_are_chinese() -> None:
     assert view.metric_name("public_opinion") == "政务舆情事件"
     assert view.metric_title("transparency") == view.metric_header("transparency") == "透明度"
-    assert view.shares_text([0, 30, 0, 0, 10]) == "合规度 75% · 政务舆情事件 25%"
+    assert weights_view.shares_text([0, 30, 0, 0, 10]) == "合规度 75% · 政务舆情事件 25%"
     assert view.place_label("China", None) == "全国"
     assert view.place_label("Inner Mongolia 内蒙古自治区", "150000") == "内蒙古自治区"
     assert view.synthetic_suffix(True) == " · 合成演示数据"
@@ -60,9 +61,9 @@ def test_comparability_reasons_are_translated() -> None:
 
 def test_ranking_table_has_chinese_headers_and_no_pinyin() -> None:
     ranking = weighting.ranking_under(SNAPSHOT, "demo-tp-2021", (1, 1, 1, 1, 1))
-    shown = view.ranking_columns(ranking, provincial=False)
+    shown = weights_view.ranking_columns(ranking, provincial=False)
     assert "name_pinyin" not in shown.columns
-    config = view.ranking_config(provincial=False)
+    config = weights_view.ranking_config(provincial=False)
     assert "name_pinyin" not in config
     assert config["rank"]["label"] == "排名" and config["composite"]["label"] == "综合得分"
     assert config["transparency"]["label"] == "透明度"
@@ -81,7 +82,7 @@ def test_figures_read_in_chinese() -> None:
     )
     assert means.data[0].colorbar.title.text == "平均值"
     ranges = weighting.sensitivity(SNAPSHOT, "demo-tp-2021", None, band=0.5, seed=1)
-    fig = view.range_figure(ranges, n=5, top=100, title="t", lang=i18n.lang())
+    fig = weights_view.range_figure(ranges, n=5, top=100, title="t", lang=i18n.lang())
     assert fig.layout.xaxis.title.text == "全国排名（1 = 最好）"
     assert fig.data[1].marker.colorbar.title.text == "前100名概率"
     hover = fig.data[1].hovertemplate
@@ -90,7 +91,7 @@ def test_figures_read_in_chinese() -> None:
 
 
 def test_sentences_are_chinese() -> None:
-    caption = view.sensitivity_caption(band=0.25, seed=3, samples=500)
+    caption = weights_view.sensitivity_caption(band=0.25, seed=3, samples=500)
     assert "±25%" in caption and "种子 3" in caption and not english_words(caption)
-    assert view.weights_text(None, None).startswith("相等权重")
-    assert view.weights_text((1, 0, 0, 0, 0), None) == "您的权重（透明度 100%）"
+    assert weights_view.weights_text(None, None).startswith("相等权重")
+    assert weights_view.weights_text((1, 0, 0, 0, 0), None) == "您的权重（透明度 100%）"

@@ -12,6 +12,8 @@ import polars as pl
 import pytest
 
 from components import exports, i18n
+from components import record_scores as scores
+from components import record_table as table
 from components import records as view
 from components.frame.filters import Filters
 from components.i18n import labels
@@ -146,7 +148,7 @@ def test_csv_export_says_synthetic_and_neutralises_formulas(odd_snapshot: Path) 
     data = exports.table_bytes(
         rows,
         "csv",
-        what=f"Records {view.describe(filters)} · {exports.rows_note(rows.height, total)}",
+        what=f"Records {table.describe(filters)} · {exports.rows_note(rows.height, total)}",
         snapshot_id="odd",
         manifest_sha="ab" * 32,
         edition=None,
@@ -174,16 +176,16 @@ def test_file_name_and_description_of_the_filters() -> None:
         sources=("courts",),
         statuses=("active", "performed"),
     )
-    assert view.csv_name(filters) == "records-520123-2017-01-2017-06.csv"
-    assert view.describe(filters) == (
+    assert table.csv_name(filters) == "records-520123-2017-01-2017-06.csv"
+    assert table.describe(filters) == (
         "county 520123 · 2017-01-01 to 2017-06-30 · source agency courts · status active, performed"
     )
-    assert view.csv_name(loader.RecordFilters()) == "records-china.csv"
+    assert table.csv_name(loader.RecordFilters()) == "records-china.csv"
 
 
 def test_table_filters_keep_the_place_and_period() -> None:
-    choice = view.TableChoice(county="520123", statuses=("active",), polarities=("negative",))
-    wanted = view.table_filters(PERIOD, choice)
+    choice = table.TableChoice(county="520123", statuses=("active",), polarities=("negative",))
+    wanted = table.table_filters(PERIOD, choice)
     assert (wanted.province, wanted.county, wanted.start, wanted.end) == (
         "520000",
         "520123",
@@ -198,15 +200,15 @@ def test_scatter_and_disagreement_links() -> None:
         DEFAULT, "demo-tp-2021", "public_opinion", "520000"
     )
     worst = disagreement(paired)
-    title = view.comparison_title(key, year)
+    title = scores.comparison_title(key, year)
     assert title == "Public opinion score vs complaint and public-opinion incident records in 2021"
-    fig = view.scatter_figure(paired, worst, title=title, lang=i18n.lang())
+    fig = scores.scatter_figure(paired, worst, title=title, lang=i18n.lang())
     assert list(fig.data[0].x) == paired.get_column("records").to_list()
     assert list(fig.data[0].y) == paired.get_column("score").to_list()
     assert [c[1] for c in fig.data[1].customdata] == worst.get_column("adcode").to_list()
     filters = Filters("demo-tp-2021", metric="public_opinion", province="520000")
-    table = view.disagreement_table(worst, filters)
-    first = table.row(0, named=True)
+    at_odds = scores.disagreement_table(worst, filters)
+    first = at_odds.row(0, named=True)
     code = first["adcode"]
     assert first["records_link"] == (
         f"records?edition=demo-tp-2021&metric=public_opinion&province=52&county={code}"
@@ -215,13 +217,13 @@ def test_scatter_and_disagreement_links() -> None:
 
 
 def test_correlation_text() -> None:
-    assert view.correlation_text(0.5) == "0.50"
-    assert view.correlation_text(-0.046) == "−0.05"
+    assert scores.correlation_text(0.5) == "0.50"
+    assert scores.correlation_text(-0.046) == "−0.05"
 
 
 def test_timeline_has_one_dot_per_record() -> None:
     rows = loader.county_records(DEFAULT, "310107")
-    fig = view.timeline_figure(rows, lang=i18n.lang())
+    fig = scores.timeline_figure(rows, lang=i18n.lang())
     assert sum(len(t.x) for t in fig.data) == rows.height
     assert {t.name.split(" ")[0] for t in fig.data} <= {"negative", "positive"}
     hover = [c for t in fig.data for c in t.customdata]
@@ -293,7 +295,7 @@ def test_the_map_legend_follows_the_language() -> None:
 @pytest.mark.usefixtures("zh")
 def test_table_values_and_titles_in_chinese() -> None:
     rows = loader.records_page(DEFAULT, PERIOD, page=1)
-    shown = view.shown_page(rows)
+    shown = table.shown_page(rows)
     for column, words in (
         ("source_agency", labels.RECORD_SOURCES),
         ("record_type", labels.RECORD_TYPES),
@@ -302,19 +304,19 @@ def test_table_values_and_titles_in_chinese() -> None:
     ):
         chinese = {i18n.catalogue()[text] for text in words.values()}
         assert set(shown.get_column(column)) <= chinese
-    assert view.table_config()["name_zh"]["label"] == "县区"
+    assert table.table_config()["name_zh"]["label"] == "县区"
     assert (
-        view.comparison_title("public_opinion", 2021)
+        scores.comparison_title("public_opinion", 2021)
         == "2021年：政务舆情得分与投诉、舆情事件记录对比"
     )
-    assert view.comparison_title("total", 2021) == "2021年：总分与全部负面记录对比"
+    assert scores.comparison_title("total", 2021) == "2021年：总分与全部负面记录对比"
     filters = loader.RecordFilters(province="520000", types=("complaint", "commendation"))
-    assert view.describe(filters) == "省份 52 · 记录类型 投诉、表彰"
+    assert table.describe(filters) == "省份 52 · 记录类型 投诉、表彰"
 
 
 @pytest.mark.usefixtures("zh")
 def test_timeline_in_chinese() -> None:
-    fig = view.timeline_figure(loader.county_records(DEFAULT, "310107"), lang=i18n.lang())
+    fig = scores.timeline_figure(loader.county_records(DEFAULT, "310107"), lang=i18n.lang())
     assert {t.name.split(" ")[0] for t in fig.data} <= {"负面", "正面"}
     chinese = {i18n.catalogue()[text] for text in labels.RECORD_STATUSES.values()}
     assert {status for t in fig.data for _, status, _ in t.customdata} <= chinese

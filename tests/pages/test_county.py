@@ -7,8 +7,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.metrics import chance_text
 from components.profile import of
+from components.weights import chance_text
 from loaders import assessments, paths, records, weights
 from tests.pages.conftest import figures, values
 

@@ -12,6 +12,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import metrics as view
+from components import weights as weights_view
 from loaders import paths
 from loaders import weights as weighting
 from loaders.derive.weights import median_order
@@ -30,7 +31,7 @@ def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:
 
 
 def _sliders(at: AppTest) -> list[float]:
-    return [at.slider(key=view.SLIDER_KEYS[m]).value for m in FIRST_LEVEL]
+    return [at.slider(key=weights_view.SLIDER_KEYS[m]).value for m in FIRST_LEVEL]
 
 
 def _ranking(at: AppTest) -> pd.DataFrame:
@@ -121,7 +122,7 @@ def test_sliders_set_the_weights_parameter_and_reset_clears_it(
     run_app: Callable[..., AppTest],
 ) -> None:
     at = _open(run_app)
-    at.slider(key=view.SLIDER_KEYS["transparency"]).set_value(80.0).run()
+    at.slider(key=weights_view.SLIDER_KEYS["transparency"]).set_value(80.0).run()
     assert not at.exception
     assert at.query_params["weights"] == "80,25,20,15,15"
     ranking = pl.from_pandas(_ranking(at))
@@ -145,7 +146,7 @@ def test_sliders_set_the_weights_parameter_and_reset_clears_it(
 
 def test_all_zero_weights_are_refused(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app, weights="0,0,0,0,10")
-    at.slider(key=view.SLIDER_KEYS["public_opinion"]).set_value(0.0).run()
+    at.slider(key=weights_view.SLIDER_KEYS["public_opinion"]).set_value(0.0).run()
     assert not at.exception
     assert at.query_params["weights"] == "0,0,0,0,10"
     assert "At least one weight must be above zero" in _notes(at)
@@ -203,15 +204,15 @@ def test_band_and_seed_change_the_ranges(run_app: Callable[..., AppTest]) -> Non
 
     wide = lines()
     assert len(values(_figure(at, "Rank range")["data"][1]["x"])) == 30
-    at.slider(key=view.BAND_KEY).set_value(10).run()
+    at.slider(key=weights_view.BAND_KEY).set_value(10).run()
     narrow = lines()
     assert sum(b - a for a, b in zip(narrow[0::2], narrow[1::2], strict=True)) < sum(
         b - a for a, b in zip(wide[0::2], wide[1::2], strict=True)
     )
     assert "±10%" in _figure(at, "Rank range")["layout"]["title"]["text"]
-    at.number_input(key=view.SEED_KEY).set_value(7).run()
+    at.number_input(key=weights_view.SEED_KEY).set_value(7).run()
     assert "seed 7" in _notes(at)
-    at.slider(key=view.TOP_N_KEY).set_value(10).run()
+    at.slider(key=weights_view.TOP_N_KEY).set_value(10).run()
     assert len(values(_figure(at, "Rank range")["data"][1]["x"])) == 10
 
 

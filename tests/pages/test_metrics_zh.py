@@ -8,6 +8,7 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from components import metrics as view
+from components import weights as weights_view
 from loaders.schemas import FIRST_LEVEL
 from tests.i18n_scan import english_words
 from tests.pages.conftest import figures
@@ -36,9 +37,9 @@ def test_headings_controls_and_figures_are_chinese(run_app: Callable[..., AppTes
         "自定义权重",
         "各排名有多稳定？",
     ]
-    labels = [at.slider(key=view.SLIDER_KEYS[m]).label for m in FIRST_LEVEL]
+    labels = [at.slider(key=weights_view.SLIDER_KEYS[m]).label for m in FIRST_LEVEL]
     assert labels[0] == "透明度" and not [label for label in labels if english_words(label)]
-    assert at.slider(key=view.BAND_KEY).label == "权重浮动范围 ± %"
+    assert at.slider(key=weights_view.BAND_KEY).label == "权重浮动范围 ± %"
     box = _figure(at, "各省份的透明度（按中位数从高到低）")
     assert box["layout"]["yaxis"]["title"]["text"] == "得分"
     ranges = _figure(at, "全国前30名")
