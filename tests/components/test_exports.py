@@ -187,7 +187,8 @@ def _two_buttons() -> None:
     import polars as pl
 
     from components import exports
-    from loaders import paths, store
+    from loaders import store
+    from tests.fixtures import demo_snapshot
 
     exports.render_downloads(
         pl.DataFrame({"adcode": ["520123"], "name_zh": ["=1"]}),
@@ -195,7 +196,7 @@ def _two_buttons() -> None:
         file_stem="rankings-demo-tp-2021",
         edition="demo-tp-2021",
         synthetic=True,
-        snapshot=store.ref(paths.default_snapshot()),
+        snapshot=store.ref(demo_snapshot()),
     )
 
 

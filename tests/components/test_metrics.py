@@ -7,12 +7,13 @@ import pytest
 from components import i18n
 from components import metrics as view
 from components import weights as weights_view
-from loaders import assessments, paths
+from loaders import assessments
 from loaders import weights as weighting
 from loaders.derive.weights import correlations, group_means, median_order
 from loaders.schemas import FIRST_LEVEL
+from tests.fixtures import demo_snapshot
 
-SNAPSHOT = str(paths.default_snapshot())
+SNAPSHOT = str(demo_snapshot())
 
 
 def _leaf_sizes(fig: object) -> dict[str, float]:

@@ -8,13 +8,14 @@ from components import i18n
 from components import metrics as view
 from components import weights as weights_view
 from components.reasons import reason_text
-from loaders import assessments, paths
+from loaders import assessments
 from loaders import weights as weighting
 from loaders.derive.compare import Reason, comparability
 from loaders.derive.weights import correlations, group_means
+from tests.fixtures import demo_snapshot
 from tests.i18n_scan import english_words
 
-SNAPSHOT = str(paths.default_snapshot())
+SNAPSHOT = str(demo_snapshot())
 
 
 @pytest.fixture(autouse=True)

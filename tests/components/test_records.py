@@ -17,13 +17,14 @@ from components import record_table as table
 from components import records as view
 from components.frame.filters import Filters
 from components.i18n import labels
-from loaders import paths, schemas
 from loaders import records as loader
+from loaders import schemas
 from loaders.derive.records import OPEN, disagreement, status_over_time
 from loaders.store import write_snapshot
 from tests.conftest import tiny_tables
+from tests.fixtures import demo_snapshot
 
-DEFAULT = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)
+DEFAULT = str(demo_snapshot())
 PERIOD = loader.RecordFilters(
     province="520000", start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31)
 )
@@ -101,7 +102,12 @@ def test_national_map_has_the_inset_and_greys_areas_without_records() -> None:
     fig = _records_map(national, view.MapChoice(polarity="all"))
     assert len(fig.data) == 6  # main map and South China Sea inset
     missing = set(fig.data[1].locations)
-    assert missing and all(code[:2] in ("71", "81", "82") for code in missing)
+    covered = loader.covered_provinces(DEFAULT)
+    # Counties of provinces the records cover are coloured (0 when they have none);
+    # the rest (Taiwan, Hong Kong, Macau, and here every province outside the fixture's)
+    # are grey.
+    assert missing and all(f"{code[:2]}0000" not in covered for code in missing)
+    assert {f"{code[:2]}0000" for code in fig.data[0].locations} == covered
 
 
 def test_lifecycle_marks_the_campaign_deadline_only_inside_the_period() -> None:

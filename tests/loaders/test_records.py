@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from loaders import geo, paths, records, schemas
+from loaders import geo, records, schemas
 from loaders.build import demo
 from loaders.derive.records import (
     OPEN,
@@ -22,8 +22,9 @@ from loaders.derive.records import (
 )
 from loaders.store import SnapshotError, open_snapshot, ref, scan, write_snapshot
 from loaders.store.validate import check_rollup, validate_snapshot
+from tests.fixtures import demo_snapshot
 
-DEFAULT = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)
+DEFAULT = str(demo_snapshot())
 GUIZHOU = "520000"
 
 
@@ -249,7 +250,7 @@ def test_the_clearing_campaign_empties_the_judgment_debtor_list() -> None:
         "dishonest_judgment_debtor",
     )
     listed = records.lifecycle_records(DEFAULT, filters)
-    assert listed.height > 100
+    assert listed.height > 30  # enough listings for the stock to mean something
     stock = status_over_time(listed, start=filters.start, end=filters.end)
     still_open = dict(stock.filter(pl.col("state") == OPEN).select("month", "records").rows())
     assert still_open[dt.date(2017, 3, 1)] > 5 * still_open[dt.date(2017, 7, 1)]

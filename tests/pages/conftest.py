@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import paths
+from tests.fixtures import demo_snapshot
 
 APP = str(paths.ROOT / "app.py")
 
@@ -36,11 +37,14 @@ def chart_configs(at: AppTest) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def run_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Return a function that runs the app (optionally a page) with query parameters."""
+    """Return a function that runs the app (optionally a page) with query parameters.
+
+    The app reads the shared test snapshot (``tests.fixtures.demo_snapshot``) unless
+    ``snapshot`` names another.
+    """
 
     def run(page: str | None = None, *, snapshot: str | None = None, **params: str) -> AppTest:
-        if snapshot is not None:
-            monkeypatch.setenv("GI_SNAPSHOT", snapshot)
+        monkeypatch.setenv("GI_SNAPSHOT", snapshot or str(demo_snapshot()))
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value

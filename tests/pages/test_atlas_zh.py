@@ -6,8 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import polars as pl
 from streamlit.testing.v1 import AppTest
 
+from loaders import assessments
+from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures
 
 
@@ -27,11 +30,13 @@ def test_map_legend_and_hover_are_chinese_without_pinyin(run_app: Callable[..., 
     assert {row[1] for row in assessed["customdata"]} == {""}  # no pinyin in the hover
     assert missing["name"] == "未评估"
     assert atlas["layout"]["annotations"][0]["text"].startswith("灰色：未评估")
-    assert distribution["layout"]["title"]["text"] == "分布 · 88 个县区"
+    guizhou = assessments.county_view(demo_snapshot(), "demo-tp-2021", province="520000")
+    n = guizhou.filter(pl.col("score").is_not_null()).height
+    assert distribution["layout"]["title"]["text"] == f"分布 · {n} 个县区"
     assert distribution["layout"]["yaxis"]["title"]["text"] == "县区"
     assert "县区数：%{y}" in distribution["data"][0]["hovertemplate"]
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("88 个县区中有 88 个按") for c in captions)
+    assert any(c.startswith(f"{guizhou.height} 个县区中有 {n} 个按") for c in captions)
 
 
 def test_top_and_bottom_tables_are_chinese_and_hide_pinyin(

@@ -39,7 +39,7 @@ def test_every_chart_carries_title_source_and_mark(
         title = spec["layout"]["title"]
         assert title["text"]
         subtitle = title["subtitle"]["text"].replace("<br>", " ")
-        assert "data snapshot default (sha256 " in subtitle and "accessed 20" in subtitle
+        assert "data snapshot demo (sha256 " in subtitle and "accessed 20" in subtitle
         marks = subtitle + " ".join(
             a.get("text", "") for a in spec["layout"].get("annotations", [])
         )

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from loaders import evaluators
+from tests.fixtures import demo_snapshot
 from tests.i18n_scan import english_words
 from tests.pages.conftest import figures
 
@@ -58,7 +60,8 @@ def test_ties_diagram_in_chinese(run_app: Callable[..., AppTest]) -> None:
 def test_divergence_in_chinese_without_pinyin(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app, compare="demo-audit-2021")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["两者共有的县区"] == "2,739"
+    both = evaluators.paired_scores(demo_snapshot(), "demo-tp-2021", "demo-audit-2021").height
+    assert metrics["两者共有的县区"] == f"{both:,}"
     scatter = next(f for f in figures(at) if f["data"][0]["type"] == "scattergl")
     assert scatter["layout"]["xaxis"]["title"]["text"] == "A：总分"
     provinces = next(f for f in figures(at) if f["data"][0].get("error_x"))["data"][0]["y"]

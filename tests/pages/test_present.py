@@ -74,7 +74,7 @@ def test_the_builder_collects_views_into_a_story_link(run_app: Callable[..., App
     at.sidebar.text_input(key="_story_caption").input("Guizhou first").run()
     at.sidebar.button[0].click().run()
     at.sidebar.text_input(key="_story_caption").input("then Zhejiang").run()
-    at.sidebar.selectbox[2].select("330000").run()
+    at.sidebar.selectbox(key="province").select("330000").run()
     at.sidebar.button[0].click().run()
     assert not at.exception
     link = at.sidebar.code[-1].value

@@ -12,11 +12,12 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from loaders import paths, records
+from loaders import records
 from loaders.derive.records import correlation, disagreement, page_count, with_types
+from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures
 
-SNAPSHOT = str(paths.default_snapshot())
+SNAPSHOT = str(demo_snapshot())
 PAGE = "pages/records.py"
 EVERYTHING = records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31))
 GUIZHOU = records.RecordFilters(

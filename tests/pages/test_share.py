@@ -9,9 +9,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import paths
-
-MANIFEST = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID / "manifest.json"
+from tests.fixtures import demo_snapshot
 
 
 def _codes(at: AppTest) -> list[str]:
@@ -35,8 +33,9 @@ def test_link_and_citation_of_the_view(
     assert link.startswith(path + "?")  # no browser address in AppTest: relative to the app
     for key, value in params.items():
         assert f"{key}={value.replace(',', '%2C')}" in link
-    sha = hashlib.sha256(MANIFEST.read_bytes()).hexdigest()
-    snapshot_id = json.loads(MANIFEST.read_text("utf-8"))["snapshot_id"]
+    manifest = demo_snapshot() / "manifest.json"
+    sha = hashlib.sha256(manifest.read_bytes()).hexdigest()
+    snapshot_id = json.loads(manifest.read_text("utf-8"))["snapshot_id"]
     assert f"data snapshot {snapshot_id}, manifest sha256 {sha}" in cited
     assert link in cited and "Accessed 20" in cited
     assert "Demo Integrity Ratings Ltd. (fictional)" in cited

@@ -19,9 +19,9 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from loaders import paths
 from loaders.store import load, open_snapshot
 from tests.components.test_i18n import ALLOWED
+from tests.fixtures import demo_snapshot
 from tests.i18n_scan import element_texts, english_words
 
 QUOTED = 20  # data texts this long are skipped inside other texts too, not only whole
@@ -71,7 +71,7 @@ VIEWS = [
 @functools.cache
 def data_texts() -> frozenset[str]:
     """Return the English-only free-text values of the default snapshot."""
-    snapshot = paths.default_snapshot()
+    snapshot = demo_snapshot()
     tables = open_snapshot(snapshot).manifest["tables"]
     found: set[str] = set()
     for table, columns in ENGLISH_ONLY.items():
@@ -86,8 +86,8 @@ def data_texts() -> frozenset[str]:
 
 def snapshot_words() -> set[str]:
     """Return the words of identifiers a view may name: the snapshot id and edition ids."""
-    snap = open_snapshot(paths.default_snapshot())
-    ids = [snap.snapshot_id, *load(paths.default_snapshot(), "editions")["edition_id"]]
+    snap = open_snapshot(demo_snapshot())
+    ids = [snap.snapshot_id, *load(demo_snapshot(), "editions")["edition_id"]]
     return {word for i in ids for word in re.findall(r"[A-Za-z]+", i)}
 
 
@@ -143,7 +143,7 @@ def test_presentation_mode_in_chinese(run_app: Callable[..., AppTest]) -> None:
 def test_counties_are_chinese_with_pinyin_only_in_english(
     run_app: Callable[..., AppTest],
 ) -> None:
-    divisions = load(paths.default_snapshot(), "divisions").filter(pl.col("adcode") == "520123")
+    divisions = load(demo_snapshot(), "divisions").filter(pl.col("adcode") == "520123")
     name, pinyin = divisions.row(0)[1], divisions.row(0)[2]
     zh = run_app("pages/county.py", lang="zh", county="520123")
     en = run_app("pages/county.py", lang="en", county="520123")
