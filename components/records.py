@@ -40,17 +40,6 @@ STATE_COLOURS = {
     "removed": theme.SEQUENTIAL[3],
     "expired": "#969696",
 }
-MEASURES = {"count": mark("Records"), "per_year": mark("Records per year")}
-POLARITIES = {"negative": mark("Negative"), "positive": mark("Positive"), "all": mark("All")}
-# The map's legend title for each (measure, polarity).
-MAP_TITLES = {
-    ("count", "negative"): mark("Negative records"),
-    ("count", "positive"): mark("Positive records"),
-    ("count", "all"): mark("Records"),
-    ("per_year", "negative"): mark("Negative records per year"),
-    ("per_year", "positive"): mark("Positive records per year"),
-    ("per_year", "all"): mark("Records per year"),
-}
 SYNTHETIC_NOTE = mark(
     "Every record on this page is synthetic demo data: generated, not collected. Subject "
     "names carry （示例） (example); no record describes a real government body."
@@ -319,7 +308,7 @@ class MapChoice:
         >>> MapChoice("per_year", "negative").title, MapChoice("count", "all").title
         ('Negative records per year', 'Records')
         """
-        return tr(MAP_TITLES[self.measure, self.polarity])
+        return tr(labels.MAP_TITLES[self.measure, self.polarity])
 
 
 def render_map_controls() -> MapChoice:
@@ -328,9 +317,9 @@ def render_map_controls() -> MapChoice:
     with left:
         measure = st.segmented_control(
             tr("Map"),
-            list(MEASURES),
+            list(labels.MAP_MEASURES),
             default="count",
-            format_func=formatter(MEASURES),
+            format_func=formatter(labels.MAP_MEASURES),
             key="records_map_measure",
             bind="query-params",  # part of the shareable view
             required=True,
@@ -338,9 +327,9 @@ def render_map_controls() -> MapChoice:
     with right:
         polarity = st.segmented_control(
             tr("Which records"),
-            list(POLARITIES),
+            list(labels.MAP_POLARITIES),
             default="negative",
-            format_func=formatter(POLARITIES),
+            format_func=formatter(labels.MAP_POLARITIES),
             key="records_map_polarity",
             bind="query-params",  # part of the shareable view
             required=True,
@@ -397,7 +386,8 @@ def render_top_counties(view: pl.DataFrame, choice: MapChoice) -> None:
             "prefecture_name_zh": st.column_config.TextColumn(tr("Prefecture")),
             "adcode": st.column_config.TextColumn(tr("Adcode")),
             "score": st.column_config.NumberColumn(
-                label(choice.measure, MEASURES), format="%,.1f" if choice.per_year else "%,d"
+                label(choice.measure, labels.MAP_MEASURES),
+                format="%,.1f" if choice.per_year else "%,d",
             ),
         },
         placeholder="—",

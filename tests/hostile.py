@@ -1,4 +1,4 @@
-"""A hostile snapshot: the committed one with markup, scripts and tricks in every shown text.
+"""A hostile snapshot: the test snapshot with markup, scripts and tricks in every shown text.
 
 Every free-text column that a page shows (names, titles, notes, reasons, sources, record
 subjects, the manifest's description) gets :data:`PAYLOAD` appended; source URLs become
@@ -12,8 +12,9 @@ from pathlib import Path
 
 import polars as pl
 
-from loaders import paths, schemas
+from loaders import schemas
 from loaders.store import load, open_snapshot, write_snapshot
+from tests.fixtures import demo_snapshot
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(1)</script>"
@@ -120,8 +121,8 @@ def hostile_tables(base: Path | str) -> dict[str, pl.DataFrame]:
 
 
 def write_hostile_snapshot(out: Path) -> Path:
-    """Write the hostile copy of the committed snapshot to ``out``; return ``out``."""
-    base = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
+    """Write the hostile copy of the test snapshot to ``out``; return ``out``."""
+    base = demo_snapshot()
     manifest = open_snapshot(base).manifest
     write_snapshot(
         hostile_tables(base),

@@ -233,3 +233,17 @@ SEVERITIES = {
     "error": mark("error (import problem)"),
     "warning": mark("warning (import problem)"),
 }
+
+# What the records map measures (its control's options).
+MAP_MEASURES = {"count": mark("Records"), "per_year": mark("Records per year")}
+# Which records the records map counts (its control's options).
+MAP_POLARITIES = {"negative": mark("Negative"), "positive": mark("Positive"), "all": mark("All")}
+# The records map's legend title for each (measure, polarity).
+MAP_TITLES = {
+    ("count", "negative"): mark("Negative records"),
+    ("count", "positive"): mark("Positive records"),
+    ("count", "all"): mark("Records"),
+    ("per_year", "negative"): mark("Negative records per year"),
+    ("per_year", "positive"): mark("Positive records per year"),
+    ("per_year", "all"): mark("Records per year"),
+}

@@ -174,21 +174,6 @@ def test_csv_export_says_synthetic_and_neutralises_formulas(odd_snapshot: Path) 
     assert occurred == sorted(occurred, reverse=True)
 
 
-def test_file_name_and_description_of_the_filters() -> None:
-    filters = loader.RecordFilters(
-        county="520123",
-        start=dt.date(2017, 1, 1),
-        end=dt.date(2017, 6, 30),
-        sources=("courts",),
-        statuses=("active", "performed"),
-    )
-    assert table.csv_name(filters) == "records-520123-2017-01-2017-06.csv"
-    assert table.describe(filters) == (
-        "county 520123 · 2017-01-01 to 2017-06-30 · source agency courts · status active, performed"
-    )
-    assert table.csv_name(loader.RecordFilters()) == "records-china.csv"
-
-
 def test_table_filters_keep_the_place_and_period() -> None:
     choice = table.TableChoice(county="520123", statuses=("active",), polarities=("negative",))
     wanted = table.table_filters(PERIOD, choice)
@@ -220,11 +205,6 @@ def test_scatter_and_disagreement_links() -> None:
         f"records?edition=demo-tp-2021&metric=public_opinion&province=52&county={code}"
     )
     assert first["profile_link"].startswith("county?") and f"county={code}" in first["profile_link"]
-
-
-def test_correlation_text() -> None:
-    assert scores.correlation_text(0.5) == "0.50"
-    assert scores.correlation_text(-0.046) == "−0.05"
 
 
 def test_timeline_has_one_dot_per_record() -> None:

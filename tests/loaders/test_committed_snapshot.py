@@ -9,7 +9,7 @@ import pytest
 
 from loaders import paths
 from loaders.store import open_snapshot, sha256_file
-from loaders.store.validate import validate_snapshot
+from loaders.store.validate import check_rollup, validate_snapshot
 from loaders.tools import cli
 
 DEFAULT = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
@@ -80,3 +80,20 @@ def test_real_evaluators_carry_only_published_scores() -> None:
     urls = snap.read("sources").filter(pl.col("source_id").is_in(scores["source_id"].implode()))
     assert urls.get_column("url").str.starts_with("http").all()
     assert snap.is_synthetic
+
+
+def test_committed_snapshot_rollup_matches_its_records() -> None:
+    snap = open_snapshot(DEFAULT)
+    assert check_rollup(snap.read("records"), snap.read("record_rollups")) == []
+
+
+def test_committed_snapshot_holds_every_real_published_result() -> None:
+    snap = open_snapshot(DEFAULT)
+    real = snap.read("editions").filter(~pl.col("is_synthetic")).get_column("edition_id")
+    rankings = snap.read("rankings").filter(pl.col("edition_id").is_in(real.implode()))
+    with (paths.REFERENCE_DIR / "real-results.csv").open(encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle) - 1  # one published result per row
+    assert rankings.height == rows == 158
+    assert rankings.filter(pl.col("adcode").is_null()).height == 1  # 宣武区, merged in 2010
+    scores = snap.read("scores").filter(pl.col("edition_id").is_in(real.implode()))
+    assert scores.height == 4

@@ -7,7 +7,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from loaders import rankings, schemas
-from loaders.derive.compare import Reason, tree_difference
+from loaders.derive.compare import Reason
 from loaders.derive.rankings import filter_rankings
 from loaders.derive.ranks import add_ranks
 from loaders.store import write_snapshot
@@ -67,28 +67,6 @@ def test_published_only_rows_come_last_without_a_computed_rank() -> None:
     )
     table = rankings.assemble_rankings(view, NO_METRICS)
     assert table.select("rank", "published").rows() == [(1, None), (None, "top100")]
-
-
-def test_first_level_scores_follow_the_crosswalk_and_missing_metrics_are_null() -> None:
-    tree = pl.DataFrame(
-        {
-            "indicator_id": ["t", "c", "c.x"],
-            "level": [1, 1, 2],
-            "crosswalk_key": ["transparency", "compliance", None],
-        }
-    )
-    scores = pl.DataFrame(
-        {
-            "adcode": ["a", "a", "a", "a"],
-            "indicator_id": ["t", "c", "c.x", "total"],
-            "score": [81.0, 72.0, 5.0, 77.0],
-        }
-    )
-    wide = rankings.first_level_scores(scores, tree)
-    expected = pl.DataFrame(
-        {"adcode": ["a"], "transparency": [81.0], "compliance": [72.0]}
-    ).with_columns(pl.lit(None, pl.Float64).alias(k) for k in schemas.FIRST_LEVEL[2:])
-    assert_frame_equal(wide, expected.select("adcode", *schemas.FIRST_LEVEL))
 
 
 # --- rank change -----------------------------------------------------------------------
@@ -334,32 +312,3 @@ def test_rank_change_against_the_same_tree_says_so(tmp_path: Path) -> None:
     basis = rankings.rank_change_basis(_two_editions(tmp_path), "demo-2021")
     assert basis.reasons == (Reason("same_tree"),)
     assert basis.reason == "same indicator tree"
-
-
-def test_tree_difference_names_added_and_dropped_indicators() -> None:
-    before = pl.DataFrame(
-        {"level": [2, 2], "indicator_id": ["a", "b"], "name_en": ["Alpha", "Beta"]}
-    )
-    after = pl.DataFrame(
-        {"level": [2, 2], "indicator_id": ["b", "c"], "name_en": ["Beta", "Gamma"]}
-    )
-    assert tree_difference(before, after) == ("this edition adds 1 (Gamma) and drops 1 (Alpha)")
-    change = rankings.tree_change(before, after)
-    assert (change.code, change.added, change.dropped) == ("tree_change", ("Gamma",), ("Alpha",))
-    unnamed = after.with_columns(name_en=pl.lit(None, pl.String))
-    assert rankings.tree_change(before, unnamed).added == ("c",)  # no name: the id
-    assert tree_difference(after, after) == "this edition adds none and drops none"
-
-
-def test_tree_change_names_in_chinese_only_when_every_name_is_known() -> None:
-    tree = pl.DataFrame(
-        {
-            "level": [2, 2, 2],
-            "indicator_id": ["a.x", "a.y", "a.z"],
-            "name_en": ["X", "Y", "Z"],
-            "name_zh": ["甲", "乙", None],
-        }
-    )
-    change = rankings.tree_change(tree.head(1), tree.head(2))
-    assert (change.added, change.added_zh) == (("Y",), ("乙",))
-    assert rankings.tree_change(tree.head(1), tree).added_zh == ()  # 丙 is not known

@@ -14,7 +14,6 @@ from loaders.build import demo
 from loaders.derive.records import (
     OPEN,
     correlation,
-    disagreement,
     page_count,
     resolution_times,
     status_over_time,
@@ -95,11 +94,6 @@ def test_a_rollup_that_differs_from_the_records_is_reported(generated: Path) -> 
     assert "not the monthly aggregation" in problem
 
 
-def test_committed_snapshot_rollup_matches_its_records() -> None:
-    snap = open_snapshot(DEFAULT)
-    assert check_rollup(snap.read("records"), snap.read("record_rollups")) == []
-
-
 def test_overviews_read_the_rollup_and_agree_with_the_raw_records(generated: Path) -> None:
     period = records.RecordFilters(
         province=GUIZHOU, start=dt.date(2017, 3, 1), end=dt.date(2018, 8, 31)
@@ -176,17 +170,6 @@ def test_filters_push_down_into_the_rollup_scan(generated: Path) -> None:
     assert "record_rollups.parquet" in scan_part
 
 
-def test_the_province_range_keeps_exactly_the_province() -> None:
-    frame = pl.DataFrame({"adcode": ["510000", "519999", "520000", "522732", "529999", "530100"]})
-    (place,) = records.RecordFilters(province="520000").record_predicates()
-    assert frame.filter(place).get_column("adcode").to_list() == ["520000", "522732", "529999"]
-
-
-def test_statuses_are_not_in_the_rollup() -> None:
-    with pytest.raises(ValueError, match="no status"):
-        records.RecordFilters(statuses=("active",)).rollup_predicates()
-
-
 # --- paging ----------------------------------------------------------------------------
 def test_pages_are_stable_complete_and_do_not_overlap(generated: Path) -> None:
     filters = records.RecordFilters(province=GUIZHOU, start=dt.date(2019, 1, 1))
@@ -259,26 +242,6 @@ def test_the_clearing_campaign_empties_the_judgment_debtor_list() -> None:
     assert set(ends.get_column("state")) >= {OPEN, "performed", "removed", "expired"}
 
 
-def test_status_over_time_counts_listings_made_before_the_period() -> None:
-    frame = pl.DataFrame(
-        {
-            "status": ["performed", "active", "removed"],
-            "occurred": [dt.date(2015, 6, 1), dt.date(2015, 7, 1), dt.date(2016, 1, 20)],
-            "resolved": [dt.date(2016, 2, 3), None, dt.date(2015, 12, 1)],
-        }
-    )
-    stock = status_over_time(frame, start=dt.date(2016, 1, 1), end=dt.date(2016, 2, 29))
-    wide = stock.pivot("state", index="month", values="records").sort("month")
-    # Jan: two listed in 2015 still open (one removed in 2015 already counted), one new.
-    assert wide.row(0, named=True) == {
-        "month": dt.date(2016, 1, 1),
-        "performed": 0,
-        "removed": 1,
-        OPEN: 2,
-    }
-    assert wide.row(1, named=True)["performed"] == 1
-
-
 def test_resolution_times_by_source(generated: Path) -> None:
     summary = records.resolution_summary(generated, records.RecordFilters(province=GUIZHOU))
     raw = _raw(generated).filter(pl.col("adcode").str.starts_with("52"))
@@ -339,22 +302,3 @@ def test_scores_against_matching_records_of_the_data_year() -> None:
         DEFAULT, "demo-tp-2021", "compliance.rule_of_law_mechanism", GUIZHOU
     )
     assert parent == "compliance"
-
-
-def test_disagreement_list_on_a_constructed_case() -> None:
-    frame = pl.DataFrame(
-        {
-            "adcode": ["a", "b", "c", "d", "e", "f", "g", "h"],
-            "score": [95.0, 90.0, 85.0, 80.0, 60.0, 55.0, 50.0, 45.0],
-            "records": [2, 30, 3, 25, 40, 1, 35, 0],
-        }
-    )
-    worst = disagreement(frame, n=5)
-    # b: 2nd best score with the 3rd most records; d: 4th best with the 4th most.
-    assert worst.get_column("adcode").to_list() == ["b", "d"]
-    assert worst.get_column("disagreement").to_list() == [0.625, 0.25]
-    assert worst.get_column("score_pct").to_list() == [0.875, 0.625]
-    # Agreement everywhere (best score, fewest records): nobody is listed.
-    agree = frame.with_columns(records=pl.Series([0, 1, 2, 3, 4, 5, 6, 7]))
-    assert disagreement(agree).is_empty()
-    assert correlation(agree) == pytest.approx(-1.0)

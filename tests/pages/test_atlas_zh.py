@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import assessments
 from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures
@@ -20,7 +21,7 @@ def _columns(at: AppTest) -> list[dict[str, Any]]:
 
 
 def test_map_legend_and_hover_are_chinese_without_pinyin(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/atlas.py", lang="zh", province="52")
+    at = run_app(routes.ATLAS.file, lang="zh", province="52")
     assert not at.exception
     assert at.title[0].value == "地图"
     atlas, distribution = figures(at)
@@ -42,26 +43,26 @@ def test_map_legend_and_hover_are_chinese_without_pinyin(run_app: Callable[..., 
 def test_top_and_bottom_tables_are_chinese_and_hide_pinyin(
     run_app: Callable[..., AppTest],
 ) -> None:
-    zh = run_app("pages/atlas.py", lang="zh", province="52")
+    zh = run_app(routes.ATLAS.file, lang="zh", province="52")
     assert [m.value for m in zh.markdown][:2] == ["**前10名**", "**后10名**"]
     for columns in _columns(zh):
         assert columns["name_zh"]["label"] == "县区" and columns["score"]["label"] == "得分"
         assert columns["name_pinyin"].get("hidden") is True
-    en = run_app("pages/atlas.py", lang="en", province="52")
+    en = run_app(routes.ATLAS.file, lang="en", province="52")
     assert all(c["name_pinyin"]["label"] == "Pinyin" for c in _columns(en))
 
 
 def test_map_is_built_per_language(run_app: Callable[..., AppTest]) -> None:
     """The cached map is keyed by the language: English first must not leak into Chinese."""
-    en = figures(run_app("pages/atlas.py", lang="en", province="52"))[0]
-    zh = figures(run_app("pages/atlas.py", lang="zh", province="52"))[0]
+    en = figures(run_app(routes.ATLAS.file, lang="en", province="52"))[0]
+    zh = figures(run_app(routes.ATLAS.file, lang="zh", province="52"))[0]
     assert "National rank" in en["data"][0]["hovertemplate"]
     assert en["data"][0]["customdata"][0][1] != ""  # pinyin beside the name in English
     assert "全国排名" in zh["data"][0]["hovertemplate"]
 
 
 def test_published_results_in_chinese(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/atlas.py", lang="zh", edition="cass-transparency-2024", province="34")
+    at = run_app(routes.ATLAS.file, lang="zh", edition="cass-transparency-2024", province="34")
     assert not at.exception
     legend = [t["name"] for t in figures(at)[0]["data"] if t.get("showlegend")]
     assert legend == ["未公开（101）", "前20名（3）"]

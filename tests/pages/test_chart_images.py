@@ -9,14 +9,14 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components import charts, theme
+from components import charts, routes, theme
 
 PAGES = [
-    ("pages/atlas.py", {"province": "52"}),
-    ("pages/metrics.py", {"province": "33"}),
-    ("pages/records.py", {"province": "52", "county": "520123"}),
-    ("pages/county.py", {"county": "520123"}),
-    ("pages/evaluators.py", {"compare": "demo-audit-2021"}),
+    (routes.ATLAS.file, {"province": "52"}),
+    (routes.METRICS.file, {"province": "33"}),
+    (routes.RECORDS.file, {"province": "52", "county": "520123"}),
+    (routes.COUNTY.file, {"county": "520123"}),
+    (routes.EVALUATORS.file, {"compare": "demo-audit-2021"}),
 ]
 
 
@@ -49,7 +49,7 @@ def test_every_chart_carries_title_source_and_mark(
 
 
 def test_a_real_edition_chart_is_not_marked_synthetic(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/metrics.py", edition="zhongding-2021")
+    at = run_app(routes.METRICS.file, edition="zhongding-2021")
     assert not at.exception
     for spec, _ in _charts(at):
         subtitle = spec["layout"]["title"]["subtitle"]["text"]
@@ -59,7 +59,7 @@ def test_a_real_edition_chart_is_not_marked_synthetic(run_app: Callable[..., App
 
 def test_records_charts_never_cite_the_edition(run_app: Callable[..., AppTest]) -> None:
     """Synthetic records must not be attributed to the evaluator of the sidebar's edition."""
-    at = run_app("pages/records.py", edition="zhongding-2021", province="52")
+    at = run_app(routes.RECORDS.file, edition="zhongding-2021", province="52")
     assert not at.exception
     subtitles = [s["layout"]["title"]["subtitle"]["text"] for s, _ in _charts(at)]
     assert subtitles
@@ -91,7 +91,7 @@ def test_a_cached_figure_is_framed_once_and_never_changed() -> None:
 
 
 def test_records_charts_say_records_not_assessments(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/records.py", province="52")
+    at = run_app(routes.RECORDS.file, province="52")
     assert not at.exception
     texts = [
         spec["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
@@ -109,11 +109,11 @@ SUMMARISED = {"bar", "scatter", "scattergl", "box", "violin", "histogram", "chor
 @pytest.mark.parametrize(
     ("page", "params"),
     [
-        ("pages/atlas.py", {"province": "52"}),
-        ("pages/metrics.py", {"province": "52"}),
-        ("pages/records.py", {"province": "52"}),
-        ("pages/county.py", {"county": "520123", "province": "52"}),
-        ("pages/evaluators.py", {"compare": "demo-tp-2020"}),
+        (routes.ATLAS.file, {"province": "52"}),
+        (routes.METRICS.file, {"province": "52"}),
+        (routes.RECORDS.file, {"province": "52"}),
+        (routes.COUNTY.file, {"county": "520123", "province": "52"}),
+        (routes.EVALUATORS.file, {"compare": "demo-tp-2020"}),
     ],
 )
 def test_every_plain_chart_has_a_sentence_under_it(
@@ -124,7 +124,7 @@ def test_every_plain_chart_has_a_sentence_under_it(
     kinds = [{t["type"] for t in spec["data"]} for spec, _ in _charts(at)]
     plain = sum(1 for k in kinds if k and k <= SUMMARISED)
     summaries = [c.value for c in at.caption if c.value.startswith("Chart summary: ")]
-    own = 1 if page == "pages/atlas.py" else 0  # the atlas map's own summary, not this one
+    own = 1 if page == routes.ATLAS.file else 0  # the atlas map's own summary, not this one
     assert plain - own >= 1
     assert len(summaries) == plain - own, summaries
     assert all(re.search(r"\d", s) for s in summaries)  # each says something from the data

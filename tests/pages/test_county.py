@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from components.profile import of
 from components.weights import chance_text
 from loaders import assessments, records, weights
@@ -14,7 +15,7 @@ from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures, values
 
 SNAPSHOT = str(demo_snapshot())
-PAGE = "pages/county.py"
+PAGE = routes.COUNTY.file
 TIMELINE = "Records about the government bodies of this county"
 
 

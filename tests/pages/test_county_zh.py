@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from tests.i18n_scan import english_words, figure_texts
 from tests.pages.conftest import figures
 
-PAGE = "pages/county.py"
+PAGE = routes.COUNTY.file
 
 
 def _profile(run_app: Callable[..., AppTest], county: str = "520123", **params: str) -> AppTest:

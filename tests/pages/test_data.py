@@ -4,9 +4,11 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from components import routes
+
 
 def test_data_page_lists_real_and_synthetic_editions(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/data.py")
+    at = run_app(routes.DATA.file)
     assert not at.exception
     assert "Synthetic demo data on screen" in at.warning[0].value
     editions = at.dataframe[0].value

@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from tests.i18n_scan import english_words
 
 
 def test_data_page_in_chinese(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/data.py", lang="zh")
+    at = run_app(routes.DATA.file, lang="zh")
     assert not at.exception
     assert at.title[0].value == "县级政府政务诚信评估：数据说明"
     assert any(m.value.startswith("2,875 个县级单位；") for m in at.markdown)

@@ -5,13 +5,14 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from components.provenance import md_escape
 from loaders import evaluators
 from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures
 
 DEFAULT = str(demo_snapshot())
-PAGE = "pages/evaluators.py"
+PAGE = routes.EVALUATORS.file
 
 
 def _picker(at: AppTest):

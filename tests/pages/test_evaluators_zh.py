@@ -7,12 +7,13 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import evaluators
 from tests.fixtures import demo_snapshot
 from tests.i18n_scan import english_words
 from tests.pages.conftest import figures
 
-PAGE = "pages/evaluators.py"
+PAGE = routes.EVALUATORS.file
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:

@@ -23,8 +23,10 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import paths, records, schemas
 from loaders.store import load, open_snapshot, write_snapshot
+from tests.fixtures import demo_snapshot
 from tests.hostile import COUNTY
 
 HYPERLINK = '=HYPERLINK("https://evil.example/?x=1","修文县")'
@@ -34,8 +36,8 @@ NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 @pytest.fixture(scope="session")
 def formula_snapshot(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The committed snapshot with county 修文县 renamed to a spreadsheet formula."""
-    base = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
+    """The test snapshot with county 修文县 renamed to a spreadsheet formula."""
+    base = demo_snapshot()
     tables = {name: load(base, name) for name in schemas.TABLES}
     tables["records"] = tables["records"].drop("year", strict=False)
     tables["divisions"] = tables["divisions"].with_columns(
@@ -48,7 +50,7 @@ def formula_snapshot(tmp_path_factory: pytest.TempPathFactory) -> str:
         tables,
         out,
         snapshot_id="formula-names",
-        description="The committed snapshot with a county named like a formula",
+        description="The test snapshot with a county named like a formula",
         created_by="tests/pages/test_exports_pages.py",
         created_at="2026-01-01T00:00:00Z",
     )
@@ -144,7 +146,7 @@ def _hostile_row(rows: list[dict[str, str]]) -> dict[str, str]:
 def test_rankings_exports_hold_the_rows_shown(
     run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
 ) -> None:
-    at = _open(run_app, "pages/rankings.py", formula_snapshot, province="52")
+    at = _open(run_app, routes.RANKINGS.file, formula_snapshot, province="52")
     shown: pd.DataFrame = at.dataframe[0].value
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download these rows (CSV)", "Download these rows (XLSX)"]
@@ -162,7 +164,7 @@ def test_published_results_exports_are_not_marked_synthetic(
     run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
 ) -> None:
     at = _open(
-        run_app, "pages/rankings.py", formula_snapshot, province="52", edition="zhongding-2021"
+        run_app, routes.RANKINGS.file, formula_snapshot, province="52", edition="zhongding-2021"
     )
     shown: pd.DataFrame = at.dataframe[0].value
     csv_data, xlsx_data = _last_pair(downloads)
@@ -176,7 +178,7 @@ def test_published_results_exports_are_not_marked_synthetic(
 def test_metrics_exports_hold_the_reweighted_rows(
     run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
 ) -> None:
-    at = _open(run_app, "pages/metrics.py", formula_snapshot, province="52", weights="100,0,0,0,0")
+    at = _open(run_app, routes.METRICS.file, formula_snapshot, province="52", weights="100,0,0,0,0")
     shown: pd.DataFrame = at.dataframe[-1].value
     csv_data, xlsx_data = _last_pair(downloads)
     rows = _check_pair(csv_data, xlsx_data, formula_snapshot)
@@ -191,7 +193,7 @@ def test_metrics_exports_hold_the_reweighted_rows(
 def test_records_exports_hold_the_filtered_records(
     run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
 ) -> None:
-    at = _open(run_app, "pages/records.py", formula_snapshot, province="52", county=COUNTY)
+    at = _open(run_app, routes.RECORDS.file, formula_snapshot, province="52", county=COUNTY)
     shown = next(d.value for d in at.dataframe if "record_id" in d.value.columns)
     csv_data, xlsx_data = _last_pair(downloads)
     rows = _check_pair(csv_data, xlsx_data, formula_snapshot)
@@ -218,8 +220,8 @@ def test_exports_in_chinese_say_where_they_came_from_in_chinese(
     run_app: Callable[..., AppTest], downloads: list[dict[str, Any]]
 ) -> None:
     """With lang=zh the buttons and the file header are Chinese; rows and columns are data."""
-    snapshot = str(paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID)
-    _open(run_app, "pages/rankings.py", snapshot, province="52", lang="zh")
+    snapshot = str(demo_snapshot())
+    _open(run_app, routes.RANKINGS.file, snapshot, province="52", lang="zh")
     assert downloads[-2]["label"] == "下载这些行（CSV）"
     csv_data, xlsx_data = _last_pair(downloads)
     header, columns, rows = _read_csv(csv_data)

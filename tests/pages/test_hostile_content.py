@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import paths
 from tests.hostile import (
     COUNTY,
@@ -116,20 +117,20 @@ def _check_tables(at: AppTest) -> list[str]:
 
 # page, query parameters, and whether data text is expected in figures / Markdown / tables
 VIEWS = [
-    ("pages/atlas.py", {}, True, True, True),
-    ("pages/atlas.py", {"province": "52"}, True, True, True),
-    ("pages/atlas.py", {"province": "54"}, True, True, False),  # excluded: the reason
-    ("pages/atlas.py", {"edition": "zhongding-2021"}, True, True, True),  # published map
-    ("pages/rankings.py", {"province": "52"}, False, True, True),
-    ("pages/rankings.py", {"edition": "zhongding-2021"}, False, True, True),
-    ("pages/metrics.py", {"province": "52"}, True, True, True),
-    ("pages/evaluators.py", {"compare": "demo-audit-2021"}, True, True, True),
-    ("pages/records.py", {"province": "52", "county": COUNTY}, True, True, True),
-    ("pages/county.py", {"county": COUNTY}, True, True, True),
-    ("pages/county.py", {"county": COUNTY, "edition": "zhongding-2021"}, True, True, True),
+    (routes.ATLAS.file, {}, True, True, True),
+    (routes.ATLAS.file, {"province": "52"}, True, True, True),
+    (routes.ATLAS.file, {"province": "54"}, True, True, False),  # excluded: the reason
+    (routes.ATLAS.file, {"edition": "zhongding-2021"}, True, True, True),  # published map
+    (routes.RANKINGS.file, {"province": "52"}, False, True, True),
+    (routes.RANKINGS.file, {"edition": "zhongding-2021"}, False, True, True),
+    (routes.METRICS.file, {"province": "52"}, True, True, True),
+    (routes.EVALUATORS.file, {"compare": "demo-audit-2021"}, True, True, True),
+    (routes.RECORDS.file, {"province": "52", "county": COUNTY}, True, True, True),
+    (routes.COUNTY.file, {"county": COUNTY}, True, True, True),
+    (routes.COUNTY.file, {"county": COUNTY, "edition": "zhongding-2021"}, True, True, True),
     # Tibet: not assessed; its records chart still cites the (hostile) snapshot id
-    ("pages/county.py", {"county": "540102"}, True, True, True),
-    ("pages/data.py", {}, False, True, True),
+    (routes.COUNTY.file, {"county": "540102"}, True, True, True),
+    (routes.DATA.file, {}, False, True, True),
 ]
 
 
@@ -157,7 +158,7 @@ def test_hostile_text_is_inert_on_every_page(
 
 
 def test_map_hover_names_are_entities(run_app: Callable[..., AppTest], hostile: str) -> None:
-    at = run_app("pages/atlas.py", snapshot=hostile, province="52")
+    at = run_app(routes.ATLAS.file, snapshot=hostile, province="52")
     county = figures(at)[0]["data"][0]
     names = {row[0] for row in county["customdata"]}
     assert f"修文县{PLOTLY_PAYLOAD}" in names
@@ -167,7 +168,7 @@ def test_map_hover_names_are_entities(run_app: Callable[..., AppTest], hostile: 
 def test_profile_title_and_breakdown_show_the_name_literally(
     run_app: Callable[..., AppTest], hostile: str
 ) -> None:
-    at = run_app("pages/county.py", snapshot=hostile, county=COUNTY)
+    at = run_app(routes.COUNTY.file, snapshot=hostile, county=COUNTY)
     assert at.title[0].value.startswith("修文县 \\<img src=x onerror=alert\\(1\\)\\>")
     assert MARKDOWN_ESCAPED[TEX] in at.title[0].value
     assert "⟨U\\+202E⟩evil\u200bend Xiuwen Xian \\<img" in at.title[0].value  # "+" escaped too
@@ -179,7 +180,7 @@ def test_profile_title_and_breakdown_show_the_name_literally(
 
 
 def test_a_long_name_renders_in_full(run_app: Callable[..., AppTest], hostile: str) -> None:
-    at = run_app("pages/county.py", snapshot=hostile, county=LONG_COUNTY)
+    at = run_app(routes.COUNTY.file, snapshot=hostile, county=LONG_COUNTY)
     assert not at.exception
     assert at.title[0].value.endswith(" " + LONG)
 
@@ -187,7 +188,7 @@ def test_a_long_name_renders_in_full(run_app: Callable[..., AppTest], hostile: s
 def test_single_search_match_links_to_an_escaped_profile(
     run_app: Callable[..., AppTest], hostile: str
 ) -> None:
-    at = run_app("pages/rankings.py", snapshot=hostile, province="52")
+    at = run_app(routes.RANKINGS.file, snapshot=hostile, province="52")
     at.text_input(key="rankings_search").input(COUNTY).run()
     labels = [link.proto.label for link in at.get("page_link")]
     assert f"Open the profile of 修文县{MARKDOWN_PAYLOAD}" in labels
@@ -196,7 +197,7 @@ def test_single_search_match_links_to_an_escaped_profile(
 def test_evaluator_card_and_charts_escape_names(
     run_app: Callable[..., AppTest], hostile: str
 ) -> None:
-    at = run_app("pages/evaluators.py", snapshot=hostile, compare="demo-audit-2021")
+    at = run_app(routes.EVALUATORS.file, snapshot=hostile, compare="demo-audit-2021")
     card = at.subheader[0].value
     assert card.startswith(f"Demo 示例诚信评级有限公司{MARKDOWN_PAYLOAD} · Demo")
     source = next(c.value for c in at.caption if c.value.startswith("Source"))
@@ -208,7 +209,7 @@ def test_evaluator_card_and_charts_escape_names(
 
 
 def test_data_page_escapes_the_manifest(run_app: Callable[..., AppTest], hostile: str) -> None:
-    at = run_app("pages/data.py", snapshot=hostile)
+    at = run_app(routes.DATA.file, snapshot=hostile)
     assert at.caption[0].value.startswith(f"Snapshot hostile\\`{MARKDOWN_PAYLOAD}\\` · ")
     description = next(m.value for m in at.markdown if "county-level divisions" in m.value)
     assert description.endswith(MARKDOWN_PAYLOAD)
@@ -219,7 +220,7 @@ def test_data_page_escapes_the_manifest(run_app: Callable[..., AppTest], hostile
 def test_published_results_table_drops_script_links(
     run_app: Callable[..., AppTest], hostile: str
 ) -> None:
-    at = run_app("pages/atlas.py", snapshot=hostile, edition="zhongding-2021")
+    at = run_app(routes.ATLAS.file, snapshot=hostile, edition="zhongding-2021")
     named = at.dataframe[0].value
     assert not named.empty
     assert JAVASCRIPT_URL not in set(named["published_source_url"].dropna())

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from components.frame.filters import (
     CARRIED,
     MANAGED,
@@ -47,16 +48,16 @@ EVERYTHING: dict[str, str | list[str]] = {
 
 # The page's main content, still drawn under a hostile URL.
 PAGES: dict[str, tuple[str, Callable[[AppTest], bool]]] = {
-    "pages/atlas.py": ("Atlas", lambda at: len(figures(at)[0]["data"][0]["locations"]) > 50),
-    "pages/rankings.py": ("Rankings", lambda at: len(at.dataframe[0].value) > 50),
-    "pages/metrics.py": ("Metrics and weights", lambda at: len(figures(at)) >= 4),
-    "pages/evaluators.py": ("Evaluators", lambda at: len(figures(at)) >= 1),
-    "pages/records.py": ("Records", lambda at: len(figures(at)) >= 4 and len(at.dataframe) >= 1),
-    "pages/county.py": (
+    routes.ATLAS.file: ("Atlas", lambda at: len(figures(at)[0]["data"][0]["locations"]) > 50),
+    routes.RANKINGS.file: ("Rankings", lambda at: len(at.dataframe[0].value) > 50),
+    routes.METRICS.file: ("Metrics and weights", lambda at: len(figures(at)) >= 4),
+    routes.EVALUATORS.file: ("Evaluators", lambda at: len(figures(at)) >= 1),
+    routes.RECORDS.file: ("Records", lambda at: len(figures(at)) >= 4 and len(at.dataframe) >= 1),
+    routes.COUNTY.file: (
         "County profile",
         lambda at: any(t.label == "Find a county" for t in at.text_input),
     ),
-    "pages/data.py": (
+    routes.DATA.file: (
         "County government integrity ratings: the data",
         lambda at: len(at.dataframe) >= 1,
     ),
@@ -193,7 +194,7 @@ def test_each_hostile_parameter_on_the_county_profile(
     run_app: Callable[..., AppTest], params: dict[str, object]
 ) -> None:
     county = {"county": "520123"} if "county" not in params else {}
-    at = _open(run_app, "pages/county.py", {**county, **params})
+    at = _open(run_app, routes.COUNTY.file, {**county, **params})
     _assert_safe(at, params)
     expected = "修文县 Xiuwen Xian" if county else "County profile"
     assert at.title[0].value == expected
@@ -208,7 +209,7 @@ def test_repeated_province_uses_the_last(run_app: Callable[..., AppTest]) -> Non
 
 
 def test_valid_lang_and_present_are_carried(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/rankings.py", lang="zh", present="1")
+    at = run_app(routes.RANKINGS.file, lang="zh", present="1")
     assert not at.exception and not _notices(at)
     assert at.query_params["lang"] == "zh" and at.query_params["present"] == "1"
 

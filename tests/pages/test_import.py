@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import paths
 from loaders.store import open_snapshot
 from loaders.store.validate import validate_snapshot
+from tests.fixtures import demo_snapshot
 
-PAGE = "pages/importer.py"
+PAGE = routes.IMPORT.file
 TABLE = "排名,县(市、区),所属省份,总分\n1,修文县,贵州省,91.5\n2,胶州市,山东省,85\n".encode(
     "gb18030"
 )
@@ -30,7 +32,8 @@ def test_import_page_is_absent_unless_enabled(
 def snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the snapshots folder, so the page writes there, not into data/."""
     folder = tmp_path / "snapshots"
-    shutil.copytree(paths.SNAPSHOTS_DIR, folder)
+    folder.mkdir()
+    shutil.copytree(demo_snapshot(), folder / "default")
     monkeypatch.setattr(paths, "SNAPSHOTS_DIR", folder)
     monkeypatch.setenv("GI_SNAPSHOT", str(folder / "default"))
     monkeypatch.setenv("GI_ENABLE_IMPORT", "1")

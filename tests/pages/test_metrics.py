@@ -12,6 +12,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import metrics as view
+from components import routes
 from components import weights as weights_view
 from loaders import assessments
 from loaders import weights as weighting
@@ -21,7 +22,7 @@ from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures, values
 
 SNAPSHOT = str(demo_snapshot())
-PAGE = "pages/metrics.py"
+PAGE = routes.METRICS.file
 EDITION = "demo-tp-2021"
 
 

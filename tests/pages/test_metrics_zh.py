@@ -8,12 +8,13 @@ from typing import Any
 from streamlit.testing.v1 import AppTest
 
 from components import metrics as view
+from components import routes
 from components import weights as weights_view
 from loaders.schemas import FIRST_LEVEL
 from tests.i18n_scan import english_words
 from tests.pages.conftest import figures
 
-PAGE = "pages/metrics.py"
+PAGE = routes.METRICS.file
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:

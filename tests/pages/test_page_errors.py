@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import rankings
 
 SECRET = "/srv/secret/path leaked in a traceback"
@@ -22,7 +23,7 @@ def test_a_failing_page_shows_a_generic_message(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(rankings, "ranking_table", _explode)
-    at = run_app("pages/rankings.py")
+    at = run_app(routes.RANKINGS.file)
     assert not at.exception  # no exception box, no traceback
     assert [e.value for e in at.error] == [
         "Something went wrong while drawing this page, so it stops here rather than show "
@@ -38,6 +39,6 @@ def test_other_pages_are_unaffected(
     run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rankings, "ranking_table", _explode)
-    at = run_app("pages/atlas.py")
+    at = run_app(routes.ATLAS.file)
     assert not at.exception and not at.error
     assert at.get("plotly_chart")

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from components.frame import story
 
 STEPS = [
@@ -27,7 +28,7 @@ def _links(at: AppTest) -> dict[str, tuple[str, dict[str, list[str]]]]:
 def test_a_story_step_shows_its_caption_and_links_both_ways(
     run_app: Callable[..., AppTest],
 ) -> None:
-    at = run_app("pages/rankings.py", present="1", story=TOKEN, step="2", province="33")
+    at = run_app(routes.RANKINGS.file, present="1", story=TOKEN, step="2", province="33")
     assert not at.exception
     assert at.markdown[0].value == "**2 / 3** · Zhejiang's ranking"
     links = _links(at)
@@ -43,14 +44,14 @@ def test_a_story_step_shows_its_caption_and_links_both_ways(
 
 
 def test_first_and_last_steps_have_one_way_only(run_app: Callable[..., AppTest]) -> None:
-    first = _links(run_app("pages/atlas.py", present="1", story=TOKEN, step="1"))
+    first = _links(run_app(routes.ATLAS.file, present="1", story=TOKEN, step="1"))
     assert "Previous" not in first and "Next" in first
-    last = _links(run_app("pages/county.py", present="1", story=TOKEN, step="3", county="520123"))
+    last = _links(run_app(routes.COUNTY.file, present="1", story=TOKEN, step="3", county="520123"))
     assert "Next" not in last and "Previous" in last
 
 
 def test_caption_markup_stays_text(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/atlas.py", present="1", story=TOKEN, step="1")
+    at = run_app(routes.ATLAS.file, present="1", story=TOKEN, step="1")
     assert at.markdown[0].value == "**1 / 3** · Guizhou \\*on the map\\*"
 
 
@@ -64,7 +65,7 @@ def test_bad_story_or_step_is_ignored_with_a_notice(run_app: Callable[..., AppTe
 
 
 def test_without_present_there_is_no_presenter_bar(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/atlas.py", story=TOKEN, step="1")
+    at = run_app(routes.ATLAS.file, story=TOKEN, step="1")
     assert "Exit" not in _links(at)
 
 

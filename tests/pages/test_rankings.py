@@ -11,11 +11,12 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import assessments, rankings
 from tests.fixtures import demo_snapshot
 
 SNAPSHOT = str(demo_snapshot())
-PAGE = "pages/rankings.py"
+PAGE = routes.RANKINGS.file
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:

@@ -11,11 +11,12 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import assessments
 from tests.fixtures import demo_snapshot
 from tests.i18n_scan import english_words
 
-PAGE = "pages/rankings.py"
+PAGE = routes.RANKINGS.file
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:

@@ -12,13 +12,14 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import records
 from loaders.derive.records import correlation, disagreement, page_count, with_types
 from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures
 
 SNAPSHOT = str(demo_snapshot())
-PAGE = "pages/records.py"
+PAGE = routes.RECORDS.file
 EVERYTHING = records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31))
 GUIZHOU = records.RecordFilters(
     province="520000", start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31)

@@ -9,9 +9,10 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from tests.pages.conftest import figures
 
-PAGE = "pages/records.py"
+PAGE = routes.RECORDS.file
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:

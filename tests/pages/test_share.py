@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from tests.fixtures import demo_snapshot
 
 
@@ -19,9 +20,9 @@ def _codes(at: AppTest) -> list[str]:
 @pytest.mark.parametrize(
     ("page", "params", "path"),
     [
-        ("pages/rankings.py", {"province": "52", "edition": "demo-tp-2020"}, "/rankings"),
-        ("pages/county.py", {"county": "520123"}, "/county"),
-        ("pages/metrics.py", {"weights": "40,20,20,10,10"}, "/metrics"),
+        (routes.RANKINGS.file, {"province": "52", "edition": "demo-tp-2020"}, "/rankings"),
+        (routes.COUNTY.file, {"county": "520123"}, "/county"),
+        (routes.METRICS.file, {"weights": "40,20,20,10,10"}, "/metrics"),
     ],
 )
 def test_link_and_citation_of_the_view(
@@ -44,7 +45,7 @@ def test_link_and_citation_of_the_view(
 
 
 def test_a_real_edition_cites_its_real_source(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/rankings.py", edition="zhongding-2021")
+    at = run_app(routes.RANKINGS.file, edition="zhongding-2021")
     assert not at.exception
     _, cited, _ = _codes(at)
     assert "SYNTHETIC" not in cited

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components import i18n, records
+from components import i18n, records, routes
 from components.frame.filters import PAGE_PARAMS
 from components.i18n import labels
 from loaders import paths
@@ -38,7 +38,7 @@ GLOBAL = {
 
 def test_rankings_link_sets_every_control() -> None:
     at = _open(
-        "pages/rankings.py",
+        routes.RANKINGS.file,
         **GLOBAL,
         rankings_search="yuyao",
         rankings_prefecture="宁波市",  # bound pickers show (and link) their labels
@@ -58,7 +58,7 @@ def test_rankings_link_sets_every_control() -> None:
 
 def test_metrics_link_sets_weights_band_seed_and_box_metric() -> None:
     at = _open(
-        "pages/metrics.py",
+        routes.METRICS.file,
         edition="demo-tp-2021",
         weights="40,20,20,10,10",
         sensitivity_band="30",
@@ -75,7 +75,7 @@ def test_metrics_link_sets_weights_band_seed_and_box_metric() -> None:
 
 def test_records_link_sets_the_table_filters_and_map_controls() -> None:
     at = _open(
-        "pages/records.py",
+        routes.RECORDS.file,
         province="52",
         records_statuses="active",
         records_polarities="negative",
@@ -88,7 +88,7 @@ def test_records_link_sets_the_table_filters_and_map_controls() -> None:
 
 
 def test_page_links_carry_the_view() -> None:
-    at = _open("pages/county.py", **GLOBAL, county="330281", weights="40,20,20,10,10")
+    at = _open(routes.COUNTY.file, **GLOBAL, county="330281", weights="40,20,20,10,10")
     links = [link.proto for link in at.get("page_link")]
     assert links
     for link in links:
@@ -122,7 +122,7 @@ def test_a_chinese_link_sets_the_same_controls() -> None:
     """Bound controls link their displayed labels, so a Chinese link carries Chinese ones."""
     zh = i18n.catalogue()
     at = _open(
-        "pages/records.py",
+        routes.RECORDS.file,
         lang="zh",
         province="52",
         records_statuses=zh[labels.RECORD_STATUSES["active"]],

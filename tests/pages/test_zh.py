@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders.store import load, open_snapshot
 from tests.components.test_i18n import ALLOWED
 from tests.fixtures import demo_snapshot
@@ -42,29 +43,29 @@ ENGLISH_ONLY = {
 }
 
 VIEWS = [
-    ("pages/atlas.py", {}),
-    ("pages/atlas.py", {"province": "52", "classes": "grade"}),
-    ("pages/rankings.py", {}),
-    ("pages/rankings.py", {"province": "33"}),
-    ("pages/metrics.py", {}),
-    ("pages/metrics.py", {"province": "52", "weights": "100,0,0,0,0"}),
-    ("pages/evaluators.py", {}),
-    ("pages/records.py", {}),
-    ("pages/records.py", {"province": "52"}),
-    ("pages/county.py", {}),
-    ("pages/county.py", {"county": "520123", "province": "52"}),
-    ("pages/data.py", {}),
+    (routes.ATLAS.file, {}),
+    (routes.ATLAS.file, {"province": "52", "classes": "grade"}),
+    (routes.RANKINGS.file, {}),
+    (routes.RANKINGS.file, {"province": "33"}),
+    (routes.METRICS.file, {}),
+    (routes.METRICS.file, {"province": "52", "weights": "100,0,0,0,0"}),
+    (routes.EVALUATORS.file, {}),
+    (routes.RECORDS.file, {}),
+    (routes.RECORDS.file, {"province": "52"}),
+    (routes.COUNTY.file, {}),
+    (routes.COUNTY.file, {"county": "520123", "province": "52"}),
+    (routes.DATA.file, {}),
     # real editions (published ranks and lists, no scores), comparisons, odd counties
-    ("pages/atlas.py", {"edition": "zhongding-2021"}),
-    ("pages/rankings.py", {"edition": "zhongding-2021", "province": "52"}),
-    ("pages/rankings.py", {"edition": "demo-audit-2021"}),
-    ("pages/metrics.py", {"compare": "demo-tp-2020", "metric": "transparency"}),
-    ("pages/evaluators.py", {"compare": "demo-tp-2020", "edition": "demo-tp-2021"}),
-    ("pages/evaluators.py", {"edition": "cass-transparency-2019"}),
-    ("pages/county.py", {"county": "540102"}),
-    ("pages/county.py", {"county": "330102", "edition": "zj-law-demo-2021-proposed"}),
-    ("pages/records.py", {"province": "33", "county": "330102"}),
-    ("pages/atlas.py", {"edition": "sic-city-credit-2019-05", "classes": "quantile"}),
+    (routes.ATLAS.file, {"edition": "zhongding-2021"}),
+    (routes.RANKINGS.file, {"edition": "zhongding-2021", "province": "52"}),
+    (routes.RANKINGS.file, {"edition": "demo-audit-2021"}),
+    (routes.METRICS.file, {"compare": "demo-tp-2020", "metric": "transparency"}),
+    (routes.EVALUATORS.file, {"compare": "demo-tp-2020", "edition": "demo-tp-2021"}),
+    (routes.EVALUATORS.file, {"edition": "cass-transparency-2019"}),
+    (routes.COUNTY.file, {"county": "540102"}),
+    (routes.COUNTY.file, {"county": "330102", "edition": "zj-law-demo-2021-proposed"}),
+    (routes.RECORDS.file, {"province": "33", "county": "330102"}),
+    (routes.ATLAS.file, {"edition": "sic-city-credit-2019-05", "classes": "quantile"}),
 ]
 
 
@@ -145,8 +146,8 @@ def test_counties_are_chinese_with_pinyin_only_in_english(
 ) -> None:
     divisions = load(demo_snapshot(), "divisions").filter(pl.col("adcode") == "520123")
     name, pinyin = divisions.row(0)[1], divisions.row(0)[2]
-    zh = run_app("pages/county.py", lang="zh", county="520123")
-    en = run_app("pages/county.py", lang="en", county="520123")
+    zh = run_app(routes.COUNTY.file, lang="zh", county="520123")
+    en = run_app(routes.COUNTY.file, lang="en", county="520123")
     assert zh.title[0].value.startswith(name) and pinyin not in zh.title[0].value
     assert en.title[0].value.startswith(name) and pinyin in en.title[0].value
 
@@ -160,7 +161,7 @@ def test_notices_about_a_bad_link_are_in_chinese(run_app: Callable[..., AppTest]
 
 
 def test_language_switch_rewrites_the_page_and_the_link(run_app: Callable[..., AppTest]) -> None:
-    at = run_app("pages/rankings.py")
+    at = run_app(routes.RANKINGS.file)
     assert english_shown(at) != []
     at.sidebar.button_group(key="_state_language").set_value("zh").run()
     assert at.query_params["lang"] == "zh"

@@ -11,9 +11,11 @@ import pytest
 from moto.server import ThreadedMotoServer
 from polars.testing import assert_frame_equal
 
+from components import routes
 from loaders import records, schemas
 from loaders.store import SnapshotError, load, open_snapshot, s3, scan
 from loaders.store.validate import validate_snapshot
+from tests.fixtures import demo_snapshot
 
 BUCKET = "gi-snapshots"
 CREDENTIALS = {
@@ -127,18 +129,18 @@ def test_the_app_setting_keeps_an_s3_uri_intact(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_app_opens_a_snapshot_in_s3(bucket: object, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The atlas and rankings run on the committed snapshot served from S3."""
+    """The atlas and rankings run on a snapshot served from S3."""
     from streamlit.testing.v1 import AppTest
 
     from loaders import paths
 
-    uri = _upload(bucket, paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID, "snapshots/app")
+    uri = _upload(bucket, demo_snapshot(), "snapshots/app")
     monkeypatch.setenv("GI_SNAPSHOT", uri)
     at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=120)
     at.query_params["province"] = "52"
     at.run()
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) >= 1
-    at.switch_page("pages/rankings.py")
+    at.switch_page(routes.RANKINGS.file)
     at.run()
     assert not at.exception and not at.error

@@ -10,15 +10,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import paths
 from loaders.imports import read
 from loaders.imports.match import Matcher
 from loaders.imports.read import ImportRejected, check_workbook, read_bytes, read_table
 from loaders.store import open_snapshot, sha256_file
 from loaders.store.validate import validate_snapshot
 from loaders.tools import cli
+from tests.fixtures import demo_snapshot
 
-BASE = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
+BASE = demo_snapshot()
 HEADER = "排名,县(市、区),所属省份,地级市,总分"
 GOOD = [
     "1,修文县,贵州省,贵阳市,91.5",

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from loaders import paths
 from loaders.tools import bench, cli
+from tests.fixtures import demo_snapshot
 
-SNAPSHOT = str(paths.default_snapshot())
+SNAPSHOT = str(demo_snapshot())
 
 
 def test_a_missed_budget_is_flagged() -> None:
