@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -30,9 +30,9 @@ EDITION_KEY = "_chart_edition_line"
 SNAPSHOT_KEY = "_chart_snapshot_line"
 FORMAT_KEY = "chart_image_format"
 FORMATS = ("png", "svg")
-MIXED = "mixed"  # a chart holding real and synthetic rows (e.g. a county's history)
+MIXED: Final = "mixed"  # a chart holding real and synthetic rows (e.g. a county's history)
 MIXED_MARK = mark("Holds SYNTHETIC DEMO DATA beside real, cited results")
-RECORDS = "records"  # synthetic records: no evaluator, no assessment
+RECORDS: Final = "records"  # synthetic records: no evaluator, no assessment
 MARKS = {
     True: theme.SYNTHETIC_MARK,
     MIXED: MIXED_MARK,
@@ -398,7 +398,7 @@ _FRAMED_LOCK = threading.Lock()
 
 
 def _framed(
-    fig: go.Figure, title: str, synthetic: bool | str, source: str, large: bool, width: int
+    fig: go.Figure, title: str, synthetic: Synthetic, source: str, large: bool, width: int
 ) -> go.Figure:
     """Return :func:`frame` of ``fig``, reusing the last result for the same figure object.
 
@@ -418,7 +418,7 @@ def _framed(
         synthetic=synthetic,
         source=source,
         large=large,
-        width=width,  # type: ignore[arg-type]
+        width=width,
     )
     with _FRAMED_LOCK:
         _FRAMED[key] = (fig, framed)

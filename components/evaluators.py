@@ -190,8 +190,8 @@ def ties_sankey(
 @speaks
 def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str, lang: str) -> go.Figure:
     """Scatter each county's score in edition A against edition B, with the line of equality."""
-    low = float(min(paired["a"].min(), paired["b"].min()))  # type: ignore[arg-type]
-    high = float(max(paired["a"].max(), paired["b"].max()))  # type: ignore[arg-type]
+    values = pl.concat([paired["a"], paired["b"]]).cast(pl.Float64)
+    low, high = float(values.min() or 0.0), float(values.max() or 0.0)  # type: ignore[arg-type]
     fig = go.Figure(
         [
             go.Scattergl(

@@ -186,10 +186,10 @@ def jenks_breaks(values: Sequence[float] | np.ndarray, *, k: int) -> list[float]
             starts[c, end] = pick + low
             low = int(starts[c, end[-1]])
         best = current
-    breaks, end = [], m - 1
+    breaks, last = [], m - 1
     for c in range(k - 1, 0, -1):
-        end = int(starts[c, end]) - 1
-        breaks.append(float(distinct[end]))
+        last = int(starts[c, last]) - 1
+        breaks.append(float(distinct[last]))
     return breaks[::-1]
 
 

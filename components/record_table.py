@@ -52,7 +52,7 @@ TABLE_ANCHOR = "the-records"
 
 def render_county_note(counties: Mapping[str, str], county: str | None) -> None:
     """Point to the records table when the view has a county (e.g. from a link)."""
-    if county in counties:
+    if county is not None and county in counties:
         name = md_escape(counties[county])
         st.info(
             tr(

@@ -196,7 +196,7 @@ def has_ledger(snapshot: SnapshotLike, edition: str) -> bool:
     return not coverage.filter(pl.col("edition_id") == edition).is_empty()
 
 
-def _grade_scale(snapshot: str, edition: str) -> pl.DataFrame:
+def _grade_scale(snapshot: SnapshotLike, edition: str) -> pl.DataFrame:
     row = load(snapshot, "editions").filter(pl.col("edition_id") == edition)
     scale_id = None if row.is_empty() else row.item(0, "grade_scale_id")
     scales = load(snapshot, "grade_scales").select("scale_id", "grade", "min_score")

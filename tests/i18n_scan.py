@@ -1,6 +1,6 @@
 """Find the interface texts in the source, and English words in what a page shows.
 
-Used by tests/components/test_i18n.py (the catalogue covers every text; no display
+Used by tests/components/i18n/test_i18n.py (the catalogue covers every text; no display
 call takes a raw English literal) and tests/pages/test_zh.py (a page in Chinese shows
 no English interface words).
 """

@@ -29,7 +29,7 @@ html { font-size: 20px; }
 def render(filters: Filters, url_path: str) -> None:
     """Hide the chrome and draw the presenter's bar: story step, previous/next, exit."""
     st.html(PRESENT_CSS)
-    token = filters.carried.get("story")
+    token = filters.carried.get("story") or ""
     steps = story.decode(token) if token else []
     number = int(filters.carried.get("step", "1")) if steps else 0
     here = routes.by_path(url_path)

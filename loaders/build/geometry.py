@@ -527,7 +527,7 @@ def read_geometries(files: Sequence[Path]) -> GeomArray:
 # ---------------------------------------------------------------------------
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
@@ -725,7 +725,7 @@ def _simplified(
     snapped = snap_to_grid(coarse, GRID)
     reoriented = misoriented_ring_count(snapped)
     out = orient_clockwise(snapped)
-    empty = [rows[k]["adcode"] for k in np.flatnonzero(shapely.is_empty(out))]
+    empty = [rows[int(k)]["adcode"] for k in np.flatnonzero(shapely.is_empty(out))]
     stats = {
         "tolerance": tolerance,
         "vertices": int(shapely.get_num_coordinates(out).sum()),

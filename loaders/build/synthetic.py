@@ -346,7 +346,7 @@ def metadata_tables() -> dict[str, pl.DataFrame]:
 
 def indicator_table() -> pl.DataFrame:
     """Return the demo editions' indicator trees (weights: share within the parent)."""
-    rows = []
+    rows: list[tuple[object, ...]] = []
     editions = [(_edition_id(y), y) for y in TP_YEARS] + [(AUDIT_EDITION, 2021)]
     for edition_id, year in editions:
         for key, zh, en, weight in FIRST_LEVEL:
@@ -407,12 +407,11 @@ def coverage_table(
     missing = rng.choice(candidates, size=min(not_covered, len(candidates)), replace=False)
     status = np.where(excluded, "excluded", "assessed").astype(object)
     status[missing] = "not_covered"
-    reason = np.where(
-        excluded,
+    reason = np.full(len(excluded), None, dtype=object)
+    reason[excluded] = (
         "province outside this edition (Tibet, Hong Kong, Macau and Taiwan were excluded, "
-        "as in the real national reports)",
-        None,
-    ).astype(object)
+        "as in the real national reports)"
+    )
     reason[missing] = "not covered: too little public information (demo reason)"
     return pl.DataFrame(
         {
@@ -479,10 +478,10 @@ def _tp_scores(
             values = 100.0 * _sigmoid(0.6 + 0.5 * x)
             seen = rng.random(n) > 0.01
             # NOTE: the demo rater imputes an unobserved sub-indicator with its median.
-            values = np.round(np.where(seen, values, np.median(values)), 2)
-            columns[f"{key}.{sub}"] = values
+            imputed = np.round(np.where(seen, values, np.median(values)), 2)
+            columns[f"{key}.{sub}"] = imputed
             observed[f"{key}.{sub}"] = seen
-            acc += weight * values
+            acc += weight * imputed
             total_weight += weight
         first[key] = np.round(acc / total_weight, 2)
     # NOTE: like a real report, each level is computed from the published (rounded)

@@ -370,7 +370,7 @@ def rank_sensitivity(
     used = [m for m, s in zip(metrics, shares, strict=True) if s > 0]
     scores = frame.select(pl.col(m).cast(pl.Float64) for m in used).to_numpy()
     ranked = ~np.isnan(scores).any(axis=1)
-    drawn = sample_weights(shares, band=band, samples=samples, seed=seed)
+    drawn = sample_weights(shares.tolist(), band=band, samples=samples, seed=seed)
     scenarios = np.hstack([shares[:, None], drawn])[shares > 0]
     composites = np.round(scores[ranked] @ scenarios, _DECIMALS)
     # The chosen weights' column is the exact composite the rankings use (same expression,

@@ -471,11 +471,14 @@ class _Build:
                 )  # fmt: skip
         new_editions = {r["edition_id"] for r in self.rows["editions"]}
         for spec in curation().editions.values():
-            url = spec.year_source["url"] if spec.year_source else None
-            if url and spec.edition_id in new_editions and url not in self.context.sources_by_url:
+            year_source = spec.year_source
+            if year_source is None or spec.edition_id not in new_editions:
+                continue
+            if year_source["url"] not in self.context.sources_by_url:
                 self.rows["sources"].append(
-                    {"source_id": self.source_of[url], "title_en": None, **spec.year_source}
-                )
+                    {"source_id": self.source_of[year_source["url"]], "title_en": None,
+                     **year_source}
+                )  # fmt: skip
 
     def finish(self, rows: Sequence[Row]) -> Built:
         """Return the new tables, one outcome per input row and the sorted problems."""

@@ -286,8 +286,8 @@ def find_header(table: Table) -> None:
         if len(known) < 2:
             continue
         below = table.rows[index + 1] if index + 1 < len(table.rows) else []
-        extra = {i: column_name(cell) for i, cell in enumerate(below) if cell.strip()}
-        extra = {i: n for i, n in extra.items() if n and i not in known and n != "county"}
+        named = {i: column_name(cell) for i, cell in enumerate(below) if cell.strip()}
+        extra = {i: n for i, n in named.items() if n and i not in known and n != "county"}
         if extra and not any(_looks_like_data(c) for c in below):
             known |= extra
             index += 1

@@ -86,11 +86,11 @@ def parse_rows(
             )
         if match.problem:
             column = "adcode" if not is_missing(code) else "county"
-            index = by_name.get(column)
+            where = by_name.get(column)
             row_problems.append(
                 Problem(
                     line,
-                    header_names.get(index, column) if index is not None else column,
+                    header_names.get(where, column) if where is not None else column,
                     (code if column == "adcode" else name)[:40],
                     match.problem,
                 )
@@ -114,20 +114,20 @@ def parse_rows(
                 continue
             raw = cell(row, column)
             try:
-                value = parse_number(raw, scale=score_max or 100.0)
+                number = parse_number(raw, scale=score_max or 100.0)
             except ValueError:
                 row_problems.append(
                     Problem(line, header_names[by_name[column]], raw[:40], "not a number")
                 )
                 continue
-            if value < 0 or (score_max is not None and value > score_max):
+            if number < 0 or (score_max is not None and number > score_max):
                 row_problems.append(
                     Problem(line, header_names[by_name[column]], raw[:40],
                             f"outside the edition's scale 0–{score_max:g}" if score_max
                             else "negative score")
                 )  # fmt: skip
                 continue
-            scores[column] = value
+            scores[column] = number
         band = clean_text(cell(row, "band")) or None if "band" in by_name else None
         if rank is None and not scores and not band and not row_problems:
             row_problems.append(Problem(line, None, "", "no rank, band or score on this row"))

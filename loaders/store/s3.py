@@ -14,6 +14,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 SCHEME = "s3://"
@@ -85,7 +86,7 @@ def _filesystem(options: tuple[tuple[str, str], ...]) -> object:
     )
 
 
-def _open(uri: str, options: Mapping[str, str]):  # type: ignore[no-untyped-def]
+def _open(uri: str, options: Mapping[str, str]) -> Any:
     if not is_uri(uri):
         raise ValueError(f"not an s3:// URI: {uri}")
     filesystem = _filesystem(tuple(sorted(options.items())))

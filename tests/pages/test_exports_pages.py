@@ -24,7 +24,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import routes
-from loaders import paths, records, schemas
+from loaders import paths, rankings, records, schemas
 from loaders.store import load, open_snapshot, write_snapshot
 from tests.fixtures import demo_snapshot
 from tests.hostile import COUNTY
@@ -232,4 +232,5 @@ def test_exports_in_chinese_say_where_they_came_from_in_chinese(
     assert f"清单校验值 {snap.manifest_sha256[:12]}" in header
     assert header.endswith("合成演示数据：非真实评估")
     assert "name_zh" in columns and "name_pinyin" not in columns
-    assert len(rows) == 88  # Guizhou's assessed counties, as in English
+    guizhou = rankings.ranking_table(snapshot, "demo-tp-2021", province="520000")
+    assert len(rows) == guizhou.height  # Guizhou's assessed counties, as in English

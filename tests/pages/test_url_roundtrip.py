@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components import i18n, records, routes
+from components import i18n, routes
 from components.frame.filters import PAGE_PARAMS
 from components.i18n import labels
 from loaders import paths
@@ -79,7 +79,7 @@ def test_records_link_sets_the_table_filters_and_map_controls() -> None:
         province="52",
         records_statuses="active",
         records_polarities="negative",
-        records_map_measure=records.MEASURES["per_year"],
+        records_map_measure=labels.MAP_MEASURES["per_year"],
     )
     assert at.multiselect(key="records_statuses").value == ["active"]
     assert at.multiselect(key="records_polarities").value == ["negative"]
@@ -127,7 +127,7 @@ def test_a_chinese_link_sets_the_same_controls() -> None:
         province="52",
         records_statuses=zh[labels.RECORD_STATUSES["active"]],
         records_polarities=zh[labels.POLARITIES["negative"]],
-        records_map_measure=zh[records.MEASURES["per_year"]],
+        records_map_measure=zh[labels.MAP_MEASURES["per_year"]],
     )
     assert at.title[0].value == zh["Records"]
     assert at.multiselect(key="records_statuses").value == ["active"]

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import routes
 from loaders.store import load, open_snapshot
-from tests.components.test_i18n import ALLOWED
+from tests.components.i18n.test_i18n import ALLOWED
 from tests.fixtures import demo_snapshot
 from tests.i18n_scan import element_texts, english_words
 
