@@ -18,8 +18,11 @@ def normalise_query(text: str) -> str:
     --------
     >>> normalise_query(" Xiūwén  Xian "), normalise_query("Xi'an"), normalise_query("修文 县")
     ('xiuwenxian', 'xian', '修文县')
+    >>> normalise_query("Lǜchūn"), normalise_query("lüchun")
+    ('lvchun', 'lvchun')
     """
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower().replace("ü", "v"))
+    # ü (with or without a tone mark) is written v in toneless pinyin (lv, nv).
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower()).replace("u\u0308", "v")
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     for mark in _IGNORED:
         folded = folded.replace(mark, "")
