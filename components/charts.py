@@ -349,7 +349,9 @@ def describe(fig: go.Figure) -> str:
     >>> describe(go.Figure())
     ''
     """
-    traces = list(fig.data)
+    # Only traces that carry data: guides (a line of equality, province outlines, a
+    # deadline marker) are drawn without hover and say nothing about the data.
+    traces = [t for t in fig.data if getattr(t, "hoverinfo", None) != "skip"]
     if not traces:
         return ""
     kinds = {t.type for t in traces}
@@ -362,10 +364,14 @@ def describe(fig: go.Figure) -> str:
         values = [v for t in traces for v in _numbers(t.y if t.y is not None else t.x)]
         if not values:
             return ""
+        # One trace may hold many groups (a box per category on its other axis).
+        groups = {
+            str(c) for t in traces for c in _values(t.x if t.y is not None else t.y) or [t.name]
+        }
         return tr(
             "Spread of {n} values in {series} groups: {detail}.",
             n=len(values),
-            series=len(traces),
+            series=max(len(groups), len(traces)),
             detail=_spread(_axis(fig, "y") or _axis(fig, "x"), values),
         )
     if kinds == {"histogram"}:
@@ -378,10 +384,30 @@ def describe(fig: go.Figure) -> str:
             detail=_spread(_axis(fig, "x"), values),
         )
     if kinds <= {"choropleth", "choroplethmap", "choroplethmapbox"}:
+        # Classed maps colour by class number: the builder keeps the values' range in
+        # the trace's meta ({"low", "high", "n"}), which the summary prefers.
+        main = [t for t in traces if getattr(t, "geo", None) in (None, "geo")]  # no inset
+        ranges = [t.meta for t in main if isinstance(t.meta, dict) and "low" in t.meta]
+        if ranges:
+            return tr(
+                "Map of {n} areas: {detail}.",
+                n=sum(int(m["n"]) for m in ranges),
+                detail=_spread(
+                    "",
+                    [float(min(m["low"] for m in ranges)), float(max(m["high"] for m in ranges))],
+                ),
+            )
         values = [v for t in traces for v in _numbers(t.z)]
         if not values:
             return ""
         if min(values) == max(values):  # coloured by category, not by a number
+            named = [t for t in main if t.name and t.showlegend]
+            if named:
+                return tr(
+                    "Map of {n} areas: {detail}.",
+                    n=len(values),
+                    detail="; ".join(str(t.name) for t in named),
+                )
             return tr("Map of {n} areas.", n=len(values))
         return tr(
             "Map of {n} areas: {detail}.",

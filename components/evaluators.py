@@ -319,6 +319,11 @@ def home_bias_reading(row: Mapping[str, Any]) -> str:
     """
     if not is_zh():
         return str(row["reading"])
+    if row.get("applies") is False:
+        return tr(
+            "Not applicable: the list covers only the evaluator's home province, so every "
+            "county it names is a home county."
+        )
     if row.get("top_n") is None:
         return tr(
             "Only {n} published results are known for this edition ({home} in the home "

@@ -11,9 +11,10 @@ import polars as pl
 
 from components import theme
 from components.i18n import county_name, is_zh, labels, mark, pick, speaks, tr, translated
+from loaders.derive.universe import region_expr
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 # Plotly's geo subplot fetches a base-map topojson even when every base layer is off;
 # pointing it at static/ keeps the browser off the CDN (DESIGN.md §3a).
@@ -412,11 +413,16 @@ def _county_traces(
 ) -> tuple[go.Choropleth, go.Choropleth]:
     """Return the traces of the scored counties (coloured) and of the missing ones (grey)."""
     line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
+    values = scored.get_column("score")
     coloured = go.Choropleth(
         geojson=counties_url,
         featureidkey="properties.adcode",
         locations=scored.get_column("adcode").to_list(),
         z=scored.get_column("_z").to_list(),
+        # The values' range for text alternatives (a classed map's z holds class numbers).
+        meta={"n": values.len(), "low": values.min(), "high": values.max()}
+        if values.len()
+        else None,
         coloraxis="coloraxis",
         customdata=_customdata(scored, scored=True),
         hovertemplate=templates[0],
@@ -513,6 +519,22 @@ def map_summary(view: pl.DataFrame, *, metric_label: str, published: bool = Fals
     2 of 3 counties are coloured by Total score, from 71.50 (甲县 Jia Xian, 省) down to
     64.25 (乙县 Yi Xian, 省); 1 is grey, not assessed (1: outside the edition).
     """
+    regions = view.select(region_expr()).to_series()
+    others = int((regions != "mainland").sum())
+    view = view.filter(regions == "mainland")  # Hong Kong, Macau and Taiwan: counted apart
+    text = _summary(view, metric_label=metric_label, published=published)
+    if not others:
+        return text
+    return tr(
+        "{text} Not counted: {n} units of Hong Kong, Macau and Taiwan, which no evaluator here "
+        "rates.",
+        text=text,
+        n=f"{others:,}",
+    )
+
+
+def _summary(view: pl.DataFrame, *, metric_label: str, published: bool) -> str:
+    """Return :func:`map_summary`'s sentence over the mainland's units of ``view``."""
     total = view.height
     if published:
         named = view.filter(pl.col("status") == "published").sort("adcode")
@@ -683,6 +705,61 @@ def status_map(
         font={"family": theme.FONT},
         dragmode=False,
         annotations=[theme.synthetic_mark()] if synthetic else [],
+    )
+    return fig
+
+
+def category_map(
+    view: pl.DataFrame,
+    categories: Mapping[str, tuple[str, str]],
+    *,
+    column: str,
+    counties_url: str,
+    outlines_url: str,
+    province: str | None = None,
+    detail: str | None = None,
+) -> go.Figure:
+    """Map counties by a category: one trace (and legend entry) per category present.
+
+    ``categories`` maps each value of ``column`` to its label (in the interface
+    language) and colour, in legend order; counties with another value are left out.
+    ``detail`` names a text column shown in the hover under the county.
+    """
+    fig = go.Figure()
+    head = _head()
+    for value, (label, colour) in categories.items():
+        rows = view.filter(pl.col(column) == value)
+        if rows.is_empty():
+            continue
+        shown = _text(detail) if detail else pl.lit("")
+        custom = rows.select(
+            _text("name_zh"), _pinyin(), _text("prefecture_name_zh"), _text("province_name_zh"),
+            shown.alias("detail"),
+        ).rows()  # fmt: skip
+        fig.add_trace(
+            go.Choropleth(
+                geojson=counties_url,
+                featureidkey="properties.adcode",
+                locations=rows.get_column("adcode").to_list(),
+                z=[0] * rows.height,
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                showlegend=True,
+                name=theme.plotly_escape(tr("{label} ({n})", label=label, n=f"{rows.height:,}")),
+                customdata=custom,
+                hovertemplate=head + theme.plotly_escape(label) + "<br>%{customdata[4]}"
+                + "<extra></extra>",
+                marker={"line": {"color": theme.COUNTY_LINE, "width": 0.2}},
+            )
+        )  # fmt: skip
+    fig.add_trace(_outlines(view, outlines_url, province))
+    fig.update_layout(
+        geo=_geo(province),
+        height=480,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"orientation": "h", "y": 0.0, "x": 0.0, "yanchor": "top"},
+        font={"family": theme.FONT},
+        dragmode=False,
     )
     return fig
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -39,6 +40,9 @@ def history_columns() -> dict[str, Any]:
         "mode": st.column_config.TextColumn(tr("Mode")),
         "status": st.column_config.TextColumn(tr("Status")),
         "total": st.column_config.NumberColumn(tr("Total"), format="%.2f"),
+        "score_max": st.column_config.NumberColumn(
+            tr("Out of"), format="%g", help=tr("The edition's scale, where it is published.")
+        ),
         "national": st.column_config.TextColumn(tr("National rank")),
         "provincial": st.column_config.TextColumn(tr("Provincial rank")),
         "prefectural": st.column_config.TextColumn(tr("Prefectural rank")),
@@ -157,23 +161,20 @@ def band_text() -> pl.Expr:
     ['Top 100', 'Listed', None]
     """
     band = _band()
+    named = translated(labels.PROFILE_BANDS)
     return (
-        pl.when(band.str.starts_with("top"))
+        pl.when(band.str.contains(r"^top\d+$"))
         .then(template_expr(tr("Top {n}"), n=band.str.strip_prefix("top")))
-        .when(band.str.starts_with("bottom"))
+        .when(band.str.contains(r"^bottom\d+$"))
         .then(template_expr(tr("Bottom {n}"), n=band.str.strip_prefix("bottom")))
-        .when(band == "member")
-        .then(pl.lit(tr("Listed")))
-        .when(band == "proposed_member")
-        .then(pl.lit(tr("Proposed for the list (not yet named)")))
-        .when(band == "near_top")
-        .then(pl.lit(tr("Near the top (no number given)")))
-        .otherwise(band)
+        .otherwise(band.replace(named))
     )
 
 
-def published_expr() -> pl.Expr:
+def published_expr(columns: Sequence[str] = ()) -> pl.Expr:
     """Return an expression describing a published result from its rank, list position and band.
+
+    With ``n_subjects`` among ``columns`` (the frame's), a rank says the size of its list.
 
     Examples
     --------
@@ -187,10 +188,17 @@ def published_expr() -> pl.Expr:
      'No. 3 in the published list (no rank given)', None]
     """
     rank, pos, band = pl.col("published_rank"), pl.col("published_list_pos"), band_text()
+    size = pl.col("n_subjects") if "n_subjects" in columns else pl.lit(None, pl.Int64)
     in_band = pl.when(band.is_not_null()).then(pl.lit(tr(", ")) + band).otherwise(pl.lit(""))
+    ranked = template_expr(tr("Rank {rank} (published{band})"), rank=rank, band=in_band)
+    ranked_of = template_expr(
+        tr("Rank {rank} of {n} (published{band})"), rank=rank, n=size, band=in_band
+    )
     return (
-        pl.when(rank.is_not_null())
-        .then(template_expr(tr("Rank {rank} (published{band})"), rank=rank, band=in_band))
+        pl.when(rank.is_not_null() & size.is_not_null())
+        .then(ranked_of)
+        .when(rank.is_not_null())
+        .then(ranked)
         .when(pos.is_not_null())
         .then(
             template_expr(
@@ -269,8 +277,9 @@ def history_table(history: pl.DataFrame) -> pl.DataFrame:
         evaluator.alias("evaluator"),
         pl.col("status").replace(translated(labels.COUNTY_STATUSES)),
         *reason,
-        published_expr().fill_null("—"),
+        published_expr(history.columns).fill_null("—"),
         "total",
+        *(["score_max"] if "score_max" in history.columns else []),
         _of("rank_national", "n_national").alias("national"),
         _of("rank_province", "n_province").alias("provincial"),
         _of("rank_prefecture", "n_prefecture").alias("prefectural"),
@@ -300,11 +309,14 @@ def series_name(evaluator: str, mode: str, is_synthetic: bool) -> str:
 
 @speaks
 def history_chart(history: pl.DataFrame, *, lang: str) -> go.Figure:
-    """Return total score (top) and national rank (bottom) by data year, one line per series.
+    """Return a county's results by data year: scores, each list's ranks, real results apart.
 
-    A series is one evaluator in one mode. Real published ranks are drawn in the rank
-    panel; a published band without a rank (e.g. top 100) is drawn as a triangle at
-    the band's bound, meaning "at or above this rank".
+    The top panel holds the total score of every series (one evaluator in one mode).
+    Each series that ranks the county gets a rank panel of its own: a rank belongs to its
+    list and is never drawn on an axis with the ranks of another list. Real published
+    results (ranks with their list size, list positions, memberships) go in a last
+    panel as labelled points on a category axis, never as numbers on a rank axis: a
+    membership is not a rank.
 
     Examples
     --------
@@ -312,117 +324,186 @@ def history_chart(history: pl.DataFrame, *, lang: str) -> go.Figure:
     ...     "evaluator_en": ["Demo X", "Demo X"], "mode": ["third_party"] * 2,
     ...     "is_synthetic": [True, True], "total": [70.0, 75.0], "rank_national": [300, 200],
     ...     "n_national": [2700, 2700], "grade": [None, None], "published_rank": [None, None],
-    ...     "published_list_pos": [None, None], "published_band": [None, None]})
+    ...     "published_list_pos": [None, None], "published_band": [None, None],
+    ...     "n_subjects": [None, None]})
     >>> [t.name for t in history_chart(h, lang="en").data]
     ['Demo X (synthetic)', 'Demo X (synthetic)']
     """
+    # Totals of ranked editions only: a real edition's few published scores (on its own
+    # scale: Lianyungang's 150 points) are results of its own list, drawn with them.
+    scored = history.filter(
+        pl.col("total").is_not_null() & pl.col("rank_national").is_not_null()
+    ).sort("data_year")
+    series = list(scored.group_by("evaluator_id", "mode", maintain_order=True))
+    published = _published_points(history)
+    titles = [tr("Total score")]
+    for (_, mode), rows in series:
+        evaluator = rows.select(_evaluator(rows)).item(0, 0)
+        name = series_name(evaluator, str(mode), bool(rows.item(0, "is_synthetic")))
+        titles.append(tr("Rank in the list of {series} (1 = best)", series=name))
+    if not published.is_empty():
+        titles.append(tr("Real published results (each with its own list)"))
     fig = make_subplots(
-        rows=2,
+        rows=len(titles),
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.14,
-        row_heights=[0.5, 0.5],
-        subplot_titles=(tr("Total score"), tr("National rank (1 = best)")),
+        vertical_spacing=min(0.14, 0.5 / len(titles)),  # room for two-line titles
+        # Long list names wrap instead of running out of a half-width column.
+        # Wrapped at spaces of the raw text, then escaped: a break never splits a word
+        # or an escaped character.
+        subplot_titles=[
+            "<br>".join(
+                theme.plotly_escape(line)
+                for line in textwrap.wrap(t, 52, break_long_words=False, break_on_hyphens=False)
+            )
+            for t in titles
+        ],
     )
-    scored = history.filter(pl.col("total").is_not_null()).sort("data_year")
-    groups = scored.group_by("evaluator_id", "mode", maintain_order=True)
-    for i, ((_, mode), rows) in enumerate(groups):
-        synthetic = bool(rows.item(0, "is_synthetic"))
-        evaluator = rows.select(_evaluator(rows)).item(0, 0)
-        name = theme.plotly_escape(series_name(evaluator, str(mode), synthetic))
-        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        line = {"color": colour, "width": 2, "dash": "dot" if synthetic else "solid"}
-        years = rows.get_column("data_year").to_list()
-        ranks = [of(r, n) for r, n in rows.select("rank_national", "n_national").iter_rows()]
-        grades = [theme.plotly_escape(g or "—") for g in rows.get_column("grade").to_list()]
-        common = {
-            "x": years,
-            "name": name,
-            "legendgroup": name,
-            "line": line,
-            "mode": "lines+markers",
-        }
-        fig.add_trace(
-            go.Scatter(
-                y=rows.get_column("total").to_list(),
-                customdata=list(zip(ranks, grades, strict=True)),
-                hovertemplate=tr(
-                    "%{x}: total %{y:.2f}<br>national rank %{customdata[0]}"
-                    "<br>grade %{customdata[1]} (illustrative)"
-                )
-                + "<extra>"
-                + name
-                + "</extra>",
-                **common,
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                y=rows.get_column("rank_national").to_list(),
-                customdata=ranks,
-                hovertemplate=tr("%{x}: national rank %{customdata}")
-                + "<extra>"
-                + name
-                + "</extra>",
-                showlegend=False,
-                **common,
-            ),
-            row=2,
-            col=1,
-        )
-    _add_published(fig, history)
-    fig.update_yaxes(autorange="reversed", rangemode="tozero", row=2, col=1)
+    fig.update_annotations(font_size=12)
+    for i, ((_, mode), rows) in enumerate(series):
+        _add_series(fig, rows, str(mode), i)
+    if not published.is_empty():
+        _add_published(fig, published, row=len(titles))
+    for row in range(2, 2 + len(series)):
+        fig.update_yaxes(autorange="reversed", rangemode="tozero", row=row, col=1)
     fig.update_xaxes(dtick=1, tickformat="d")
     fig.update_layout(
-        height=480,
+        height=240 + 180 * (len(titles) - 1),
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.08, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.06, "x": 0},
         font={"family": theme.FONT},
         hovermode="closest",
     )
     return fig
 
 
-def _add_published(fig: go.Figure, history: pl.DataFrame) -> None:
-    published = history.filter(
-        ~pl.col("is_synthetic"),
-        pl.col("published_rank").is_not_null() | _band().str.starts_with("top").fill_null(False),
-    ).with_columns(
-        y=pl.coalesce(
-            "published_rank",
-            _band().str.strip_prefix("top").cast(pl.Int64, strict=False),
+def _add_series(fig: go.Figure, rows: pl.DataFrame, mode: str, i: int) -> None:
+    """Add one series: its total scores (top panel) and its ranks (its own panel)."""
+    synthetic = bool(rows.item(0, "is_synthetic"))
+    evaluator = rows.select(_evaluator(rows)).item(0, 0)
+    name = theme.plotly_escape(series_name(evaluator, mode, synthetic))
+    colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+    line = {"color": colour, "width": 2, "dash": "dot" if synthetic else "solid"}
+    ranks = [of(r, n) for r, n in rows.select("rank_national", "n_national").iter_rows()]
+    grades = [theme.plotly_escape(g or "—") for g in rows.get_column("grade").to_list()]
+    common = {
+        "x": rows.get_column("data_year").to_list(),
+        "name": name,
+        "legendgroup": name,
+        "line": line,
+        "mode": "lines+markers",
+    }
+    fig.add_trace(
+        go.Scatter(
+            y=rows.get_column("total").to_list(),
+            customdata=list(zip(ranks, grades, strict=True)),
+            hovertemplate=tr(
+                "%{x}: total %{y:.2f}<br>national rank %{customdata[0]}"
+                "<br>grade %{customdata[1]} (illustrative)"
+            )
+            + f"<extra>{name}</extra>",
+            **common,
         ),
-        label=published_expr(),
-        marker_text=pl.when(pl.col("published_rank").is_null())
-        .then(band_text())
-        .otherwise(pl.lit("")),
+        row=1,
+        col=1,
     )
-    published = published.filter(pl.col("y").is_not_null())
-    published = published.with_columns(_evaluator(published).alias("evaluator"))
+    fig.add_trace(
+        go.Scatter(
+            y=rows.get_column("rank_national").to_list(),
+            customdata=ranks,
+            hovertemplate=tr("%{x}: national rank %{customdata}") + f"<extra>{name}</extra>",
+            showlegend=False,
+            **common,
+        ),
+        row=2 + i,
+        col=1,
+    )
+
+
+def result_expr(columns: Sequence[str]) -> pl.Expr:
+    """Return a real published result in words, with its score and scale where published.
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"published_rank": [3, None], "published_list_pos": [None, None],
+    ...     "published_band": [None, None], "n_subjects": [4, None], "total": [146.56, 97.0],
+    ...     "score_max": [150.0, None]})
+    >>> f.select(result_expr(f.columns)).to_series().to_list()
+    ['Rank 3 of 4 (published); score 146.56 of 150', 'score 97 (scale not published)']
+    """
+    label = published_expr(columns)
+    if "total" not in columns:
+        return label.alias("published")
+    scale = pl.col("score_max") if "score_max" in columns else pl.lit(None, pl.Float64)
+    score = (
+        pl.when(scale.is_not_null())
+        .then(template_expr(tr("score {score} of {max}"), score=_number(pl.col("total")),
+                            max=_number(scale)))
+        .otherwise(template_expr(tr("score {score} (scale not published)"),
+                                 score=_number(pl.col("total"))))
+    )  # fmt: skip
+    return (
+        pl.when(pl.col("total").is_null())
+        .then(label)
+        .when(label.is_null())
+        .then(score)
+        .otherwise(label + pl.lit("; ") + score)
+        .alias("published")
+    )
+
+
+def _number(value: pl.Expr) -> pl.Expr:
+    """Return a number as text: whole numbers without decimals, others to 2 places."""
+    return (
+        pl.when(value == value.floor())
+        .then(value.cast(pl.Int64).cast(pl.String))
+        .otherwise(value.round(2).cast(pl.String))
+    )
+
+
+def _published_points(history: pl.DataFrame) -> pl.DataFrame:
+    """Return the real published results to draw: one point each, with its label."""
+    real = history.filter(
+        ~pl.col("is_synthetic"),
+        pl.any_horizontal(
+            pl.col("published_rank", "published_list_pos", "published_band", "total").is_not_null()
+        ),
+    )
+    return real.with_columns(
+        label=result_expr(real.columns),
+        marker_text=pl.coalesce(
+            pl.when(pl.col("published_rank").is_not_null()).then(
+                template_expr(tr("No. {rank}"), rank=pl.col("published_rank"))
+            ),
+            band_text(),
+            _number(pl.col("total")),
+            pl.when(pl.col("published_list_pos").is_not_null()).then(pl.lit(tr("listed"))),
+        ),
+        evaluator=_evaluator(real),
+    ).sort("data_year")
+
+
+def _add_published(fig: go.Figure, published: pl.DataFrame, *, row: int) -> None:
+    """Add the real published results as labelled points, one category per evaluator."""
     for (evaluator,), rows in published.group_by("evaluator", maintain_order=True):
         name = theme.plotly_escape(tr("{evaluator} (real, published)", evaluator=evaluator))
-        symbols = [
-            "circle" if r is not None else "triangle-up"
-            for r in rows.get_column("published_rank").to_list()
-        ]
         fig.add_trace(
             go.Scatter(
                 x=rows.get_column("data_year").to_list(),
-                y=rows.get_column("y").to_list(),
+                y=[name] * rows.height,
                 customdata=[theme.plotly_escape(t) for t in rows.get_column("label").to_list()],
                 mode="markers+text",
-                text=[theme.plotly_escape(t) for t in rows.get_column("marker_text")],
-                textposition="middle left",
+                text=[theme.plotly_escape(t or "") for t in rows.get_column("marker_text")],
+                textposition="top center",
                 textfont={"color": theme.PUBLISHED},
-                marker={"color": theme.PUBLISHED, "size": 12, "symbol": symbols},
+                marker={"color": theme.PUBLISHED, "size": 11, "symbol": "diamond"},
                 name=name,
                 hovertemplate="%{x}: %{customdata}<extra>" + name + "</extra>",
             ),
-            row=2,
+            row=row,
             col=1,
         )
+    fig.update_yaxes(type="category", showticklabels=False, row=row, col=1)
 
 
 def _score_max(breakdown: pl.DataFrame) -> float:
@@ -539,7 +620,7 @@ def real_results(history: pl.DataFrame) -> pl.DataFrame:
     """
     return (
         history.filter(~pl.col("is_synthetic"))
-        .with_columns(published_expr())
+        .with_columns(result_expr(history.columns))
         .filter(pl.col("published").is_not_null())
         .select(
             "data_year",
@@ -547,6 +628,7 @@ def real_results(history: pl.DataFrame) -> pl.DataFrame:
             pl.col("^evaluator_zh$"),  # where the frame has it (every loader's does)
             pl.col("^source_id$"),
             "title_en",
+            pl.col("^title_zh$"),
             "published",
             "source_title",
             "source_url",
@@ -630,7 +712,7 @@ def render_rank_context(
     rows = history.filter(pl.col("edition_id") == edition)
     row = rows.row(0, named=True) if rows.height else None
     if row is not None and row["status"] == "published":  # a real edition's partial list
-        text = rows.select(published_expr()).item()
+        text = rows.select(published_expr(rows.columns)).item()
         title = _source_title(row, english_titles or {})
         # NOTE: in Chinese the source's title follows in a caption of its own (English as
         # written); the sentence only points to it.
@@ -757,10 +839,11 @@ def render_real_results(
         evaluator = pick(row["evaluator_en"], row.get("evaluator_zh"))
         st.markdown(
             tr(
-                "**{year} · {evaluator}**: {published}  \n"
+                "**{year} · {evaluator}** · {edition}: {published}  \n"
                 "Source: {link} (reliability: {reliability})",
                 year=row["data_year"],
                 evaluator=plain(evaluator),
+                edition=plain(pick(row.get("title_en"), row.get("title_zh")) or "—"),
                 published=plain(row["published"]),
                 link=link,
                 reliability=plain(

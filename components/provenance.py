@@ -24,7 +24,7 @@ _WORD_JOINER = "\u2060"
 _SAFE_URL = r"https?://[^\s<>\"']+"
 
 _SYNTHETIC_DATA = mark("synthetic demo data")
-_REAL_DATA = mark("real, cited source")
+_REAL_DATA = mark("real data")  # its reliability is its source's (from the metadata)
 
 
 def md_escape(text: str) -> str:

@@ -14,11 +14,21 @@ from components import charts, i18n, routes, theme
 from components.frame import links
 from components.frame.filters import Filters
 from components.i18n import is_zh, labels, mark, speaks, tr, translated
-from components.records import POLARITY_COLOURS, label, layout, month_ticks
+from components.records import (
+    LAYER_LABELS,
+    POLARITY_COLOURS,
+    label,
+    layout,
+    month_ticks,
+    real_config,
+    real_table,
+)
 from loaders import schemas
 from loaders.derive.records import (
+    DEMO,
     METRIC_RECORDS,
     NEGATIVE,
+    REAL,
 )
 
 
@@ -242,7 +252,10 @@ def timeline_figure(rows: pl.DataFrame, *, lang: str) -> go.Figure:
                 + "<extra></extra>",
             )
         )
-    order = [label(s, labels.RECORD_SOURCES) for s in reversed(schemas.SOURCE_AGENCIES)]
+    present = set(rows.get_column("source_agency"))
+    order = [
+        label(s, labels.RECORD_SOURCES) for s in reversed(schemas.SOURCE_AGENCIES) if s in present
+    ]
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     month_ticks(fig)
@@ -258,8 +271,14 @@ def render_county_timeline(
     ``rows`` is ``loaders.records.county_records``; ``synthetic`` whether the snapshot's
     records are synthetic.
     """
+    if synthetic:
+        st.markdown(tr("**Demo records (synthetic)**: {n}", n=f"{rows.height:,}"))
     if rows.is_empty():
-        st.caption(tr("No records about this county in this snapshot."))
+        st.caption(
+            tr("No demo records about this county.")
+            if synthetic
+            else tr("No records about this county in this snapshot.")
+        )
         return
     charts.show(
         timeline_figure(rows, lang=i18n.lang()),
@@ -273,7 +292,40 @@ def render_county_timeline(
     else:
         st.caption(tr("{n} records.", n=count))
     links.render(
-        links.Links(filters).to(routes.RECORDS, county=adcode, province=adcode[:2]),
+        links.Links(filters).to(
+            routes.RECORDS,
+            county=adcode,
+            province=adcode[:2],
+            records_layer=tr(LAYER_LABELS[DEMO if synthetic else REAL]),
+        ),
         tr("Open these records"),
+        icon=":material/folder_open:",
+    )
+
+
+def render_county_real(real: pl.DataFrame, filters: Filters, adcode: str) -> None:
+    """Draw a county's real records, each with its source (``loaders.records.real_records``).
+
+    Shown apart from the demo records, never counted with them; a county without one
+    has none found in the cited sources, which is what the caption says.
+    """
+    if real.is_empty():
+        st.caption(tr("No real record about this county was found in the cited sources."))
+        return
+    st.markdown(tr("**Real records (cited)**: {n}", n=f"{real.height:,}"))
+    st.dataframe(
+        real_table(real).drop("name_zh", "adcode", "source_agency", "status"),
+        hide_index=True,
+        column_config=real_config(),
+        placeholder="—",
+    )
+    links.render(
+        links.Links(filters).to(
+            routes.RECORDS,
+            county=adcode,
+            province=adcode[:2],
+            records_layer=tr(LAYER_LABELS[REAL]),
+        ),
+        tr("Open the real records"),
         icon=":material/folder_open:",
     )

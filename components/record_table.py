@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -153,11 +154,9 @@ def table_filters(view: RecordFilters, choice: TableChoice) -> RecordFilters:
     >>> (f.province, f.types)
     ('520000', ('complaint',))
     """
-    return RecordFilters(
-        province=view.province,
+    return dataclasses.replace(
+        view,
         county=choice.county,
-        start=view.start,
-        end=view.end,
         sources=choice.sources,
         types=choice.types,
         statuses=choice.statuses,

@@ -17,10 +17,14 @@ from components import charts, i18n, maps, theme
 from components.frame import sidebar
 from components.frame.banner import render_synthetic_banner
 from components.i18n import is_zh, labels, mark, speaks, tr, translated
+from components.provenance import safe_links
 from loaders import geo, schemas
 from loaders.derive.records import (
+    DEMO,
+    LAYERS,
     LIFECYCLE_DEFAULT,
     OPEN,
+    REAL,
     RecordFilters,
     month_end,
     month_starts,
@@ -31,6 +35,8 @@ CONFIG = theme.CONFIG
 STATE_LABELS = {OPEN: mark("still open"), **labels.RECORD_STATUSES}
 # Plotly's colour-blind-safe qualitative palette: one colour per source agency.
 SOURCE_COLOURS = dict(zip(schemas.SOURCE_AGENCIES, px.colors.qualitative.Safe, strict=False))
+# One saturated colour per record type (the real-records map; never a light one).
+TYPE_COLOURS = dict(zip(schemas.RECORD_TYPES, px.colors.qualitative.Bold, strict=False))
 POLARITY_COLOURS = {"negative": theme.PUBLISHED, "positive": theme.SEQUENTIAL[6]}
 STATE_COLOURS = {
     OPEN: theme.PUBLISHED,
@@ -40,6 +46,16 @@ STATE_COLOURS = {
     "removed": theme.SEQUENTIAL[3],
     "expired": "#969696",
 }
+LAYER_KEY = "records_layer"
+LAYER_LABELS = labels.RECORD_LAYERS
+REAL_NOTE = mark(
+    "Real records, each with its source: government websites named as failing State "
+    "Council checks, and government bodies listed by courts as dishonest judgment "
+    "debtors. Each names the body as published (a county government, one of its "
+    "departments, or a township) and is placed in the county it sits in. They were found "
+    "one by one, not collected for every county: a county without one has none found, "
+    "not none. Whether a body has since complied is not known."
+)
 SYNTHETIC_NOTE = mark(
     "Every record on this page is synthetic demo data: generated, not collected. Subject "
     "names carry （示例） (example); no record describes a real government body."
@@ -240,13 +256,112 @@ def totals(monthly: pl.DataFrame) -> dict[str, int]:
     }
 
 
-def render_synthetic_note(*, synthetic: bool, banner_shown: bool) -> None:
-    """Say that the records are synthetic: the banner if the shell did not show it, and a line."""
-    if not synthetic:
-        return
-    if not banner_shown:
+def render_layer_choice(counts: Mapping[str, int]) -> str:
+    """Draw the choice of records (real, cited / synthetic demo); return the layer shown.
+
+    Only layers that hold records are offered; real records come first. The two are
+    never counted together: every number, chart and table below is one layer's.
+    """
+    offered = [layer for layer in LAYERS if counts.get(layer)]
+    if len(offered) < 2:
+        return offered[0] if offered else DEMO
+    choice = st.segmented_control(
+        tr("Records shown"),
+        offered,
+        default=offered[0],
+        format_func=formatter(LAYER_LABELS),
+        key=LAYER_KEY,
+        bind="query-params",  # part of the shareable view
+        required=True,
+    )
+    st.caption(
+        tr(
+            "{real} real records and {demo} synthetic demo records: the two are never "
+            "counted together.",
+            real=f"{counts.get(REAL, 0):,}",
+            demo=f"{counts.get(DEMO, 0):,}",
+        )
+    )
+    return str(choice or offered[0])
+
+
+def render_layer_note(layer: str) -> None:
+    """Say what the layer on screen is: the synthetic banner, or what real records are."""
+    if layer == DEMO:
         render_synthetic_banner(True)
-    st.caption(tr(SYNTHETIC_NOTE))
+        st.caption(tr(SYNTHETIC_NOTE))
+    else:
+        st.info(tr(REAL_NOTE), icon=":material/newspaper:")
+
+
+NONE_FOUND = "__none__"
+SEVERAL = "__several__"
+
+
+@speaks
+def real_map(
+    view: pl.DataFrame, real: pl.DataFrame, *, province: str | None, lang: str
+) -> go.Figure:
+    """Map the real records: each county with one coloured by its record type, others grey.
+
+    ``view`` is ``loaders.records.map_view`` of the real layer (every county, with its
+    names); ``real`` the real records (``loaders.records.real_records``). The hover lists
+    the bodies as published. A county without a real record is "none found", not 0.
+    """
+    per_county = real.group_by("adcode").agg(
+        kind=pl.when(pl.col("record_type").n_unique() == 1)
+        .then(pl.col("record_type").first())
+        .otherwise(pl.lit(SEVERAL)),
+        bodies=pl.col("subject_name").sort().str.join("；"),
+    )
+    shown = view.join(per_county, on="adcode", how="left").with_columns(
+        pl.col("kind").fill_null(NONE_FOUND)
+    )
+    types = [t for t in schemas.RECORD_TYPES if t in set(per_county.get_column("kind"))]
+    categories = {
+        NONE_FOUND: (tr("no real record found"), theme.NOT_ASSESSED),
+        **{t: (label(t, labels.RECORD_TYPES), TYPE_COLOURS[t]) for t in types},
+        SEVERAL: (tr("several types"), "#252525"),
+    }
+    layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
+    return maps.category_map(
+        shown,
+        categories,
+        column="kind",
+        counties_url=geo.static_url(layer),
+        outlines_url=geo.static_url(geo.PROVINCES_LAYER),
+        province=province,
+        detail="bodies",
+    )
+
+
+def real_config() -> dict[str, Any]:
+    """Return the real-records table's column headers, in the interface language."""
+    return {
+        "occurred": st.column_config.DateColumn(tr("Dated"), format="YYYY-MM"),
+        "name_zh": st.column_config.TextColumn(tr("County")),
+        "adcode": st.column_config.TextColumn(tr("Adcode")),
+        "subject_name": st.column_config.TextColumn(tr("Body as published"), width=220),
+        "source_agency": st.column_config.TextColumn(tr("Source agency")),
+        "record_type": st.column_config.TextColumn(tr("Record type")),
+        "amount_cny": st.column_config.NumberColumn(tr("Amount (CNY)"), format="%,.0f"),
+        "status": st.column_config.TextColumn(tr("Status")),
+        "note": st.column_config.TextColumn(tr("What the source says"), width=360),
+        "source_title": st.column_config.TextColumn(tr("Source"), width=220),
+        "source_url": st.column_config.LinkColumn(tr("Link")),
+        "source_reliability": st.column_config.TextColumn(tr("Reliability")),
+        "record_id": None,
+    }
+
+
+def real_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return real records for the table: codes as labels, the source's reliability too.
+
+    A source link that is not plain http(s) is blanked: it would open on a click.
+    """
+    return safe_links(relabel(frame), "source_url").with_columns(
+        pl.col("source_reliability").replace(translated(labels.RELIABILITIES))
+    )
 
 
 def render_period(bounds: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:

@@ -29,7 +29,7 @@ EVALUATORS = Route("pages/evaluators.py", "evaluators", mark("Evaluators"), ":ma
 RECORDS = Route("pages/records.py", "records", mark("Records"), ":material/folder_open:")
 COUNTY = Route("pages/county.py", "county", mark("County profile"), ":material/account_balance:")
 DATA = Route("pages/data.py", "data", mark("About the data"), ":material/menu_book:")
-IMPORT = Route("pages/importer.py", "import", mark("Import"), ":material/upload:")
+IMPORT = Route("pages/import.py", "import", mark("Import"), ":material/upload:")
 
 # The pages every deployment has, in menu order (IMPORT is added where importing is on).
 PAGES: tuple[Route, ...] = (ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, DATA)

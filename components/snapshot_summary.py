@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from components.i18n import col, is_zh, labels, mark, tr, translated
+from components.provenance import md_escape
 
 _SYNTHETIC = mark("synthetic (demo)")
 _REAL = mark("real (cited)")
@@ -152,21 +153,55 @@ def not_on_map_columns() -> dict[str, Any]:
     }
 
 
-def description(manifest: Mapping[str, Any], editions: pl.DataFrame) -> str:
+def description(
+    manifest: Mapping[str, Any], editions: pl.DataFrame, regions: Mapping[str, int]
+) -> str:
     """Return what the snapshot holds in one line, in the interface language.
 
     English is the manifest's own description; Chinese is written from the counts (the
-    manifest's description is English only).
+    manifest's description is English only). ``regions`` counts the units by region
+    (``loaders.derive.universe.universe``).
     """
     if not is_zh():
         return str(manifest.get("description", ""))
     tables = manifest.get("tables", {})
     synthetic = int(editions.get_column("is_synthetic").sum())
     return tr(
-        "{divisions} county-level divisions; {real} real editions with cited sources; "
-        "{synthetic} synthetic demo editions; {records} records.",
-        divisions=f"{tables.get('divisions', {}).get('rows', 0):,}",
+        "{divisions} mainland county-level divisions and {others} of Hong Kong, Macau and "
+        "Taiwan; {real} real editions with cited sources; {synthetic} synthetic demo "
+        "editions; {records} records.",
+        divisions=f"{regions.get('mainland', 0):,}",
+        others=f"{sum(regions.values()) - regions.get('mainland', 0):,}",
         real=editions.height - synthetic,
         synthetic=synthetic,
         records=f"{tables.get('records', {}).get('rows', 0):,}",
     )
+
+
+def families_table(families: pl.DataFrame) -> pl.DataFrame:
+    """Return the evaluator families in the interface language.
+
+    Columns: the family's name, its real evaluators, what it measures and how that
+    differs from an integrity rating.
+    """
+    lang = "zh" if is_zh() else "en"
+    return families.select(
+        family=pl.col(f"name_{lang}"),
+        evaluators=pl.col(f"evaluators_{lang}"),
+        measures=pl.col(f"measures_{lang}"),
+        differs=pl.col(f"differs_{lang}"),
+    )
+
+
+def render_families(families: pl.DataFrame) -> None:
+    """Draw each evaluator family as a paragraph: what it measures, how that differs."""
+    for row in families.iter_rows(named=True):
+        st.markdown(
+            tr(
+                "**{family}** ({evaluators})  \n{measures} *{differs}*",
+                family=md_escape(row["family"]),
+                evaluators=md_escape(row["evaluators"]),
+                measures=md_escape(row["measures"]),
+                differs=md_escape(row["differs"]),
+            )
+        )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import functools
 from functools import lru_cache
 
 import polars as pl
 
-from loaders import store
+from loaders import paths, store
 from loaders.derive.ranks import add_grade, add_ranks
 from loaders.store import SnapshotLike, SnapshotRef, load
 
@@ -28,7 +30,7 @@ def editions(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return every edition with its evaluator's names and whether it has scores.
 
     Columns: edition_id, series_id, title_zh, title_en, data_year, released, mode,
-    n_subjects, n_provinces, method_published, grade_scale_id, evaluator_id,
+    n_subjects, n_provinces, score_max, method_published, grade_scale_id, evaluator_id,
     evaluator_zh, evaluator_en, is_synthetic, source_id, has_scores, has_results (scores
     or published rankings); real editions first, then by evaluator and year.
     """
@@ -50,6 +52,7 @@ def editions(snapshot: SnapshotLike) -> pl.DataFrame:
             "mode",
             "n_subjects",
             "n_provinces",
+            "score_max",
             "method_published",
             "grade_scale_id",
             "evaluator_id",
@@ -63,6 +66,21 @@ def editions(snapshot: SnapshotLike) -> pl.DataFrame:
         )
         .sort("is_synthetic", "evaluator_id", "data_year", "edition_id")
     )
+
+
+@functools.cache
+def renamed_editions() -> dict[str, str]:
+    """Return old edition id → current id (``data/reference/edition-renames.csv``).
+
+    Old ids keep working in links: the frame opens the current id with a notice.
+
+    Examples
+    --------
+    >>> renamed_editions()["ndrc-credit-demo-1"]
+    'ndrc-credit-designation-1'
+    """
+    with (paths.REFERENCE_DIR / "edition-renames.csv").open(encoding="utf-8", newline="") as f:
+        return {row["old_id"]: row["new_id"] for row in csv.DictReader(f)}
 
 
 def scored_editions(snapshot: SnapshotLike) -> list[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
-from loaders import assessments
+from loaders import assessments, paths
 from loaders.derive import divergence
 from loaders.derive.compare import Reason, comparability, english_reason
 from loaders.derive.divergence import agreement
@@ -145,7 +147,8 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
     """Return the home-bias test for every scored edition whose evaluator has a home province.
 
     Editions without scores (e.g. a real edition that named only some members of its
-    top 100) are listed with how many members are known (``n_published``) and no test.
+    top 100), or with a few published scores but no county assessed in full, are listed
+    with how many members are known (``n_published``) and no test.
     ``reading`` says what the numbers mean, in English.
     """
     evaluators = load(snapshot, "evaluators").filter(pl.col("home_province_adcode").is_not_null())
@@ -156,6 +159,13 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
     scored = set(load(snapshot, "scores").get_column("edition_id").unique().to_list())
     rankings = load(snapshot, "rankings")
     divisions = load(snapshot, "divisions").select("adcode", "province_adcode")
+    # An edition that does not state its scope takes its series' widest (Zhongding 2021).
+    series_scope = dict(
+        editions.filter(pl.col("series_id").is_not_null())
+        .group_by("series_id")
+        .agg(pl.col("n_provinces").max())
+        .iter_rows()
+    )
     rows = []
     for row in editions.sort("evaluator_id", "data_year").iter_rows(named=True):
         home = row["home_province_adcode"]
@@ -166,11 +176,15 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
             "is_synthetic": row["is_synthetic"],
             "home_province_adcode": home,
         }
+        test = None
         if row["edition_id"] in scored:
             view = assessments.county_view(snapshot, row["edition_id"])
             test = divergence.home_bias(
                 view.filter(pl.col("status") == "assessed"), home_province=home, top_n=top_n
             )
+        # A real edition with a few published scores covers no county as assessed: it is
+        # a published list like the others below, not a testable score table.
+        if test is not None and test.covered:
             rows.append(
                 base
                 | {
@@ -181,6 +195,7 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
                     "p_value": test.p_value,
                     "n_published": None,
                     "reading": test.reading,
+                    "applies": True,
                 }
             )
             continue
@@ -190,6 +205,19 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
         if named.is_empty():
             continue
         home_named = named.filter(pl.col("province_adcode") == home).height
+        # A provincial list: one province by its metadata, or (scope unstated) every county
+        # it names in the evaluator's home province. A national list naming only home
+        # counties (Zhongding 2021's three) is a partial list, not a provincial one.
+        scope = row["n_provinces"] or series_scope.get(row["series_id"])
+        provincial = scope == 1 or (scope is None and home_named == named.height)
+        reading = (
+            "Not applicable: the list covers only the evaluator's home province, so every "
+            "county it names is a home county."
+            if provincial
+            else f"Only {named.height} published results are known for this edition "
+            f"({home_named} in the home province): too few to test for home bias. "
+            "The full list was not published."
+        )
         rows.append(
             base
             | {
@@ -199,11 +227,8 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
                 "home_share_covered": None,
                 "p_value": None,
                 "n_published": named.height,
-                "reading": (
-                    f"Only {named.height} published result(s) are known for this edition "
-                    f"({home_named} in the home province): too few to test for home bias. "
-                    "The full list was not published."
-                ),
+                "reading": reading,
+                "applies": not provincial,
             }
         )
     schema = {
@@ -219,6 +244,7 @@ def home_bias_table(snapshot: SnapshotLike, *, top_n: int = 100) -> pl.DataFrame
         "p_value": pl.Float64,
         "n_published": pl.Int64,
         "reading": pl.String,
+        "applies": pl.Boolean,
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -271,3 +297,38 @@ def divergence_between(
         divergence.province_differences(paired),
         divergence.rank_disagreements(paired, n=top),
     )
+
+
+FAMILIES = paths.REFERENCE_DIR / "evaluator-families.toml"
+
+
+def families(snapshot: SnapshotLike, path: Path = FAMILIES) -> tuple[dict[str, str], pl.DataFrame]:
+    """Return what government integrity is (``intro``: en, zh) and the evaluator families.
+
+    One row per family: ``family_id``, names, what it measures and how that differs from
+    an integrity rating (English and Chinese), and the real evaluators of ``snapshot`` in
+    it (``evaluators_en``, ``evaluators_zh``: their names, joined). Families without an
+    evaluator in the snapshot are left out.
+    """
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    names = (
+        load(snapshot, "evaluators")
+        .filter(~pl.col("is_synthetic"))
+        .select("evaluator_id", "name_en", "name_zh")
+    )
+    rows = []
+    for family in data["families"]:
+        members = names.filter(pl.col("evaluator_id").is_in(family["evaluators"]))
+        if members.is_empty():
+            continue
+        rows.append(
+            {
+                "family_id": family["id"],
+                **{k: family[k] for k in ("name_en", "name_zh", "measures_en", "measures_zh",
+                                          "differs_en", "differs_zh")},
+                "evaluators_en": "; ".join(sorted(members.get_column("name_en"))),
+                "evaluators_zh": "；".join(sorted(members.get_column("name_zh"))),
+            }
+        )  # fmt: skip
+    return dict(data["intro"]), pl.DataFrame(rows)

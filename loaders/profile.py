@@ -13,6 +13,7 @@ from loaders.store import SnapshotLike, load
 HISTORY_COLUMNS = (
     "edition_id",
     "title_en",
+    "title_zh",
     "data_year",
     "evaluator_id",
     "evaluator_en",
@@ -22,6 +23,7 @@ HISTORY_COLUMNS = (
     "status",
     "reason",
     "total",
+    "score_max",
     "rank_national",
     "n_national",
     "rank_province",
@@ -32,6 +34,7 @@ HISTORY_COLUMNS = (
     "published_rank",
     "published_list_pos",
     "published_band",
+    "n_subjects",
     "source_id",
     "source_title",
     "source_url",
@@ -79,7 +82,8 @@ def county_history(snapshot: SnapshotLike, adcode: str) -> pl.DataFrame:
     Returns
     -------
     Columns :data:`HISTORY_COLUMNS`: the edition and its evaluator, ``is_synthetic``,
-    ``status`` (assessed, excluded, not_covered, published) and ``reason``, ``total``,
+    ``status`` (assessed, excluded, not_covered, published) and ``reason``, ``total``
+    with its edition's scale (``score_max``; null when not published),
     ranks with cohort sizes at three levels, ``grade``, the published rank, list
     position and band, and the source (of the published ranking when there is one,
     else of the edition) with its title, URL and reliability. Sorted by data year,

@@ -19,9 +19,11 @@ import polars as pl
 
 from loaders import assessments, divisions, store
 from loaders.derive.records import (
+    DEMO,
     EXPORT_LIMIT,
     METRIC_RECORDS,
     PAGE_SIZE,
+    REAL,
     TABLE_COLUMNS,
     RecordFilters,
     county_map_view,
@@ -65,16 +67,36 @@ def scan_records(
 # ---------------------------------------------------------------------------------------
 # overview
 # ---------------------------------------------------------------------------------------
-def period_bounds(snapshot: SnapshotLike) -> tuple[dt.date, dt.date] | None:
-    """Return the first and last month that hold records (first days), or None if none."""
-    return _period_bounds(store.ref(snapshot))
+def period_bounds(
+    snapshot: SnapshotLike, synthetic: bool | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """Return the first and last month that hold records (first days), or None if none.
+
+    ``synthetic`` limits it to one layer of records (real or demo).
+    """
+    return _period_bounds(store.ref(snapshot), synthetic)
 
 
 @lru_cache(maxsize=8)
-def _period_bounds(snapshot: SnapshotRef) -> tuple[dt.date, dt.date] | None:
-    row = _rollup(snapshot).select(pl.col("month").min(), last=pl.col("month").max()).collect()
+def _period_bounds(snapshot: SnapshotRef, synthetic: bool | None) -> tuple[dt.date, dt.date] | None:
+    frame = _rollup(snapshot)
+    if synthetic is not None:
+        frame = frame.filter(pl.col("is_synthetic") == synthetic)
+    row = frame.select(pl.col("month").min(), last=pl.col("month").max()).collect()
     first, last = row.row(0)
     return None if first is None else (first, last)
+
+
+def layer_counts(snapshot: SnapshotLike) -> dict[str, int]:
+    """Return how many records each layer holds: ``{"real": n, "demo": m}`` (from the rollup)."""
+    return dict(_layer_counts(store.ref(snapshot)))
+
+
+@lru_cache(maxsize=8)
+def _layer_counts(snapshot: SnapshotRef) -> tuple[tuple[str, int], ...]:
+    counts = _rollup(snapshot).group_by("is_synthetic").agg(pl.col("records").sum()).collect()
+    found = {bool(k): int(v) for k, v in counts.iter_rows()}
+    return ((REAL, found.get(False, 0)), (DEMO, found.get(True, 0)))
 
 
 def monthly(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
@@ -113,14 +135,17 @@ def _county_counts(snapshot: SnapshotRef, filters: RecordFilters) -> pl.DataFram
     )
 
 
-def covered_provinces(snapshot: SnapshotLike) -> frozenset[str]:
-    """Return the six-digit codes of the provinces that have any records in the snapshot."""
-    return _covered(store.ref(snapshot))
+def covered_provinces(snapshot: SnapshotLike, synthetic: bool | None = None) -> frozenset[str]:
+    """Return the six-digit codes of the provinces that have records (of one layer)."""
+    return _covered(store.ref(snapshot), synthetic)
 
 
 @lru_cache(maxsize=8)
-def _covered(snapshot: SnapshotRef) -> frozenset[str]:
-    codes = _rollup(snapshot).select(pl.col("adcode").str.slice(0, 2).unique()).collect()
+def _covered(snapshot: SnapshotRef, synthetic: bool | None) -> frozenset[str]:
+    frame = _rollup(snapshot)
+    if synthetic is not None:
+        frame = frame.filter(pl.col("is_synthetic") == synthetic)
+    codes = frame.select(pl.col("adcode").str.slice(0, 2).unique()).collect()
     return frozenset(f"{c}0000" for c in codes.to_series())
 
 
@@ -153,14 +178,16 @@ def map_view(snapshot: SnapshotLike, filters: RecordFilters, *, per_year: bool) 
 
 @lru_cache(maxsize=16)
 def _map_view(snapshot: SnapshotRef, filters: RecordFilters, per_year: bool) -> pl.DataFrame:
-    first, last = period_bounds(snapshot) or (dt.date(2000, 1, 1), dt.date(2000, 1, 1))
+    bounds = period_bounds(snapshot, filters.synthetic)
+    first, last = bounds or (dt.date(2000, 1, 1), dt.date(2000, 1, 1))
     return county_map_view(
         county_counts(snapshot, filters),
         divisions.load(snapshot),
-        covered=covered_provinces(snapshot),
+        covered=covered_provinces(snapshot, filters.synthetic),
         months=months_between(filters.start or first, filters.end or last),
         per_year=per_year,
         province=filters.province,
+        census=filters.synthetic is not False,
     )
 
 
@@ -261,9 +288,55 @@ def _county_records(snapshot: SnapshotRef, adcode: str) -> pl.DataFrame:
         "subject_name",
         "amount_cny",
         "record_id",
+        "is_synthetic",
     )
     frame = scan_records(snapshot, RecordFilters(county=adcode), columns)
     return frame.sort("occurred", "record_id").collect()
+
+
+REAL_COLUMNS = (
+    "occurred",
+    "name_zh",
+    "subject_name",
+    "record_type",
+    "note",
+    "source_url",
+    "source_title",
+    "source_reliability",
+    "amount_cny",
+    "source_agency",
+    "status",
+    "adcode",
+    "record_id",
+)
+
+
+def real_records(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
+    """Return the real records ``filters`` keep, each with its county and its source.
+
+    Real records are few (each was found and cited by hand): all of them come back,
+    newest first, with the county's name and the source's title, URL and reliability
+    (``REAL_COLUMNS``). Synthetic records are never among them, whatever ``filters`` say.
+    """
+    return _real_records(store.ref(snapshot), dataclasses.replace(filters, synthetic=False))
+
+
+@lru_cache(maxsize=16)
+def _real_records(snapshot: SnapshotRef, filters: RecordFilters) -> pl.DataFrame:
+    rows = scan_records(snapshot, filters).collect()
+    sources = store.load(snapshot, "sources").select(
+        "source_id",
+        source_title=pl.col("title"),
+        source_url=pl.col("url"),
+        source_reliability=pl.col("reliability"),
+    )
+    names = divisions.load(snapshot).select("adcode", "name_zh")
+    return (
+        rows.join(names, on="adcode", how="left")
+        .join(sources, on="source_id", how="left")
+        .sort("occurred", "record_id", descending=True)
+        .select(REAL_COLUMNS)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,7 +357,8 @@ def scores_vs_records(
     """Return each assessed county's score against its matching records in the data year.
 
     ``metric`` is mapped to its first-level metric (``metric_key``); the records are
-    those of ``METRIC_RECORDS`` for it, counted in the edition's data year.
+    those of ``METRIC_RECORDS`` for it, counted in the edition's data year, and of the
+    edition's kind (synthetic records for a synthetic edition, real ones for a real one).
 
     Returns
     -------
@@ -308,6 +382,8 @@ def scores_vs_records(
         start=dt.date(year, 1, 1),
         end=dt.date(year, 12, 31),
         types=METRIC_RECORDS[key],
+        # Records of the edition's own kind only: demo scores against demo records.
+        synthetic=assessments.is_synthetic(snapshot, edition),
     )
     counts = county_counts(snapshot, filters)
     frame = scored.join(counts, on="adcode", how="left").with_columns(

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import polars as pl
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Columns every fact-carrying table has (DESIGN.md §3).
 PROVENANCE = {"source_id": pl.String, "is_synthetic": pl.Boolean}
@@ -86,6 +86,7 @@ class TieRelation(StrEnum):
     SPONSOR = "sponsor"
     APPROVED_BY = "approved_by"
     PARENT_BODY = "parent_body"
+    CO_DEVELOPER = "co_developer"  # developed the method together with the evaluator
 
 
 class Confidence(StrEnum):
@@ -121,6 +122,7 @@ class RecordSource(StrEnum):
     CIVIL_SERVICE = "civil_service"
     LEGAL_AFFAIRS_OFFICE = "legal_affairs_office"
     HOTLINE_12345 = "hotline_12345"
+    GENERAL_OFFICE = "general_office"  # a government's general office (website checks)
     OTHER = "other"
 
 
@@ -137,6 +139,7 @@ class RecordType(StrEnum):
     COMPLAINT = "complaint"
     OPINION_INCIDENT = "opinion_incident"
     COMMENDATION = "commendation"
+    WEBSITE_CHECK_FAILURE = "website_check_failure"  # named as failing an official check
 
 
 class Polarity(StrEnum):
@@ -157,6 +160,7 @@ class RecordStatus(StrEnum):
     REPAIRED = "repaired"
     EXPIRED = "expired"
     REMOVED = "removed"
+    UNKNOWN = "unknown"  # a real record whose source does not say what became of it
 
 
 class Metric(StrEnum):
@@ -207,6 +211,9 @@ DIVISIONS = pl.Schema(
         "adcode": pl.String,
         "name_zh": pl.String,
         "name_pinyin": pl.String,
+        # Old character-by-character spellings that differ from name_pinyin, joined by "|"
+        # (丰都县: "Fengdou Xian"), for search; null where there is none.
+        "name_pinyin_variants": pl.String,
         "division_type": pl.String,
         "prefecture_adcode": pl.String,
         "prefecture_name_zh": pl.String,
@@ -363,6 +370,7 @@ RECORDS = pl.Schema(
         "status": pl.String,
         "resolved": pl.Date,
         "amount_cny": pl.Float64,
+        "note": pl.String,  # a real record: what the source says, and how precise its date is
         **PROVENANCE,
     }
 )
@@ -456,7 +464,7 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
 # Columns that may hold nulls; every other column must be complete.
 NULLABLE: dict[str, frozenset[str]] = {
     "sources": frozenset({"title_en", "publisher", "published", "url"}),
-    "divisions": frozenset(),
+    "divisions": frozenset({"name_pinyin_variants"}),
     "division_changes": frozenset({"from_adcode", "to_adcode", "to_name_zh", "note"}),
     "evaluators": frozenset({"founded", "name_history", "home_province_adcode", "description_en"}),
     "evaluator_ties": frozenset({"party_name_en", "share_pct", "as_of", "note"}),
@@ -478,7 +486,7 @@ NULLABLE: dict[str, frozenset[str]] = {
     "scores": frozenset({"score"}),
     "coverage": frozenset({"reason"}),
     "rankings": frozenset({"adcode", "rank", "list_pos", "band", "published", "note"}),
-    "records": frozenset({"resolved", "amount_cny", "published"}),
+    "records": frozenset({"resolved", "amount_cny", "published", "note"}),
 }
 
 

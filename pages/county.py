@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from components import profile as view
@@ -94,12 +95,16 @@ st.subheader(tr("Who assessed this county"))
 view.render_evaluators(history)
 
 # 7b/ RECORDS about the county's government bodies over time, and the way to them
+# Real records (cited) first, the demo records apart: never counted together.
 st.subheader(tr("Records about this county"))
+real = records.real_records(snapshot, records.RecordFilters(county=header["adcode"]))
+record_scores.render_county_real(real, filters, header["adcode"])
+county_records = records.county_records(snapshot, header["adcode"])
 record_scores.render_county_timeline(
-    records.county_records(snapshot, header["adcode"]),
+    county_records.filter(pl.col("is_synthetic")),
     filters,
     header["adcode"],
-    synthetic=records.is_synthetic(snapshot),
+    synthetic=True,
 )
 
 # 8/ ELSEWHERE: back to the atlas with this view, or another county

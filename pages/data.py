@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import i18n
 from components import snapshot_summary as summary
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import md_escape, safe_links
-from loaders import assessments
+from loaders import assessments, divisions, evaluators
+from loaders.derive.universe import universe
 from loaders.store import open_snapshot
 
 # 1/ SNAPSHOT
@@ -25,9 +27,17 @@ st.caption(
         sha=snapshot.manifest_sha256[:16],
     )
 )
-st.markdown(md_escape(summary.description(snapshot.manifest, editions)))
+st.markdown(
+    md_escape(summary.description(snapshot.manifest, editions, universe(divisions.load(path))))
+)
 
-# 2/ EDITIONS
+# 2/ WHAT IS RATED: government integrity vs social credit, and what each family measures
+intro, families = evaluators.families(path)
+st.subheader(tr("What these ratings measure"))
+st.markdown(intro["zh"] if i18n.is_zh() else intro["en"])
+summary.render_families(summary.families_table(families))
+
+# 3/ EDITIONS
 st.subheader(tr("Assessment editions"))
 st.dataframe(
     summary.edition_list(editions),
@@ -36,7 +46,7 @@ st.dataframe(
     column_config=summary.edition_list_columns(),
 )
 
-# 3/ REAL RESULTS: what each real edition published, and units no longer on the map
+# 4/ REAL RESULTS: what each real edition published, and units no longer on the map
 st.subheader(tr("Real published results"))
 st.caption(
     tr(
@@ -62,7 +72,7 @@ if not gone.is_empty():
         column_config=summary.not_on_map_columns(),
     )
 
-# 4/ TABLES
+# 5/ TABLES
 st.subheader(tr("Tables"))
 st.dataframe(
     summary.table_sizes(snapshot.manifest),

@@ -16,6 +16,7 @@ from components.i18n import tr
 from components.provenance import render_provenance
 from loaders import assessments, evaluators, records
 from loaders.derive.records import (
+    DEMO,
     LIFECYCLE_TYPES,
     correlation,
     disagreement,
@@ -27,20 +28,19 @@ filters = page_filters("records")
 snapshot = current_snapshot()
 lang = i18n.lang()
 
-# 1/ FILTERS: the province comes from the sidebar, the period from here
+# 1/ FILTERS: real or demo records (never both), the province from the sidebar, the period
 st.title(tr("Records"))
-synthetic = records.is_synthetic(snapshot)
-view.render_synthetic_note(
-    synthetic=synthetic, banner_shown=assessments.is_synthetic(snapshot, filters.edition)
-)
-bounds = records.period_bounds(snapshot)
+layer = view.render_layer_choice(records.layer_counts(snapshot))
+synthetic = layer == DEMO
+view.render_layer_note(layer)
+bounds = records.period_bounds(snapshot, synthetic)
 if bounds is None:
     st.info(tr("This snapshot holds no records."), icon=":material/folder_off:")
     st.stop()
 counties = records.county_labels(snapshot, filters.province)
 table.render_county_note(counties, filters.county)
 start, end = view.render_period(bounds)
-scope = records.RecordFilters(province=filters.province, start=start, end=end)
+scope = records.RecordFilters(province=filters.province, start=start, end=end, synthetic=synthetic)
 
 # 2/ OVERVIEW: who records what, month by month (from the monthly rollup)
 monthly = records.monthly(snapshot, scope)
@@ -62,6 +62,44 @@ charts.show(
     where=right,
     width=55,
 )
+
+if not synthetic:
+    # REAL RECORDS: where they are, and every one with its source (they are few); no
+    # lifecycle and no scores against records.
+    st.subheader(tr("Where the records are"))
+    real = records.real_records(snapshot, scope)
+    charts.show(
+        view.real_map(
+            records.map_view(snapshot, scope, per_year=False), real, province=scope.province,
+            lang=lang,
+        ),
+        title=tr("Counties with real records"),
+        synthetic=False,
+        edition=False,
+        config=maps.CONFIG,
+    )  # fmt: skip
+    st.subheader(tr("The records"), anchor=table.TABLE_ANCHOR)
+    st.dataframe(
+        view.real_table(real), hide_index=True, column_config=view.real_config(), placeholder="—"
+    )
+    exports.render_downloads(
+        real,
+        what=tr("Real records {filters}", filters=table.describe(scope)),
+        file_stem="real-records",
+        edition=None,
+        synthetic=False,
+        snapshot=snapshot,
+        label=tr("the {n} real records", n=f"{real.height:,}"),
+        disabled=real.is_empty(),
+    )
+    st.caption(
+        tr(
+            "No lifecycle and no scores against records here: the sources of the real "
+            "records do not say whether the bodies have since complied, and no real "
+            "edition scores the counties they name. Both are shown for the demo records."
+        )
+    )
+    st.stop()
 
 # 3/ MAP of record counts or yearly rates per county; a click shows its records below
 st.subheader(tr("Where the records are"))
@@ -142,6 +180,15 @@ exports.render_downloads(
 
 # 6/ SCORES VS RECORDS: the edition and metric of the sidebar against matching records
 st.subheader(tr("Scores against records"))
+if not assessments.is_synthetic(snapshot, filters.edition):
+    st.info(
+        tr(
+            "The edition chosen in the sidebar is real; the demo records are synthetic, "
+            "so the two are not set against each other. Choose a demo edition to compare."
+        ),
+        icon=":material/info:",
+    )
+    st.stop()
 render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
 paired, year, key = records.scores_vs_records(
     snapshot, filters.edition, filters.metric, filters.province

@@ -38,6 +38,7 @@ class PageControl(StrEnum):
     SENSITIVITY_BAND = "sensitivity_band"
     SENSITIVITY_SEED = "sensitivity_seed"
     SENSITIVITY_TOP_N = "sensitivity_top_n"
+    RECORDS_LAYER = "records_layer"
     RECORDS_MAP_MEASURE = "records_map_measure"
     RECORDS_MAP_POLARITY = "records_map_polarity"
     RECORDS_LIFECYCLE_TYPE = "records_lifecycle_type"
@@ -53,7 +54,9 @@ PAGE_PARAMS = tuple(str(control) for control in PageControl)
 CARRIED_VALUES: Mapping[str, tuple[str, ...]] = {"lang": ("en", "zh"), "present": ("0", "1")}
 # A story (components/frame/story.py) and the step on screen: validated, then carried.
 STORY_KEYS = ("story", "step")
-CARRIED = (*CARRIED_VALUES, *STORY_KEYS)
+# The data snapshot on screen, by its snapshot id; left out for the default snapshot.
+SNAPSHOT_KEY = "snapshot"
+CARRIED = (*CARRIED_VALUES, *STORY_KEYS, SNAPSHOT_KEY)
 MAX_UNKNOWN_SHOWN = 5  # unknown parameters named in the notice; the rest are counted
 MAX_VALUE = 10_000  # longer values are refused before they are parsed
 N_WEIGHTS = 5  # one per first-level metric (schemas.FIRST_LEVEL order)
@@ -78,6 +81,9 @@ class Choices:
     edition_labels: Mapping[str, str] = field(default_factory=dict)
     metric_labels: Mapping[str, str] = field(default_factory=dict)
     province_labels: Mapping[str, str] = field(default_factory=dict)
+    renamed: Mapping[str, str] = field(default_factory=dict)  # old edition id → current
+    snapshot: str = ""  # the id of the snapshot on screen
+    snapshot_is_default: bool = True
 
 
 @dataclass(frozen=True)
@@ -122,14 +128,22 @@ class Filters:
 
 
 def build_choices(
-    editions: pl.DataFrame, indicators: pl.DataFrame, divisions: pl.DataFrame
+    editions: pl.DataFrame,
+    indicators: pl.DataFrame,
+    divisions: pl.DataFrame,
+    renamed: Mapping[str, str] | None = None,
+    *,
+    snapshot: str = "",
+    snapshot_is_default: bool = True,
 ) -> Choices:
     """Return the valid values and their labels from the snapshot's tables.
 
     Editions with scores or published results can be chosen, real ones first (labelled
     "Published"), then the synthetic demo ones ("Demo"); the default is the latest
     synthetic third-party edition. Metrics are ``total`` and the edition's first- and
-    second-level indicators. Labels are in the interface language.
+    second-level indicators. Labels are in the interface language. ``renamed`` maps old
+    edition ids (still in older links) to the current ones; ``snapshot`` is the id of
+    the snapshot on screen, which links carry unless it is the default.
     """
     chosen = editions.filter(pl.col("has_results")).sort(
         "is_synthetic", "evaluator_en", "data_year", "edition_id"
@@ -166,6 +180,9 @@ def build_choices(
             code: name_zh if zh else f"{name_en} {name_zh}"
             for code, name_en, name_zh in provinces.iter_rows()
         },
+        renamed=dict(renamed or {}),
+        snapshot=snapshot,
+        snapshot_is_default=snapshot_is_default,
     )
 
 
@@ -364,6 +381,17 @@ def parse_params(
     ['Ignored metric `x`: not an indicator of this edition.']
     """
     link = _Reader(raw)
+    for name in ("edition", "compare"):
+        old = link.values.get(name)
+        if old is not None and old in choices.renamed:
+            link.values[name] = choices.renamed[old]
+            link.notices.append(
+                tr(
+                    "Edition {old} is now called {new}: the link opens it.",
+                    old=literal(old),
+                    new=literal(choices.renamed[old]),
+                )
+            )
     edition = link.values.get("edition") or choices.default_edition
     if "edition" in link.values and edition not in choices.editions:
         link.ignore(
@@ -404,6 +432,7 @@ def parse_params(
         if value is not None:
             carried[name] = str(value)
     carried |= _story_params(link)
+    carried |= snapshot_param(link.values.get(SNAPSHOT_KEY), choices, link)
     notice = link.unknown_notice()
     if notice:
         link.notices.append(notice)
@@ -418,6 +447,27 @@ def parse_params(
         weights if isinstance(weights, tuple) else None,
     )
     return filters, link.notices
+
+
+def snapshot_param(
+    given: str | None, choices: Choices, link: _Reader | None = None
+) -> dict[str, str]:
+    """Return the ``snapshot`` parameter the view carries: the id on screen, unless default.
+
+    A link naming another snapshot than the one on screen (the frame has already
+    switched to it when it exists and verifies) is ignored with a notice.
+
+    Examples
+    --------
+    >>> c = Choices((), "", {}, (), frozenset(), snapshot="s2", snapshot_is_default=False)
+    >>> snapshot_param(None, c)
+    {'snapshot': 's2'}
+    """
+    if given and given != choices.snapshot and link is not None:
+        link.ignore(SNAPSHOT_KEY, tr("no usable snapshot with this id on this server"))
+    if choices.snapshot_is_default or not choices.snapshot:
+        return {}
+    return {SNAPSHOT_KEY: choices.snapshot}
 
 
 def _story_params(link: _Reader) -> dict[str, str]:

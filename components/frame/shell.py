@@ -11,7 +11,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from components import charts
 from components.frame import present, share, sidebar, url
 from components.frame.banner import render_real_banner, render_synthetic_banner
-from components.frame.filters import Filters, build_choices
+from components.frame.filters import SNAPSHOT_KEY, Filters, build_choices
 from components.i18n import tr
 from components.provenance import md_escape
 from loaders import assessments, divisions, paths
@@ -34,6 +34,9 @@ _IN_USE = "_snapshot_in_use"
 _REF = "_snapshot_ref"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
+# Pages that say themselves which kind of data is on screen (the records page shows
+# real or demo records, whichever edition the sidebar holds).
+OWN_BANNER_PAGES = ("records",)
 
 
 def render_shell(url_path: str) -> Filters:
@@ -50,6 +53,9 @@ def render_shell(url_path: str) -> Filters:
             assessments.editions(snapshot),
             load(snapshot, "indicators"),
             divisions.load(snapshot),
+            assessments.renamed_editions(),
+            snapshot=snap.snapshot_id,
+            snapshot_is_default=location(snapshot) == location(paths.default_snapshot()),
         )
     except SnapshotError as exc:
         st.error(
@@ -59,8 +65,9 @@ def render_shell(url_path: str) -> Filters:
     filters = sidebar.render_sidebar(choices)
     synthetic = assessments.is_synthetic(snapshot, filters.edition)
     everything = url_path in ALL_EDITION_PAGES
-    render_synthetic_banner(synthetic or everything)
-    render_real_banner(not synthetic or everything)
+    if url_path not in OWN_BANNER_PAGES:
+        render_synthetic_banner(synthetic or everything)
+        render_real_banner(not synthetic or everything)
     citation = share.current_citation(snap, url_path, filters.edition)
     charts.set_context(
         citation.evaluator, citation.source, citation.snapshot_id, citation.manifest_sha256
@@ -170,9 +177,33 @@ def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
     return fallback, snap
 
 
+def follow_link_snapshot(found: list[tuple[str, Path, str]]) -> None:
+    """Choose the snapshot a link from outside names (``snapshot=<snapshot id>``).
+
+    An unknown id changes nothing here; the view's parameters report it.
+    """
+    given = url.get(SNAPSHOT_KEY)
+    if not sidebar.link_is_new():
+        return
+    if not given:
+        st.session_state.pop(_SNAPSHOT, None)
+        return
+    for snapshot_id, path, _ in found:
+        if snapshot_id == given:
+            default = location(paths.default_snapshot())
+            st.session_state[_SNAPSHOT] = (
+                str(paths.default_snapshot()) if location(path) == default else str(path)
+            )
+            return
+
+
 def render_snapshot_choice() -> Path | str:
-    """Offer the snapshots in data/snapshots when there is more than one; return the choice."""
+    """Offer the snapshots in data/snapshots when there is more than one; return the choice.
+
+    A shared link's ``snapshot`` parameter chooses first.
+    """
     found = list_snapshots(paths.SNAPSHOTS_DIR) if paths.SNAPSHOTS_DIR.is_dir() else []
+    follow_link_snapshot(found)
     default = paths.default_snapshot()
     options = [str(default)] + [
         str(p) for _, p, _ in found if str(p.resolve()) != location(default)

@@ -20,9 +20,11 @@ from components.frame.filters import (
     DEFAULT_CLASSES,
     DEFAULT_METRIC,
     PAGE_PARAMS,
+    SNAPSHOT_KEY,
     Choices,
     Filters,
     parse_params,
+    snapshot_param,
 )
 from components.i18n import labels, tr
 
@@ -66,12 +68,11 @@ def render_sidebar(choices: Choices) -> Filters:
     the view back to the URL.
     """
     state = st.session_state
-    link = url.owned(PAGE_PARAMS)
-    # A link that differs from the one this session last wrote came from outside:
-    # a shared link, a page link carrying parameters, the back button. An empty link
-    # is a plain page switch, which keeps the session's view.
-    if not state.get(_SEEDED) or (link and link != state.get(_WRITTEN)):
+    if link_is_new():
         _seed(choices)
+    # The snapshot is chosen before the view (it decides the choices): follow it.
+    carried = {k: v for k, v in state.get("_carried", {}).items() if k != SNAPSHOT_KEY}
+    state["_carried"] = carried | snapshot_param(None, choices)
     state[_CHOICES] = choices
     if not choices.editions:
         st.error(tr("This snapshot has no edition with scores to show."))
@@ -117,6 +118,19 @@ def render_sidebar(choices: Choices) -> Filters:
     filters = current()
     _write_url(filters)
     return filters
+
+
+def link_is_new() -> bool:
+    """Return whether the link came from outside, so the session must take its view.
+
+    A link that differs from the one this session last wrote came from outside: a
+    shared link, a page link carrying parameters, the back button. An empty link is a
+    plain page switch, which keeps the session's view.
+    """
+    link = url.owned(PAGE_PARAMS)
+    return not st.session_state.get(_SEEDED) or bool(
+        link and link != st.session_state.get(_WRITTEN)
+    )
 
 
 def _set_language() -> None:

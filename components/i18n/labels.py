@@ -37,10 +37,28 @@ BANDS = {
     "member": mark("member of the list or designation"),
     "proposed_member": mark("proposed for the list (not yet named)"),
     "near_top": mark("near the top (no number given)"),
+    "near_bottom": mark("at the bottom (no number given)"),
+    "excellent": mark("graded excellent (优秀)"),
+    "good": mark("graded good (良好)"),
+    "fair": mark("graded fair (一般)"),
+    "below60": mark("scored below 60"),
     "top5": mark("in the top 5"),
     "top10": mark("in the top 10"),
     "top20": mark("in the top 20"),
+    "top50": mark("in the top 50"),
     "top100": mark("in the top 100"),
+}
+
+# Published bands other than "top N" / "bottom N", as a county's profile spells them.
+PROFILE_BANDS = {
+    "member": mark("Listed"),
+    "proposed_member": mark("Proposed for the list (not yet named)"),
+    "near_top": mark("Near the top (no number given)"),
+    "near_bottom": mark("At the bottom (no number given)"),
+    "excellent": mark("Graded excellent (优秀)"),
+    "good": mark("Graded good (良好)"),
+    "fair": mark("Graded fair (一般)"),
+    "below60": mark("Scored below 60"),
 }
 
 # How an edition assessed its counties (``editions.mode``).
@@ -98,6 +116,7 @@ TIE_RELATIONS = {
     "sponsor": mark("sponsor of the assessment"),
     "approved_by": mark("body that approved the assessment"),
     "parent_body": mark("parent body of the evaluator"),
+    "co_developer": mark("developed the method with the evaluator"),
 }
 
 # How well a tie is documented (``evaluator_ties.confidence``).
@@ -124,6 +143,7 @@ RECORD_SOURCES = {
     "civil_service": mark("Civil service administration 公务员局"),
     "legal_affairs_office": mark("Legal affairs office (appeals) 司法局"),
     "hotline_12345": mark("12345 hotline 热线"),
+    "general_office": mark("Government general office (website checks) 办公厅"),
     "other": mark("Other bodies 其他"),
 }
 
@@ -139,6 +159,7 @@ RECORD_TYPES = {
     "complaint": mark("Complaint 投诉"),
     "opinion_incident": mark("Public-opinion incident 舆情"),
     "commendation": mark("Commendation 表彰"),
+    "website_check_failure": mark("Website failed a check 网站抽查不合格"),
 }
 
 # Where a record is in its lifecycle (``records.status``).
@@ -150,7 +171,11 @@ RECORD_STATUSES = {
     "repaired": mark("repaired"),
     "expired": mark("expired"),
     "removed": mark("removed"),
+    "unknown": mark("not known"),
 }
+
+# The two layers of records (``loaders.derive.records.LAYERS``), never counted together.
+RECORD_LAYERS = {"real": mark("Real records (cited)"), "demo": mark("Demo records (synthetic)")}
 
 # Whether a record counts against a body or for it (``records.polarity``).
 POLARITIES = {

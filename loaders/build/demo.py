@@ -13,6 +13,7 @@ from loaders.build import synthetic
 from loaders.build.divisions import build_divisions
 from loaders.build.published import with_published_results
 from loaders.build.reference import reference_tables
+from loaders.derive.universe import universe
 from loaders.store import check_tables, write_snapshot
 
 DEFAULT_SEED = 20261125
@@ -65,7 +66,7 @@ def build_tables(
             tables[name] = pl.concat([tables[name], frame]) if name in tables else frame
     for name in schemas.TABLES:
         tables.setdefault(name, schemas.empty(name))
-    # The real published county results of data/reference/real-results.csv.
+    # The real published county results and records of data/reference/real-results*.csv.
     return with_published_results(tables)
 
 
@@ -173,10 +174,13 @@ def _argv(args: argparse.Namespace) -> str:
 
 
 def _describe(tables: dict[str, pl.DataFrame]) -> str:
+    regions = universe(tables["divisions"])
     real = tables["editions"].filter(~pl.col("is_synthetic")).height
     demo = tables["editions"].filter(pl.col("is_synthetic")).height
     return (
-        f"{tables['divisions'].height:,} county-level divisions (real boundaries); "
+        f"{regions['mainland']:,} mainland county-level divisions and "
+        f"{tables['divisions'].height - regions['mainland']:,} of Hong Kong, Macau and Taiwan "
+        "(real boundaries); "
         f"{real} real editions with cited reference facts; {demo} synthetic demo editions "
         f"by fictional 'Demo' evaluators; {tables['records'].height:,} synthetic records."
     )

@@ -1,8 +1,8 @@
 """The ``divisions`` table from boundary attributes: types, pinyin and English province names.
 
 Curated facts come from data files: ``data/reference/provinces.csv`` (English province
-names) and ``data/reference/place-readings.csv`` (place-name readings that a
-character-by-character romanisation gets wrong).
+names) and ``data/reference/place-readings.csv`` (reviewed place-name readings that
+pypinyin's phrase mode gets wrong; ``data/reference/pinyin-check.csv`` tests the result).
 """
 
 from __future__ import annotations
@@ -47,7 +47,12 @@ def place_readings() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return words, stems
 
 
-# Suffix → (division type, romanised suffix). Longest suffixes first.
+# The one forestry district (林区) of China. Other names ending in 林区 are districts
+# whose own name ends in 林 (万柏林区 = 万柏林 + 区, 碑林区 = 碑林 + 区).
+FORESTRY_DISTRICTS = frozenset({"神农架林区"})
+
+# Suffix → (division type, romanised suffix). Longest suffixes first; 林区 counts only
+# for FORESTRY_DISTRICTS (:func:`suffix_of`).
 _SUFFIXES: tuple[tuple[str, str, str], ...] = (
     ("自治县", "autonomous_county", "Zizhixian"),
     ("自治旗", "autonomous_banner", "Zizhiqi"),
@@ -78,28 +83,66 @@ def division_type(name_zh: str, adcode: str) -> str:
     """
     if adcode.endswith("00"):
         return "other"
-    for suffix, kind, _ in _SUFFIXES:
-        if name_zh.endswith(suffix):
-            return kind
-    return "other"
+    found = suffix_of(name_zh)
+    return found[1] if found else "other"
+
+
+def suffix_of(name_zh: str) -> tuple[str, str, str] | None:
+    """Return the (suffix, division type, romanised suffix) a name ends with, or None.
+
+    The whole suffix decides: 林区 is a forestry district only for 神农架林区.
+
+    Examples
+    --------
+    >>> suffix_of("万柏林区")[:2], suffix_of("神农架林区")[:2], suffix_of("六枝特区")[:2]
+    (('区', 'district'), ('林区', 'forestry_district'), ('特区', 'special_district'))
+    """
+    for entry in _SUFFIXES:
+        suffix = entry[0]
+        if suffix == "林区" and name_zh not in FORESTRY_DISTRICTS:
+            continue
+        if name_zh.endswith(suffix) and name_zh != suffix:
+            return entry
+    return None
+
+
+def _pinyin(text: str, *, phrases: bool) -> list[str]:
+    """Return one toneless syllable per character (``v`` for ü); other characters as they are.
+
+    With ``phrases`` pypinyin reads the text as words (its phrase mode); a text it does
+    not give one syllable per character (a run of non-Han characters) is read by
+    character instead.
+    """
+    from pypinyin import lazy_pinyin
+
+    if phrases:
+        out = lazy_pinyin(text)
+        if len(out) == len(text):
+            return out
+    return [s for c in text for s in lazy_pinyin(c)]
 
 
 def _syllables(text: str) -> list[str]:
-    from pypinyin import lazy_pinyin
+    """Return the syllables of a name's stem, read as a place name.
 
+    pypinyin's phrase mode reads the whole stem (长沙 → chang sha, where a character
+    by itself reads zhang); the readings of ``place-readings.csv`` then replace it
+    wherever they occur, the longest first at each position (长子 before 长).
+    """
     words, stems = place_readings()
     if text in stems:
         return list(stems[text])
-    out: list[str] = []
+    out = _pinyin(text, phrases=True)
+    longest = max(map(len, words), default=0)
     i = 0
     while i < len(text):
-        for word, reading in words.items():
-            if text.startswith(word, i):
-                out.extend(reading)
-                i += len(word)
+        for size in range(min(longest, len(text) - i), 0, -1):
+            reading = words.get(text[i : i + size])
+            if reading is not None:
+                out[i : i + size] = reading
+                i += size
                 break
         else:
-            out.extend(lazy_pinyin(text[i]))
             i += 1
     return out
 
@@ -111,21 +154,61 @@ def _join(syllables: list[str]) -> str:
     return word.capitalize()
 
 
+def _split(name_zh: str) -> tuple[str, str | None]:
+    """Return (stem, romanised suffix) of a name; the suffix is None for a name without one."""
+    found = suffix_of(name_zh)
+    if found is None:
+        return name_zh, None
+    return name_zh.removesuffix(found[0]), found[2]
+
+
+def _spell(stem: str, suffix: str | None, syllables: list[str]) -> str:
+    return _join(syllables) if suffix is None else f"{_join(syllables)} {suffix}"
+
+
 def romanise(name_zh: str) -> str:
     """Return the toneless Hanyu Pinyin of a county-level name, suffix set apart.
 
-    Uses ``pypinyin`` with a small table of place-name readings it gets wrong.
+    The stem is read as a place name: pypinyin's phrase mode, corrected by the
+    reviewed readings of ``data/reference/place-readings.csv`` (都 is du in 丰都,
+    长 chang in 长沙, 什 shi in 喀什, 勒 le in 库尔勒, 乐清 is Yueqing).
 
     Examples
     --------
     >>> romanise("修文县"), romanise("西安区"), romanise("朝阳区")
     ('Xiuwen Xian', "Xi'an Qu", 'Chaoyang Qu')
+    >>> romanise("长沙县"), romanise("丰都县"), romanise("喀什市"), romanise("长子县")
+    ('Changsha Xian', 'Fengdu Xian', 'Kashi Shi', 'Zhangzi Xian')
     """
-    for suffix, _, roman in _SUFFIXES:
-        stem = name_zh.removesuffix(suffix)
-        if stem != name_zh and stem:
-            return f"{_join(_syllables(stem))} {roman}"
-    return _join(_syllables(name_zh))
+    stem, suffix = _split(name_zh)
+    return _spell(stem, suffix, _syllables(stem))
+
+
+def romanise_by_character(name_zh: str) -> str:
+    """Return the old character-by-character spelling: each character's commonest reading.
+
+    Wrong for polyphonic characters (长沙县 → Zhangsha Xian), but what a reader may
+    still type; kept beside :func:`romanise` for search.
+
+    Examples
+    --------
+    >>> romanise_by_character("长沙县"), romanise_by_character("修文县")
+    ('Zhangsha Xian', 'Xiuwen Xian')
+    """
+    stem, suffix = _split(name_zh)
+    return _spell(stem, suffix, _pinyin(stem, phrases=False))
+
+
+def pinyin_variants(name_zh: str) -> str | None:
+    """Return the spellings search accepts besides :func:`romanise`, joined by ``|``, or None.
+
+    Examples
+    --------
+    >>> pinyin_variants("丰都县"), pinyin_variants("修文县")
+    ('Fengdou Xian', None)
+    """
+    old = romanise_by_character(name_zh)
+    return None if old == romanise(name_zh) else old
 
 
 def build_divisions(attributes: pl.DataFrame, *, source_id: str) -> pl.DataFrame:
@@ -141,7 +224,8 @@ def build_divisions(attributes: pl.DataFrame, *, source_id: str) -> pl.DataFrame
 
     Returns
     -------
-    The table with pinyin names, division types and English province names.
+    The table with pinyin names (and the old character-by-character spelling where it
+    differs, for search), division types and English province names.
 
     Examples
     --------
@@ -155,6 +239,9 @@ def build_divisions(attributes: pl.DataFrame, *, source_id: str) -> pl.DataFrame
         "adcode",
         "name_zh",
         pl.col("name_zh").map_elements(romanise, return_dtype=pl.String).alias("name_pinyin"),
+        pl.col("name_zh")
+        .map_elements(pinyin_variants, return_dtype=pl.String)
+        .alias("name_pinyin_variants"),
         pl.struct("name_zh", "adcode")
         .map_elements(lambda r: division_type(r["name_zh"], r["adcode"]), return_dtype=pl.String)
         .alias("division_type"),

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from loaders import schemas
+from loaders.derive.universe import TAIWAN_ADMINISTERED, region_expr
 from loaders.derive.weights import composite_expr
 
 SOURCE_ID = "src-demo-generator"
@@ -26,7 +27,8 @@ TP_YEARS = (2018, 2019, 2020, 2021)
 AUDIT_EDITION = "demo-audit-2021"
 GRADE_SCALE = "demo-aaa-c"
 RECORD_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
-# Hong Kong, Macau, Taiwan and Tibet were outside the real national reports.
+# Hong Kong, Macau, Taiwan and Tibet were outside the real 2019 national report (the one
+# real report that documents its exclusions).
 EXCLUDED_PROVINCES = {
     "540000": "Tibet",
     "710000": "Taiwan",
@@ -402,7 +404,8 @@ def coverage_table(
 ) -> pl.DataFrame:
     """Return one coverage row per division for an edition: assessed, excluded or not covered."""
     province = divisions.get_column("province_adcode")
-    excluded = province.is_in(list(EXCLUDED_PROVINCES)).to_numpy()
+    kinmen = divisions.get_column("adcode").is_in(sorted(TAIWAN_ADMINISTERED)).to_numpy()
+    excluded = province.is_in(list(EXCLUDED_PROVINCES)).to_numpy() | kinmen
     candidates = np.flatnonzero(~excluded)
     missing = rng.choice(candidates, size=min(not_covered, len(candidates)), replace=False)
     status = np.where(excluded, "excluded", "assessed").astype(object)
@@ -410,8 +413,9 @@ def coverage_table(
     reason = np.full(len(excluded), None, dtype=object)
     reason[excluded] = (
         "province outside this edition (Tibet, Hong Kong, Macau and Taiwan were excluded, "
-        "as in the real national reports)"
+        "as the real 2019 national report says it did)"
     )
+    reason[kinmen] = "administered by Taiwan (listed under Fujian): outside this edition"
     reason[missing] = "not covered: too little public information (demo reason)"
     return pl.DataFrame(
         {
@@ -563,9 +567,10 @@ def _edition_row(
         "mode": "upper_level_audit" if audit else "third_party",
         "n_subjects": int(assessed.sum()),
         "n_provinces": provinces,
-        "universe_note": f"all {divisions.height:,} county-level units in the boundary data",
-        "exclusions_note": "Tibet, Hong Kong, Macau and Taiwan excluded; a few dozen counties "
-        "not covered (see the coverage table)",
+        "universe_note": f"all {divisions.height:,} county-level units in the boundary data "
+        "(the mainland's, and those of Hong Kong, Macau and Taiwan)",
+        "exclusions_note": "Tibet, Hong Kong, Macau and Taiwan (with Taiwan-administered "
+        "Kinmen) excluded; a few dozen counties not covered (see the coverage table)",
         "score_max": 100.0,
         "method_published": "none" if audit else "partial",
         "grade_scale_id": None if audit else GRADE_SCALE,
@@ -679,6 +684,7 @@ def _assemble(
             "status": status,
             "resolved": _dates(resolved),
             "amount_cny": pl.Series(amount, dtype=pl.Float64).fill_nan(None),
+            "note": pl.repeat(None, len(county), dtype=pl.String, eager=True),
             "source_id": SOURCE_ID,
             "is_synthetic": True,
         }
@@ -757,7 +763,7 @@ def synthetic_tables(
     tables = metadata_tables()
     assessments, quality = assessment_tables(divisions, rng)
     tables.update(assessments)
-    keep = ~divisions.get_column("province_adcode").is_in(["710000", "810000", "820000"])
+    keep = divisions.select(region_expr()).to_series() == "mainland"
     tables["records"] = records_table(
         divisions.filter(keep), quality[keep.to_numpy()], rng, scale=records_scale
     )

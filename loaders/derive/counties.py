@@ -29,20 +29,43 @@ def normalise_query(text: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
-def _folded(column: str) -> pl.Expr:
-    expr = pl.col(column).str.to_lowercase()
+def _fold(expr: pl.Expr) -> pl.Expr:
+    expr = expr.str.to_lowercase()
     for mark in _IGNORED:
         expr = expr.str.replace_all(mark, "", literal=True)
     return expr
 
 
+# The spellings of a county: its pinyin and, where the frame has the column, the old
+# spellings that search still accepts ("Fengdou Xian" for 丰都县), joined by "|".
+_SPELLINGS = r"^name_pinyin(_variants)?$"
+
+
+def _spellings(*, stem: bool = False) -> pl.Expr:
+    """Folded spellings of each row as lists, one column per spelling column present.
+
+    With ``stem`` each spelling is cut at its first space, which sets the suffix
+    apart ("Changsha Xian" → "changsha").
+    """
+    each = pl.element().str.split(" ").list.first() if stem else pl.element()
+    return pl.col(_SPELLINGS).str.split("|").list.eval(_fold(each))
+
+
+def _any_spelling(test: pl.Expr) -> pl.Expr:
+    return pl.any_horizontal(test.list.any().fill_null(False))
+
+
 def search_expr(text: str) -> tuple[pl.Expr, pl.Expr] | None:
     """Return (match, order) expressions for a county search, or None for blank text.
 
-    ``match`` is true where the Chinese name contains the text, the pinyin contains
+    ``match`` is true where the Chinese name contains the text, a spelling contains
     it ignoring case, tone marks, spaces and apostrophes, or the adcode starts with
-    it — always literally, never as a pattern. ``order`` ranks exact hits 0, prefix
-    hits 1 and the rest 2. Needs ``name_zh``, ``name_pinyin`` and ``adcode``.
+    it — always literally, never as a pattern. The spellings are ``name_pinyin`` and,
+    where the frame has it, ``name_pinyin_variants`` (old spellings joined by "|"), so
+    "fengdu" and the old "fengdou" both find 丰都县. ``order`` ranks exact hits 0,
+    hits on a whole pinyin name without its suffix 1 ("changsha" for "Changsha Xian",
+    before "Changshan Xian"), prefix hits 2 and the rest 3. Needs ``name_zh``,
+    ``name_pinyin`` and ``adcode``.
 
     Examples
     --------
@@ -50,22 +73,35 @@ def search_expr(text: str) -> tuple[pl.Expr, pl.Expr] | None:
     ...     "name_pinyin": ["Xiuwen Xian", "Chang'an Qu"]})
     >>> [d.filter(search_expr(t)[0])["adcode"].to_list() for t in ("xiuwen", "changan", "(.*)")]
     [['520123'], ['610116'], []]
+    >>> d = d.with_columns(name_pinyin_variants=pl.Series([None, "Zhang'an Qu"]))
+    >>> d.filter(search_expr("zhangan")[0])["adcode"].to_list()
+    ['610116']
     """
     query = normalise_query(text)
     if not query:
         return None
-    name, pinyin, code = _folded("name_zh"), _folded("name_pinyin"), pl.col("adcode")
+    name, code = _fold(pl.col("name_zh")), pl.col("adcode")
+    spelling = _spellings()
     match = (
         name.str.contains(query, literal=True)
-        | pinyin.str.contains(query, literal=True)
+        | _any_spelling(spelling.list.eval(pl.element().str.contains(query, literal=True)))
         | code.str.starts_with(query)
     ).fill_null(False)
     order = (
-        pl.when((name == query) | (pinyin == query) | (code == query))
+        pl.when(
+            (name == query)
+            | _any_spelling(spelling.list.eval(pl.element() == query))
+            | (code == query)
+        )
         .then(0)
-        .when(name.str.starts_with(query) | pinyin.str.starts_with(query))
+        .when(_any_spelling(_spellings(stem=True).list.eval(pl.element() == query)))
         .then(1)
-        .otherwise(2)
+        .when(
+            name.str.starts_with(query)
+            | _any_spelling(spelling.list.eval(pl.element().str.starts_with(query)))
+        )
+        .then(2)
+        .otherwise(3)
     )
     return match, order
 
@@ -74,6 +110,7 @@ SEARCH_COLUMNS = (
     "adcode",
     "name_zh",
     "name_pinyin",
+    "name_pinyin_variants",
     "prefecture_name_zh",
     "province_name_zh",
     "province_name_en",
@@ -138,9 +175,11 @@ def match_counties(divisions: pl.DataFrame, text: str, *, limit: int = 20) -> pl
     """Return the divisions whose Chinese name, pinyin or adcode matches ``text``.
 
     Matching is literal (no patterns): the Chinese name contains the text, the
-    pinyin contains it case-insensitively with spaces and apostrophes ignored on
-    both sides, or the adcode starts with it. Exact name matches come first, then
-    names that start with the text, then the rest, each by adcode.
+    pinyin (or an old spelling in ``name_pinyin_variants``, where the frame has that
+    column) contains it case-insensitively with spaces and apostrophes ignored on
+    both sides, or the adcode starts with it. Exact matches come first, then whole
+    pinyin names without their suffix ("changsha" → Changsha Xian before Changshan
+    Xian), then names that start with the text, then the rest, each by adcode.
 
     Parameters
     ----------

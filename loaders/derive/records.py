@@ -16,9 +16,9 @@ from loaders.derive.ranks import add_ranks
 NEGATIVE = tuple(t for t in schemas.RECORD_TYPES if t != "commendation")
 
 
-# First-level metric (crosswalk key) → the records that speak to it. NOTE: no record
-# type measures disclosure directly, so transparency, like the total, is set against
-# all negative records.
+# First-level metric (crosswalk key) → the records that speak to it. NOTE: only the real
+# records of failed website checks measure disclosure directly, and the demo generates
+# none, so transparency, like the total, is set against all negative records.
 METRIC_RECORDS: dict[str, tuple[str, ...]] = {
     "total": NEGATIVE,
     "transparency": NEGATIVE,
@@ -34,8 +34,13 @@ LIFECYCLE_DEFAULT = "dishonest_judgment_debtor"
 # Record types whose status changes over time (a decision revoked or a commendation
 # does not end): the choices of the lifecycle chart.
 LIFECYCLE_TYPES = tuple(
-    t for t in schemas.RECORD_TYPES if t not in ("reconsideration_revoked", "commendation")
+    t
+    for t in schemas.RECORD_TYPES
+    if t not in ("reconsideration_revoked", "commendation", "website_check_failure")
 )
+# The two layers of records, never counted together: real (cited) and synthetic (demo).
+REAL, DEMO = "real", "demo"
+LAYERS = (REAL, DEMO)
 
 OPEN = "still open"
 
@@ -63,9 +68,10 @@ EXPORT_LIMIT = 100_000  # rows in one CSV download; narrower filters export ever
 class RecordFilters:
     """Which records to read: a place, a period (whole days, inclusive) and code lists.
 
-    Empty code lists mean "all". ``province`` is a six-digit province adcode. The
-    rollup answers every filter but ``statuses``; a period for the rollup must start
-    on the first day of a month and end on the last day of one.
+    Empty code lists mean "all". ``province`` is a six-digit province adcode;
+    ``synthetic`` keeps one layer of records (real or demo; None: both, which no page
+    shows). The rollup answers every filter but ``statuses``; a period for the rollup
+    must start on the first day of a month and end on the last day of one.
     """
 
     province: str | None = None
@@ -76,8 +82,13 @@ class RecordFilters:
     types: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     polarities: tuple[str, ...] = ()
+    synthetic: bool | None = None
 
     def _place(self) -> list[pl.Expr]:
+        layer = [] if self.synthetic is None else [pl.col("is_synthetic") == self.synthetic]
+        return layer + self._where()
+
+    def _where(self) -> list[pl.Expr]:
         if self.county:
             return [pl.col("adcode") == self.county]
         if self.province:
@@ -102,8 +113,9 @@ class RecordFilters:
         Examples
         --------
         >>> f = RecordFilters(province="520000", start=dt.date(2017, 1, 1), types=("complaint",))
-        >>> len(f.record_predicates())
-        4
+        >>> real = dataclasses.replace(f, synthetic=False)
+        >>> len(f.record_predicates()), len(real.record_predicates())
+        (4, 5)
         """
         predicates = self._place() + self._codes(statuses=True)
         year = pl.col(schemas.RECORDS_PARTITION)
@@ -219,13 +231,16 @@ def county_map_view(
     months: int,
     per_year: bool,
     province: str | None = None,
+    census: bool = True,
 ) -> pl.DataFrame:
     """Return a records view with the columns of ``assessments.county_view`` for the map.
 
     ``score`` is each county's record count (or count per year when ``per_year``);
     a county without records in a covered province scores 0, one in a province the
     snapshot has no records for is left blank (status ``no_records``). Ranks put
-    the county with the most records first.
+    the county with the most records first. Real records are found one by one, not
+    collected for every county (``census`` false): a county without one is left blank,
+    never counted as 0.
 
     Parameters
     ----------
@@ -264,11 +279,16 @@ def county_map_view(
     )
     if province:
         view = view.filter(pl.col("province_adcode") == province)
-    has_data = pl.col("province_adcode").is_in(sorted(covered))
+    if census:
+        has_data = pl.col("province_adcode").is_in(sorted(covered))
+        missing = "no records in this snapshot"
+    else:
+        has_data = pl.col("records").is_not_null()
+        missing = "no real record found in the cited sources"
     view = view.join(counts.select("adcode", "records"), on="adcode", how="left").with_columns(
         score=pl.when(has_data).then(pl.col("records").fill_null(0).cast(pl.Float64) / years),
         status=pl.when(has_data).then(pl.lit("assessed")).otherwise(pl.lit("no_records")),
-        reason=pl.when(has_data).then(None).otherwise(pl.lit("no records in this snapshot")),
+        reason=pl.when(has_data).then(None).otherwise(pl.lit(missing)),
         grade=pl.lit(None, pl.String),
     )
     return add_ranks(view.drop("records"), score="score").sort("adcode")

@@ -2,15 +2,18 @@
 
 Which body an ``evaluator`` string stands for (``published-evaluators.toml``, with the
 rules behind each decision), edition ids, English titles and series
-(``published-editions.toml``) and names that stand for another unit
-(``published-aliases.toml``).
+(``published-editions.toml``), names that stand for another unit or for no county-level
+unit (``published-aliases.toml``), how far each cited page can be trusted where a file
+does not say it in a column (``published-sources.toml``), and which published lists
+name government bodies, so that their rows are records, not results
+(``published-records.toml``).
 """
 
 from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +62,44 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Unplaced:
+    """A published name that stands for no county-level unit (kept as published, unmapped)."""
+
+    province: str  # province name prefix the entry applies in
+    names: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """How far a cited page can be trusted (a long-format ``source_type``), and its date."""
+
+    source_type: str
+    pub_date: str | None = None  # as the long format's pub_date ("2019-01-07 (article)")
+
+
+@dataclass(frozen=True)
+class RecordSpec:
+    """A published list that names government bodies: its rows are records, not results."""
+
+    source_agency: str
+    record_type: str
+    polarity: str
+    occurred: str  # ISO date the record is dated by (first day where only a month is known)
+    occurred_note: str  # how precise that date is, in words
+    status: str = "unknown"
+
+
+@dataclass(frozen=True)
 class Curation:
     """What the published-results rows do not say, decided once in ``data/reference``.
 
     ``names``: evaluator string → :class:`EvaluatorSpec`; ``evaluators``: rows of
     evaluators first met in published results (without ``evaluator_id`` and
     ``source_id``); ``ties``: the ties the sources state, per evaluator; ``editions``:
-    edition key (:func:`edition_key`) → :class:`EditionSpec`; ``aliases``.
+    edition key (:func:`edition_key`) → :class:`EditionSpec`; ``aliases``; ``unplaced``
+    names; ``sources``: URL → :class:`SourceSpec`; ``records``: edition key →
+    :class:`RecordSpec`.
     """
 
     names: dict[str, EvaluatorSpec]
@@ -73,6 +107,9 @@ class Curation:
     ties: dict[str, list[dict[str, Any]]]
     editions: dict[str, EditionSpec]
     aliases: tuple[Alias, ...]
+    unplaced: tuple[Unplaced, ...] = ()
+    sources: dict[str, SourceSpec] = field(default_factory=dict)
+    records: dict[str, RecordSpec] = field(default_factory=dict)
 
 
 EVALUATOR_DEFAULTS = {"home_province_adcode": None, "founded": None, "name_history": None}
@@ -96,7 +133,10 @@ def curation(folder: Path = paths.REFERENCE_DIR) -> Curation:
     """
     evaluators = _toml(folder / "published-evaluators.toml")
     editions = _toml(folder / "published-editions.toml")["editions"]
-    aliases = _toml(folder / "published-aliases.toml")["aliases"]
+    places = _toml(folder / "published-aliases.toml")
+    aliases = places["aliases"]
+    sources = _toml(folder / "published-sources.toml")["sources"]
+    records = _toml(folder / "published-records.toml")["records"]
     return Curation(
         names={name: EvaluatorSpec(**spec) for name, spec in evaluators["names"].items()},
         evaluators={
@@ -110,4 +150,10 @@ def curation(folder: Path = paths.REFERENCE_DIR) -> Curation:
         aliases=tuple(
             Alias(a["province"], tuple(a["names"]), a["today"], a["reason"]) for a in aliases
         ),
+        unplaced=tuple(
+            Unplaced(u["province"], tuple(u["names"]), u["reason"])
+            for u in places.get("unplaced", [])
+        ),
+        sources={url: SourceSpec(**spec) for url, spec in sources.items()},
+        records={key: RecordSpec(**spec) for key, spec in records.items()},
     )

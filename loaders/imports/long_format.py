@@ -47,8 +47,11 @@ REQUIRED = ("evaluator", "edition", "county_as_published", "source_url", "source
 
 
 # For an evaluator not in EVALUATORS: its id and type (and English name), or an
-# existing evaluator's id; ``mode`` overrides the edition mode read from the bands.
-OPTIONAL = ("evaluator_id", "evaluator_type", "evaluator_en", "mode")
+# existing evaluator's id; ``mode`` overrides the edition mode read from the bands;
+# ``metric`` says what the edition measures, ``source_title`` is the cited page's title.
+OPTIONAL = (
+    "evaluator_id", "evaluator_type", "evaluator_en", "mode", "metric", "source_title",
+)  # fmt: skip
 
 COLUMN_ALIASES = {
     "county": "county_as_published",
@@ -60,7 +63,7 @@ COLUMN_ALIASES = {
 
 
 # Free text kept inside a composed note ("Source note: …"), so it may start with "=".
-FREE_TEXT = ("notes",)
+FREE_TEXT = ("notes", "metric", "source_title")
 
 
 # source_type's first word → (sources.kind, sources.reliability)
@@ -70,9 +73,17 @@ SOURCE_TYPES: dict[str, tuple[str, str]] = {
     "evaluator-affiliated": ("evaluator_site", "evaluator_self_published"),
     "media": ("news", "media"),
     "repost": ("repost", "secondary"),
+    "mirror": ("mirror", "secondary"),  # an unofficial copy of an official page
 }
 
 MEMBERSHIP_BANDS = ("member", "proposed_member")
+# Grades of assessments that grade instead of ranking: published words → band code.
+GRADE_WORDS = (
+    (r"优秀|\bexcellent\b", "excellent"),
+    (r"良好|\bgood\b", "good"),
+    (r"^一般|\bfair\b", "fair"),
+    (r"\bbelow\s*60\b|不及格|不合格", "below60"),
+)
 
 
 # "兵团第八师石河子市": an XPCC division published together with its county-level city.
@@ -94,8 +105,12 @@ def band_code(text: str) -> str | None:
     """Return the short band code of a published band text (None: it only restates a rank).
 
     Codes: ``topN``/``bottomN`` (a top or bottom N list), ``member`` (designated or
-    named), ``proposed_member`` (on a proposed list), ``near_top`` ("among the first",
-    no N). Raises ValueError for text it cannot read.
+    named), ``proposed_member`` (on a proposed list), ``near_top`` / ``near_bottom``
+    ("among the first" / "at the bottom", no N), and the grades of an assessment that
+    grades instead of ranking: ``excellent`` (优秀), ``good`` (良好), ``fair`` (一般),
+    ``below60`` (under 60 points). Text that only restates a rank ("rank 3 of 88",
+    "rank of 4", "first of 10", "#1 of …", 全省第一) has no code. Raises ValueError
+    for text it cannot read.
 
     Examples
     --------
@@ -103,6 +118,10 @@ def band_code(text: str) -> str | None:
     ...     "designated member", "proposed member", "区县 top10", "位于榜单前列", "全省第一",
     ...     "第三批示范区", "排名前20")]
     ['top10', None, 'member', 'proposed_member', 'top10', 'near_top', None, 'member', 'top20']
+    >>> [band_code(t) for t in ("rank of 4 (county group; max 150)", "first of 10",
+    ...     "last of 10 ('垫底')", "#1 of ~122-125 (derived)", "bottom of 88 (末位)",
+    ...     "优秀 (1 of 2)", "良好等次", "below 60 (of 7)")]
+    [None, None, None, None, 'near_bottom', 'excellent', 'good', 'below60']
     """
     t = clean_text(text).lower()
     if not t:
@@ -112,9 +131,16 @@ def band_code(text: str) -> str | None:
     if m := re.search(r"\b(top|bottom)\s*(\d+)", t):
         return f"{m[1]}{m[2]}"
     if re.search(
-        r"\brank\s*\d+|第[一二三四五六七八九十\d]+[名位]|[国省市]第[一二三四五六七八九十\d]+", t
+        r"\brank\s*(?:of\s*)?\d+|\b(?:first|last)\s+of\s+\d|^#\d+\s+of\b"
+        r"|第[一二三四五六七八九十\d]+[名位]|[国省市]第[一二三四五六七八九十\d]+",
+        t,
     ):
         return None
+    if re.search(r"末位|\bbottom of\b", t):
+        return "near_bottom"
+    for words, code in GRADE_WORDS:
+        if re.search(words, t):
+            return code
     if m := re.search(r"前\s*(\d+)", t):
         return f"top{m[1]}"
     if "前十" in t:
@@ -227,6 +253,22 @@ def _canonical(header: str) -> str:
     return COLUMN_ALIASES.get(key, key)
 
 
+def read_cells(
+    path: Path, *, sheet: str | None = None, encoding: str | None = None
+) -> list[list[str]]:
+    """Return the cells of a CSV or XLSX file, row by row (checks of ``loaders.imports.read``)."""
+    data = read_bytes(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        cells, _ = read_xlsx(data, sheet)
+        return cells
+    if suffix in (".csv", ".txt", ".tsv"):
+        text, _ = decode(data, encoding)
+        dialect = "excel-tab" if suffix == ".tsv" else "excel"
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect=dialect)]
+    raise ImportRejected(f"{path.name}: only .csv and .xlsx files can be imported")
+
+
 def read_file(
     path: Path, *, sheet: str | None = None, encoding: str | None = None
 ) -> tuple[list[Row], list[Problem]]:
@@ -235,16 +277,11 @@ def read_file(
     The header is the first of the top rows that names ``county_as_published``;
     size, encoding and workbook checks are those of :mod:`loaders.imports.read`.
     """
-    data = read_bytes(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        cells, _ = read_xlsx(data, sheet)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        text, _ = decode(data, encoding)
-        dialect = "excel-tab" if suffix == ".tsv" else "excel"
-        cells = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect=dialect)]
-    else:
-        raise ImportRejected(f"{path.name}: only .csv and .xlsx files can be imported")
+    return rows_from_cells(read_cells(path, sheet=sheet, encoding=encoding))
+
+
+def rows_from_cells(cells: list[list[str]]) -> tuple[list[Row], list[Problem]]:
+    """Return the long-format rows below the header of ``cells``, with file-level problems."""
     heads = [
         i for i, r in enumerate(cells[:HEADER_SCAN]) if "county_as_published" in map(_canonical, r)
     ]
@@ -276,4 +313,6 @@ def read_file(
             if name in COLUMNS or name in OPTIONAL
         }
         rows.append(Row(index + 2 + offset, row))
+    if not rows:
+        raise ImportRejected("no data rows below the header: nothing to import")
     return rows, problems

@@ -86,6 +86,44 @@ class Matcher:
             what += f" (now part of {change['to_name_zh']})"
         return Match(None, f"{change['from_name_zh']} no longer exists: {what}", retired=True)
 
+    def within(self, text: str, *, province: str = "") -> Match:
+        """Match the county-level unit that a body's name starts from.
+
+        A department, township or website is named with the county it sits in
+        ("山西省泽州县林业局", "福建省福安市“晓阳镇人民政府”网"): after the province and
+        prefecture, the text must start with the unit's full name (the longest where
+        two fit). A unit renamed since (遵义县新舟镇) is followed through the division
+        changes.
+
+        Examples
+        --------
+        >>> d = pl.DataFrame({"adcode": ["140525", "140500"], "name_zh": ["泽州县", "城区"],
+        ...     "prefecture_name_zh": ["晋城市", "晋城市"], "province_name_zh": ["山西省"] * 2,
+        ...     "province_name_en": ["Shanxi"] * 2})
+        >>> Matcher(d, pl.DataFrame()).within("山西省泽州县林业局", province="山西省").adcode
+        '140525'
+        """
+        text = re.sub(r"[\s“”\"'「」《》]", "", clean_text(text))
+        bare = self._strip_context(text)
+        found = [
+            row
+            for row in self.rows
+            if bare.startswith(row["name_zh"])
+            and not (province and not self._province_ok(row, province))
+        ]
+        if found:
+            longest = max(len(row["name_zh"]) for row in found)
+            first = [row for row in found if len(row["name_zh"]) == longest]
+            if len(first) > 1:
+                codes = ", ".join(row["adcode"] for row in first)
+                return Match(None, f"ambiguous: {text} names {len(first)} units ({codes})")
+            return Match(first[0]["adcode"])
+        for change in self.changes:
+            old = change["from_name_zh"]
+            if old and bare.startswith(old) and change["change_type"] in ONE_TO_ONE:
+                return self._follow(change)
+        return Match(None, f"no county-level unit named in {text}")
+
     def by_name(self, name: str, *, province: str = "", prefecture: str = "") -> Match:
         """Match a name within its province/prefecture context; ambiguity is an error."""
         name = re.sub(r"\s+", "", clean_text(name))

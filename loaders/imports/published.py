@@ -30,7 +30,9 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from loaders import schemas
-from loaders.imports.curation import curation
+from loaders.imports import real_records
+from loaders.imports.compact import read_file
+from loaders.imports.curation import RecordSpec, curation
 from loaders.imports.long_format import (
     MEMBERSHIP_BANDS,
     REPORTING,
@@ -39,8 +41,8 @@ from loaders.imports.long_format import (
     Row,
     first_year,
     paren,
-    read_file,
     source_id_for,
+    split_date,
 )
 from loaders.imports.match import Matcher
 from loaders.imports.read import (
@@ -50,7 +52,7 @@ from loaders.imports.read import (
 from loaders.imports.rows import Context, Resolved, resolve_row
 from loaders.imports.write import base_tables, refuse_existing, reject_errors, write_new
 
-TABLES = ("sources", "evaluators", "evaluator_ties", "editions", "rankings", "scores")
+TABLES = ("sources", "evaluators", "evaluator_ties", "editions", "rankings", "scores", "records")
 
 
 @dataclass
@@ -139,7 +141,13 @@ def _edition_row(
     else:
         mode = "third_party"
     title = members[0].row.get("edition")
-    sizes = {int(m[1]) for r in members if (m := re.search(r"\bof\s+(\d+)", r.row.get("band")))}
+    # "of N" is a list size only beside a rank ("优秀 (1 of 2 excellent)" is not).
+    sizes = {
+        int(m[1])
+        for r in members
+        if (r.rank is not None or r.list_pos is not None)
+        and (m := re.search(r"\bof\s+(\d+)", r.row.get("band")))
+    }
     n_subjects = None
     listed = re.search(r"\((\d+)[^()]*\)\s*$", key)
     if mode == "designation":
@@ -161,6 +169,9 @@ def _edition_row(
             )  # fmt: skip
     if spec and spec.note:
         sentences.append(spec.note)
+    measures = list(dict.fromkeys(m.row.get("metric") for m in members if m.row.get("metric")))
+    if measures:
+        sentences.append(f"What it measures, as published: {'; '.join(measures)}.")
     if spec and spec.year_source:
         sentences.append(f"(Year source: {source_of[spec.year_source['url']]}.)")
     sentences.append("Recorded here: only the county-level results named in the cited sources.")
@@ -190,19 +201,25 @@ def _edition_row(
     return row, problems
 
 
-def _source_row(url: str, members: list[Resolved], titles: list[str]) -> dict[str, Any]:
-    first = members[0]
-    source_type = first.row.get("source_type")
+def _source_row(url: str, first: Row, titles: list[str]) -> dict[str, Any]:
+    source_type = first.get("source_type")
     kind, reliability = SOURCE_TYPES[source_type.split(" ")[0].lower()]
     domain = urlsplit(url).netloc
     outlet = paren(source_type)
     published = None
-    if first.date_note and REPORTING.search(first.date_note):
-        explicit = re.search(r"\d{4}-\d{2}-\d{2}", first.date_note)
-        published = explicit[0] if explicit else first.date
+    date, date_note = split_date(first.get("pub_date"))
+    if date_note and REPORTING.search(date_note):
+        explicit = re.search(r"\d{4}-\d{2}-\d{2}", date_note)
+        published = explicit[0] if explicit else date
+    headline = first.get("source_title")
+    title = (
+        f"{headline} — {source_type}, {domain}"
+        if headline
+        else f"{'; '.join(titles)} — {source_type}, {domain} (headline not recorded)"
+    )
     return {
         "source_id": source_id_for(url),
-        "title": f"{'; '.join(titles)} — {source_type}, {domain} (headline not recorded)",
+        "title": title,
         "title_en": None,
         "publisher": f"{domain} ({outlet})" if outlet else domain,
         "published": published,
@@ -257,6 +274,7 @@ def build(rows: Sequence[Row], matcher: Matcher, existing: dict[str, pl.DataFram
     run.editions()
     run.evaluators()
     run.results()
+    run.records(matcher)
     run.sources()
     return run.finish(rows)
 
@@ -272,6 +290,9 @@ class _Build:
         self.failed: set[int] = set()
         self.groups: dict[tuple[str, str], list[Resolved]] = {}
         self.by_url: dict[str, list[Resolved]] = {}
+        self.record_rows: list[tuple[Row, RecordSpec]] = []  # lists that name bodies
+        self.record_urls: dict[str, Row] = {}
+        self.record_adcodes: dict[int, str] = {}
         self.source_of: dict[str, str] = {}
         self.edition_of: dict[tuple[str, str], str] = {}
         self.status: dict[int, tuple[str, str | None]] = {}
@@ -285,6 +306,10 @@ class _Build:
     def resolve(self, rows: Sequence[Row], matcher: Matcher) -> None:
         """Check every row and match its county; group the good ones by edition and URL."""
         for row in rows:
+            spec = real_records.spec_of(row)
+            if spec is not None:
+                self.record_rows.append((row, spec))
+                continue
             item, row_problems = resolve_row(row, matcher, self.context, self.new_evaluators)
             self.problems += row_problems
             if item is None:
@@ -295,9 +320,10 @@ class _Build:
             self.groups.setdefault((item.evaluator_id, item.key), []).append(item)
             self.by_url.setdefault(item.row.get("source_url"), []).append(item)
         year_sources = [s.year_source["url"] for s in curation().editions.values() if s.year_source]
+        self.record_urls = {row.get("source_url"): row for row, _ in self.record_rows}
         self.source_of = {
             url: self.context.sources_by_url.get(url, source_id_for(url))
-            for url in [*self.by_url, *year_sources]
+            for url in [*self.by_url, *self.record_urls, *year_sources]
         }
 
     def editions(self) -> None:
@@ -452,6 +478,43 @@ class _Build:
                  "source_id": self.source_of[item.row.get("source_url")]}
             )  # fmt: skip
 
+    def records(self, matcher: Matcher) -> None:
+        """Add one record per named body of a list that names bodies (never a result)."""
+        for row, spec in self.record_rows:
+            line, body = row.line, row.get("county_as_published")
+            missing = [c for c in ("source_url", "source_type", "county_as_published")
+                       if not row.get(c)]  # fmt: skip
+            if missing:
+                for column in missing:
+                    self.fail(Problem(line, column, "", "required value missing"))
+                self.failed.add(line)
+                continue
+            match = matcher.within(body, province=clean_text(row.get("province")))
+            if match.adcode is None:
+                self.fail(
+                    Problem(
+                        line,
+                        "county_as_published",
+                        body[:60],
+                        f"a record needs the county it is about: {match.problem}",
+                    )
+                )
+                self.failed.add(line)
+                continue  # fmt: skip
+            record = real_records.record_row(
+                row, spec, match.adcode, self.source_of[row.get("source_url")]
+            )
+            if record["record_id"] in self.context.record_ids:
+                self.problems.append(
+                    Problem(line, None, body[:60], "record already in the snapshot: skipped",
+                            "warning")
+                )  # fmt: skip
+                self.status[line] = ("already_present", None)
+            else:
+                self.rows["records"].append(record)
+                self.status[line] = ("added", None)
+            self.record_adcodes[line] = match.adcode
+
     def sources(self) -> None:
         """Add one sources row per URL not in the snapshot yet (and an edition's year source)."""
         titles_by_url: dict[str, list[str]] = {}
@@ -461,7 +524,10 @@ class _Build:
                 titles.append(item.row.get("edition"))
         for url, members in self.by_url.items():
             if url not in self.context.sources_by_url:
-                self.rows["sources"].append(_source_row(url, members, titles_by_url[url]))
+                self.rows["sources"].append(_source_row(url, members[0].row, titles_by_url[url]))
+        for url, row in self.record_urls.items():
+            if url not in self.context.sources_by_url and url not in self.by_url:
+                self.rows["sources"].append(_source_row(url, row, [row.get("edition")]))
             found = {SOURCE_TYPES[m.row.get("source_type").split(" ")[0].lower()][1]
                      for m in members}  # fmt: skip
             if len(found) > 1:
@@ -488,6 +554,11 @@ class _Build:
             for item in self.resolved
             if item.row.line not in self.failed
         ]  # fmt: skip
+        outcomes += [
+            _outcome(row, None, self.record_adcodes[row.line], *self.status[row.line])
+            for row, _ in self.record_rows
+            if row.line not in self.failed
+        ]
         for row in rows:
             if row.line in self.failed:
                 outcomes.append(

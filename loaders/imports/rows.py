@@ -74,6 +74,8 @@ class Context:
         self.rankings: dict[tuple[str, str], dict[str, Any]] = {}
         for r in table("rankings").to_dicts():
             self.rankings[(r["edition_id"], r["adcode"] or r["name_as_published"])] = r
+        real = table("records").filter(~pl.col("is_synthetic"))
+        self.record_ids = set(real.get_column("record_id"))
         self.scores = {
             (r["edition_id"], r["adcode"]): r["score"]
             for r in table("scores").filter(pl.col("indicator_id") == "total").to_dicts()
@@ -153,6 +155,9 @@ def _match(row: Row, matcher: Matcher) -> tuple[str | None, str | None, list[str
         and not re.match(r"[省市区县]", name[len(short) :] or "省")
     ):
         name = name[len(short) :]
+    for unplaced in curation().unplaced:
+        if province.startswith(unplaced.province) and name in unplaced.names:
+            return None, unplaced.reason, notes, None
     aliased = False
     for alias in curation().aliases:
         if province.startswith(alias.province) and name in alias.names:

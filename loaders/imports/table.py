@@ -135,6 +135,8 @@ def parse_rows(
         if not row_problems:
             parsed.append(ParsedRow(line, name, match.adcode, rank, band, scores))
     problems += _check_duplicates_and_ranks(parsed, ranks, table, by_name)
+    if not parsed and not any(p.severity == "error" for p in problems):
+        problems.append(Problem(None, None, "", "no data rows below the header: nothing to import"))
     return parsed, problems
 
 

@@ -194,6 +194,18 @@ def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
             f"and real ones must not: {_values(misnamed, 'evaluator_id')}"
         )
     real = evaluators.filter(~pl.col("is_synthetic"))
+    # "demo" marks synthetic data in ids, links and citations: a real id never says it
+    # (a real demonstration designation, 示范, is a "designation").
+    for name, column in (("evaluators", "evaluator_id"), ("editions", "edition_id"),
+                         ("editions", "series_id")):  # fmt: skip
+        posing = tables[name].filter(
+            ~pl.col("is_synthetic") & pl.col(column).str.to_lowercase().str.contains("demo")
+        )
+        if posing.height:
+            problems.append(
+                f"{name}.{column}: a real id must not contain 'demo' (the synthetic marker): "
+                f"{_values(posing, column)}"
+            )
     borrowed = evaluators.filter(
         pl.col("is_synthetic")
         & (

@@ -73,3 +73,30 @@ def test_categorical_points_and_maps_are_counted() -> None:
     fig = go.Figure(go.Choropleth(z=[0, 0, 0], locations=["a", "b", "c"]))
     assert charts.describe(fig) == "Map of 3 areas."
     assert charts.describe(go.Figure(go.Bar(x=["甲"], y=[4]))) == "One bar: 甲 (4)."
+
+
+# --- text alternatives per chart type: only traces that carry data -----------------------
+def test_a_scatter_summary_leaves_out_the_line_of_equality() -> None:
+    fig = go.Figure(
+        [
+            go.Scatter(x=[28.85, 89.88], y=[79.22, 96.17], mode="markers"),
+            go.Scatter(x=[0, 100], y=[0, 100], mode="lines", hoverinfo="skip"),
+        ]
+    )
+    fig.update_layout(xaxis_title="A", yaxis_title="B")
+    assert charts.describe(fig) == "2 points: A from 28.85 to 89.88; B from 79.22 to 96.17."
+
+
+def test_a_box_plot_counts_its_groups_not_its_traces() -> None:
+    provinces = [f"省{i}" for i in range(30) for _ in range(3)]
+    fig = go.Figure(go.Box(x=provinces, y=list(range(90))))
+    assert charts.describe(fig).startswith("Spread of 90 values in 30 groups")
+
+
+def test_a_classed_map_is_summarised_by_its_values_not_its_classes() -> None:
+    main = go.Choropleth(locations=["a", "b"], z=[0, 4], meta={"n": 2, "low": 46, "high": 103})
+    inset = go.Choropleth(locations=["b"], z=[4], meta={"n": 1, "low": 103, "high": 103})
+    inset.geo = "geo2"
+    outline = go.Choropleth(locations=["p"], z=[0], hoverinfo="skip")
+    fig = go.Figure([main, inset, outline])
+    assert charts.describe(fig) == "Map of 2 areas: from 46 to 103."

@@ -467,12 +467,12 @@ def test_chinese_map_summary_counts_grey_counties_by_status() -> None:
 @pytest.mark.usefixtures("zh")
 def test_chinese_published_results() -> None:
     labels = maps.published_position(_published_view())["published"].to_list()
-    assert labels[:3] == ["第 1 名 · 前10名", "前100名", "名单或命名认定成员"]
+    assert labels[:3] == ["第 1 名 · 前10名", "前100名", "入选名单或获命名认定"]
     fig = maps.published_map(_published_view(), counties_url="u", outlines_url="o")
     names = [t.name for t in fig.data if t.showlegend]
     assert names == [
         "未公开（2）",
-        "名单或命名认定成员（1）",
+        "入选名单或获命名认定（1）",
         "前100名（1）",
         "有名次或名单位次（1）",
     ]

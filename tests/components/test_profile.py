@@ -134,17 +134,34 @@ def test_history_chart_has_a_total_and_a_rank_panel_per_series() -> None:
         "Demo Audit · upper level audit (synthetic)",
         "Real Firm (real, published)",
     ]
-    totals, ranks = fig.data[0], fig.data[1]
+    totals, ranks, audit_totals, audit_ranks, published = fig.data
     assert list(totals.x) == [2020, 2021] and list(totals.y) == [70.0, 76.4]
-    assert totals.yaxis == "y" and ranks.yaxis == "y2"
-    assert list(ranks.y) == [300, 209]
-    assert fig.layout.yaxis2.autorange == "reversed"  # rank 1 on top
+    # Every list has its own rank axis: the firm's ranks never share one with the audit's.
+    assert totals.yaxis == audit_totals.yaxis == "y"
+    assert (ranks.yaxis, audit_ranks.yaxis) == ("y2", "y3")
+    assert list(ranks.y) == [300, 209] and list(audit_ranks.y) == [350]
+    assert fig.layout.yaxis2.autorange == fig.layout.yaxis3.autorange == "reversed"
     assert totals.line.dash == "dot"  # synthetic series are dotted
-    published = fig.data[4]
-    assert published.yaxis == "y2" and list(published.y) == [100]
-    assert published.marker.symbol == ("triangle-up",)  # "at or above rank 100"
+    # The real top-100 membership is a labelled point on a category axis, not a rank.
+    assert published.yaxis == "y4" and fig.layout.yaxis4.type == "category"
+    assert list(published.y) == ["Real Firm (real, published)"]
     assert published.customdata[0] == "Top 100 (published, no rank given)"
     assert published.text == ("Top 100",)
+    assert [a.text.replace("<br>", " ") for a in fig.layout.annotations] == [
+        "Total score",
+        "Rank in the list of Demo Firm (synthetic) (1 = best)",
+        "Rank in the list of Demo Audit · upper level audit (synthetic) (1 = best)",
+        "Real published results (each with its own list)",
+    ]
+
+
+def test_a_published_rank_says_the_size_of_its_list() -> None:
+    frame = pl.DataFrame(
+        {"published_rank": [1], "published_list_pos": [None], "published_band": [None],
+         "n_subjects": [137]},
+        schema_overrides={"published_list_pos": NULL_INT, "published_band": pl.String},
+    )  # fmt: skip
+    assert frame.select(view.published_expr(frame.columns)).item() == ("Rank 1 of 137 (published)")
 
 
 def test_history_chart_escapes_names_for_plotly() -> None:
@@ -255,7 +272,7 @@ def test_history_table_in_chinese() -> None:
     assert first["status"] == "已评估" and first["mode"] == "第三方评估"
     assert first["national"] == "300 / 2,752"
     audit = table.filter(pl.col("edition_id") == "audit-2021").row(0, named=True)
-    assert audit["mode"] == "上级审核" and audit["source_reliability"] == "生成的来源（合成）"
+    assert audit["mode"] == "上级考核" and audit["source_reliability"] == "生成的来源（合成）"
     assert view.of(209, 2739) == "209 / 2,739"
 
 
@@ -263,8 +280,13 @@ def test_history_table_in_chinese() -> None:
 def test_charts_in_chinese() -> None:
     history = view.history_chart(_history(), lang=i18n.lang())
     names = {t.name for t in history.data}
-    assert names == {"示例（合成）", "示例审核 · 上级审核（合成）", "某公司（真实，已公开）"}
-    assert [a.text for a in history.layout.annotations] == ["总分", "全国排名（1 = 最好）"]
+    assert names == {"示例（合成）", "示例审核 · 上级考核（合成）", "某公司（真实，已公开）"}
+    assert [a.text for a in history.layout.annotations] == [
+        "总分",
+        "示例（合成）名单中的排名（1 = 最好）",
+        "示例审核 · 上级考核（合成）名单中的排名（1 = 最好）",
+        "真实公开结果（各有其名单）",
+    ]
     breakdown = view.breakdown_chart(
         _breakdown(), county="修文县", province="贵州省", lang=i18n.lang()
     )
@@ -282,3 +304,22 @@ def test_charts_in_chinese() -> None:
     ]
     assert breakdown.data[1].customdata[0] == "88 个县区的平均值"
     assert breakdown.layout.xaxis.title.text == "得分"
+
+
+def test_a_real_score_on_its_own_scale_stays_off_the_total_axis() -> None:
+    """Lianyungang's 146.56 is out of 150: it is a result of its own list, never a point
+    beside demo totals out of 100."""
+    history = pl.DataFrame(
+        {"data_year": [2021, 2021], "evaluator_id": ["d", "lyg"],
+         "evaluator_en": ["Demo X", "Lianyungang 12345"], "mode": ["third_party"] * 2,
+         "is_synthetic": [True, False], "total": [78.0, 146.56], "score_max": [100.0, 150.0],
+         "rank_national": [120, None], "n_national": [2738, None], "grade": [None, None],
+         "published_rank": [None, 3], "published_list_pos": [None, None],
+         "published_band": [None, None], "n_subjects": [None, 4]},
+        schema_overrides={"published_list_pos": NULL_INT, "published_band": pl.String},
+    )  # fmt: skip
+    fig = view.history_chart(history, lang="en")
+    totals = [t for t in fig.data if t.yaxis == "y"]
+    assert [list(t.y) for t in totals] == [[78.0]]
+    (published,) = [t for t in fig.data if t.yaxis == "y3"]
+    assert published.customdata[0] == "Rank 3 of 4 (published); score 146.56 of 150"

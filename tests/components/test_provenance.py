@@ -30,7 +30,7 @@ def test_provenance_line_names_edition_evaluator_mode_method_source_and_kind() -
     }
     assert provenance_text(real).startswith("报告 · ")
     assert "(evaluator self published)" in provenance_text(real)
-    assert provenance_text(real).endswith("real, cited source")
+    assert provenance_text(real).endswith("real data")  # reliability: the source's own
     assert provenance_text(None) == "Unknown edition"
 
 
@@ -59,9 +59,8 @@ def test_provenance_line_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
     }
     line = provenance_text(info)
     assert line == (
-        "报告2021 · 某机构 · 上级审核 · 评估方法：部分公开 · 来源类型：评估机构自行发布"
-        " · 真实数据，有引用来源"
+        "报告2021 · 某机构 · 上级考核 · 评估方法：部分公开 · 来源类型：评估机构自行发布 · 真实数据"
     )
     assert english_words(line) == []  # the source's own title is shown apart
-    assert provenance_text(None) == "未知评估版次"
+    assert provenance_text(None) == "未知评估期次"
     assert enum_label("third_party", {"third_party": "third-party assessment"}) == "第三方评估"

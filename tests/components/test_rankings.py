@@ -115,7 +115,7 @@ def test_rank_change_note_in_chinese() -> None:
     basis = RankChangeBasis("b", "a", "Demo 2020", True, True, reasons)
     assert table.rank_change_note(basis, {"title_zh": "示例 2020"}) == (
         "名次变化相对于示例 2020。比较时请谨慎：二级指标不同（1 项并非两者共有）；"
-        "2 项指标的权重不同；本评估版次新增 1 项、删除 0 项二级指标。"
+        "2 项指标的权重不同；本期评估新增 1 项、删除 0 项二级指标。"
     )
     keys = RankChangeBasis(
         "b", "a", "A", False, True, (Reason("first_level_differ", keys=("x", "compliance")),)
@@ -125,7 +125,7 @@ def test_rank_change_note_in_chinese() -> None:
         "b", "a", "A", False, False, (Reason("previous_unscored", edition="a"),)
     )
     assert table.rank_change_note(unscored, {"title_zh": "示例 2020"}) == (
-        "无名次变化：上一评估版次（示例 2020）未公开可供排名的得分。"
+        "无名次变化：上一期评估（示例 2020）未公开可供排名的得分。"
     )
 
 

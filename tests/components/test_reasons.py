@@ -68,15 +68,15 @@ def test_chinese_names_metrics_and_counts_indicators() -> None:
     assert reasons.reason_text([EXAMPLES[0], Reason("weights_differ", n=2)]) == (
         "一级指标不同：合规度、透明度；2 项指标的权重不同"
     )
-    assert reasons.reason_text([EXAMPLES[10]]) == "本评估版次新增 2 项、删除 1 项二级指标"
+    assert reasons.reason_text([EXAMPLES[10]]) == "本期评估新增 2 项、删除 1 项二级指标"
     named = Reason("tree_change", added=("A", "B"), added_zh=("甲", "乙"))
-    assert reasons.reason_text([named]) == "本评估版次新增 2 项（甲、乙）、删除 0 项二级指标"
-    assert reasons.reason_text([EXAMPLES[7]]) == "该系列没有更早的评估版次"
+    assert reasons.reason_text([named]) == "本期评估新增 2 项（甲、乙）、删除 0 项二级指标"
+    assert reasons.reason_text([EXAMPLES[7]]) == "该系列没有上一期评估"
     assert reasons.reason_text([EXAMPLES[8]], {"zhongding-2019": "中鼎 2019"}) == (
-        "上一评估版次（中鼎 2019）未公开可供排名的得分"
+        "上一期评估（中鼎 2019）未公开可供排名的得分"
     )
     assert reasons.reason_text([EXAMPLES[8]]) == (  # an edition without a name: its id
-        "上一评估版次（zhongding-2019）未公开可供排名的得分"
+        "上一期评估（zhongding-2019）未公开可供排名的得分"
     )
 
 

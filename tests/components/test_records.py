@@ -293,7 +293,7 @@ def test_table_values_and_titles_in_chinese() -> None:
     assert table.table_config()["name_zh"]["label"] == "县区"
     assert (
         scores.comparison_title("public_opinion", 2021)
-        == "2021年：政务舆情得分与投诉、舆情事件记录对比"
+        == "2021年：政务舆情事件得分与投诉、舆情事件记录对比"
     )
     assert scores.comparison_title("total", 2021) == "2021年：总分与全部负面记录对比"
     filters = loader.RecordFilters(province="520000", types=("complaint", "commendation"))

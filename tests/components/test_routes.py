@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from components import routes
 from loaders import paths
@@ -37,3 +38,11 @@ def test_page_files_are_spelled_only_in_the_registry() -> None:
         if p.name != "routes.py" and spelled.search(p.read_text("utf-8"))
     ]
     assert found == []
+
+
+def test_every_page_file_is_named_as_its_url_path() -> None:
+    """A server's first request looks pages up by file name (Streamlit's pages/ folder mode):
+    a page whose file is named otherwise pops up "Page not found" on a first visit."""
+    for route in (*routes.PAGES, routes.IMPORT):
+        if route is not routes.HOME:
+            assert Path(route.file).stem == route.url_path, route

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from loaders.tools.browser import MAP_DRAWN, SETTLED
+from tests.e2e.conftest import serve
 
 pytestmark = pytest.mark.e2e
 
@@ -246,7 +247,7 @@ def test_chinese_interface_and_the_language_switch(browser, app_url: str) -> Non
     """A link with lang=zh opens in Chinese; the switch goes back to English, link and all."""
     page, seen = _open(browser, app_url + "/rankings?lang=zh&province=33")
     page.get_by_role("heading", name="排名").first.wait_for(timeout=20_000)
-    page.get_by_text("评估版次").first.wait_for(timeout=20_000)  # the sidebar's controls
+    page.get_by_text("评估期次").first.wait_for(timeout=20_000)  # the sidebar's controls
     main = page.inner_text("[data-testid='stMain']")
     assert "合成演示数据" in main and "Synthetic demo data" not in main
     assert "Rankings" not in main and "Pinyin" not in main
@@ -258,3 +259,18 @@ def test_chinese_interface_and_the_language_switch(browser, app_url: str) -> Non
     assert page.locator("[data-testid='stException']").count() == 0
     assert seen["errors"] == []
     page.close()
+
+
+def test_first_visit_to_the_import_page_has_no_page_not_found_popup(
+    browser, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GI_ENABLE_IMPORT", "1")
+    with serve(tmp_path / "server.log") as url:
+        page, seen = _open(browser, url + "/import")
+        page.get_by_role("heading", name="Import a report table").wait_for(timeout=20_000)
+        page.wait_for_function(SETTLED, timeout=30_000)
+        page.wait_for_timeout(500)  # the pop-up arrives with the first script run's messages
+        assert page.locator("[data-testid='stDialog']").count() == 0
+        assert "Page not found" not in page.inner_text("body")
+        assert seen["errors"] == []
+        page.close()

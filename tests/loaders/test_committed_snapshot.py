@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import polars as pl
@@ -74,8 +75,13 @@ def test_real_evaluators_carry_only_published_scores() -> None:
     snap = open_snapshot(DEFAULT)
     real = snap.read("editions").filter(~pl.col("is_synthetic")).get_column("edition_id")
     scores = snap.read("scores").filter(pl.col("edition_id").is_in(real.implode()))
-    # The four scores printed in the sources of data/reference/real-results.csv.
-    assert sorted(scores.get_column("score")) == [68.71, 80.07, 81.43, 83.3]
+    # The scores printed in the sources of data/reference/real-results*.csv, no other.
+    printed = []
+    for name in ("real-results.csv", "real-results-2.csv"):
+        with (paths.REFERENCE_DIR / name).open(encoding="utf-8") as handle:
+            printed += [float(r["score"]) for r in csv.DictReader(handle) if r["score"].strip()]
+    assert sorted(scores.get_column("score")) == sorted(printed)
+    assert {68.71, 80.07, 81.43, 83.3, 145.76, 93.16} <= set(printed)
     assert not scores.get_column("is_synthetic").any()
     urls = snap.read("sources").filter(pl.col("source_id").is_in(scores["source_id"].implode()))
     assert urls.get_column("url").str.starts_with("http").all()
@@ -93,7 +99,12 @@ def test_committed_snapshot_holds_every_real_published_result() -> None:
     rankings = snap.read("rankings").filter(pl.col("edition_id").is_in(real.implode()))
     with (paths.REFERENCE_DIR / "real-results.csv").open(encoding="utf-8") as handle:
         rows = sum(1 for _ in handle) - 1  # one published result per row
-    assert rankings.height == rows == 158
-    assert rankings.filter(pl.col("adcode").is_null()).height == 1  # 宣武区, merged in 2010
-    scores = snap.read("scores").filter(pl.col("edition_id").is_in(real.implode()))
-    assert scores.height == 4
+    with (paths.REFERENCE_DIR / "real-results-2.csv").open(encoding="utf-8") as handle:
+        rows_2 = list(csv.DictReader(handle))
+    records = snap.read("records").filter(~pl.col("is_synthetic"))
+    # Every row of the second file is a published result, or a record (24 of them).
+    assert rankings.height == rows + len(rows_2) - records.height
+    assert (rows, len(rows_2), records.height) == (158, 193, 24)
+    # 宣武区 (merged in 2010); 陵市 and 山河市 (garbled in the source); 西安市高新区 (a zone).
+    unmapped = rankings.filter(pl.col("adcode").is_null()).get_column("name_as_published")
+    assert sorted(unmapped) == sorted(["宣武区", "陵市", "山河市", "西安市高新区"])

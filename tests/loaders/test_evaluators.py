@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +19,9 @@ def test_registry_lists_real_then_synthetic_with_sources() -> None:
     registry = evaluators.registry(DEFAULT)
     assert registry["is_synthetic"].to_list() == sorted(registry["is_synthetic"].to_list())
     zhongding = registry.filter(pl.col("evaluator_id") == "zhongding").row(0, named=True)
-    assert zhongding["n_editions"] == 4 and zhongding["n_ties"] == 5
+    # Five ties from the seed article and notes, four reported by the 2016 report of the
+    # 2015 Guizhou edition (a repost of People's Daily Online, Guizhou).
+    assert zhongding["n_editions"] == 4 and zhongding["n_ties"] == 9
     assert zhongding["home_province"] == "Guizhou 贵州省"
     assert (zhongding["home_province_en"], zhongding["home_province_zh"]) == ("Guizhou", "贵州省")
     assert registry["source_title"].is_not_null().all()
@@ -26,7 +29,11 @@ def test_registry_lists_real_then_synthetic_with_sources() -> None:
 
 def test_real_ties_keep_their_confidence_and_source() -> None:
     ties = evaluators.ties(DEFAULT, "zhongding")
-    assert set(ties["confidence"]) == {"unverified"}
+    assert set(ties["confidence"]) == {"unverified", "reported"}
+    reported = ties.filter(pl.col("confidence") == "reported")
+    assert set(reported["party_name"]) == {
+        "中共贵州省委政策研究室", "贵州省发展和改革委员会", "中国人民银行贵阳中心支行", "石校瑜"
+    }  # fmt: skip
     assert ties["source_title"].is_not_null().all()
     assert not ties["is_synthetic"].any()
 
@@ -79,7 +86,11 @@ def test_home_bias_table_tests_scored_editions_and_explains_partial_ones() -> No
     assert demo["n_published"] is None
     real = table.filter(pl.col("edition_id") == "zhongding-2021").row(0, named=True)
     assert real["p_value"] is None and "too few to test" in real["reading"]
-    assert real["reading"].startswith(f"Only {real['n_published']} published result(s) ")
+    assert real["reading"].startswith(f"Only {real['n_published']} published results ")
+    assert real["applies"]
+    # A provincial list (all of Henan's counties, by Henan): the test does not apply.
+    henan = table.filter(pl.col("edition_id") == "henan-business-env-2023").row(0, named=True)
+    assert not henan["applies"] and henan["reading"].startswith("Not applicable")
     assert real["n_published"] >= real["home_in_top"]
 
 
@@ -144,3 +155,27 @@ def test_editions_with_too_few_counties_in_common_are_refused(tmp_path: Path) ->
     assert not result.comparable
     assert result.reasons == (Reason("too_few_paired", n=2),)
     assert result.reason == "only 2 counties were scored by both editions"
+
+
+def test_home_bias_lists_real_editions_with_a_few_scores_without_a_test() -> None:
+    """A real edition with a few published scores (Lianyungang's 12345 assessment) assesses
+    no county in full: it is listed as a published list, never divided by zero."""
+    table = evaluators.home_bias_table(DEFAULT)
+    lyg = table.filter(pl.col("edition_id") == "lyg-12345-2022-02-counties").row(0, named=True)
+    assert lyg["n_published"] == 4 and lyg["p_value"] is None
+    synthetic = table.filter(pl.col("is_synthetic"))
+    assert synthetic.height and synthetic["p_value"].is_not_null().all()
+
+
+def test_every_real_evaluator_is_in_exactly_one_family() -> None:
+    intro, families = evaluators.families(DEFAULT)
+    assert "政务诚信" in intro["en"] and "社会信用" in intro["en"] and "社会信用" in intro["zh"]
+    with evaluators.FAMILIES.open("rb") as handle:
+        listed = [e for f in tomllib.load(handle)["families"] for e in f["evaluators"]]
+    assert len(listed) == len(set(listed))  # no evaluator in two families
+    real = load(DEFAULT, "evaluators").filter(~pl.col("is_synthetic"))
+    assert set(real.get_column("evaluator_id")) == set(listed)
+    by_id = dict(families.select("family_id", "evaluators_en").iter_rows())
+    assert by_id["integrity"].startswith("Zhongding")
+    assert "CCID" in by_id["business-environment"]
+    assert families.select(pl.all().is_not_null().all()).row(0) == (True,) * families.width

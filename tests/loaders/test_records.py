@@ -67,7 +67,10 @@ def test_rollup_equals_the_raw_aggregation(generated: Path) -> None:
     assert got.get_column("records").sum() == raw.height
     assert (got.get_column("amount_cny") - expected.get_column("amount")).abs().max() < 0.01
     assert (rollup.get_column("month").dt.day() == 1).all()
-    assert rollup.get_column("is_synthetic").all()
+    # Real and synthetic records are never counted in one rollup row.
+    real = rollup.filter(~pl.col("is_synthetic")).get_column("records").sum()
+    assert real == raw.filter(~pl.col("is_synthetic")).height > 0
+    assert rollup.get_column("is_synthetic").any()
 
 
 def test_rollup_is_listed_as_derived_and_validated(generated: Path) -> None:
@@ -149,7 +152,8 @@ def test_filters_push_down_into_the_records_scan(generated: Path) -> None:
     assert "SELECTION" in scan_part
     for pushed in ('col("adcode")', 'col("occurred")', 'col("record_type")', 'col("year")'):
         assert pushed in scan_part.split("SELECTION", 1)[1], pushed
-    assert "PROJECT 4/14 COLUMNS" in scan_part  # adcode, occurred + the filtered columns
+    # adcode, occurred + the filtered columns, of the table's columns and its partition
+    assert f"PROJECT 4/{len(schemas.RECORDS) + 1} COLUMNS" in scan_part
     # Only the partitions of the period's years are listed for reading.
     listed = scan_part.split("\n", 1)[0]
     assert "year=2017" in listed and "year=2018" in listed
@@ -229,7 +233,7 @@ def test_scans_verify_once_and_notice_a_changed_file(tiny_snapshot: Path) -> Non
 # --- lifecycles ------------------------------------------------------------------------
 def test_the_clearing_campaign_empties_the_judgment_debtor_list() -> None:
     filters = with_types(
-        records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31)),
+        records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2018, 12, 31), synthetic=True),
         "dishonest_judgment_debtor",
     )
     listed = records.lifecycle_records(DEFAULT, filters)
@@ -275,7 +279,9 @@ def test_map_view_has_the_atlas_columns_and_the_counts(generated: Path) -> None:
         assert score == pytest.approx(by_county.get(adcode, 0) / 2)
     top = view.sort("rank_province").row(0, named=True)
     assert top["score"] == view.get_column("score").max()
-    assert records.covered_provinces(generated) == {"520000", "330000"}
+    assert records.covered_provinces(generated, synthetic=True) == {"520000", "330000"}
+    real = records.covered_provinces(generated, synthetic=False)
+    assert real and real <= records.covered_provinces(generated)
 
 
 # --- scores against records ---------------------------------------------------------------
@@ -302,3 +308,34 @@ def test_scores_against_matching_records_of_the_data_year() -> None:
         DEFAULT, "demo-tp-2021", "compliance.rule_of_law_mechanism", GUIZHOU
     )
     assert parent == "compliance"
+
+
+# --- the two layers ---------------------------------------------------------------------
+def test_the_layers_are_never_counted_together() -> None:
+    counts = records.layer_counts(DEFAULT)
+    real = records.real_records(DEFAULT, records.RecordFilters())
+    assert counts["real"] == real.height > 0
+    demo = records.RecordFilters(synthetic=True)
+    assert counts["demo"] == records.count_records(DEFAULT, demo)
+    assert counts["real"] + counts["demo"] == records.count_records(
+        DEFAULT, records.RecordFilters()
+    )
+    assert real.get_column("source_url").str.starts_with("http").all()
+    # real_records never returns a synthetic record, whatever the filters ask for.
+    assert records.real_records(DEFAULT, demo).height == real.height
+    first, last = records.period_bounds(DEFAULT, False)
+    assert (first, last) == (
+        real.get_column("occurred").min().replace(day=1),
+        real.get_column("occurred").max().replace(day=1),
+    )
+
+
+def test_the_real_layer_map_counts_no_county_as_zero() -> None:
+    view = records.map_view(DEFAULT, records.RecordFilters(synthetic=False), per_year=False)
+    real = records.real_records(DEFAULT, records.RecordFilters())
+    with_records = view.filter(pl.col("score").is_not_null())
+    assert set(with_records.get_column("adcode")) == set(real.get_column("adcode"))
+    assert (with_records.get_column("score") >= 1).all()
+    blank = view.filter(pl.col("score").is_null())
+    assert (blank.get_column("status") == "no_records").all()
+    assert blank.height == view.height - with_records.height

@@ -66,7 +66,7 @@ def test_published_results_in_chinese(run_app: Callable[..., AppTest]) -> None:
     assert not at.exception
     legend = [t["name"] for t in figures(at)[0]["data"] if t.get("showlegend")]
     assert legend == ["未公开（101）", "前20名（3）"]
-    assert at.markdown[0].value == "**公开结果中列名的县区**"
+    assert at.markdown[0].value == "**公开结果中上榜的县区**"
     (columns,) = _columns(at)
     assert columns["published"]["label"] == "公开结果"
     assert columns["name_pinyin"].get("hidden") is True

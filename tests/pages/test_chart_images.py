@@ -10,11 +10,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components import charts, routes, theme
+from components.i18n import labels
+
+DEMO_RECORDS = labels.RECORD_LAYERS["demo"]  # the records page opens on the real records
 
 PAGES = [
     (routes.ATLAS.file, {"province": "52"}),
     (routes.METRICS.file, {"province": "33"}),
-    (routes.RECORDS.file, {"province": "52", "county": "520123"}),
+    (routes.RECORDS.file, {"province": "52", "county": "520123", "records_layer": DEMO_RECORDS}),
     (routes.COUNTY.file, {"county": "520123"}),
     (routes.EVALUATORS.file, {"compare": "demo-audit-2021"}),
 ]
@@ -90,8 +93,20 @@ def test_a_cached_figure_is_framed_once_and_never_changed() -> None:
     assert not fig.layout.title.text  # the cached original is untouched
 
 
+def test_real_records_charts_carry_no_synthetic_mark(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(routes.RECORDS.file)
+    assert not at.exception
+    found = _charts(at)
+    assert len(found) >= 3  # month, type, map
+    for spec, _ in found:
+        marks = spec["layout"]["title"]["subtitle"]["text"] + " ".join(
+            a.get("text", "") for a in spec["layout"].get("annotations", [])
+        )
+        assert "SYNTHETIC" not in marks
+
+
 def test_records_charts_say_records_not_assessments(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(routes.RECORDS.file, province="52")
+    at = run_app(routes.RECORDS.file, province="52", records_layer=DEMO_RECORDS)
     assert not at.exception
     texts = [
         spec["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
@@ -111,7 +126,8 @@ SUMMARISED = {"bar", "scatter", "scattergl", "box", "violin", "histogram", "chor
     [
         (routes.ATLAS.file, {"province": "52"}),
         (routes.METRICS.file, {"province": "52"}),
-        (routes.RECORDS.file, {"province": "52"}),
+        (routes.RECORDS.file, {"province": "52", "records_layer": DEMO_RECORDS}),
+        (routes.RECORDS.file, {}),
         (routes.COUNTY.file, {"county": "520123", "province": "52"}),
         (routes.EVALUATORS.file, {"compare": "demo-tp-2020"}),
     ],

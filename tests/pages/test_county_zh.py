@@ -24,7 +24,7 @@ def _profile(run_app: Callable[..., AppTest], county: str = "520123", **params: 
 def test_header_and_ranks(run_app: Callable[..., AppTest]) -> None:
     at = _profile(run_app)
     assert at.title[0].value == "修文县"
-    assert at.caption[0].value == "县 · 地级市 贵阳市 · 贵州省 · 区划代码 520123"
+    assert at.caption[0].value == "县 · 贵阳市 · 贵州省 · 区划代码 520123"
     metrics = {m.label: m.value for m in at.metric}
     assert re.fullmatch(r"[\d,]+ / [\d,]+", metrics["全国排名"])  # "209 / 2,739"
     assert "总分（合成）" in metrics
@@ -38,7 +38,7 @@ def test_history_and_evaluator_tables(run_app: Callable[..., AppTest]) -> None:
     rows = history.value
     real = rows[rows["edition_id"] == "zhongding-2021"].iloc[0]
     assert real["published"] == "前100名（已公开，未给出名次）"
-    assert real["data"] == "真实（有出处）" and real["status"] == "公开结果中列名"
+    assert real["data"] == "真实（有出处）" and real["status"] == "公开结果中上榜"
     assert (rows[rows["is_synthetic"]]["evaluator"].str.endswith("（合成）")).all()
     evaluators = json.loads(at.dataframe[1].proto.columns)
     assert evaluators["evaluator_en"]["hidden"] is True  # the Chinese name is the name
@@ -49,7 +49,9 @@ def test_charts_speak_chinese_without_pinyin(run_app: Callable[..., AppTest]) ->
     at = _profile(run_app)
     history, breakdown, _records = figures(at)
     titles = [a["text"] for a in history["layout"]["annotations"]]
-    assert "总分" in titles and "全国排名（1 = 最好）" in titles
+    assert "总分" in titles and "真实公开结果（各有其名单）" in titles
+    # One rank panel per list, each named by its list: never one axis for several lists.
+    assert any(t.endswith("名单中的排名（1 = 最好）") for t in titles)
     names = [t["name"] for t in history["data"]]
     assert "中鼎资信评级服务有限公司（真实，已公开）" in names
     assert [t["name"] for t in breakdown["data"]] == [
@@ -75,7 +77,8 @@ def test_charts_speak_chinese_without_pinyin(run_app: Callable[..., AppTest]) ->
 def test_real_result_names_its_source_apart(run_app: Callable[..., AppTest]) -> None:
     at = _profile(run_app)
     text = " ".join(m.value for m in at.markdown)
-    assert "**2021 · 中鼎资信评级服务有限公司**：前100名（已公开，未给出名次）" in text
+    assert "**2021 · 中鼎资信评级服务有限公司** · 中国县级政府政务诚信大数据" in text
+    assert "：前100名（已公开，未给出名次）" in text
     assert (
         "[打开来源](http://www.ahstudent.com/jingji/2022/0819/52051.html)（可靠性：媒体报道）"
         in text
@@ -87,13 +90,13 @@ def test_real_result_names_its_source_apart(run_app: Callable[..., AppTest]) -> 
 def test_excluded_county_gives_the_status_in_chinese(run_app: Callable[..., AppTest]) -> None:
     at = _profile(run_app, "540102")
     assert at.title[0].value == "城关区"
-    assert "未参与本评估版次排名：已排除。" in [i.value for i in at.info]
+    assert "未参与本期评估排名：已排除。" in [i.value for i in at.info]
     assert any("Tibet" in c.value for c in at.caption)  # the data's own reason, as written
 
 
 def test_search_shows_no_pinyin(run_app: Callable[..., AppTest]) -> None:
     at = run_app(PAGE, lang="zh")
-    assert at.title[0].value == "县区档案"
+    assert at.title[0].value == "县区概况"
     at.text_input(key="county_search").input("xiuwen").run()
     labels = [b.label for b in at.button if b.key and b.key.startswith("county_search-")]
     assert labels == ["修文县 · 贵阳市 · 贵州省 · 520123"]

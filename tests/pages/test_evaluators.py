@@ -41,7 +41,7 @@ def test_real_evaluator_shows_confidence_badges_and_sources(
     at = run_app(PAGE)
     _picker(at).set_value("zhongding").run()
     ties = at.dataframe[0].value
-    assert set(ties["confidence"]) == {"○ unverified"}
+    assert set(ties["confidence"]) == {"○ unverified", "◑ reported"}
     assert ties["source_title"].notna().all()
     assert any("real, cited" in t.value for t in at.text)
     editions = at.dataframe[1].value

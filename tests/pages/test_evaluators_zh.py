@@ -35,7 +35,7 @@ def test_registry_in_chinese(run_app: Callable[..., AppTest]) -> None:
         "与政府的关联",
         "覆盖范围",
         "结果分歧",
-        "本省偏差",
+        "本省偏向（主场优势）",
     ]
     picker = next(s for s in at.selectbox if s.label == "评估机构")
     assert picker.value == "demo-rating"  # option values stay the ids
@@ -45,7 +45,7 @@ def test_registry_in_chinese(run_app: Callable[..., AppTest]) -> None:
     assert not [h.value for h in at.subheader if english_words(h.value)]  # Chinese name only
     assert any(t.value == "数据：真实，有引用来源" for t in at.text)
     ties = at.dataframe[0]
-    assert set(ties.value["confidence"]) == {"○ 未核实"}
+    assert set(ties.value["confidence"]) == {"○ 未核实", "◑ 有报道"}
     assert _labels(ties)["party_name"] == "关联方"
     assert set(at.dataframe[1].value["data"]) == {"真实"}
 
@@ -76,6 +76,6 @@ def test_divergence_in_chinese_without_pinyin(run_app: Callable[..., AppTest]) -
 def test_home_bias_readings_in_chinese(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app)
     texts = [t.value for t in at.text]
-    assert any("无法检验本省偏差" in t for t in texts)
+    assert any("无法检验本省偏向" in t for t in texts)
     assert any("期望值为" in t for t in texts)
     assert not any("home province" in t for t in texts)

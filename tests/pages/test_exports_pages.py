@@ -24,6 +24,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import routes
+from components.i18n import labels
 from loaders import paths, rankings, records, schemas
 from loaders.store import load, open_snapshot, write_snapshot
 from tests.fixtures import demo_snapshot
@@ -193,12 +194,15 @@ def test_metrics_exports_hold_the_reweighted_rows(
 def test_records_exports_hold_the_filtered_records(
     run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
 ) -> None:
-    at = _open(run_app, routes.RECORDS.file, formula_snapshot, province="52", county=COUNTY)
+    at = _open(
+        run_app, routes.RECORDS.file, formula_snapshot, province="52", county=COUNTY,
+        records_layer=labels.RECORD_LAYERS["demo"],
+    )  # fmt: skip
     shown = next(d.value for d in at.dataframe if "record_id" in d.value.columns)
     csv_data, xlsx_data = _last_pair(downloads)
     rows = _check_pair(csv_data, xlsx_data, formula_snapshot)
     wanted = records.RecordFilters(
-        county=COUNTY, start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31)
+        county=COUNTY, start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31), synthetic=True
     )
     assert len(rows) == records.count_records(formula_snapshot, wanted) > 0
     assert [r["record_id"] for r in rows[: len(shown)]] == list(shown["record_id"])
@@ -213,7 +217,7 @@ def test_page_files_hold_no_download_button_but_through_exports() -> None:
     """Every table download goes through components.exports (so it says where it came from)."""
     pages = sorted((paths.ROOT / "pages").glob("*.py"))
     direct = [p.name for p in pages if "st.download_button(" in Path(p).read_text()]
-    assert direct == ["importer.py"]  # the import problem report is not a data table
+    assert direct == ["import.py"]  # the import problem report is not a data table
 
 
 def test_exports_in_chinese_say_where_they_came_from_in_chinese(
@@ -227,7 +231,7 @@ def test_exports_in_chinese_say_where_they_came_from_in_chinese(
     header, columns, rows = _read_csv(csv_data)
     snap = open_snapshot(snapshot)
     assert header == _read_xlsx(xlsx_data)[0]
-    assert header.startswith("# 排名 · 省份 52 · 评估版次 demo-tp-2021")
+    assert header.startswith("# 排名 · 省份 52 · 评估期次 demo-tp-2021")
     assert f"数据快照 {snap.snapshot_id}" in header
     assert f"清单校验值 {snap.manifest_sha256[:12]}" in header
     assert header.endswith("合成演示数据：非真实评估")

@@ -52,7 +52,7 @@ PAGES: dict[str, tuple[str, Callable[[AppTest], bool]]] = {
     routes.RANKINGS.file: ("Rankings", lambda at: len(at.dataframe[0].value) > 50),
     routes.METRICS.file: ("Metrics and weights", lambda at: len(figures(at)) >= 4),
     routes.EVALUATORS.file: ("Evaluators", lambda at: len(figures(at)) >= 1),
-    routes.RECORDS.file: ("Records", lambda at: len(figures(at)) >= 4 and len(at.dataframe) >= 1),
+    routes.RECORDS.file: ("Records", lambda at: len(figures(at)) >= 3 and len(at.dataframe) >= 1),
     routes.COUNTY.file: (
         "County profile",
         lambda at: any(t.label == "Find a county" for t in at.text_input),
@@ -226,7 +226,7 @@ CHOICES = Choices(
 )
 WHERE = (
     "the app reads only edition, metric, province, county, classes, compare, weights, lang, "
-    "present, story, step"
+    "present, story, step, snapshot"
 )
 
 

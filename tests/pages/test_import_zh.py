@@ -17,7 +17,7 @@ def test_import_page_in_chinese(run_app: Callable[..., AppTest], snapshots: Path
     assert not at.exception
     assert at.title[0].value == "导入评估报告表格"
     mode = next(s for s in at.selectbox if s.label == "评估方式")
-    assert mode.options == ["第三方评估", "自评", "上级审核", "命名认定"]
+    assert mode.options == ["第三方评估", "自评", "上级考核", "命名认定"]
     assert mode.value == "third_party"  # option values stay the codes
     bad = "排名,县(市、区),总分\n1,朝阳区,90\n2,=cmd,80\n".encode()
     at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()

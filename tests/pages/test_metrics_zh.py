@@ -66,7 +66,7 @@ def test_another_tree_is_compared_in_chinese(run_app: Callable[..., AppTest]) ->
     at.selectbox(key=f"metrics_tree_{edition}").select("zhongding-2021").run()
     assert not at.exception
     notes = [e.value for kind in ("info", "caption", "warning") for e in at.get(kind)]
-    compared = [n for n in notes if n.startswith("与当前评估版次比较时需谨慎")]
+    compared = [n for n in notes if n.startswith("与当前评估期次比较时需谨慎")]
     assert len(compared) == 1 and not english_words(compared[0]), compared
     assert any("24 项权重中有 24 项未知" in n for n in notes)
     tree = _figure(at, "指标体系 · ")

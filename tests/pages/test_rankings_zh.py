@@ -82,10 +82,10 @@ def test_search_takes_chinese_pinyin_or_adcode(
     assert not at.exception
     assert list(_table(at)["name_zh"]) == ["修文县"]
     (link,) = [p for p in at.get("page_link") if p.proto.page == "county"]
-    assert link.proto.label == "打开修文县的县区档案"
+    assert link.proto.label == "查看修文县概况"
     assert "county=520123" in link.proto.query_string
 
 
 def test_first_edition_says_why_there_is_no_rank_change(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app, edition="demo-tp-2018", province="52")
-    assert "无名次变化：该系列没有更早的评估版次。" in _notes(at)
+    assert "无名次变化：该系列没有上一期评估。" in _notes(at)

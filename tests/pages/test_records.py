@@ -13,6 +13,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import routes
+from components.i18n import labels
 from loaders import records
 from loaders.derive.records import correlation, disagreement, page_count, with_types
 from tests.fixtures import demo_snapshot
@@ -20,14 +21,19 @@ from tests.pages.conftest import figures
 
 SNAPSHOT = str(demo_snapshot())
 PAGE = routes.RECORDS.file
-EVERYTHING = records.RecordFilters(start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31))
-GUIZHOU = records.RecordFilters(
-    province="520000", start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31)
+EVERYTHING = records.RecordFilters(
+    start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31), synthetic=True
 )
+GUIZHOU = records.RecordFilters(
+    province="520000", start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31), synthetic=True
+)
+DEMO_LAYER = labels.RECORD_LAYERS["demo"]  # a bound control links its label
+REAL_LAYER = labels.RECORD_LAYERS["real"]
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:
-    at = run_app(PAGE, **params)
+    """Open the page on the demo records (the real ones, the default, are tested apart)."""
+    at = run_app(PAGE, **{"records_layer": DEMO_LAYER, **params})
     at.run()  # NOTE: the first run after AppTest's page switch shows sidebar defaults
     assert not at.exception
     return at
@@ -230,8 +236,72 @@ def test_a_real_edition_has_no_scores_to_compare_but_records_stay_synthetic(
     assert at.query_params["edition"] == "zhongding-2021"
     # The shell shows no synthetic banner for a real edition: the page shows it itself.
     assert any("Synthetic demo data on screen" in w.value for w in at.warning)
-    assert "has no scores here to set against the records" in " ".join(i.value for i in at.info)
+    assert "the demo records are synthetic, so the two are not set against each other" in (
+        " ".join(i.value for i in at.info)
+    )
     titles = [f["layout"].get("title", {}).get("text", "") for f in figures(at)]
     assert titles and not [t for t in titles if " score vs " in t]
     assert not [d for d in at.dataframe if "records_link" in d.value.columns]
     assert _table(at)["adcode"].str.startswith("52").all()
+
+
+# ---------------------------------------------------------------------------------------
+# real records: a layer of their own, shown first, never counted with the demo records
+# ---------------------------------------------------------------------------------------
+REAL_ALL = records.RecordFilters(synthetic=False)
+
+
+def test_the_page_opens_on_the_real_records_with_their_sources(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = run_app(PAGE)
+    at.run()
+    assert not at.exception
+    assert at.query_params.get("records_layer") in (None, REAL_LAYER)
+    real = records.real_records(SNAPSHOT, REAL_ALL)
+    assert real.height == records.layer_counts(SNAPSHOT)["real"] > 0
+    # Every number is the real layer's: none of the synthetic records is counted.
+    numbers = _metrics(at)
+    assert numbers["Records"] == f"{real.height:,}"
+    assert numbers["Counties with records"] == f"{real.get_column('adcode').n_unique():,}"
+    # No synthetic banner: nothing synthetic is on screen, whatever edition the sidebar holds.
+    assert not any("Synthetic demo data on screen" in w.value for w in at.warning)
+    assert any("Real records, each with its source" in i.value for i in at.info)
+    table = _frame(at, "source_url")
+    assert len(table) == real.height
+    assert table["source_url"].str.startswith("http").all()
+    assert not table["subject_name"].str.contains("示例").any()
+    assert "奉新县人民政府" in set(table["subject_name"])
+    # No lifecycle and no scores against records for the real layer.
+    titles = [f["layout"].get("title", {}).get("text", "") for f in figures(at)]
+    assert not [t for t in titles if "Lifecycle" in t or " vs " in t]
+
+
+def test_the_real_records_map_colours_only_counties_with_a_record(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = run_app(PAGE, records_layer=REAL_LAYER)
+    at.run()
+    (county_map,) = [f for f in figures(at) if f["data"][0]["type"] == "choropleth"]
+    real = records.real_records(SNAPSHOT, REAL_ALL)
+    named = [t for t in county_map["data"] if t.get("showlegend")]
+    grey = [t for t in named if t["name"].startswith("no real record found")]
+    coloured = {loc for t in named if t not in grey for loc in t["locations"]}
+    assert coloured == set(real.get_column("adcode"))
+    assert not coloured & set(grey[0]["locations"])
+
+
+def test_a_county_link_opens_its_real_records(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(PAGE, records_layer=REAL_LAYER, county="360921", province="36")
+    at.run()
+    assert not at.exception
+    table = _frame(at, "source_url")
+    assert list(table["subject_name"]) == ["奉新县人民政府"]
+    assert "Dishonest judgment debtor" in table["record_type"].iloc[0]
+
+
+def test_the_demo_layer_counts_no_real_record(run_app: Callable[..., AppTest]) -> None:
+    at = _open(run_app)
+    total = records.count_records(SNAPSHOT, records.RecordFilters(synthetic=True))
+    assert _metrics(at)["Records"] == f"{total:,}"
+    assert not (_table(at)["record_id"].str.startswith("real-")).any()

@@ -9,14 +9,17 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from components import routes
+from components import i18n, routes
+from components.i18n import labels
 from tests.pages.conftest import figures
 
 PAGE = routes.RECORDS.file
 
 
 def _open(run_app: Callable[..., AppTest], **params: str) -> AppTest:
-    at = run_app(PAGE, lang="zh", **params)
+    # The demo records, by their Chinese label (bound controls link their labels).
+    layer = i18n.catalogue()[labels.RECORD_LAYERS["demo"]]
+    at = run_app(PAGE, lang="zh", **{"records_layer": layer, **params})
     at.run()  # NOTE: the first run after AppTest's page switch shows sidebar defaults
     assert not at.exception
     return at
@@ -37,8 +40,8 @@ def _figure(at: AppTest, title: str) -> dict[str, Any]:
 
 def test_the_page_in_chinese(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app, province="52")
-    assert at.title[0].value == "记录"
-    assert [m.label for m in at.metric][:4] == ["记录", "负面", "正面", "有记录的县区"]
+    assert at.title[0].value == "政务诚信记录"
+    assert [m.label for m in at.metric][:4] == ["政务诚信记录", "负面", "正面", "有记录的县区"]
     table, columns = _frame(at, "record_id")
     assert columns["name_zh"]["label"] == "县区" and columns["record_type"]["label"] == "记录类型"
     assert set(table["polarity"]) <= {"负面", "正面", "中性"}
@@ -66,4 +69,5 @@ def test_filters_show_chinese_and_keep_their_codes(run_app: Callable[..., AppTes
     chart = _figure(at, "投诉：")
     states = {t["name"] for t in chart["data"]}
     assert "尚未了结" in states and not [s for s in states if s.isascii()]
-    assert at.get("segmented_control")[0].options == ["记录", "每年记录数"]
+    measure = next(c for c in at.get("segmented_control") if c.key == "records_map_measure")
+    assert measure.options == ["政务诚信记录", "每年政务诚信记录数"]

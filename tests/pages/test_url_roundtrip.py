@@ -77,13 +77,17 @@ def test_records_link_sets_the_table_filters_and_map_controls() -> None:
     at = _open(
         routes.RECORDS.file,
         province="52",
+        records_layer=labels.RECORD_LAYERS["demo"],
         records_statuses="active",
         records_polarities="negative",
         records_map_measure=labels.MAP_MEASURES["per_year"],
     )
     assert at.multiselect(key="records_statuses").value == ["active"]
     assert at.multiselect(key="records_polarities").value == ["negative"]
-    assert at.get("segmented_control")[0].value == "per_year"
+    assert (
+        next(c for c in at.get("segmented_control") if c.key == "records_map_measure").value
+        == "per_year"
+    )
     assert at.query_params["records_statuses"] == "active"
 
 
@@ -125,6 +129,7 @@ def test_a_chinese_link_sets_the_same_controls() -> None:
         routes.RECORDS.file,
         lang="zh",
         province="52",
+        records_layer=zh[labels.RECORD_LAYERS["demo"]],
         records_statuses=zh[labels.RECORD_STATUSES["active"]],
         records_polarities=zh[labels.POLARITIES["negative"]],
         records_map_measure=zh[labels.MAP_MEASURES["per_year"]],

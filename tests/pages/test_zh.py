@@ -63,7 +63,7 @@ VIEWS = [
     (routes.EVALUATORS.file, {"compare": "demo-tp-2020", "edition": "demo-tp-2021"}),
     (routes.EVALUATORS.file, {"edition": "cass-transparency-2019"}),
     (routes.COUNTY.file, {"county": "540102"}),
-    (routes.COUNTY.file, {"county": "330102", "edition": "zj-law-demo-2021-proposed"}),
+    (routes.COUNTY.file, {"county": "330102", "edition": "zj-law-designation-2021-proposed"}),
     (routes.RECORDS.file, {"province": "33", "county": "330102"}),
     (routes.ATLAS.file, {"edition": "sic-city-credit-2019-05", "classes": "quantile"}),
 ]

@@ -85,3 +85,19 @@ def test_any_link_gives_a_view(raw: dict[str, object]) -> None:
     assert view.edition in CHOICES.editions
     assert view.province in (None, *CHOICES.provinces)
     assert all("<" not in n for n in notices)
+
+
+def test_a_renamed_edition_opens_under_its_new_id_with_a_notice() -> None:
+    choices = Choices(
+        editions=("new-1", "e2"),
+        default_edition="e2",
+        metrics={"new-1": ("total",), "e2": ("total",)},
+        provinces=(),
+        counties=frozenset(),
+        renamed={"old-demo-1": "new-1"},
+    )
+    view, notices = parse_params({"edition": "old-demo-1"}, choices)
+    assert view.edition == "new-1"
+    assert notices == ["Edition `old-demo-1` is now called `new-1`: the link opens it."]
+    view, _ = parse_params({"edition": "e2", "compare": "old-demo-1"}, choices)
+    assert view.compare == "new-1"

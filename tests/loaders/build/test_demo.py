@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import polars as pl
 import pytest
 
 from loaders import geo, schemas
+from loaders.build import published as published_module
 from loaders.build import synthetic
 from loaders.build.demo import build_tables, expected_records
 from loaders.store import open_snapshot, sha256_file
@@ -61,8 +63,20 @@ def test_full_demo_is_valid_and_labelled(full: dict[str, pl.DataFrame]) -> None:
     names = full["evaluators"].filter(pl.col("is_synthetic")).get_column("name_en")
     assert names.str.starts_with("Demo").all()
     real = full["scores"].filter(~pl.col("is_synthetic"))
-    assert real.height == 4  # only the scores published in data/reference/real-results.csv
-    assert full["records"].get_column("subject_name").str.ends_with("（示例）").all()
+    # Only the scores published in data/reference/real-results*.csv, each beside the
+    # published result of its county in the same edition.
+    published = 0
+    for path, column in ((published_module.REAL_RESULTS, "score"),
+                         (published_module.REAL_RESULTS_2, "score")):  # fmt: skip
+        with path.open(encoding="utf-8") as handle:
+            published += sum(1 for row in csv.DictReader(handle) if row[column].strip())
+    assert real.height == published
+    ranked = full["rankings"].select("edition_id", "adcode")
+    assert real.join(ranked, on=["edition_id", "adcode"], how="anti").is_empty()
+    demo = full["records"].filter(pl.col("is_synthetic"))
+    assert demo.get_column("subject_name").str.ends_with("（示例）").all()
+    real_records = full["records"].filter(~pl.col("is_synthetic"))
+    assert not real_records.get_column("subject_name").str.contains("示例").any()
 
 
 def test_demo_series_and_audit_cover_the_same_counties(full: dict[str, pl.DataFrame]) -> None:
@@ -80,8 +94,15 @@ def test_demo_series_and_audit_cover_the_same_counties(full: dict[str, pl.DataFr
 def test_excluded_provinces_are_recorded_not_scored(full: dict[str, pl.DataFrame]) -> None:
     cov = full["coverage"].filter(pl.col("edition_id") == "demo-tp-2021")
     excluded = cov.filter(pl.col("status") == "excluded")
-    assert set(excluded.get_column("adcode").str.slice(0, 2)) == {"54", "71", "81", "82"}
-    assert excluded.get_column("reason").str.contains("Tibet").all()
+    # Tibet, Taiwan, Hong Kong, Macau, and 金门县 (Fujian's code, Taiwan-administered).
+    assert set(excluded.get_column("adcode").str.slice(0, 2)) == {"35", "54", "71", "81", "82"}
+    assert excluded.filter(pl.col("adcode").str.starts_with("35")).get_column(
+        "adcode"
+    ).to_list() == ["350527"]
+    provinces = excluded.filter(~pl.col("adcode").str.starts_with("35"))
+    assert provinces.get_column("reason").str.contains("Tibet").all()
+    kinmen = excluded.filter(pl.col("adcode") == "350527").item(0, "reason")
+    assert kinmen.startswith("administered by Taiwan")
     not_covered = cov.filter(pl.col("status") == "not_covered")
     assert 20 <= not_covered.height <= 45
     assert not_covered.get_column("reason").is_not_null().all()
@@ -181,12 +202,15 @@ def test_debtor_listings_cleared_by_the_2017_deadline(full: dict[str, pl.DataFra
 
 
 def test_record_volumes_and_lifecycles(full: dict[str, pl.DataFrame]) -> None:
-    records = full["records"]
+    records = full["records"].filter(pl.col("is_synthetic"))  # the real ones are apart
     assert 200_000 <= records.height <= 300_000
     counts = dict(records.group_by("record_type").len().iter_rows())
-    assert set(counts) == set(schemas.RECORD_TYPES) - {"other"}
+    # Failed website checks are real records only: the demo generates none.
+    assert set(counts) == set(schemas.RECORD_TYPES) - {"other", "website_check_failure"}
     assert counts["complaint"] > counts["admin_litigation_loss"] > counts["admin_penalty"]
-    assert set(records.get_column("source_agency")) == set(schemas.SOURCE_AGENCIES)
+    assert set(records.get_column("source_agency")) == set(schemas.SOURCE_AGENCIES) - {
+        "general_office"
+    }
     resolved = records.filter(pl.col("resolved").is_not_null())
     assert resolved.get_column("status").is_in(list(synthetic._RESOLVED)).all()
     amounts = records.get_column("amount_cny").drop_nulls()

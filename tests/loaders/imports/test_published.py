@@ -14,6 +14,7 @@ from loaders.build import reference
 from loaders.build.published import REAL_RESULTS
 from loaders.imports import long_format, published
 from loaders.imports.match import Matcher
+from loaders.imports.read import ImportRejected
 from loaders.store import load, open_snapshot, sha256_file, write_snapshot
 from loaders.store.validate import check_tables, validate_snapshot
 from loaders.tools import cli
@@ -100,13 +101,13 @@ def test_unmappable_rows_are_returned_with_their_reason(
     ("edition", "adcode", "published_name"),
     [
         ("sdcc-shandong-disclosure-2019", "370211", "青岛西海岸新区"),  # new area = 黄岛区
-        ("law-gov-demo-3", "659001", "兵团第八师石河子市"),  # XPCC division + its city
+        ("law-gov-designation-3", "659001", "兵团第八师石河子市"),  # XPCC division + its city
         ("cass-transparency-2023", "370681", "山东烟台市龙口市"),  # province without 省
-        ("ndrc-credit-demo-4", "130682", "定州市"),  # prefecture cell is a remark
+        ("ndrc-credit-designation-4", "130682", "定州市"),  # prefecture cell is a remark
         ("cass-info-web-2016", "310115", "上海浦东"),  # = 浦东新区
-        ("ndrc-credit-demo-3", "310107", "普陀区"),  # Shanghai, not Zhoushan
-        ("zj-law-demo-2021-proposed", "330205", "江北区"),  # Ningbo, not Chongqing
-        ("law-gov-demo-3", "652701", "博乐市"),  # 博尔塔拉州 for 博尔塔拉蒙古自治州
+        ("ndrc-credit-designation-3", "310107", "普陀区"),  # Shanghai, not Zhoushan
+        ("zj-law-designation-2021-proposed", "330205", "江北区"),  # Ningbo, not Chongqing
+        ("law-gov-designation-3", "652701", "博乐市"),  # 博尔塔拉州 for 博尔塔拉蒙古自治州
     ],
 )
 def test_names_needing_context_are_matched(
@@ -149,10 +150,10 @@ def test_ranks_list_positions_and_bands_survive_unchanged(built: published.Built
 
 
 def test_inferred_prefectures_and_dates_are_noted(built: published.Built) -> None:
-    yiwu = _ranking(built, "ndrc-credit-demo-1", "330782")
+    yiwu = _ranking(built, "ndrc-credit-designation-1", "330782")
     assert "Prefecture inferred from the name" in yiwu["note"]
     assert yiwu["published"] == "2018-01-09"
-    named = _ranking(built, "moj-pufa-demo-1", "610113")
+    named = _ranking(built, "moj-pufa-designation-1", "610113")
     assert named["published"] == "2026-02"
     assert "article 2026-02-05" in named["note"]
 
@@ -203,9 +204,10 @@ def test_editions(built: published.Built, existing: dict[str, pl.DataFrame]) -> 
     modes = dict(editions.select("edition_id", "mode").iter_rows())
     designations = {e for e, m in modes.items() if m == "designation"}
     assert designations == {
-        "ndrc-credit-demo-1", "ndrc-credit-demo-3", "ndrc-credit-demo-4",
-        "law-gov-demo-2", "law-gov-demo-3", "moj-pufa-demo-1-proposed", "moj-pufa-demo-1",
-        "zj-law-demo-2021-proposed", "pufa-law-county-4", "pufa-law-county-1-3",
+        "ndrc-credit-designation-1", "ndrc-credit-designation-3", "ndrc-credit-designation-4",
+        "law-gov-designation-2", "law-gov-designation-3", "moj-pufa-designation-1-proposed",
+        "moj-pufa-designation-1",
+        "zj-law-designation-2021-proposed", "pufa-law-county-4", "pufa-law-county-1-3",
     }  # fmt: skip
     assert modes["henan-business-env-2023"] == "upper_level_audit"
     facts = {r["edition_id"]: r for r in editions.to_dicts()}
@@ -215,9 +217,9 @@ def test_editions(built: published.Built, existing: dict[str, pl.DataFrame]) -> 
     assert facts["sdcc-shandong-disclosure-2019"]["score_max"] is None  # no scale published
     assert facts["sic-city-credit-2019-05"]["data_year"] == 2018
     assert "2018-06/2019-05" in facts["sic-city-credit-2019-05"]["universe_note"]
-    assert facts["ndrc-credit-demo-3"]["released"] == "2021-10"
-    assert "(notice)" in facts["ndrc-credit-demo-3"]["universe_note"]
-    assert facts["ndrc-credit-demo-4"]["n_subjects"] is None  # 68 is the list, not a cohort
+    assert facts["ndrc-credit-designation-3"]["released"] == "2021-10"
+    assert "(notice)" in facts["ndrc-credit-designation-3"]["universe_note"]
+    assert facts["ndrc-credit-designation-4"]["n_subjects"] is None  # 68 is the list, not a cohort
     assert facts["unnamed-web-2009"]["released"] is None  # only a repost date is known
     # The CASS 2021 rows join the existing edition; group A joins zhongding-2021.
     rankings = built.tables["rankings"]
@@ -231,7 +233,7 @@ def test_evaluator_identities(built: published.Built) -> None:
     assert editions["cass-transparency-2019"] == "cass-law"
     assert editions["cass-transparency-2023"] == "cass-law-index-centre"  # kept apart
     assert editions["sic-city-credit-2019-05"] == "sic"
-    assert editions["ndrc-credit-demo-4"] == "ndrc"
+    assert editions["ndrc-credit-designation-4"] == "ndrc"
     assert editions["tsinghua-web-2020"] == "tsinghua"
     # The unnamed evaluator is never the "likely" one.
     assert editions["unnamed-web-2009"] == "unnamed-evaluator-web-2009"
@@ -457,3 +459,10 @@ def test_edition_meta_is_refused_with_the_published_format(tmp_path: Path) -> No
     meta.write_text("{}", encoding="utf-8")
     code, out, _ = _import(tmp_path, _long(tmp_path, SMALL), "--edition-meta", str(meta))
     assert code == 2 and not out.exists()
+
+
+def test_a_published_file_without_rows_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text(",".join(long_format.COLUMNS) + "\n\n", encoding="utf-8")
+    with pytest.raises(ImportRejected, match="no data rows"):
+        long_format.read_file(path)

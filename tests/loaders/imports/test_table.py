@@ -318,3 +318,11 @@ def test_full_width_adcodes_and_retired_units(tmp_path: Path) -> None:
     assert matcher.by_name("山东省青岛市胶州市").adcode == "370281"
     assert matcher.by_name("朝阳区", province="吉林省").adcode == "220104"
     assert matcher.by_name("修文").adcode == "520123"  # suffix variant
+
+
+def test_a_header_without_rows_is_rejected(
+    tmp_path: Path, meta: Path, base_hashes: dict[str, str]
+) -> None:
+    code, out, err = _run(tmp_path, _write(tmp_path, [HEADER, "", ""]), meta)
+    _assert_rejected(tmp_path, code, out, base_hashes)
+    assert "no data rows below the header" in err

@@ -181,3 +181,28 @@ def test_generator_source_flagged_real(tables: dict[str, pl.DataFrame]) -> None:
         .otherwise("reliability")
     )
     assert "'src-report'" in _one(check_tables(tables), "sources: reliability 'synthetic'")
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("editions", "edition_id", "ndrc-credit-demo-1"), ("editions", "series_id", "law-gov-demo"),
+     ("evaluators", "evaluator_id", "demo-ndrc")],
+)  # fmt: skip
+def test_a_real_id_that_says_demo_is_refused(
+    tables: dict[str, pl.DataFrame], table: str, column: str, value: str
+) -> None:
+    real = ~pl.col("is_synthetic")
+    frame = tables[table]
+    first = frame.filter(real).row(0, named=True)[column if column != "series_id" else "edition_id"]
+    key = "edition_id" if table == "editions" else "evaluator_id"
+    tables[table] = frame.with_columns(
+        pl.when(pl.col(key) == first).then(pl.lit(value)).otherwise(pl.col(column)).alias(column)
+    )
+    if column == "evaluator_id":  # keep its editions and ties pointing at it
+        for other in ("editions", "evaluator_ties"):
+            tables[other] = tables[other].with_columns(
+                evaluator_id=pl.when(pl.col("evaluator_id") == first)
+                .then(pl.lit(value))
+                .otherwise("evaluator_id")
+            )
+    assert f"'{value}'" in _one(check_tables(tables), f"{table}.{column}: a real id must not")

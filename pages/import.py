@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import importer as view
-from components.frame.shell import current_snapshot, page_filters
+from components.frame.shell import current_snapshot, import_enabled, page_filters
 from components.i18n import tr
 from loaders import paths
 from loaders.imports.cli import report_csv
@@ -13,7 +13,14 @@ from loaders.imports.read import ImportRejected, save_upload, sheet_names
 from loaders.imports.table import check_file, import_file, write_meta
 from loaders.store import load
 
+WRITE_REQUESTED = "_import_write_requested"
+
 filters = page_filters("import")
+# The router lists this page only where importing is on; a server that has not yet
+# switched to the router (its first request) could still run this file directly.
+if not import_enabled():
+    st.error(tr("Importing is switched off on this server."))
+    st.stop()
 snapshot = current_snapshot()
 
 # 1/ FILE AND EDITION
@@ -60,7 +67,17 @@ if missing:
 
 # 3/ WRITE the new snapshot (atomically; the base is never changed)
 out = paths.SNAPSHOTS_DIR / meta["edition_id"]
-if st.button(tr("Write the new snapshot"), type="primary", disabled=bool(errors or missing)):
+# NOTE: the click is kept by a callback, not read from the button's return value: a
+# server's first run of this page may run the file alone and rerun it through the
+# router (components.frame.shell.page_filters), and a rerun drops a button's click.
+st.button(
+    tr("Write the new snapshot"),
+    type="primary",
+    disabled=bool(errors or missing),
+    on_click=st.session_state.__setitem__,
+    args=(WRITE_REQUESTED, True),
+)
+if st.session_state.pop(WRITE_REQUESTED, False) and not (errors or missing):
     with st.status(tr("Importing…"), expanded=True) as status:
         try:
             meta_path = path.with_suffix(".meta.json")
