@@ -15,14 +15,14 @@ from components.provenance import md_escape, safe_links
 from loaders import geo
 
 EXTREMES = ("rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode")
-PUBLISHED = (
-    "position",
+PUBLISHED = (  # what was published leads: the table sits in a narrow column
     "name_zh",
+    "published",
+    "published_source_url",
     "name_pinyin",
     "province_name_zh",
-    "published",
+    "position",
     "published_source_kind",
-    "published_source_url",
     "adcode",
 )
 

@@ -1,16 +1,17 @@
 """Every chart leaves the app saying where it came from.
 
-``show`` draws a Plotly figure with its title, a source line (evaluator, source,
-snapshot id and manifest hash, access date) and, for synthetic data, the synthetic
-mark inside the figure, so a PNG or SVG saved from the chart's "Download plot" button
-carries them. The browser's own export is used (Plotly's ``toImage``): Plotly's static
+``show`` draws a Plotly figure with its title and one short source line inside it —
+the edition's evaluator and year where the chart is about it, and the kind of data
+(REAL, CITED or SYNTHETIC DEMO DATA) — so a PNG or SVG saved from the chart's
+"Download plot" button carries them. The full citation (source, snapshot id and
+manifest hash, access date) is in "Share and cite this view" and in every export.
+The browser's own export is used (Plotly's ``toImage``): Plotly's static
 export (kaleido 1.x) needs a Chrome binary beside the server, which a plain
 ``pip install -r requirements.txt`` deployment does not have.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import numbers
 import re
 import threading
@@ -23,56 +24,63 @@ import streamlit as st
 
 from components import i18n, theme
 from components.frame import url
-from components.i18n import mark, tr
+from components.i18n import labels, tr
 from components.provenance import md_escape
 
 EDITION_KEY = "_chart_edition_line"
-SNAPSHOT_KEY = "_chart_snapshot_line"
 FORMAT_KEY = "chart_image_format"
 FORMATS = ("png", "svg")
 MIXED: Final = "mixed"  # a chart holding real and synthetic rows (e.g. a county's history)
-MIXED_MARK = mark("Holds SYNTHETIC DEMO DATA beside real, cited results")
 RECORDS: Final = "records"  # synthetic records: no evaluator, no assessment
-MARKS = {
-    True: theme.SYNTHETIC_MARK,
-    MIXED: MIXED_MARK,
-    RECORDS: theme.SYNTHETIC_RECORDS_MARK,
-}
 Synthetic = bool | Literal["mixed", "records"]
 
 
-def set_context(evaluator: str, source: str, snapshot_id: str, manifest_sha: str) -> None:
-    """Set what the charts of this run cite (the shell calls this on every run).
+def set_context(evaluator: str, year: int | None) -> None:
+    """Set the edition the charts of this run are about (the shell calls this every run).
 
-    The edition's evaluator and source go only on charts about that edition; the
-    snapshot and access date go on every chart.
+    Only its evaluator and year go inside a figure; the full citation (source, snapshot
+    id, manifest hash, access date) lives in "Share and cite this view" and in every
+    export, where it has room.
     """
-    today = dt.datetime.now(dt.UTC).date().isoformat()
-    st.session_state[EDITION_KEY] = tr(
-        "{evaluator} · source: {source}", evaluator=evaluator, source=source
-    )
-    st.session_state[SNAPSHOT_KEY] = tr(
-        "data snapshot {snapshot} (sha256 {sha}) · accessed {today}",
-        snapshot=snapshot_id,
-        sha=manifest_sha[:12],
-        today=today,
-    )
+    st.session_state[EDITION_KEY] = (evaluator, year)
 
 
-def source_line(*, edition: bool) -> str:
-    """Return the source line of a chart: edition (if it is about it) and snapshot.
+# One short line inside every figure: what kind of data it is, in capitals.
+KINDS = labels.CHART_KINDS
+MAX_LINE = 44  # character cells: fits a 390 px phone screen at the subtitle's size
+MIN_NAME = 12  # an evaluator's name shorter than this is left out, not cut to nothing
+
+
+def source_line(*, edition: bool, synthetic: Synthetic, width: int = MAX_LINE) -> str:
+    """Return a chart's one source line: evaluator · year (if about the edition) · kind.
+
+    The line fits ``width`` character cells (at most :data:`MAX_LINE`): the evaluator's
+    name is shortened with "…", or left out when too little room is left for it; the
+    year and the kind of data always stay.
 
     Examples
     --------
-    >>> source_line(edition=True)  # outside a run nothing was set
-    ''
+    >>> source_line(edition=False, synthetic=True)  # outside a run: no edition
+    'SYNTHETIC DEMO DATA'
     """
+    kind = tr(KINDS[synthetic])
     try:
-        parts = [st.session_state.get(EDITION_KEY) if edition else None]
-        parts.append(st.session_state.get(SNAPSHOT_KEY))
+        about = st.session_state.get(EDITION_KEY) if edition else None
     except Exception:  # no Streamlit session (doctests, scripts)
-        return ""
-    return " · ".join(p for p in parts if p)
+        about = None
+    if not about:
+        return kind
+    evaluator, year = about
+    tail = " · ".join(p for p in (str(year) if year else "", kind) if p)
+    room = min(width, MAX_LINE) - _cells(tail) - 3
+    if room < MIN_NAME:
+        return tail
+    name = evaluator
+    if _cells(name) > room:
+        while name and _cells(name) > room - 1:
+            name = name[:-1]
+        name = name.rstrip() + "…"
+    return f"{name} · {tail}"
 
 
 def _wide(char: str) -> bool:
@@ -82,49 +90,6 @@ def _wide(char: str) -> bool:
 def _cells(text: str) -> int:
     """Return the width of ``text`` in character cells (a Chinese character takes two)."""
     return sum(2 if _wide(c) else 1 for c in text)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Return ``text`` broken at " · " separators (else spaces) into lines of about ``width``.
-
-    Plotly never wraps text, so a long source line would run off a narrow chart.
-    Widths count character cells, so Chinese (two cells a character, no spaces) is cut
-    after a Chinese character; a long Latin word (a link) is never cut.
-
-    Examples
-    --------
-    >>> wrap("Firm · source: Report · data snapshot default · accessed 2026-11-25", 30)
-    ['Firm · source: Report', 'data snapshot default', 'accessed 2026-11-25']
-    >>> wrap("数据快照默认版本访问日期", 10)
-    ['数据快照默', '认版本访问', '日期']
-    >>> wrap("https://example.org/a/very/long/path", 10)
-    ['https://example.org/a/very/long/path']
-    """
-    parts = text.split(" · ")
-    lines: list[str] = []
-    for part in parts:
-        if lines and _cells(lines[-1]) + 3 + _cells(part) <= width:
-            lines[-1] += " · " + part
-        else:
-            lines.append(part)
-    out: list[str] = []
-    for line in lines:
-        while _cells(line) > width:
-            fits = len(line)
-            while fits > 1 and _cells(line[:fits]) > width:
-                fits -= 1
-            space = line.rfind(" ", 0, fits + 1)
-            if space > 0:
-                out.append(line[:space])
-                line = line[space + 1 :]
-                continue
-            cut = max((i + 1 for i, c in enumerate(line[:fits]) if _wide(c)), default=0)
-            if cut == 0:
-                break  # a long Latin word: left whole
-            out.append(line[:cut])
-            line = line[cut:]
-        out.append(line)
-    return out
 
 
 def frame(
@@ -146,10 +111,9 @@ def frame(
     fig = go.Figure(fig)
     had_title = bool(fig.layout.title.text)
     text = fig.layout.title.text if had_title else theme.plotly_escape(title)
-    lines = [theme.plotly_escape(line) for line in wrap(source, width)] if source else []
-    marked = any(a.name == theme.MARK_NAME for a in fig.layout.annotations)
-    if synthetic and not marked:
-        lines += wrap(tr(MARKS[synthetic]), width)
+    # The source line says "synthetic": a separate mark in the figure would only crowd it.
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != theme.MARK_NAME]
+    lines = [theme.plotly_escape(source)] if source else []
     size = 20 if large else 14
     line_height = size
     header = (0 if had_title else size + 12) + line_height * len(lines) + 6
@@ -207,7 +171,8 @@ def show(
     cannot see it (screen readers); True (default) writes one from the figure's data
     (:func:`describe`), False leaves it to the page (the atlas has its own).
     """
-    framed = _framed(fig, title, synthetic, source_line(edition=edition), url.presenting(), width)
+    line = source_line(edition=edition, synthetic=synthetic, width=width)
+    framed = _framed(fig, title, synthetic, line, url.presenting(), width)
     target = where if where is not None else st
     shown = target.plotly_chart(
         framed, config=image_config(config or theme.CONFIG, title), **kwargs

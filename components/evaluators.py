@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -113,78 +115,145 @@ def evaluator_names(registry: pl.DataFrame) -> dict[str, str]:
     return dict(names.iter_rows())
 
 
+def _lines(text: str, width: int = 38) -> list[str]:
+    """Return ``text`` in lines of about ``width`` characters, broken only at spaces.
+
+    >>> _lines("Demo Holding Group (fictional) Co., Ltd.", 20)
+    ['Demo Holding Group', '(fictional) Co.,', 'Ltd.']
+    """
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 @speaks
-def ties_sankey(
+def ties_graph(
     ties: pl.DataFrame, names: Mapping[str, str] | None = None, *, lang: str
 ) -> go.Figure:
-    """Draw party type → party → evaluator as a Sankey, links coloured by confidence.
+    """Draw each evaluator with the parties tied to it: a line per tie, coloured by confidence.
+
+    Parties sit on the left (red dots: government or party bodies), their evaluator on the
+    right; each line says the relation on a white label, and each label sits beside its
+    dot on a white background, so nothing is printed over anything else.
 
     Parameters
     ----------
     ties
-        ``loaders.evaluators.ties`` rows (with ``evaluator_en``).
+        ``loaders.evaluators.ties`` rows (with ``evaluator_en``), of one evaluator or all.
     names
         Evaluator names by id in the interface language (default: ``evaluator_en``).
-
-    Returns
-    -------
-    A figure with one Sankey trace whose node labels are the party types, the parties
-    and the evaluators, and whose links carry each tie's relation and confidence.
     """
     rows = ties.sort("evaluator_id", "party_type", "party_name").to_dicts()
     names = names or {}
-    node_labels: list[str] = []
-    colours: list[str] = []
-    index: dict[tuple[str, str], int] = {}
-
-    def node(kind: str, key: str, label: str, colour: str) -> int:
-        if (kind, key) not in index:
-            index[(kind, key)] = len(node_labels)
-            node_labels.append(theme.plotly_escape(label))
-            colours.append(colour)
-        return index[(kind, key)]
-
-    sources, targets, link_colours, link_labels = [], [], [], []
-    for row in rows:
-        kind = row["party_type"] or "other"
-        government = kind in ("government_body", "party_body")
-        type_label = tr(labels.PARTY_TYPES[kind]) if kind in labels.PARTY_TYPES else kind
-        type_node = node("type", kind, type_label, "#b2182b" if government else "#878787")
-        party = node("party", row["party_name"], row["party_name"], "#d9d9d9")
-        name = names.get(row["evaluator_id"]) or row["evaluator_en"] or row["evaluator_id"]
-        evaluator = node("evaluator", row["evaluator_id"], name, "#253494")
-        colour = CONFIDENCE_COLOURS.get(row["confidence"], "rgba(150,150,150,0.4)")
-        relation = enum_label(row["relation"], labels.TIE_RELATIONS)
-        confidence = (
-            tr(labels.CONFIDENCES[row["confidence"]])
-            if is_zh() and row["confidence"] in labels.CONFIDENCES
-            else row["confidence"]
-        )
-        for source, target in ((type_node, party), (party, evaluator)):
-            sources.append(source)
-            targets.append(target)
-            link_colours.append(colour)
-            link_labels.append(theme.plotly_escape(f"{relation} · {confidence}"))
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={"label": node_labels, "color": colours, "pad": 12, "thickness": 14},
-            link={
-                "source": sources,
-                "target": targets,
-                "value": [1] * len(sources),
-                "color": link_colours,
-                "customdata": link_labels,
-                "hovertemplate": "%{customdata}<extra></extra>",
-            },
-        )
-    )
+    notes: list[dict[str, Any]] = []
+    dots: list[tuple[float, float, str, int, str]] = []  # x, y, colour, size, symbol
+    lines: dict[str, tuple[list[float | None], list[float | None]]] = {}
+    y = 0.0
+    for evaluator, group in itertools.groupby(rows, key=lambda r: r["evaluator_id"]):
+        block = list(group)
+        middle = y - (len(block) - 1) / 2
+        for row in block:
+            kind = row["party_type"] or "other"
+            government = kind in ("government_body", "party_body")
+            dots.append((0, y, "#b2182b" if government else "#878787", 11, "circle"))
+            kind_label = tr(labels.PARTY_TYPES[kind]) if kind in labels.PARTY_TYPES else kind
+            notes.append(
+                _label(-0.04, y, "<br>".join(theme.plotly_escape(line) for line in
+                       _lines(_party(row))) + f" <i>({kind_label})</i>", "right")
+            )  # fmt: skip
+            relation = enum_label(row["relation"], labels.TIE_RELATIONS)
+            # Just right of the party's dot, on its own row: the lines are still apart there
+            # and the label covers neither the party's name nor its neighbours'.
+            notes.append(_label(0.06, y + (middle - y) * 0.06, theme.plotly_escape(relation),
+                                "left", size=10))  # fmt: skip
+            xs, ys = lines.setdefault(row["confidence"], ([], []))
+            xs += [0, 1, None]
+            ys += [y, middle, None]
+            y -= 1
+        name = names.get(evaluator) or block[0]["evaluator_en"] or evaluator
+        dots.append((1, middle, "#253494", 14, "square"))
+        notes.append(_label(1.04, middle, f"<b>{theme.plotly_escape(name)}</b>", "left"))
+        y -= 0.8  # a gap between evaluators
+    fig = go.Figure()
+    for confidence, (xs, ys) in lines.items():
+        known = confidence in labels.CONFIDENCES
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", hoverinfo="skip",
+            name=theme.plotly_escape(tr(labels.CONFIDENCES[confidence]) if known else confidence),
+            line={"color": CONFIDENCE_COLOURS.get(confidence, "#999"), "width": 3},
+        ))  # fmt: skip
+    fig.add_trace(go.Scatter(
+        x=[d[0] for d in dots], y=[d[1] for d in dots], mode="markers", showlegend=False,
+        hoverinfo="skip",
+        marker={"color": [d[2] for d in dots], "size": [d[3] for d in dots],
+                "symbol": [d[4] for d in dots]},
+    ))  # fmt: skip
     fig.update_layout(
-        height=max(320, 26 * len(rows)),
-        margin={"l": 0, "r": 0, "t": 10, "b": 10},
+        height=max(240, int(44 * (len(rows) + 1)) + 40),
+        margin={"l": 0, "r": 0, "t": 10, "b": 40},
+        xaxis={"visible": False, "range": [-2.4, 2.2], "fixedrange": True},
+        yaxis={"visible": False, "range": [y - 0.2, 0.8], "fixedrange": True},
+        annotations=notes,
+        legend={"orientation": "h", "y": 0, "yanchor": "top", "x": 0},
         font={"family": theme.FONT, "size": 12},
+        plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig
+
+
+TIES_SCOPE_KEY = "evaluators_ties_scope"
+
+
+def render_ties_scope() -> bool:
+    """Draw the choice between the chosen evaluator's ties and everyone's; True for everyone."""
+    scope = st.segmented_control(
+        tr("Show the ties of"),
+        ("one", "all"),
+        default="one",
+        key=TIES_SCOPE_KEY,
+        required=True,
+        format_func={"one": tr("this evaluator"), "all": tr("all evaluators")}.__getitem__,
+    )
+    return scope == "all"
+
+
+def ties_summary(ties: pl.DataFrame) -> str:
+    """Return the ties graph's text alternative: how many ties, of how many evaluators, how sure.
+
+    Examples
+    --------
+    >>> t = pl.DataFrame({"evaluator_id": ["a", "a", "b"],
+    ...     "confidence": ["reported", "unverified", "reported"]})
+    >>> ties_summary(t)
+    '3 ties of 2 evaluators: 2 reported, 1 unverified.'
+    """
+    counts = dict(ties.group_by("confidence").len().iter_rows())
+    parts = [tr(text, n=counts[c]) for c, text in labels.CONFIDENCE_COUNTS.items() if c in counts]
+    evaluators = ties.get_column("evaluator_id").n_unique()
+    if evaluators == 1:
+        return tr("{n} ties of one evaluator: {parts}.", n=ties.height, parts=", ".join(parts))
+    return tr(
+        "{n} ties of {evaluators} evaluators: {parts}.",
+        n=ties.height,
+        evaluators=evaluators,
+        parts=", ".join(parts),
+    )
+
+
+def _party(row: Mapping[str, Any]) -> str:
+    """Return a party's name in the interface language (its English name beside in English)."""
+    zh, en = row.get("party_name") or "", row.get("party_name_en") or ""
+    if is_zh() or not en or en == zh:
+        return zh or en
+    return en
+
+
+def _label(x: float, y: float, text: str, side: str, *, size: int = 12) -> dict[str, Any]:
+    """Return a text label on a white background: readable over the lines it sits on."""
+    anchor = {"right": "right", "left": "left", "center": "center"}[side]
+    return {
+        "x": x, "y": y, "text": text, "showarrow": False, "xanchor": anchor,
+        "yanchor": "middle" if side != "center" else "bottom",
+        "bgcolor": "rgba(255,255,255,0.9)", "font": {"size": size},
+    }  # fmt: skip
 
 
 @speaks
@@ -262,10 +331,11 @@ def province_difference_chart(diffs: pl.DataFrame, *, lang: str) -> go.Figure:
     return fig
 
 
-SANKEY_NOTE = mark(
-    "Each band is one tie: party type (red = government or party body) → party → evaluator. "
-    "Colour says how sure the tie is: dark blue confirmed, light blue reported, orange "
-    "unverified (one secondary source). Hover a band for the relation."
+TIES_NOTE = mark(
+    "Each line is one tie between a party (red dot: a government or party body; grey: "
+    "other) and an evaluator, labelled with the relation. Its colour says how sure the "
+    "tie is: dark blue confirmed, light blue reported, orange unverified (one secondary "
+    "source)."
 )
 HOME_BIAS_NOTE = mark(
     "Does the evaluator's home province hold more of its top 100 than its share of covered "
@@ -295,30 +365,28 @@ def coverage_columns() -> dict[str, Any]:
 def home_bias_columns() -> dict[str, Any]:
     """Return the column configuration of the home-bias tests (in the interface language)."""
     return {
-        "edition_id": st.column_config.TextColumn(tr("Edition")),
+        "edition": st.column_config.TextColumn(tr("Edition"), width=280),
         "data_year": st.column_config.NumberColumn(tr("Year"), format="%d"),
-        "home_province_adcode": st.column_config.TextColumn(tr("Home province")),
+        "home_province": st.column_config.TextColumn(tr("Home province")),
         "home_in_top": st.column_config.NumberColumn(tr("Home in top"), format="%d"),
         "top_n": st.column_config.NumberColumn(tr("of top"), format="%d"),
         "expected": st.column_config.NumberColumn(tr("Expected by chance"), format="%.1f"),
         "p_value": st.column_config.NumberColumn(tr("p (one-sided)"), format="%.2g"),
-        "is_synthetic": st.column_config.CheckboxColumn(tr("Synthetic")),
+        "data": st.column_config.TextColumn(tr("Data")),
     }
 
 
 def home_bias_reading(row: Mapping[str, Any]) -> str:
     """Return the plain-language reading of one home-bias test in the interface language.
 
-    English is the loader's own reading; Chinese is written from the same numbers
-    (``n_published`` for an edition that published too few results to test).
+    Written from the test's numbers (``n_published`` for an edition that published too
+    few results to test; ``applies`` false for a provincial list).
 
     Examples
     --------
-    >>> home_bias_reading({"reading": "As computed.", "top_n": 100})
-    'As computed.'
-    """
-    if not is_zh():
-        return str(row["reading"])
+    >>> home_bias_reading({"applies": True, "top_n": None, "n_published": 3, "home_in_top": 3})
+    'Only 3 published results are known for this edition (3 in the home province): too few to test for home bias. The full list was not published.'
+    """  # noqa: E501
     if row.get("applies") is False:
         return tr(
             "Not applicable: the list covers only the evaluator's home province, so every "
@@ -363,29 +431,48 @@ def home_bias_reading(row: Mapping[str, Any]) -> str:
     )
 
 
-def render_home_bias(table: pl.DataFrame, editions: pl.DataFrame | None = None) -> None:
+def home_bias_table(
+    table: pl.DataFrame, editions: pl.DataFrame, provinces: Mapping[str, str]
+) -> pl.DataFrame:
+    """Return the home-bias tests for display: edition titles and province names, no codes."""
+    titles = editions.select(
+        "edition_id",
+        edition=pl.coalesce(col("title"), "title_en", "title_zh", "edition_id"),
+        evaluator=pl.coalesce(col("evaluator"), "evaluator_en", "evaluator_zh"),
+    )
+    return table.join(titles, on="edition_id", how="left").select(
+        "edition",
+        "evaluator",
+        "data_year",
+        home_province=pl.col("home_province_adcode").replace_strict(provinces, default=None),
+        home_in_top="home_in_top",
+        top_n="top_n",
+        expected="expected",
+        p_value="p_value",
+        data=pl.when(pl.col("is_synthetic"))
+        .then(pl.lit(tr(labels.DATA_KINDS[True])))
+        .otherwise(pl.lit(tr(labels.DATA_KINDS[False]))),
+    )
+
+
+def render_home_bias(
+    table: pl.DataFrame, editions: pl.DataFrame, provinces: Mapping[str, str]
+) -> None:
     """Show the home-bias tests: the numbers, then a plain-language reading per edition.
 
-    ``editions`` (``loaders.assessments.editions``) names each edition and evaluator in
-    Chinese in ``lang=zh``; without it the edition id and English name are shown.
+    Editions and evaluators are named by their titles and names in the interface
+    language, provinces by their names (``provinces``: six-digit code → name).
     """
+    shown = home_bias_table(table, editions, provinces)
     columns = home_bias_columns()
-    render_table(table.select(list(columns)), columns)
-    names: dict[str, tuple[str, str]] = {}
-    if editions is not None and is_zh():
-        names = {
-            e: (t, v)
-            for e, t, v in editions.select("edition_id", "title_zh", "evaluator_zh").iter_rows()
-        }
-    for row in table.iter_rows(named=True):
-        kind = tr(labels.DATA_KINDS[bool(row["is_synthetic"])])
-        edition, evaluator = names.get(row["edition_id"], (row["edition_id"], row["evaluator_en"]))
+    render_table(shown.select(list(columns)), columns)
+    for row, named in zip(table.iter_rows(named=True), shown.iter_rows(named=True), strict=True):
         st.text(
             tr(
                 "{edition} ({evaluator}, {kind}): {reading}",
-                edition=edition,
-                evaluator=evaluator,
-                kind=kind,
+                edition=named["edition"],
+                evaluator=named["evaluator"],
+                kind=named["data"],
                 reading=home_bias_reading(row),
             )
         )

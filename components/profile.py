@@ -232,7 +232,7 @@ def mode_label(mode: str) -> str:
     Examples
     --------
     >>> mode_label("upper_level_audit"), mode_label("peer_review")
-    ('upper level audit', 'peer review')
+    ('upper-level audit', 'peer review')
     """
     return enum_label(mode, labels.MODES)
 
@@ -301,7 +301,7 @@ def series_name(evaluator: str, mode: str, is_synthetic: bool) -> str:
     Examples
     --------
     >>> series_name("Demo Audit", "upper_level_audit", True)
-    'Demo Audit · upper level audit (synthetic)'
+    'Demo Audit · upper-level audit (synthetic)'
     """
     name = evaluator if mode == "third_party" else f"{evaluator} · {mode_label(mode)}"
     return name + (tr(SYNTHETIC) if is_synthetic else "")
@@ -645,7 +645,7 @@ def edition_label(editions: pl.DataFrame, edition: str) -> str:
     >>> e = pl.DataFrame({"edition_id": ["d"], "data_year": [2021], "evaluator_en": ["Demo X"],
     ...     "mode": ["upper_level_audit"], "is_synthetic": [True]})
     >>> edition_label(e, "d"), edition_label(e, "nope")
-    ('2021 · Demo X · upper level audit (synthetic)', 'nope')
+    ('2021 · Demo X · upper-level audit (synthetic)', 'nope')
     """
     rows = editions.filter(pl.col("edition_id") == edition)
     if rows.is_empty():

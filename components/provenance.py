@@ -47,29 +47,33 @@ def md_escape(text: str) -> str:
 
 
 def enum_label(code: object, labels: Mapping[str, str]) -> str:
-    """Return the label of an enum code: Chinese in ``lang=zh``, else the code with spaces.
+    """Return the label of an enum code in the interface language (a code without one: spaced).
 
     Examples
     --------
     >>> enum_label("upper_level_audit", labels.MODES), enum_label(None, labels.MODES)
-    ('upper level audit', '')
+    ('upper-level audit', '')
+    >>> enum_label("something_new", labels.MODES)
+    'something new'
     """
     if code is None:
         return ""
-    if is_zh() and code in labels:
+    if code in labels:
         return tr(labels[str(code)])
     return str(code).replace("_", " ")
 
 
 def enum_expr(column: str, labels: Mapping[str, str], *, english: pl.Expr | None = None) -> pl.Expr:
-    """Return ``column`` as labels: Chinese in ``lang=zh``, else ``english`` (the code with spaces).
+    """Return ``column`` as labels in the interface language (``english`` overrides English).
 
-    Vectorised (``replace_strict``); codes without a label show as they are.
+    Vectorised (``replace_strict``); codes without a label show with spaces for underscores.
     """
     codes = pl.col(column)
-    if is_zh():
-        return codes.replace_strict(translated(labels), default=codes, return_dtype=pl.String)
-    return codes.str.replace_all("_", " ") if english is None else english
+    if english is not None and not is_zh():
+        return english
+    return codes.replace_strict(
+        translated(labels), default=codes.str.replace_all("_", " "), return_dtype=pl.String
+    )
 
 
 def provenance_text(info: Mapping[str, Any] | None) -> str:
@@ -84,20 +88,18 @@ def provenance_text(info: Mapping[str, Any] | None) -> str:
     >>> provenance_text({"title_en": "Report 2021", "evaluator_en": "Firm", "mode": "third_party",
     ...     "method_published": "partial", "is_synthetic": True, "source_title": "Generator",
     ...     "source_reliability": "synthetic"})
-    'Report 2021 · Firm · third party · method published: partial · source: Generator (synthetic) · synthetic demo data'
+    'Report 2021 · Firm · third-party assessment · method: partly published · source: Generator (generated, synthetic) · synthetic demo data'
     """  # noqa: E501
     if not info:
         return tr("Unknown edition")
     kind = tr(_SYNTHETIC_DATA) if info.get("is_synthetic") else tr(_REAL_DATA)
     reliability = enum_label(info.get("source_reliability"), labels.RELIABILITIES)
+    method_text = enum_label(info.get("method_published"), labels.DISCLOSURES)
     if is_zh():
-        method = info.get("method_published")
-        method_text = tr(labels.DISCLOSURES[method]) if method in labels.DISCLOSURES else ""
         source = tr("source kind: {kind}", kind=reliability) if reliability else ""
         if not source_title(info):
             source = tr("no source recorded")
     else:
-        method_text = str(info.get("method_published") or "unknown")
         source = source_title(info) or "no source recorded"
         source = "source: " + source + (f" ({reliability})" if reliability else "")
     mode = enum_label(info.get("mode"), labels.MODES)
@@ -105,7 +107,7 @@ def provenance_text(info: Mapping[str, Any] | None) -> str:
         pick(info.get("title_en"), info.get("title_zh")) or str(info.get("edition_id")),
         pick(info.get("evaluator_en"), info.get("evaluator_zh")) or tr("unknown evaluator"),
         mode or tr("unknown mode"),
-        tr("method published: {value}", value=method_text or tr("unknown")),
+        tr("method: {value}", value=method_text or tr("unknown")),
         source,
         kind,
     ]

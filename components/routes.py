@@ -22,7 +22,11 @@ class Route:
     icon: str
 
 
-ATLAS = Route("pages/atlas.py", "", mark("Atlas"), ":material/map:")
+HOME = Route("pages/home.py", "", mark("Start here"), ":material/home:")
+PUBLISHED = Route(
+    "pages/published.py", "published", mark("Published results"), ":material/fact_check:"
+)
+ATLAS = Route("pages/atlas.py", "atlas", mark("Atlas"), ":material/map:")
 RANKINGS = Route("pages/rankings.py", "rankings", mark("Rankings"), ":material/leaderboard:")
 METRICS = Route("pages/metrics.py", "metrics", mark("Metrics and weights"), ":material/tune:")
 EVALUATORS = Route("pages/evaluators.py", "evaluators", mark("Evaluators"), ":material/policy:")
@@ -32,8 +36,11 @@ DATA = Route("pages/data.py", "data", mark("About the data"), ":material/menu_bo
 IMPORT = Route("pages/import.py", "import", mark("Import"), ":material/upload:")
 
 # The pages every deployment has, in menu order (IMPORT is added where importing is on).
-PAGES: tuple[Route, ...] = (ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, DATA)
-HOME = ATLAS
+PAGES: tuple[Route, ...] = (
+    HOME, PUBLISHED, ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, DATA,
+)  # fmt: skip
+# Before the front door, "" was the atlas: links and stories of that time still say "".
+LEGACY_ATLAS = ""
 _BY_PATH = {route.url_path: route for route in (*PAGES, IMPORT)}
 
 
@@ -43,7 +50,7 @@ def by_path(url_path: str) -> Route:
     Examples
     --------
     >>> by_path("rankings").file, by_path("nowhere").file
-    ('pages/rankings.py', 'pages/atlas.py')
+    ('pages/rankings.py', 'pages/home.py')
     """
     return _BY_PATH.get(url_path, HOME)
 

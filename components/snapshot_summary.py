@@ -58,33 +58,33 @@ def real_results_table(real: pl.DataFrame, editions: pl.DataFrame) -> pl.DataFra
 
 
 def table_sizes(manifest: dict[str, Any]) -> pl.DataFrame:
-    """Return one row per table of a manifest: name, rows, megabytes.
+    """Return one row per table of a manifest: what it holds, its file, rows, megabytes.
 
     Examples
     --------
-    >>> table_sizes({"tables": {"sources": {"rows": 3, "bytes": 2_000_000}}}).row(0)
-    ('sources', 3, 2.0)
+    >>> table_sizes({"tables": {"sources": {"path": "sources.parquet", "rows": 3,
+    ...     "bytes": 2_000_000}}}).row(0)
+    ('sources (table)', 'sources.parquet', 3, 2.0)
     """
-    chinese = is_zh()
     return pl.DataFrame(
         [
             {
-                "table": tr(labels.TABLES[name]) if chinese and name in labels.TABLES else name,
+                "table": tr(labels.TABLES[name]) if name in labels.TABLES else name,
+                "file": str(entry.get("path", name)),
                 "rows": entry["rows"],
                 "MB": round(entry["bytes"] / 1e6, 2),
             }
             for name, entry in manifest["tables"].items()
         ],
-        schema={"table": pl.String, "rows": pl.Int64, "MB": pl.Float64},
+        schema={"table": pl.String, "file": pl.String, "rows": pl.Int64, "MB": pl.Float64},
     )
 
 
 def table_sizes_columns() -> dict[str, Any]:
-    """Return Chinese column headers for :func:`table_sizes` (none in English)."""
-    if not is_zh():
-        return {}  # English shows the frame's own column names
+    """Return the column headers of :func:`table_sizes`, in the interface language."""
     return {
         "table": st.column_config.TextColumn(tr("Table")),
+        "file": st.column_config.TextColumn(tr("File")),
         "rows": st.column_config.NumberColumn(tr("Rows"), format="%d"),
         "MB": st.column_config.NumberColumn(tr("MB"), format="%.2f"),
     }
@@ -104,9 +104,8 @@ def edition_list(editions: pl.DataFrame) -> pl.DataFrame:
     ['synthetic (demo)']
     """
     mode, method = pl.col("mode"), pl.col("method_published")
-    if is_zh():
-        mode = mode.replace_strict(translated(labels.MODES), default=mode)
-        method = method.replace_strict(translated(labels.DISCLOSURES), default=method)
+    mode = mode.replace_strict(translated(labels.MODES), default=mode)
+    method = method.replace_strict(translated(labels.DISCLOSURES), default=method)
     return editions.select(
         data=pl.when(pl.col("is_synthetic"))
         .then(pl.lit(tr(_SYNTHETIC)))
@@ -123,9 +122,7 @@ def edition_list(editions: pl.DataFrame) -> pl.DataFrame:
 
 
 def edition_list_columns() -> dict[str, Any]:
-    """Return Chinese column headers for :func:`edition_list` (none in English)."""
-    if not is_zh():
-        return {}  # English shows the frame's own column names
+    """Return the column headers of :func:`edition_list`, in the interface language."""
     return {
         "data": st.column_config.TextColumn(tr("Data")),
         "edition": st.column_config.TextColumn(tr("Edition")),
@@ -140,9 +137,7 @@ def edition_list_columns() -> dict[str, Any]:
 
 
 def not_on_map_columns() -> dict[str, Any]:
-    """Return Chinese column headers for the units no longer on today's map (none in English)."""
-    if not is_zh():
-        return {}  # English shows the frame's own column names
+    """Return the column headers of the units not on today's map, in the interface language."""
     return {
         "edition_id": st.column_config.TextColumn(tr("Edition")),
         "name_as_published": st.column_config.TextColumn(tr("Name as published")),

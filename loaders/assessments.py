@@ -32,13 +32,15 @@ def editions(snapshot: SnapshotLike) -> pl.DataFrame:
     Columns: edition_id, series_id, title_zh, title_en, data_year, released, mode,
     n_subjects, n_provinces, score_max, method_published, grade_scale_id, evaluator_id,
     evaluator_zh, evaluator_en, is_synthetic, source_id, has_scores, has_results (scores
-    or published rankings); real editions first, then by evaluator and year.
+    or published rankings), has_ledger (see :func:`has_ledger`); real editions first, then
+    by evaluator and year.
     """
     evaluators = load(snapshot, "evaluators").select(
         "evaluator_id", evaluator_zh="name_zh", evaluator_en="name_en"
     )
     scored = load(snapshot, "scores").get_column("edition_id").unique()
     named = load(snapshot, "rankings").get_column("edition_id").unique()
+    ledgered = load(snapshot, "coverage").get_column("edition_id").unique()
     return (
         load(snapshot, "editions")
         .join(evaluators, on="evaluator_id", how="left")
@@ -63,6 +65,7 @@ def editions(snapshot: SnapshotLike) -> pl.DataFrame:
             has_scores=pl.col("edition_id").is_in(scored.implode()),
             has_results=pl.col("edition_id").is_in(scored.implode())
             | pl.col("edition_id").is_in(named.implode()),
+            has_ledger=pl.col("edition_id").is_in(ledgered.implode()),
         )
         .sort("is_synthetic", "evaluator_id", "data_year", "edition_id")
     )

@@ -11,3 +11,10 @@ from loaders.store import SnapshotLike
 def load(snapshot: SnapshotLike) -> pl.DataFrame:
     """Return the verified ``divisions`` table of a snapshot."""
     return store.load(snapshot, "divisions")
+
+
+def province_names(snapshot: SnapshotLike, lang: str = "en") -> dict[str, str]:
+    """Return six-digit province code → its name (English, or Chinese for ``lang="zh"``)."""
+    column = "province_name_zh" if lang == "zh" else "province_name_en"
+    provinces = load(snapshot).select("province_adcode", column).unique()
+    return dict(provinces.iter_rows())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -138,3 +139,13 @@ def county_attributes(geo_dir: Path | None = None) -> pl.DataFrame:
     if frame.schema != SCHEMA:
         raise ValueError(f"{COUNTIES_PARQUET}: expected {SCHEMA}, found {frame.schema}")
     return frame
+
+
+POINTS_PARQUET = "county_points.parquet"
+
+
+@functools.cache
+def county_points(geo_dir: Path | None = None) -> pl.DataFrame:
+    """Return one point inside every county: ``adcode``, ``lon``, ``lat`` (for markers)."""
+    folder = geo_dir if geo_dir is not None else paths.GEO_DIR
+    return pl.read_parquet(folder / POINTS_PARQUET)

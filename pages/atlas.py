@@ -12,7 +12,7 @@ from components.i18n import tr
 from components.provenance import md_escape, render_provenance
 from loaders import assessments, evaluators
 
-filters = page_filters("")
+filters = page_filters("atlas")
 snapshot = current_snapshot()
 lang = i18n.lang()
 label = sidebar.metric_label(filters.metric)
@@ -73,7 +73,10 @@ def side_panels() -> None:
     if published:  # a real edition: who it named
         st.markdown(tr("**Named in the published results**"))
         st.dataframe(
-            atlas.named_counties(view), hide_index=True, column_config=atlas.published_columns()
+            atlas.named_counties(view),
+            hide_index=True,
+            column_config=atlas.published_columns(),
+            placeholder="—",
         )
         return
     note = atlas.unscored_note(view)

@@ -9,7 +9,7 @@ from components import evaluators as view
 from components.frame import sidebar
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
-from loaders import assessments, evaluators, geo
+from loaders import assessments, divisions, evaluators, geo
 
 filters = page_filters("evaluators")
 snapshot = current_snapshot()
@@ -40,15 +40,21 @@ with tabs[0]:
     editions = evaluators.editions_of(snapshot, chosen["evaluator_id"])
     view.render_table(view.editions_table(editions), view.editions_columns())
 
-# 3/ TIES of every evaluator in one picture
+# 3/ TIES: the chosen evaluator's (or every evaluator's) ties in one picture
 with tabs[1]:
-    st.caption(tr(view.SANKEY_NOTE))
-    charts.show(
-        view.ties_sankey(evaluators.ties(snapshot), view.evaluator_names(registry), lang=lang),
-        title=tr("Who is tied to whom: evaluators and the parties behind them"),
-        synthetic=charts.MIXED,
-        edition=False,
-    )
+    st.caption(tr(view.TIES_NOTE))
+    everyone = view.render_ties_scope()
+    shown_ties = evaluators.ties(snapshot, None if everyone else chosen["evaluator_id"])
+    if shown_ties.is_empty():
+        st.info(tr("No tie of this evaluator is recorded."), icon=":material/info:")
+    else:
+        charts.show(
+            view.ties_graph(shown_ties, view.evaluator_names(registry), lang=lang),
+            title=tr("Who is tied to whom: evaluators and the parties behind them"),
+            synthetic=charts.MIXED if everyone else bool(chosen["is_synthetic"]),
+            edition=False,
+            summary=view.ties_summary(shown_ties),
+        )
 
 # 4/ COVERAGE LEDGER of one of the evaluator's editions (the current one if it is theirs)
 with tabs[2]:
@@ -84,4 +90,8 @@ with tabs[3]:
 # 6/ HOME BIAS of every edition whose evaluator has a home province
 with tabs[4]:
     st.caption(tr(view.HOME_BIAS_NOTE))
-    view.render_home_bias(evaluators.home_bias_table(snapshot), assessments.editions(snapshot))
+    view.render_home_bias(
+        evaluators.home_bias_table(snapshot),
+        assessments.editions(snapshot),
+        divisions.province_names(snapshot, lang),
+    )

@@ -31,6 +31,8 @@ class PageControl(StrEnum):
     leaves them alone), never parses them.
     """
 
+    PUBLISHED_SEARCH = "published_search"
+    PUBLISHED_KINDS = "published_kinds"
     RANKINGS_SEARCH = "rankings_search"
     RANKINGS_PREFECTURE = "rankings_prefecture"
     RANKINGS_GRADES = "rankings_grades"
@@ -78,7 +80,10 @@ class Choices:
     provinces: tuple[str, ...]
     counties: frozenset[str]
     unscored_editions: frozenset[str] = frozenset()
+    published_only: frozenset[str] = frozenset()  # editions with results but no ledger
     edition_labels: Mapping[str, str] = field(default_factory=dict)
+    # edition id → (synthetic, evaluator, year, title, mode label): the picker's table
+    edition_info: Mapping[str, tuple[bool, str, int, str, str]] = field(default_factory=dict)
     metric_labels: Mapping[str, str] = field(default_factory=dict)
     province_labels: Mapping[str, str] = field(default_factory=dict)
     renamed: Mapping[str, str] = field(default_factory=dict)  # old edition id → current
@@ -154,6 +159,7 @@ def build_choices(
     if latest.is_empty():
         latest = chosen
     labels_ = {row["edition_id"]: edition_label(row) for row in chosen.iter_rows(named=True)}
+    info = {row["edition_id"]: edition_info(row) for row in chosen.iter_rows(named=True)}
     metrics = {
         e: (DEFAULT_METRIC, *indicators.filter(pl.col("edition_id") == e)["indicator_id"])
         for e in ids
@@ -174,7 +180,11 @@ def build_choices(
         unscored_editions=frozenset(
             editions.filter(~pl.col("has_results")).get_column("edition_id")
         ),
+        published_only=frozenset(  # drawn as published results: no ledger of what was scored
+            editions.filter(pl.col("has_results") & ~pl.col("has_ledger")).get_column("edition_id")
+        ),
         edition_labels=labels_,
+        edition_info=info,
         metric_labels=metric_labels,
         province_labels={
             code: name_zh if zh else f"{name_en} {name_zh}"
@@ -208,6 +218,25 @@ def edition_label(row: Mapping[str, object]) -> str:
     if not row["is_synthetic"] and title:
         parts.append(title[:60])
     return " · ".join(parts)
+
+
+def edition_info(row: Mapping[str, object]) -> tuple[bool, str, int, str, str]:
+    """Return what the edition picker shows of an edition, in the interface language.
+
+    Examples
+    --------
+    >>> edition_info({"data_year": 2021, "evaluator_en": "CASS", "is_synthetic": False,
+    ...     "mode": "upper_level_audit", "title_en": "Transparency index"})
+    (False, 'CASS', 2021, 'Transparency index', 'upper-level audit')
+    """
+    mode = str(row["mode"])
+    return (
+        bool(row["is_synthetic"]),
+        i18n.pick(row.get("evaluator_en"), row.get("evaluator_zh")),
+        int(str(row["data_year"])),
+        i18n.pick(row.get("title_en"), row.get("title_zh")),
+        tr(labels.MODES[mode]) if mode in labels.MODES else mode.replace("_", " "),
+    )
 
 
 def shown(value: str, limit: int = 24) -> str:

@@ -8,7 +8,7 @@ come from ``view_url``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -33,7 +33,7 @@ class Link:
         >>> Link(routes.RANKINGS, {"province": "52"}).url("https://x.org/app/")
         'https://x.org/app/rankings?province=52'
         >>> Link(routes.ATLAS, {"edition": "e"}).url()
-        '/?edition=e'
+        '/atlas?edition=e'
         """
         query = urlencode(dict(self.params))
         base = (root or "/").rstrip("/") + "/" + self.route.url_path
@@ -110,3 +110,26 @@ def render(link: Link, label: str, *, icon: str | None = None, help: str | None 
 def follow(link: Link) -> None:
     """Go to ``link`` now (ends this run)."""
     st.switch_page(link.route.file, query_params=dict(link.params))
+
+
+# What a link to the atlas carried when the atlas was the home page ("/?province=52").
+# ``edition`` alone is not among them: every page's link carries it, the front door's too.
+_ATLAS_KEYS = frozenset(
+    {"metric", "province", "county", "classes", "compare", "weights", "story", "step"}
+)
+_LINK_KEYS = "_link_keys"
+
+
+def remember_link_keys(keys: Collection[str]) -> None:
+    """Keep the parameters a link from outside carried (before the view is written back)."""
+    st.session_state[_LINK_KEYS] = frozenset(keys)
+
+
+def forward_legacy_atlas(filters: Filters) -> None:
+    """Open the atlas for a link to "/" that carries a view (links made before the front door).
+
+    A plain visit to "/" (or one with only ``edition``, ``lang``, ``present`` or
+    ``snapshot``) stays on the front door.
+    """
+    if _ATLAS_KEYS & st.session_state.pop(_LINK_KEYS, frozenset()):
+        follow(Links(filters).to(routes.ATLAS))

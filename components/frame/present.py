@@ -69,7 +69,9 @@ def render_builder(url_path: str) -> None:
     if add.button(
         tr("Add this view"),
         icon=":material/add:",
-        disabled=not routes.is_page(url_path) or len(steps) >= story.MAX_STEPS,
+        disabled=not routes.is_page(url_path)
+        or url_path == routes.HOME.url_path  # the front door is not a view to present
+        or len(steps) >= story.MAX_STEPS,
     ):
         steps.append(story.make_step(url_path, url.strings(), caption))
     if clear.button(tr("Clear"), icon=":material/delete:", disabled=not steps):

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from components import charts
+from components import charts, i18n
 from components.frame import present, share, sidebar, url
 from components.frame.banner import render_real_banner, render_synthetic_banner
 from components.frame.filters import SNAPSHOT_KEY, Filters, build_choices
@@ -34,9 +34,10 @@ _IN_USE = "_snapshot_in_use"
 _REF = "_snapshot_ref"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
-# Pages that say themselves which kind of data is on screen (the records page shows
-# real or demo records, whichever edition the sidebar holds).
-OWN_BANNER_PAGES = ("records",)
+# Pages that say themselves which kind of data is on screen, whichever edition the
+# sidebar holds: the records page (real or demo records), the front door and the
+# published results (real only).
+OWN_BANNER_PAGES = ("records", "", "published")
 
 
 def render_shell(url_path: str) -> Filters:
@@ -46,6 +47,8 @@ def render_shell(url_path: str) -> Filters:
     replaced by the last valid one with a banner saying so; with none valid the page
     stops with a clear message instead of showing numbers.
     """
+    if sidebar.link_is_new():  # a link from outside: its language from the first line on
+        i18n.use(url.get("lang") or i18n.DEFAULT)
     snapshot, snap = usable_snapshot(render_snapshot_choice())
     st.session_state[_REF] = snap.ref
     try:
@@ -69,9 +72,7 @@ def render_shell(url_path: str) -> Filters:
         render_synthetic_banner(synthetic or everything)
         render_real_banner(not synthetic or everything)
     citation = share.current_citation(snap, url_path, filters.edition)
-    charts.set_context(
-        citation.evaluator, citation.source, citation.snapshot_id, citation.manifest_sha256
-    )
+    charts.set_context(citation.evaluator, citation.year)
     with st.sidebar, st.expander(tr("Share and cite this view"), icon=":material/share:"):
         share.render_share(citation)
         charts.render_format_choice()

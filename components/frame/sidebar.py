@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from components import i18n, routes
-from components.frame import links, url
+from components.frame import links, picker, url
 from components.frame.filters import (
     CLASSES,
     DEFAULT_CLASSES,
@@ -69,6 +69,7 @@ def render_sidebar(choices: Choices) -> Filters:
     """
     state = st.session_state
     if link_is_new():
+        links.remember_link_keys(url.raw())
         _seed(choices)
     # The snapshot is chosen before the view (it decides the choices): follow it.
     carried = {k: v for k, v in state.get("_carried", {}).items() if k != SNAPSHOT_KEY}
@@ -84,22 +85,17 @@ def render_sidebar(choices: Choices) -> Filters:
         st.sidebar.info(notice, icon="ℹ️")
     with st.sidebar:
         render_language()
-        st.selectbox(
-            tr("Edition"),
-            choices.editions,
-            key="edition",
-            persist_state="session",
-            format_func=lambda e: choices.edition_labels.get(e, e),
-        )
+        picker.render(choices, set_edition)
         metrics = choices.metrics.get(state["edition"], (DEFAULT_METRIC,))
         if state.get("metric") not in metrics:
             state["metric"] = DEFAULT_METRIC
+        words = _metric_words(choices, state["edition"])
         st.selectbox(
             tr("Metric"),
             metrics,
             key="metric",
             persist_state="session",
-            format_func=lambda m: choices.metric_labels.get(m, m),
+            format_func=lambda m: words.get(m, m),
         )
         if state.get("province") not in (ALL_CHINA, *choices.provinces):
             state["province"] = ALL_CHINA
@@ -174,6 +170,12 @@ def current() -> Filters:
     )
 
 
+def set_edition(edition: str) -> None:
+    """Set the edition of the view (from the edition picker) and update the URL."""
+    st.session_state["edition"] = edition
+    _write_url(current())
+
+
 def set_county(adcode: str | None) -> None:
     """Select a county (e.g. from a map click or a search box)."""
     st.session_state["county"] = adcode
@@ -186,9 +188,21 @@ def edition_labels() -> Mapping[str, str]:
 
 
 def metric_label(metric: str) -> str:
-    """Return the display name of a metric of the open snapshot."""
+    """Return the display name of a metric of the open snapshot.
+
+    An edition that published results but no scores has no total: its "metric" is the
+    published result (a rank, a list, a band).
+    """
     choices: Choices | None = st.session_state.get(_CHOICES)
-    return choices.metric_labels.get(metric, metric) if choices else metric
+    if not choices:
+        return metric
+    return _metric_words(choices, st.session_state.get("edition", "")).get(metric, metric)
+
+
+def _metric_words(choices: Choices, edition: str) -> Mapping[str, str]:
+    if edition in choices.published_only:
+        return {**choices.metric_labels, DEFAULT_METRIC: tr("Published result")}
+    return choices.metric_labels
 
 
 def clicked_location(event: object) -> str | None:

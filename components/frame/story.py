@@ -39,8 +39,8 @@ class Step:
 
     @property
     def route(self) -> routes.Route:
-        """The step's page."""
-        return routes.by_path(self.page)
+        """The step's page ("" — the atlas when stories were first made — is the atlas)."""
+        return routes.ATLAS if self.page == routes.LEGACY_ATLAS else routes.by_path(self.page)
 
 
 def make_step(page: str, params: dict[str, str], caption: str) -> Step:

@@ -61,6 +61,25 @@ PROFILE_BANDS = {
     "below60": mark("Scored below 60"),
 }
 
+# The kind of data a chart shows, in its one source line (``components.charts``): real,
+# synthetic, synthetic beside real ("mixed"), synthetic records ("records").
+CHART_KINDS = {
+    False: mark("REAL, CITED"),
+    True: mark("SYNTHETIC DEMO DATA"),
+    "mixed": mark("SYNTHETIC DEMO DATA beside real results"),
+    "records": mark("SYNTHETIC DEMO RECORDS"),
+}
+
+# What a real published row is (``loaders.overview.KINDS``).
+RESULT_KINDS = {
+    "rank": mark("rank"),
+    "list_position": mark("list position"),
+    "band": mark("band or grade"),
+    "designation": mark("designation"),
+    "score": mark("score"),
+    "record": mark("record"),
+}
+
 # How an edition assessed its counties (``editions.mode``).
 MODES = {
     "third_party": mark("third-party assessment"),
@@ -82,7 +101,7 @@ RELIABILITIES = {
     "evaluator_self_published": mark("published by the evaluator itself"),
     "media": mark("media report"),
     "secondary": mark("secondary source"),
-    "synthetic": mark("generated (synthetic) source"),
+    "synthetic": mark("generated, synthetic"),
 }
 
 # Kinds of evaluator (``evaluators.evaluator_type``).
@@ -127,6 +146,12 @@ CONFIDENCES = {
 }
 
 # The same confidences as badges for tables.
+# How many ties are how sure, for a chart's text alternative.
+CONFIDENCE_COUNTS = {
+    "confirmed": mark("{n} confirmed"),
+    "reported": mark("{n} reported"),
+    "unverified": mark("{n} unverified"),
+}
 CONFIDENCE_BADGES = {
     "confirmed": mark("● confirmed"),
     "reported": mark("◑ reported"),

@@ -27,8 +27,8 @@ from loaders.tools import browser as browsers
 SETTLED = browsers.SETTLED  # the page's script has finished
 # (path, what must be on the page once it settled: a CSS selector and a minimum count)
 WALK = (
-    ("/", ".choroplethlocation", 2800),
-    ("/?province=33", ".choroplethlocation", 80),
+    ("/atlas", ".choroplethlocation", 2800),
+    ("/atlas?province=33", ".choroplethlocation", 80),
     ("/rankings?province=52", "[data-testid='stDataFrame']", 1),
     ("/county?county=520123", ".plot-container", 1),
     ("/records?province=33", ".plot-container", 1),

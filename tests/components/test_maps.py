@@ -8,7 +8,9 @@ import numpy as np
 import polars as pl
 import pytest
 
+from components import classing as classing_module
 from components import i18n, maps, theme
+from components.classing import QUANTILES, classify, jenks_breaks
 from components.frame.filters import CLASSES
 from loaders.derive.ranks import add_ranks
 
@@ -95,22 +97,22 @@ def test_grade_classes_use_the_edition_bands() -> None:
 
 def test_quantile_classes_split_into_quintiles() -> None:
     scores = pl.Series([float(v) for v in range(10)])
-    classing = maps.classify(scores, classes="quantile", label="Total")
+    classing = classify(scores, classes="quantile", label="Total")
     assert classing.z.to_list() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
     assert classing.ticktext == ["0.0–1.8", "1.8–3.6", "3.6–5.4", "5.4–7.2", "7.2–9.0"]
-    few = maps.classify(pl.Series([5.0, 5.0]), classes="quantile", label="Total")
+    few = classify(pl.Series([5.0, 5.0]), classes="quantile", label="Total")
     assert few.tickvals is None  # one distinct value: nothing to class, continuous
 
 
 def test_tied_scores_never_leave_a_quantile_class_empty() -> None:
     scores = pl.Series([60.0] * 6 + [70.0, 75.0, 80.0, 90.0])
-    classing = maps.classify(scores, classes="quantile", label="Total")
+    classing = classify(scores, classes="quantile", label="Total")
     assert set(classing.z.to_list()) == set(range(len(classing.ticktext)))
     assert classing.z.to_list()[:6] == [0] * 6
 
 
 def test_equal_intervals() -> None:
-    classing = maps.classify(pl.Series([0.0, 10.0, 49.0, 51.0, 100.0]), classes="equal", label="T")
+    classing = classify(pl.Series([0.0, 10.0, 49.0, 51.0, 100.0]), classes="equal", label="T")
     assert classing.ticktext[0] == "0.0–20.0" and classing.ticktext[-1] == "80.0–100.0"
     assert classing.z.to_list() == [0, 0, 2, 2, 4]
 
@@ -238,13 +240,13 @@ def test_jenks_breaks_are_the_brute_force_optimum(
     block: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Small blocks make small inputs take several passes per class, as 2,800 scores do.
-    monkeypatch.setattr(maps, "_JENKS_BLOCK", block)
+    monkeypatch.setattr(classing_module, "_JENKS_BLOCK", block)
     checked = 0
     for values in _samples():
         for k in range(2, 6):
             if np.unique(values).size <= k:
                 continue
-            breaks = maps.jenks_breaks(values, k=k)
+            breaks = jenks_breaks(values, k=k)
             (best, best_breaks), *rest = _brute_force(values, k)
             assert _within_ss(values, breaks) == pytest.approx(best, abs=1e-9)
             if not rest or rest[0][0] > best + 1e-9:  # a unique optimum: the same breaks
@@ -254,15 +256,15 @@ def test_jenks_breaks_are_the_brute_force_optimum(
 
 
 def test_jenks_breaks_on_few_values_and_nan() -> None:
-    assert maps.jenks_breaks([3.0, 1.0, 2.0, 1.0], k=5) == [1.0, 2.0]
-    assert maps.jenks_breaks([1.0, np.nan, 1.0, 9.0, 10.0], k=2) == [1.0]
-    assert maps.jenks_breaks([4.0, 4.0], k=3) == []
+    assert jenks_breaks([3.0, 1.0, 2.0, 1.0], k=5) == [1.0, 2.0]
+    assert jenks_breaks([1.0, np.nan, 1.0, 9.0, 10.0], k=2) == [1.0]
+    assert jenks_breaks([4.0, 4.0], k=3) == []
 
 
 def test_jenks_classes_colour_by_the_breaks() -> None:
     scores = pl.Series([1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 30.0, 31.0, 50.0, 52.0, None])
-    classing = maps.classify(scores, classes="jenks", label="Total")
-    breaks = maps.jenks_breaks(scores.drop_nulls().to_numpy(), k=maps.QUANTILES)
+    classing = classify(scores, classes="jenks", label="Total")
+    breaks = jenks_breaks(scores.drop_nulls().to_numpy(), k=QUANTILES)
     assert breaks == [3.0, 12.0, 31.0, 50.0]  # a score equal to a break: the class below
     assert classing.z.to_list() == [0, 0, 0, 1, 1, 1, 2, 2, 3, 4, None]
     edges = [1.0, *breaks, 52.0]
@@ -368,7 +370,8 @@ def _map_colours() -> set[str]:
     figures.append(maps.published_map(_published_view(), counties_url="u", outlines_url="o"))
     colours = set()
     for fig in figures:
-        scales = [t.colorscale for t in fig.data if t.colorscale is not None]
+        scales = [t.colorscale for t in fig.data if getattr(t, "colorscale", None) is not None]
+        colours |= {t.marker.color for t in fig.data if t.type == "scattergeo" and t.marker.color}
         scales += [fig.layout.coloraxis.colorscale] if fig.layout.coloraxis.colorscale else []
         colours |= {colour for scale in scales for _, colour in scale}
     return colours
@@ -480,3 +483,16 @@ def test_chinese_published_results() -> None:
     assert "来源：%{customdata[5]}" in fig.data[2].hovertemplate
     status = maps.status_map(_view(), counties_url="u", outlines_url="o", lang=i18n.lang())
     assert [t.name for t in status.data if t.showlegend] == ["已评估（4）", "已排除（1）"]
+
+
+def test_published_map_keeps_its_legend_and_colour_bar_below_the_map_apart() -> None:
+    """Legend, then colour bar, both under the map: never over the title, never on each other."""
+    fig = maps.published_map(_published_view(), counties_url="u", outlines_url="o")
+    legend = fig.layout.legend
+    assert legend.orientation == "h" and legend.y <= 0 and legend.yanchor == "top"
+    bars = [t.colorbar for t in fig.data if t.type == "choropleth" and t.colorbar.len]
+    assert len(bars) == 1
+    bar = bars[0]
+    assert bar.orientation == "h" and bar.yanchor == "top"
+    assert bar.y < legend.y - 0.05  # a row lower than the legend, not beside it
+    assert fig.layout.margin.b >= 120  # and the room for both is kept under the plot

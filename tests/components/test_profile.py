@@ -92,7 +92,7 @@ def test_history_table_labels_every_row_and_spells_out_results() -> None:
         "1 of 10",
     )
     assert demo["published"] == "—"
-    assert rows["audit-2021"]["mode"] == "upper level audit"
+    assert rows["audit-2021"]["mode"] == "upper-level audit"
     assert "reason" not in table.columns  # every row assessed or published: no empty column
     excluded = _history().with_columns(reason=pl.lit("outside this edition"))
     assert view.history_table(excluded).get_column("reason").unique().to_list() == [
@@ -130,8 +130,8 @@ def test_history_chart_has_a_total_and_a_rank_panel_per_series() -> None:
     assert names == [
         "Demo Firm (synthetic)",
         "Demo Firm (synthetic)",
-        "Demo Audit · upper level audit (synthetic)",
-        "Demo Audit · upper level audit (synthetic)",
+        "Demo Audit · upper-level audit (synthetic)",
+        "Demo Audit · upper-level audit (synthetic)",
         "Real Firm (real, published)",
     ]
     totals, ranks, audit_totals, audit_ranks, published = fig.data
@@ -150,7 +150,7 @@ def test_history_chart_has_a_total_and_a_rank_panel_per_series() -> None:
     assert [a.text.replace("<br>", " ") for a in fig.layout.annotations] == [
         "Total score",
         "Rank in the list of Demo Firm (synthetic) (1 = best)",
-        "Rank in the list of Demo Audit · upper level audit (synthetic) (1 = best)",
+        "Rank in the list of Demo Audit · upper-level audit (synthetic) (1 = best)",
         "Real published results (each with its own list)",
     ]
 
@@ -219,7 +219,7 @@ def test_real_results_keep_only_real_published_rows() -> None:
 def test_edition_label_and_rank_text() -> None:
     editions = _history().select("edition_id", "data_year", "evaluator_en", "mode", "is_synthetic")
     assert view.edition_label(editions, "audit-2021") == (
-        "2021 · Demo Audit · upper level audit (synthetic)"
+        "2021 · Demo Audit · upper-level audit (synthetic)"
     )
     assert view.edition_label(editions, "real-2021") == "2021 · Real Firm"
     assert view.of(1, 10) == "1 of 10" and view.of(None, 10) == "—"

@@ -18,8 +18,8 @@ def test_provenance_line_names_edition_evaluator_mode_method_source_and_kind() -
         "source_reliability": "synthetic",
     }
     assert provenance_text(info) == (
-        "Demo assessment 2021 (synthetic) · Demo Ratings (fictional) · upper level audit"
-        " · method published: none · source: Demo data generator (synthetic)"
+        "Demo assessment 2021 (synthetic) · Demo Ratings (fictional) · upper-level audit"
+        " · method: not published · source: Demo data generator (generated, synthetic)"
         " · synthetic demo data"
     )
     real = info | {
@@ -29,7 +29,7 @@ def test_provenance_line_names_edition_evaluator_mode_method_source_and_kind() -
         "source_reliability": "evaluator_self_published",
     }
     assert provenance_text(real).startswith("报告 · ")
-    assert "(evaluator self published)" in provenance_text(real)
+    assert "(published by the evaluator itself)" in provenance_text(real)
     assert provenance_text(real).endswith("real data")  # reliability: the source's own
     assert provenance_text(None) == "Unknown edition"
 

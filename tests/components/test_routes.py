@@ -15,7 +15,7 @@ def test_every_route_has_its_page_file_and_a_unique_path() -> None:
     assert len({r.file for r in every}) == len(every)
     for route in every:
         assert (paths.ROOT / route.file).is_file(), route.file
-    assert routes.HOME is routes.ATLAS and routes.HOME.url_path == ""
+    assert routes.HOME.url_path == "" and routes.ATLAS.url_path == "atlas"
     assert sorted(p.name for p in (paths.ROOT / "pages").glob("*.py")) == sorted(
         r.file.removeprefix("pages/") for r in every
     )

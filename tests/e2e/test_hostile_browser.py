@@ -30,7 +30,7 @@ INJECTED = """() => ({
 CLEAN = {"img": 0, "script": 0, "link": 0, "latex": 0, "colour": 0}
 PAGES = [
     "/?province=52",
-    "/?edition=zhongding-2021",
+    "/atlas?edition=zhongding-2021",
     "/rankings?province=52",
     "/metrics?province=52",
     "/evaluators?compare=demo-audit-2021",
@@ -86,7 +86,7 @@ def test_hostile_text_shows_literally_and_runs_nothing(
     page, seen = _open(browser, hostile_url + path)
     if path.startswith("/evaluators"):  # draw the charts of the other tabs too
         page.get_by_role("tab", name="Ties to government").click()
-        page.locator(".sankey").first.wait_for(timeout=20_000)
+        page.get_by_text("Who is tied to whom").first.wait_for(timeout=20_000)
         page.get_by_role("tab", name="Divergence").click()
         page.get_by_text("Spearman").first.wait_for(timeout=20_000)
         page.get_by_role("tab", name="Registry").click()

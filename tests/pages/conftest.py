@@ -46,12 +46,15 @@ def run_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     def run(page: str | None = None, *, snapshot: str | None = None, **params: str) -> AppTest:
         monkeypatch.setenv("GI_SNAPSHOT", snapshot or str(demo_snapshot()))
         at = AppTest.from_file(APP, default_timeout=60)
+        if page is not None:
+            # AppTest needs one run before it can switch pages: on the front door, with
+            # no link, so that the link below is the page's own (as a browser opens it).
+            at.run()
         for key, value in params.items():
             at.query_params[key] = value
-        at.run()
         if page is not None:
             at.switch_page(page)
-            at.run()
+        at.run()
         return at
 
     return run

@@ -6,12 +6,14 @@ from collections.abc import Callable
 import polars as pl
 from streamlit.testing.v1 import AppTest
 
-from components import maps, theme
+from components import routes, theme
+from components.classing import jenks_breaks
 from loaders import assessments
 from tests.fixtures import demo_snapshot
 from tests.pages.conftest import chart_configs, figures, values
 
 SNAPSHOT = str(demo_snapshot())
+ATLAS = routes.ATLAS.file
 
 
 def _map(at: AppTest) -> dict:
@@ -19,7 +21,7 @@ def _map(at: AppTest) -> dict:
 
 
 def test_default_atlas_maps_every_county(run_app: Callable[..., AppTest]) -> None:
-    at = run_app()
+    at = run_app(ATLAS)
     assert not at.exception
     fig = _map(at)
     main = [t for t in fig["data"] if t.get("geo", "geo") == "geo"]
@@ -37,7 +39,7 @@ def test_default_atlas_maps_every_county(run_app: Callable[..., AppTest]) -> Non
 
 
 def test_province_parameter_zooms_to_its_counties(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(province="52")
+    at = run_app(ATLAS, province="52")
     assert not at.exception
     fig = _map(at)
     assert len(fig["data"]) == 3  # no inset when zoomed
@@ -50,7 +52,7 @@ def test_province_parameter_zooms_to_its_counties(run_app: Callable[..., AppTest
 
 
 def test_edition_and_metric_parameters(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(edition="demo-tp-2019", metric="transparency", province="520000")
+    at = run_app(ATLAS, edition="demo-tp-2019", metric="transparency", province="520000")
     assert not at.exception
     fig = _map(at)
     view = assessments.county_view(SNAPSHOT, "demo-tp-2019", "transparency", "520000")
@@ -66,7 +68,7 @@ def test_edition_and_metric_parameters(run_app: Callable[..., AppTest]) -> None:
 
 
 def test_not_assessed_counties_are_grey_and_say_why(run_app: Callable[..., AppTest]) -> None:
-    at = run_app()
+    at = run_app(ATLAS)
     missing = _map(at)["data"][1]
     reasons = {row[4] for row in missing["customdata"]}
     assert any("Tibet" in r for r in reasons)
@@ -76,17 +78,17 @@ def test_not_assessed_counties_are_grey_and_say_why(run_app: Callable[..., AppTe
 
 
 def test_quantile_and_grade_classes(run_app: Callable[..., AppTest]) -> None:
-    quantile = _map(run_app(classes="quantile"))
+    quantile = _map(run_app(ATLAS, classes="quantile"))
     assert set(quantile["data"][0]["z"]) == {0, 1, 2, 3, 4}
     assert len(quantile["layout"]["coloraxis"]["colorbar"]["ticktext"]) == 5
-    grade = _map(run_app(classes="grade"))
+    grade = _map(run_app(ATLAS, classes="grade"))
     ticktext = grade["layout"]["coloraxis"]["colorbar"]["ticktext"]
     assert ticktext[0] == "C" and ticktext[-1] == "AAA"
     assert "illustrative" in grade["layout"]["coloraxis"]["colorbar"]["title"]["text"]
 
 
 def test_bad_parameters_are_ignored_with_a_notice(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(province="<script>alert(1)</script>", edition="nope", classes="natural")
+    at = run_app(ATLAS, province="<script>alert(1)</script>", edition="nope", classes="natural")
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     assert "Ignored province" in notices and "Ignored edition" in notices
@@ -97,7 +99,7 @@ def test_bad_parameters_are_ignored_with_a_notice(run_app: Callable[..., AppTest
 
 
 def test_distribution_and_extremes_follow_the_view(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(province="33")
+    at = run_app(ATLAS, province="33")
     top = at.dataframe[0].value
     assert len(top) == 10
     assert top["adcode"].str.startswith("33").all()
@@ -109,7 +111,7 @@ def test_distribution_and_extremes_follow_the_view(run_app: Callable[..., AppTes
 
 
 def test_a_link_with_parameters_changes_the_view(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(province="52")
+    at = run_app(ATLAS, province="52")
     at.query_params["province"] = "33"  # e.g. a page link or the back button
     at.run()
     assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_33.json"
@@ -120,7 +122,7 @@ def test_a_link_with_parameters_changes_the_view(run_app: Callable[..., AppTest]
 
 
 def test_sidebar_change_is_written_to_the_url(run_app: Callable[..., AppTest]) -> None:
-    at = run_app()
+    at = run_app(ATLAS)
     at.selectbox(key="province").set_value("440000").run()
     at.selectbox(key="metric").set_value("compliance").run()
     assert at.query_params["province"] == "44"
@@ -129,7 +131,7 @@ def test_sidebar_change_is_written_to_the_url(run_app: Callable[..., AppTest]) -
 
 
 def test_real_edition_colours_only_the_named_counties(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(edition="zhongding-2021")
+    at = run_app(ATLAS, edition="zhongding-2021")
     assert not at.exception
     assert not any("Synthetic demo data" in w.value for w in at.warning)
     assert any("Real published results" in i.value for i in at.info)
@@ -145,18 +147,23 @@ def test_real_edition_colours_only_the_named_counties(run_app: Callable[..., App
     assert set(table["published_source_kind"]) == {"media"}
 
 
-def test_real_edition_is_offered_as_published(run_app: Callable[..., AppTest]) -> None:
-    at = run_app()
-    edition = at.selectbox(key="edition")
-    labels = [edition.format_func(o) for o in edition.options]
-    assert any(label.startswith("Published · 2021 · Zhongding") for label in labels)
-    assert labels.index(next(x for x in labels if x.startswith("Demo"))) > 0
+def test_the_sidebar_shows_the_edition_whole_and_whether_it_is_real(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = run_app(ATLAS, edition="zhongding-2021")
+    text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(
+        c.value for c in at.sidebar.caption
+    )
+    assert "Real, published" in text and "Zhongding Credit Rating Service Co., Ltd." in text
+    assert "China County Government Integrity Big-Data Monitoring and Assessment Report" in text
+    demo = run_app(ATLAS)
+    assert "Demo (synthetic)" in " ".join(m.value for m in demo.sidebar.markdown)
 
 
 def test_an_excluded_province_says_why_instead_of_empty_panels(
     run_app: Callable[..., AppTest],
 ) -> None:
-    at = run_app(province="54")
+    at = run_app(ATLAS, province="54")
     assert not at.exception
     assert any("No county here has a score" in i.value and "Tibet" in i.value for i in at.info)
     assert not at.dataframe  # no empty top/bottom tables
@@ -164,12 +171,12 @@ def test_an_excluded_province_says_why_instead_of_empty_panels(
 
 
 def test_jenks_classes_bin_at_the_natural_breaks(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(classes="jenks")
+    at = run_app(ATLAS, classes="jenks")
     assert not at.exception
     fig = _map(at)
     view = assessments.county_view(SNAPSHOT, "demo-tp-2021")
     scores = view.get_column("score").drop_nulls()
-    breaks = maps.jenks_breaks(scores.to_numpy(), k=5)
+    breaks = jenks_breaks(scores.to_numpy(), k=5)
     edges = [scores.min(), *breaks, scores.max()]
     bar = fig["layout"]["coloraxis"]["colorbar"]
     assert bar["ticktext"] == [f"{a:.1f}–{b:.1f}" for a, b in itertools.pairwise(edges)]
@@ -185,7 +192,7 @@ def test_jenks_classes_bin_at_the_natural_breaks(run_app: Callable[..., AppTest]
 
 
 def test_classes_control_offers_natural_breaks(run_app: Callable[..., AppTest]) -> None:
-    at = run_app()
+    at = run_app(ATLAS)
     control = at.segmented_control(key="classes")
     assert control.format_func("jenks") == "Natural breaks"
     control.set_value("jenks").run()
@@ -194,14 +201,14 @@ def test_classes_control_offers_natural_breaks(run_app: Callable[..., AppTest]) 
 
 
 def test_not_assessed_counties_have_a_legend_entry(run_app: Callable[..., AppTest]) -> None:
-    fig = _map(run_app())
+    fig = _map(run_app(ATLAS))
     entries = [t for t in fig["data"] if t.get("showlegend")]
     assert [t["name"] for t in entries] == ["Not assessed"]
     assert {c for _, c in entries[0]["colorscale"]} == {theme.NOT_ASSESSED}
 
 
 def test_map_caption_says_what_the_map_shows(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(province="33")
+    at = run_app(ATLAS, province="33")
     view = assessments.county_view(SNAPSHOT, "demo-tp-2021", "total", "330000")
     top = view.sort("score", descending=True, nulls_last=True).row(0, named=True)
     captions = [c.value for c in at.caption]

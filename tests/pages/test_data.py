@@ -17,7 +17,9 @@ def test_data_page_lists_real_and_synthetic_editions(run_app: Callable[..., AppT
     assert kinds["zhongding-2019"] == "real (cited)"
     assert kinds["demo-tp-2021"] == "synthetic (demo)"
     tables = next(f for f in frames if "table" in f.columns)
-    assert dict(zip(tables["table"], tables["rows"], strict=True))["divisions"] == 2875
+    sizes = dict(zip(tables["file"], tables["rows"], strict=True))
+    assert sizes["divisions.parquet"] == 2875
+    assert "county-level divisions (table)" in set(tables["table"])
     real = next(f for f in frames if "on_map" in f.columns)
     row = real[real["edition_id"] == "zhongding-2021"].iloc[0]
     assert (row["named"], row["on_map"], row["source_kinds"]) == (3, 3, "media")

@@ -49,13 +49,35 @@ def test_real_evaluator_shows_confidence_badges_and_sources(
     assert {2015, 2018, 2019, 2021} == set(editions["data_year"])
 
 
-def test_ties_diagram_links_parties_to_evaluators(run_app: Callable[..., AppTest]) -> None:
+def _ties_figure(at: AppTest) -> dict:
+    return next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Who is tied"))
+
+
+def _ties_drawn(figure: dict) -> tuple[int, list[str]]:
+    """Return the number of tie lines drawn and the evaluators' (bold) labels."""
+    lines = sum(len(t["x"]) // 3 for t in figure["data"] if t["mode"] == "lines")
+    bold = [a["text"] for a in figure["layout"]["annotations"] if a["text"].startswith("<b>")]
+    return lines, bold
+
+
+def test_ties_graph_shows_the_chosen_evaluator_or_everyone(
+    run_app: Callable[..., AppTest],
+) -> None:
     at = run_app(PAGE)
-    sankey = next(f for f in figures(at) if f["data"][0]["type"] == "sankey")["data"][0]
-    labels = sankey["node"]["label"]
-    assert "Government body" in labels and "Zhongding Credit Rating Service Co., Ltd." in labels
-    n_ties = evaluators.ties(DEFAULT).height
-    assert len(sankey["link"]["source"]) == 2 * n_ties  # type → party, party → evaluator
+    _picker(at).set_value("zhongding").run()
+    lines, bold = _ties_drawn(_ties_figure(at))
+    assert lines == evaluators.ties(DEFAULT, "zhongding").height > 0
+    assert bold == ["<b>Zhongding Credit Rating Service Co., Ltd.</b>"]
+    at.button_group(key="evaluators_ties_scope").set_value("all").run()
+    figure = _ties_figure(at)
+    lines, bold = _ties_drawn(figure)
+    every = evaluators.ties(DEFAULT)
+    assert lines == every.height
+    assert len(bold) == every["evaluator_id"].n_unique() > 1
+    # one row per tie: no two party labels share a height, so none is printed over another
+    parties = [a["y"] for a in figure["layout"]["annotations"] if a["xanchor"] == "right"]
+    assert len(parties) == every.height == len(set(parties))
+    assert "Government body" in " ".join(a["text"] for a in figure["layout"]["annotations"])
 
 
 def test_coverage_ledger_map_shows_statuses(run_app: Callable[..., AppTest]) -> None:

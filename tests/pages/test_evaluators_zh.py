@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
@@ -52,10 +53,14 @@ def test_registry_in_chinese(run_app: Callable[..., AppTest]) -> None:
 
 def test_ties_diagram_in_chinese(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app)
-    sankey = next(f for f in figures(at) if f["data"][0]["type"] == "sankey")["data"][0]
-    assert "政府机关" in sankey["node"]["label"]
-    assert "中鼎资信评级服务有限公司" in " ".join(sankey["node"]["label"])
-    assert not [c for c in sankey["link"]["customdata"] if english_words(c)]
+    at.button_group(key="evaluators_ties_scope").set_value("all").run()
+    figure = next(
+        f for f in figures(at) if f["layout"]["title"]["text"].startswith("评估机构与其背后")
+    )
+    texts = [a["text"] for a in figure["layout"]["annotations"]]
+    assert any("政府机关" in t for t in texts)
+    assert "<b>中鼎资信评级服务有限公司</b>" in texts
+    assert not [t for t in texts if english_words(re.sub(r"<[^>]+>", " ", t), {"Demo"})]
 
 
 def test_divergence_in_chinese_without_pinyin(run_app: Callable[..., AppTest]) -> None:

@@ -184,7 +184,7 @@ def _case_id(params: dict[str, object]) -> str:
 def test_each_hostile_parameter_on_the_atlas(
     run_app: Callable[..., AppTest], params: dict[str, object]
 ) -> None:
-    at = run_app(**params)
+    at = run_app(routes.ATLAS.file, **params)
     _assert_safe(at, params)
     assert len(figures(at)[0]["data"][0]["locations"]) > 50
 

@@ -33,7 +33,7 @@ def test_a_story_step_shows_its_caption_and_links_both_ways(
     assert at.markdown[0].value == "**2 / 3** · Zhejiang's ranking"
     links = _links(at)
     page, query = links["Previous"]
-    assert page == "" and query["province"] == ["52"] and query["step"] == ["1"]
+    assert page == "atlas" and query["province"] == ["52"] and query["step"] == ["1"]
     page, query = links["Next"]
     assert page == "county" and query["county"] == ["520123"] and query["step"] == ["3"]
     assert query["present"] == ["1"] and query["story"] == [TOKEN]
@@ -69,20 +69,39 @@ def test_without_present_there_is_no_presenter_bar(run_app: Callable[..., AppTes
     assert "Exit" not in _links(at)
 
 
-def test_the_builder_collects_views_into_a_story_link(run_app: Callable[..., AppTest]) -> None:
-    # NOTE: on the default page: AppTest drops button clicks after a switch_page.
-    at = run_app(province="52")
-    at.sidebar.text_input(key="_story_caption").input("Guizhou first").run()
-    at.sidebar.button[0].click().run()
-    at.sidebar.text_input(key="_story_caption").input("then Zhejiang").run()
-    at.sidebar.selectbox(key="province").select("330000").run()
-    at.sidebar.button[0].click().run()
+def _builder() -> None:
+    """The story builder alone, as the atlas's share panel draws it."""
+    from components.frame import present
+
+    present.render_builder("atlas")
+
+
+def _add_view(at: AppTest, caption: str) -> None:
+    at.text_input(key="_story_caption").input(caption).run()
+    next(b for b in at.button if b.label == "Add this view").click().run()
+
+
+def test_the_builder_collects_views_into_a_story_link() -> None:
+    # NOTE: the builder alone: AppTest drops button clicks after a switch_page, and the
+    # front door (the app's first page) has no builder.
+    at = AppTest.from_function(_builder, default_timeout=30)
+    at.query_params.update({"edition": "demo-tp-2021", "province": "52"})
+    at.run()
+    _add_view(at, "Guizhou first")
+    at.query_params["province"] = "33"  # the view changes
+    _add_view(at, "then Zhejiang")
     assert not at.exception
-    link = at.sidebar.code[-1].value
-    assert link.startswith("/?")
+    link = next(c.value for c in at.code if "story=" in c.value)
+    assert link.startswith("/atlas?")  # the first step's page
     query = parse_qs(link.split("?", 1)[1])
     assert query["present"] == ["1"] and query["step"] == ["1"]
     steps = story.decode(query["story"][0])
     assert [s.caption for s in steps] == ["Guizhou first", "then Zhejiang"]
     assert [dict(s.params)["province"] for s in steps] == ["52", "33"]
-    assert {s.page for s in steps} == {""}
+    assert {s.page for s in steps} == {"atlas"}
+
+
+def test_the_front_door_offers_no_story_step(run_app: Callable[..., AppTest]) -> None:
+    at = run_app(None)
+    add = next(b for b in at.sidebar.button if b.label == "Add this view")
+    assert add.disabled

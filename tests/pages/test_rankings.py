@@ -75,7 +75,7 @@ def test_national_ranking_by_default(run_app: Callable[..., AppTest]) -> None:
     title, provenance = at.title[0].value, at.caption[0].value
     assert title == "Rankings"
     assert "Demo Integrity Ratings Ltd." in provenance
-    assert "third party" in provenance and "method published: partial" in provenance
+    assert "· third-party assessment ·" in provenance and "method: partly published" in provenance
     assert provenance.endswith("synthetic demo data")
     assert "Synthetic demo data on screen" in at.warning[0].value
 

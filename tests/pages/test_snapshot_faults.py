@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components import routes
 from loaders import paths
 
 COMMITTED = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
@@ -76,7 +77,7 @@ def test_broken_snapshot_falls_back_to_the_last_valid_one(
     damage(broken_copy)
     before = _fingerprint(broken_copy), _fingerprint(COMMITTED)
 
-    at = run_app(snapshot=str(broken_copy))
+    at = run_app(routes.ATLAS.file, snapshot=str(broken_copy))
 
     assert not at.exception
     assert len(at.error) == 1

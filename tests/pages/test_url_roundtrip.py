@@ -26,7 +26,8 @@ def _open(page: str, **params: str) -> AppTest:
 
 
 def _sidebar(at: AppTest) -> dict[str, object]:
-    return {s.label: s.value for s in at.sidebar.selectbox}
+    edition = {"Edition": at.session_state["edition"]}  # the edition picker's state
+    return edition | {s.label: s.value for s in at.sidebar.selectbox}
 
 
 GLOBAL = {

@@ -31,6 +31,8 @@ BIBTEX_FIELD = re.compile(r"^\s*[a-z]+ = ", re.MULTILINE)
 BIBTEX_URL = re.compile(r"url\{[^}]*\}")
 RELATIVE_LINK = re.compile(r"(?<![\w/])/[a-z]*\?\S*")
 HEX = re.compile(r"\b[0-9a-f]{8,64}\b")
+# Streamlit markdown directives (badges, colours, icons): markup, not shown words
+DIRECTIVE = re.compile(r":(?:[a-z]+-badge|[a-z]+)\[|:material/[a-z_]+:")
 # Free-text columns the data has only in English: shown as written, never translated.
 ENGLISH_ONLY = {
     "sources": ("title", "title_en", "publisher", "url"),
@@ -100,7 +102,9 @@ def english_shown(at: AppTest) -> list[str]:
     quoted = sorted((d for d in data if len(d) >= QUOTED), key=len, reverse=True)
     for kind, text in element_texts(at):
         plain = html.unescape(text.replace("\\", "").replace("<br>", " ")).strip()
-        plain = plain.replace("\u2060", "")  # the joiner that keeps a bare domain unlinked
+        plain = DIRECTIVE.sub(
+            " ", plain.replace("\u2060", "")
+        )  # the joiner that keeps a bare domain unlinked
         for value in (q for q in quoted if q in plain):
             plain = plain.replace(value, " ")  # a long note or source title, quoted as written
         if plain in data or (kind == "code" and plain.startswith(("/", "http"))):
@@ -129,7 +133,7 @@ def test_page_in_chinese_shows_no_english(
 
 def test_scan_sees_the_english_interface(run_app: Callable[..., AppTest]) -> None:
     """The same scan on the English atlas finds English: it is not blind."""
-    at = run_app(None)
+    at = run_app(routes.ATLAS.file)
     shown = english_shown(at)
     assert len(shown) > 10
     assert any(s.startswith("title:") for s in shown)
@@ -137,7 +141,7 @@ def test_scan_sees_the_english_interface(run_app: Callable[..., AppTest]) -> Non
 
 
 def test_presentation_mode_in_chinese(run_app: Callable[..., AppTest]) -> None:
-    at = run_app(None, lang="zh", present="1")
+    at = run_app(routes.ATLAS.file, lang="zh", present="1")
     assert english_shown(at) == []
 
 

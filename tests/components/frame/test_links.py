@@ -31,6 +31,7 @@ def test_addresses() -> None:
     assert Link(routes.RECORDS, {"county": "520123"}).url("https://x.org/gi/") == (
         "https://x.org/gi/records?county=520123"
     )
-    assert Link(routes.ATLAS).url() == "/"
+    assert Link(routes.HOME).url() == "/"
+    assert Link(routes.ATLAS).url() == "/atlas"
     assert app_root("https://x.org/gi/metrics", "metrics") == "https://x.org/gi/"
     assert view_url(None, "county", {"county": "1"}) == "/county?county=1"
