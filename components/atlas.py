@@ -14,7 +14,8 @@ from components.i18n import is_zh, pick, speaks, tr
 from components.provenance import md_escape, safe_links
 from loaders import geo
 
-EXTREMES = ("rank_national", "name_zh", "name_pinyin", "province_name_zh", "score", "adcode")
+# The score beside the name: the panel is narrow, what it ranks by must not scroll away.
+EXTREMES = ("rank_national", "name_zh", "score", "name_pinyin", "province_name_zh", "adcode")
 PUBLISHED = (  # what was published leads: the table sits in a narrow column
     "name_zh",
     "published",
@@ -27,17 +28,22 @@ PUBLISHED = (  # what was published leads: the table sits in a narrow column
 )
 
 
-def extremes_columns() -> dict[str, Any]:
+def extremes_columns(label: str | None = None) -> dict[str, Any]:
     """Return the column configuration of the top and bottom tables, in the interface language.
 
-    In Chinese the pinyin column is hidden (``None``).
+    The rank says it is national (a province's top ten keep their national ranks); the
+    score column is named by the metric ``label``. In Chinese the pinyin column is hidden.
     """
     return {
-        "rank_national": st.column_config.NumberColumn(tr("Rank"), format="%d"),
+        "rank_national": st.column_config.NumberColumn(
+            tr("National rank"),
+            format="%d",
+            help=tr("Rank among all counties the edition assessed, also in a province's view."),
+        ),
         "name_zh": st.column_config.TextColumn(tr("County")),
         "name_pinyin": None if is_zh() else st.column_config.TextColumn(tr("Pinyin")),
         "province_name_zh": st.column_config.TextColumn(tr("Province")),
-        "score": st.column_config.NumberColumn(tr("Score"), format="%.2f"),
+        "score": st.column_config.NumberColumn(label or tr("Score"), format="%.2f"),
         "adcode": st.column_config.TextColumn(tr("Adcode")),
     }
 
@@ -73,14 +79,44 @@ def map_figure(
     published: bool,
     synthetic: bool,
     lang: str,
+    county: str | None = None,
 ) -> go.Figure:
     """Return the atlas map of a county view (``loaders.assessments.county_view``).
 
     A real edition's partial results (``published``) are drawn by published position;
     an edition with a coverage ledger as a choropleth of ``metric`` in ``classes``.
-    Geometry goes by URL (``static/geo``): the national layer, or the province's.
+    Geometry goes by URL (``static/geo``): the national layer, or the province's. A
+    ``county`` of the view (one found by search) is outlined.
     """
     layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
+    fig = _map(
+        view,
+        label=label,
+        metric=metric,
+        province=province,
+        classes=classes,
+        grade_scale=grade_scale,
+        published=published,
+        synthetic=synthetic,
+        layer=layer,
+    )
+    if county and county in set(view.get_column("adcode")):
+        fig = maps.outline_county(fig, county, geo.static_url(layer))
+    return fig
+
+
+def _map(
+    view: pl.DataFrame,
+    *,
+    label: str,
+    metric: str,
+    province: str | None,
+    classes: str,
+    grade_scale: pl.DataFrame | None,
+    published: bool,
+    synthetic: bool,
+    layer: str,
+) -> go.Figure:
     if published:
         return maps.published_map(
             view,

@@ -109,6 +109,33 @@ def _outlines(
     )
 
 
+def outline_county(fig: go.Figure, adcode: str, counties_url: str) -> go.Figure:
+    """Return ``fig`` with one county outlined in black, above the others (a found county).
+
+    Examples
+    --------
+    >>> fig = outline_county(go.Figure(), "520123", "u")
+    >>> fig.data[-1].locations, fig.data[-1].marker.line.width
+    (('520123',), 3)
+    """
+    fig = go.Figure(fig)
+    fig.add_trace(
+        go.Choropleth(
+            geojson=counties_url,
+            featureidkey="properties.adcode",
+            locations=[adcode],
+            z=[0],
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            hoverinfo="skip",
+            marker={"line": {"color": "#000000", "width": 3}},
+            name=tr("the county found"),
+            showlegend=False,
+        )
+    )
+    return fig
+
+
 def _geo(province: str | None) -> dict[str, object]:
     """Return the geo layout: a fixed China extent, or fitted to a province's counties."""
     base = {

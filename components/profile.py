@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -17,7 +17,7 @@ from components import charts, i18n, theme
 from components.frame import sidebar
 from components.i18n import county_name, is_zh, labels, mark, pick, speaks, tr, translated
 from components.provenance import enum_expr, enum_label, md_escape, safe_links
-from loaders.derive.counties import match_counties
+from loaders.derive.counties import match_counties, normalise_query
 
 SYNTHETIC = mark(" (synthetic)")
 # Series colours: dark-to-mid steps of the sequential palette (readable on white);
@@ -858,12 +858,19 @@ def render_real_results(
 
 
 def render_search(
-    divisions: pl.DataFrame, *, key: str = "county_search", limit: int = 20
+    divisions: pl.DataFrame,
+    *,
+    key: str = "county_search",
+    limit: int = 20,
+    on_pick: Callable[[str], None] | None = None,
 ) -> str | None:
     """Draw a county search box and its matches; return the adcode of the match clicked, or None.
 
-    A click selects the county through :func:`components.frame.sidebar.set_county` before the
-    rerun, so the page shows its profile and the URL gains ``county=``.
+    Chinese, pinyin (tones, case and spaces ignored), adcode, or a former name or code
+    where ``divisions`` has ``former_names`` (``loaders.divisions.searchable``): a match
+    on a former name says so. A click calls ``on_pick`` (default:
+    :func:`components.frame.sidebar.set_county`) before the rerun, so the page shows the
+    county and the URL gains ``county=``.
 
     NOTE: results are buttons, not ``st.page_link``s: a page link to the page already
     open updates the view but leaves the address bar without ``county`` (measured in
@@ -881,17 +888,26 @@ def render_search(
         st.caption(tr("No county-level division matches that text."))
         return None
     chosen = None
+    query = normalise_query(text)
     for row in matches.iter_rows(named=True):
         label = (
             f"{county_name(row['name_zh'], row['name_pinyin'])} · {row['prefecture_name_zh']} · "
             f"{row['province_name_zh']} · {row['adcode']}"
         )
+        former = [n for n in (row.get("former_names") or "").split("|") if n]
+        if (
+            former
+            and not normalise_query(label).count(query)
+            and any(query in normalise_query(n) for n in former)
+        ):
+            names = "、".join(n for n in former if not n.isdigit())
+            label += " · " + tr("formerly {names}", names=names)
         if st.button(
             plain(label),
             key=f"{key}-{row['adcode']}",
             type="tertiary",
             icon=":material/account_balance:",
-            on_click=sidebar.set_county,
+            on_click=on_pick or sidebar.set_county,
             args=(row["adcode"],),
         ):
             chosen = row["adcode"]

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from components.frame.filters import PageControl
 from components.i18n import chinese, is_zh, labels, mark, pick, tr
 from components.profile import band_text, template_expr
 from components.provenance import md_escape
@@ -24,6 +25,7 @@ SHOWN = (
     "rank_national",
     "name_zh",
     "name_pinyin",
+    "score",
     "total",
     "grade",
     "rank_change",
@@ -35,6 +37,8 @@ SHOWN = (
     "previous_rank",
 )
 SEARCH_KEY = "rankings_search"
+TOP_KEY = PageControl.RANKINGS_TOP  # rankings?top=10, as in a newsroom's "top 10"
+TOP_CHOICES = ("10", "20", "50", "100", "all")
 PREFECTURE_KEY = "rankings_prefecture"
 GRADES_KEY = "rankings_grades"
 
@@ -48,19 +52,21 @@ class RankingFilters:
     search: str = ""
 
 
-def shown_columns(frame: pl.DataFrame) -> pl.DataFrame:
+def shown_columns(frame: pl.DataFrame, metric: str = "total") -> pl.DataFrame:
     """Return the columns of a ranking table that the page shows and exports, in order.
 
-    In Chinese the pinyin column is left out and the published result is spelled out
-    in Chinese (from ``published_rank``, ``published_list_pos`` and ``published_band``).
+    The metric ranked by comes first after the names (``score``; for the total, the
+    ``total`` column is it). In Chinese the pinyin column is left out and the published
+    result is spelled out in Chinese (from ``published_rank``, ``published_list_pos`` and
+    ``published_band``).
 
     Examples
     --------
-    >>> f = pl.DataFrame({"adcode": ["1"], "rank": [1], "prefecture_adcode": ["p"]})
-    >>> shown_columns(f).columns
-    ['rank', 'adcode']
+    >>> f = pl.DataFrame({"adcode": ["1"], "rank": [1], "score": [2.0], "prefecture_adcode": ["p"]})
+    >>> shown_columns(f).columns, shown_columns(f, "transparency").columns
+    (['rank', 'adcode'], ['rank', 'score', 'adcode'])
     """
-    shown = [c for c in SHOWN if c in frame.columns]
+    shown = [c for c in SHOWN if c in frame.columns and (c != "score" or metric != "total")]
     if not is_zh():
         return frame.select(shown)
     if {"published", *PUBLISHED_PARTS} <= set(frame.columns):
@@ -98,7 +104,26 @@ def published_zh() -> pl.Expr:
     )
 
 
-def column_config(*, provincial: bool, score_max: float | None = None) -> dict[str, Any]:
+def rank_titles(*, provincial: bool, metric_label: str) -> dict[str, str]:
+    """Return the titles of the rank columns: what they rank, and among whom.
+
+    Examples
+    --------
+    >>> rank_titles(provincial=True, metric_label="Transparency")
+    {'rank': 'Provincial rank (Transparency)', 'rank_national': 'National rank (Transparency)', \
+'score': 'Transparency'}
+    """
+    national = tr("National rank ({metric})", metric=metric_label)
+    return {
+        "rank": tr("Provincial rank ({metric})", metric=metric_label) if provincial else national,
+        "rank_national": national,
+        "score": metric_label,
+    }
+
+
+def column_config(
+    *, provincial: bool, score_max: float | None = None, metric_label: str | None = None
+) -> dict[str, Any]:
     """Return ``st.dataframe`` column settings for a ranking table.
 
     Parameters
@@ -107,34 +132,42 @@ def column_config(*, provincial: bool, score_max: float | None = None) -> dict[s
         Whether ``rank`` is the rank within a province (then ``rank_national`` is shown too).
     score_max
         Top of the edition's score scale (the bars' full length); 100 when unknown.
+    metric_label
+        The metric ranked by, in the interface language (default: the total score).
 
     Examples
     --------
     >>> config = column_config(provincial=True)
-    >>> config["rank"]["help"], config["transparency"]["type_config"]["type"]
-    ('Rank within the province, computed here from the total score; ties share the best \
-rank.', 'progress')
+    >>> config["rank"]["label"], config["rank"]["help"]
+    ('Provincial rank (Total score)', 'Rank within the province by Total score, computed here; \
+ties share the best rank.')
     """
     top = score_max or 100.0
+    metric_label = metric_label or tr("Total score")
+    titles = rank_titles(provincial=provincial, metric_label=metric_label)
     if provincial:
         rank_help = tr(
-            "Rank within the province, computed here from the total score; "
-            "ties share the best rank."
+            "Rank within the province by {metric}, computed here; ties share the best rank.",
+            metric=metric_label,
         )
     else:
         rank_help = tr(
-            "Rank among all counties assessed, computed here from the total score; "
-            "ties share the best rank."
+            "Rank among all counties assessed by {metric}, computed here; "
+            "ties share the best rank.",
+            metric=metric_label,
         )
     config: dict[str, Any] = {
         "rank": st.column_config.NumberColumn(
-            tr("Rank"), format="%d", help=rank_help, pinned=True, width=50
+            titles["rank"], format="%d", help=rank_help, pinned=True, width=130
         ),
         "rank_national": st.column_config.NumberColumn(
-            tr("National"),
+            titles["rank_national"],
             format="%d",
             help=tr("Rank among all counties assessed (computed here)."),
-            width=66,
+            width=130,
+        ),
+        "score": st.column_config.NumberColumn(
+            metric_label, format="%.2f", help=tr("Score on the metric ranked by."), width=120
         ),
         "name_zh": st.column_config.TextColumn(tr("County"), pinned=True, width=140),
         # NOTE: the Chinese page drops the column (shown_columns); hidden here as well.
@@ -301,6 +334,35 @@ def grade_options(frame: pl.DataFrame) -> list[str]:
     return best.sort("total", "grade", descending=[True, False]).get_column("grade").to_list()
 
 
+def top_rows(frame: pl.DataFrame, top: str | None) -> pl.DataFrame:
+    """Return the first ``top`` rows (``"10"`` … ``"100"``), or all of them.
+
+    Examples
+    --------
+    >>> top_rows(pl.DataFrame({"a": range(30)}), "10").height, top_rows(pl.DataFrame({"a":
+    ...     range(30)}), "all").height
+    (10, 30)
+    """
+    return frame.head(int(top)) if top and top.isdigit() else frame
+
+
+def render_top() -> str:
+    """Draw the "Top N" choice (10, 20, 50, 100, all; bound to the link as ``top``)."""
+    everything = tr("All")  # in this run's language (format_func may run outside it)
+    if st.session_state.get(TOP_KEY) not in TOP_CHOICES:
+        st.session_state[TOP_KEY] = "all"
+    chosen = st.segmented_control(
+        tr("Top N"),
+        TOP_CHOICES,
+        key=TOP_KEY,
+        bind="query-params",  # part of the shareable view: rankings?top=10
+        required=True,
+        format_func=lambda n: everything if n == "all" else n,  # the link says top=10
+        help=tr("The first N rows of the ranking, after the filters; the download holds the same."),
+    )
+    return str(chosen or "all")
+
+
 def render_filters(frame: pl.DataFrame) -> RankingFilters:
     """Draw the page's own filters (prefecture, grades, search) above the table.
 
@@ -348,16 +410,18 @@ def render_filters(frame: pl.DataFrame) -> RankingFilters:
     return RankingFilters(prefecture, tuple(chosen), (search or "").strip())
 
 
-def csv_name(edition: str, province: str | None) -> str:
-    """Return the download's file name: edition and, for a province view, its code.
+def csv_name(edition: str, province: str | None, metric: str = "total", top: str = "all") -> str:
+    """Return the download's file name: edition, province code, metric and top N if set.
 
     Examples
     --------
-    >>> csv_name("demo-tp-2021", "520000")
-    'rankings-demo-tp-2021-52.csv'
+    >>> csv_name("demo-tp-2021", "520000"), csv_name("demo-tp-2021", None, "transparency", "10")
+    ('rankings-demo-tp-2021-52.csv', 'rankings-demo-tp-2021-transparency-top10.csv')
     """
     where = f"-{province[:2]}" if province else ""
-    return f"rankings-{edition}{where}.csv"
+    by = f"-{metric}" if metric != "total" else ""
+    first = f"-top{top}" if top.isdigit() else ""
+    return f"rankings-{edition}{where}{by}{first}.csv"
 
 
 PUBLISHED_NOTE = mark(

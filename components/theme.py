@@ -20,6 +20,8 @@ SEQUENTIAL = (
     "#253494",
     "#081d58",
 )
+# Okabe–Ito colours for up to five things told apart (counties compared): colour-blind safe.
+CATEGORICAL = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9")
 NOT_ASSESSED = "#d9d9d9"
 PUBLISHED = "#e6550d"  # counties named in a published list without a score
 OUTLINE = "#4d4d4d"

@@ -155,5 +155,5 @@ def search_counties(snapshot: SnapshotLike, text: str, limit: int = 20) -> pl.Da
 
     Columns :data:`SEARCH_COLUMNS`.
     """
-    table = divisions.load(snapshot).select(SEARCH_COLUMNS)
+    table = divisions.searchable(snapshot).select(SEARCH_COLUMNS)
     return match_counties(table, text, limit=limit)

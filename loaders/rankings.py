@@ -52,29 +52,37 @@ def rank_change_basis(snapshot: SnapshotLike, edition: str) -> RankChangeBasis:
 
 
 def ranking_table(
-    snapshot: SnapshotLike, edition: str, *, province: str | None = None
+    snapshot: SnapshotLike,
+    edition: str,
+    *,
+    province: str | None = None,
+    metric: str = assessments.TOTAL,
 ) -> pl.DataFrame:
-    """Return the ranking of ``edition``: one row per assessed (or published) county.
+    """Return the ranking of ``edition`` by ``metric``: one row per assessed (or published) county.
 
-    Columns: ``rank`` (national, or provincial when ``province`` is a six-digit code,
-    with ``rank_national`` beside it), names, ``adcode``, ``total``, the five
+    Columns: ``rank`` on the metric (national, or provincial when ``province`` is a
+    six-digit code, with ``rank_national`` beside it), names, ``adcode``, ``total``,
+    ``score`` (the metric's score; the total for ``total``), the five
     first-level scores (null where the edition lacks one), ``grade``,
     ``previous_rank`` and ``rank_change`` against the previous edition of the series
     (null unless ``rank_change_basis`` finds the two comparable), the published
     ``published_rank``, ``published_list_pos``, ``published_band`` and a ``published``
-    label, and ``prefecture_adcode``. Sorted by rank, unranked published rows last.
-    Cached per snapshot manifest, edition and province.
+    label, and ``prefecture_adcode``. Rank change compares ranks on the same metric.
+    Sorted by rank, unranked published rows last. Cached per snapshot manifest, edition,
+    province and metric.
     """
-    return _ranking_table(store.ref(snapshot), edition, province)
+    return _ranking_table(store.ref(snapshot), edition, province, metric)
 
 
 @lru_cache(maxsize=64)
-def _ranking_table(snapshot: SnapshotRef, edition: str, province: str | None) -> pl.DataFrame:
-    view = assessments.county_view(snapshot, edition, assessments.TOTAL, province)
+def _ranking_table(
+    snapshot: SnapshotRef, edition: str, province: str | None, metric: str
+) -> pl.DataFrame:
+    view = assessments.county_view(snapshot, edition, metric, province)
     scores = load(snapshot, "scores").filter(pl.col("edition_id") == edition)
     metrics = first_level_scores(scores, assessments.indicators(snapshot, edition))
     basis = rank_change_basis(snapshot, edition)
     previous = None
     if basis.comparable and basis.previous is not None:
-        previous = assessments.county_view(snapshot, basis.previous, assessments.TOTAL, province)
+        previous = assessments.county_view(snapshot, basis.previous, metric, province)
     return assemble_rankings(view, metrics, previous=previous, provincial=province is not None)

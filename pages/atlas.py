@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import atlas, charts, i18n, maps
+from components import atlas, charts, exports, i18n, maps
+from components import profile as search
 from components.cache import cached
-from components.frame import sidebar
+from components.frame import links, sidebar
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
 from components.provenance import md_escape, render_provenance
-from loaders import assessments, evaluators
+from loaders import assessments, divisions, evaluators
 
 filters = page_filters("atlas")
 snapshot = current_snapshot()
@@ -22,12 +23,24 @@ view = assessments.county_view(snapshot, filters.edition, filters.metric, filter
 
 # 1/ CONTROLS
 st.title(tr("Atlas"))
-render_provenance(evaluators.provenance(snapshot, filters.edition), filters)
+provenance = evaluators.provenance(snapshot, filters.edition)
+render_provenance(provenance, filters)
 classes = "" if published else sidebar.render_classes()
 
 # 2/ MAP: built once per view and cached; a click opens the county's profile
 left, right = st.columns([3, 1], gap="medium")
 with left:
+    with st.popover(tr("Find a county on the map"), icon=":material/search:"):
+        search.render_search(
+            divisions.searchable(snapshot), key="atlas_search", limit=6,
+            on_pick=sidebar.find_county,
+        )  # fmt: skip
+    if filters.county:
+        links.render(
+            links.Links(filters).county(filters.county),
+            tr("Open the profile of the county outlined"),
+            icon=":material/account_balance:",
+        )
     figure = cached(
         (
             "atlas",
@@ -38,6 +51,7 @@ with left:
             classes,
             label,
             lang,
+            filters.county,
         ),
         lambda: atlas.map_figure(
             view,
@@ -49,6 +63,7 @@ with left:
             published=published,
             synthetic=synthetic,
             lang=lang,
+            county=filters.county,
         ),
     )
     charts.show(
@@ -90,11 +105,27 @@ def side_panels() -> None:
         width=34,  # a narrow side panel
     )
     top, bottom = atlas.extremes(view)
-    columns = atlas.extremes_columns()
-    st.markdown(tr("**Top 10**"))
-    st.dataframe(top, hide_index=True, column_config=columns)
-    st.markdown(tr("**Bottom 10**"))
-    st.dataframe(bottom, hide_index=True, column_config=columns)
+    columns = atlas.extremes_columns(label)
+    where = exports.scope(filters.province)
+    tables = (
+        (tr("**Top 10**"), top, "top", tr("Top 10 by {m} · {scope}", m=label, scope=where)),
+        (tr("**Bottom 10**"), bottom, "bottom",
+         tr("Bottom 10 by {m} · {scope}", m=label, scope=where)),
+    )  # fmt: skip
+    for heading, rows, end, what in tables:
+        st.markdown(heading)
+        st.dataframe(rows, hide_index=True, column_config=columns)
+        exports.render_downloads(
+            rows,
+            what=what,
+            file_stem=f"atlas-{end}10-{filters.edition}-{filters.metric}"
+            + (f"-{filters.province[:2]}" if filters.province else ""),
+            edition=filters.edition,
+            synthetic=synthetic,
+            snapshot=snapshot,
+            provenance=provenance,
+            titles={"score": label, "rank_national": tr("National rank")},
+        )
 
 
 with right:

@@ -28,7 +28,7 @@ if header is None:
         ),
         icon=":material/search:",
     )
-    view.render_search(divisions.load(snapshot))
+    view.render_search(divisions.searchable(snapshot))
     links.render(links.Links(filters).to(routes.ATLAS), tr("Open the atlas"), icon=":material/map:")
     st.stop()
 
@@ -110,4 +110,4 @@ record_scores.render_county_timeline(
 # 8/ ELSEWHERE: back to the atlas with this view, or another county
 links.render(links.Links(filters).to(routes.ATLAS), tr("Back to the atlas"), icon=":material/map:")
 with st.expander(tr("Find another county")):
-    view.render_search(divisions.load(snapshot))
+    view.render_search(divisions.searchable(snapshot))

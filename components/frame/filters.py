@@ -20,7 +20,8 @@ from components.frame import story
 from components.i18n import labels, tr
 
 # The view's own parameters, parsed here.
-MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights")
+MANAGED = ("edition", "metric", "province", "county", "classes", "compare", "weights", "counties")
+MAX_COUNTIES = 5  # counties compared side by side
 
 
 class PageControl(StrEnum):
@@ -36,6 +37,7 @@ class PageControl(StrEnum):
     RANKINGS_SEARCH = "rankings_search"
     RANKINGS_PREFECTURE = "rankings_prefecture"
     RANKINGS_GRADES = "rankings_grades"
+    RANKINGS_TOP = "top"
     METRICS_BOX_METRIC = "metrics_box_metric"
     SENSITIVITY_BAND = "sensitivity_band"
     SENSITIVITY_SEED = "sensitivity_seed"
@@ -109,6 +111,7 @@ class Filters:
     carried: Mapping[str, str] = field(default_factory=dict)
     compare: str | None = None
     weights: tuple[float, ...] | None = None
+    counties: tuple[str, ...] = ()  # compared side by side (Compare counties)
 
     def params(self, **changes: str | None) -> dict[str, str]:
         """Return the view as query parameters (defaults left out), with ``changes`` applied.
@@ -126,6 +129,7 @@ class Filters:
             "classes": None if self.classes == DEFAULT_CLASSES else self.classes,
             "compare": self.compare,
             "weights": format_weights(self.weights) if self.weights else None,
+            "counties": ",".join(self.counties) or None,
             **self.carried,
         }
         values.update(changes)
@@ -295,6 +299,23 @@ def parse_weights(value: str) -> tuple[float, ...] | None:
     return weights
 
 
+def parse_counties(value: str, counties: frozenset[str]) -> tuple[str, ...] | None:
+    """Return up to :data:`MAX_COUNTIES` distinct known adcodes from ``a,b,…``, or None.
+
+    Examples
+    --------
+    >>> known = frozenset({"520123", "520621"})
+    >>> parse_counties("520123,520621,520123", known)
+    ('520123', '520621')
+    >>> [parse_counties(v, known) for v in ("520123,999999", "", "1,2,3,4,5,6")]
+    [None, None, None]
+    """
+    parts = tuple(dict.fromkeys(p.strip() for p in value.split(",") if p.strip()))
+    if not parts or len(parts) > MAX_COUNTIES or len(value) > 80:
+        return None
+    return parts if all(p in counties for p in parts) else None
+
+
 def province_code(value: str, provinces: Sequence[str]) -> str | None:
     """Return the six-digit province adcode a link's ``province`` means, or None.
 
@@ -451,6 +472,11 @@ def parse_params(
     weights = link.pick(
         "weights", parse_weights, tr("give {n} numbers from 0 to 100, not all zero", n=N_WEIGHTS)
     )
+    counties = link.pick(
+        "counties",
+        lambda v: parse_counties(v, choices.counties),
+        tr("give one to {n} adcodes of this snapshot, comma-separated", n=MAX_COUNTIES),
+    )
     carried: dict[str, str] = {}
     for name, allowed in CARRIED_VALUES.items():
         value = link.pick(
@@ -474,6 +500,7 @@ def parse_params(
         carried,
         str(compare) if compare else None,
         weights if isinstance(weights, tuple) else None,
+        counties if isinstance(counties, tuple) else (),
     )
     return filters, link.notices
 

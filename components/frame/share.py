@@ -10,7 +10,9 @@ click, and inert (data never becomes Markdown or HTML).
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +21,7 @@ import streamlit as st
 
 from components import i18n
 from components.frame import links, url
-from components.i18n import mark, tr
+from components.i18n import labels, mark, tr
 from components.provenance import safe_url
 from loaders import evaluators
 from loaders.store import Snapshot
@@ -176,3 +178,64 @@ def render_share(c: Citation) -> None:
     st.markdown(tr("**Cite this view**"))
     st.code(text(c), language=None, wrap_lines=True)
     st.code(bibtex(c), language="latex", wrap_lines=True)
+
+
+EMBED_SIZES = {"small": (640, 480), "medium": (960, 640), "large": (1200, 800)}
+
+
+def embed_url(view_url: str) -> str:
+    """Return the view's link as an embed: Streamlit's ``embed=true`` and presentation styling.
+
+    Examples
+    --------
+    >>> embed_url("https://gi.example/atlas?edition=demo-tp-2021&province=52")
+    'https://gi.example/atlas?edition=demo-tp-2021&province=52&present=1&embed=true'
+    >>> embed_url("/rankings?present=1")
+    '/rankings?present=1&embed=true'
+    """
+    parts = urllib.parse.urlsplit(view_url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k not in ("embed",)]
+    if not any(k == "present" for k, _ in query):
+        query.append(("present", "1"))
+    query.append(("embed", "true"))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def embed_snippet(view_url: str, title: str, width: int, height: int) -> str:
+    """Return an ``<iframe>`` of the view; the title is escaped (it may hold data).
+
+    Examples
+    --------
+    >>> embed_snippet("/atlas?edition=e1", 'A "view" <b>', 640, 480)
+    '<iframe src="/atlas?edition=e1&amp;present=1&amp;embed=true" width="640" height="480" \
+title="A &quot;view&quot; &lt;b&gt;" style="border:0" loading="lazy"></iframe>'
+    """
+    src = html.escape(embed_url(view_url), quote=True)
+    return (
+        f'<iframe src="{src}" width="{width}" height="{height}" '
+        f'title="{html.escape(title, quote=True)}" style="border:0" loading="lazy"></iframe>'
+    )
+
+
+def render_embed(c: Citation) -> None:
+    """Draw the embed snippet of the view (size chosen) and how to copy a chart as an image."""
+    st.markdown(tr("**Embed this view**"))
+    names = {key: tr(text) for key, text in labels.EMBED_SIZES.items()}  # in this run's language
+    size = st.selectbox(
+        tr("Size"),
+        list(EMBED_SIZES),
+        index=1,
+        key="_embed_size",
+        format_func=names.__getitem__,
+    )
+    width, height = EMBED_SIZES[size]
+    st.code(embed_snippet(c.url, c.edition_title or tr(APP_NAME), width, height), language="html",
+            wrap_lines=True)  # fmt: skip
+    st.caption(
+        tr(
+            "The embedded page shows this view without the sidebar, as in presentation "
+            "mode; the site embedding it must be allowed by the server (see the README). "
+            "To copy one chart as an image, use the camera button at the chart's top right: "
+            "it saves a PNG (or SVG, chosen below) with the title and source line."
+        )
+    )

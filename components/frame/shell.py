@@ -75,6 +75,7 @@ def render_shell(url_path: str) -> Filters:
     charts.set_context(citation.evaluator, citation.year)
     with st.sidebar, st.expander(tr("Share and cite this view"), icon=":material/share:"):
         share.render_share(citation)
+        share.render_embed(citation)
         charts.render_format_choice()
         present.render_builder(url_path)
     if url.presenting():

@@ -52,6 +52,7 @@ def _seed(choices: Choices) -> None:
             "classes": filters.classes,
             "compare": filters.compare,
             "weights": filters.weights,
+            "counties": filters.counties,
             "_carried": dict(filters.carried),
             _NOTICES: notices,
             _SEEDED_VIEW: filters.params(),
@@ -167,6 +168,7 @@ def current() -> Filters:
         carried=state.get("_carried", {}),
         compare=state.get("compare") if state.get("compare") != state["edition"] else None,
         weights=state.get("weights"),
+        counties=tuple(state.get("counties") or ()),
     )
 
 
@@ -179,6 +181,15 @@ def set_edition(edition: str) -> None:
 def set_county(adcode: str | None) -> None:
     """Select a county (e.g. from a map click or a search box)."""
     st.session_state["county"] = adcode
+
+
+def find_county(adcode: str) -> None:
+    """Select a county and its province: the atlas zooms to it and outlines it."""
+    choices: Choices | None = st.session_state.get(_CHOICES)
+    province = f"{adcode[:2]}0000"
+    if choices and province in choices.provinces:
+        st.session_state["province"] = province
+    set_county(adcode)
 
 
 def edition_labels() -> Mapping[str, str]:
@@ -263,6 +274,12 @@ def render_classes() -> str:
 def set_weights(weights: Sequence[float] | None) -> None:
     """Set the user weights of the view (None: the evaluator's own) and update the URL."""
     st.session_state["weights"] = tuple(float(w) for w in weights) if weights else None
+    _write_url(current())
+
+
+def set_counties(adcodes: Sequence[str]) -> None:
+    """Set the counties compared side by side and update the URL."""
+    st.session_state["counties"] = tuple(dict.fromkeys(adcodes))
     _write_url(current())
 
 

@@ -297,3 +297,124 @@ MAP_TITLES = {
     ("per_year", "positive"): mark("Positive records per year"),
     ("per_year", "all"): mark("Records per year"),
 }
+
+
+# Export columns: the header a downloaded table carries (in the interface language) and
+# the field description its datapackage.json gives. The machine names stay available.
+EXPORT_COLUMNS = {
+    "rank": (
+        mark("Rank"),
+        mark("Rank computed here on the chosen metric; ties share the best rank."),
+    ),
+    "rank_national": (
+        mark("National rank"),
+        mark("Rank among all counties the edition assessed, computed here."),
+    ),
+    "rank_province": (mark("Provincial rank"), mark("Rank within the province, computed here.")),
+    "name_zh": (mark("County"), mark("Name of the county-level division in Chinese.")),
+    "name_pinyin": (mark("Pinyin"), mark("Name of the county-level division in pinyin.")),
+    "county": (mark("County"), mark("Name of the county-level division.")),
+    "prefecture_name_zh": (
+        mark("Prefecture"),
+        mark("Prefecture-level division the county belongs to."),
+    ),
+    "province_name_zh": (mark("Province"), mark("Province-level division the county belongs to.")),
+    "province": (mark("Province"), mark("Province-level division the county belongs to.")),
+    "adcode": (mark("Adcode"), mark("Six-digit administrative division code (GB/T 2260).")),
+    "total": (mark("Total score"), mark("Total score of the edition.")),
+    "score": (mark("Score"), mark("Score on the chosen metric.")),
+    "composite": (
+        mark("Your composite"),
+        mark("Total under your weights, renormalised to the edition's scale."),
+    ),
+    "grade": (
+        mark("Grade"),
+        mark("Grade on the edition's grade scale (illustrative for demo data)."),
+    ),
+    "rank_change": (
+        mark("Rank change"),
+        mark("Places moved since the previous edition of the series (+ = up)."),
+    ),
+    "previous_rank": (
+        mark("Previous rank"),
+        mark("Rank in the previous edition of the series, same scope."),
+    ),
+    "evaluator_rank": (
+        mark("Evaluator's rank"),
+        mark("National rank under the evaluator's own weights."),
+    ),
+    "transparency": (
+        mark("Transparency"),
+        mark("First-level score: transparency (open government)."),
+    ),
+    "compliance": (
+        mark("Compliance"),
+        mark("First-level score: compliance (lawful administration)."),
+    ),
+    "honoring_agreements": (
+        mark("Honoring agreements"),
+        mark("First-level score: honoring agreements and commitments."),
+    ),
+    "integrity_work": (mark("Integrity work"), mark("First-level score: internal integrity work.")),
+    "public_opinion": (mark("Public opinion"), mark("First-level score: public opinion.")),
+    "published": (
+        mark("Published as"),
+        mark("The rank, list position or band the evaluator itself published."),
+    ),
+    "position": (
+        mark("Published position"),
+        mark("Published rank, else position in the published list."),
+    ),
+    "published_source_url": (mark("Source URL"), mark("Where the published result can be read.")),
+    "published_source_kind": (
+        mark("Source kind"),
+        mark("What kind of source published the result."),
+    ),
+    "data_year": (mark("Year"), mark("Year the data describe.")),
+    "kind_label": (
+        mark("Kind of result"),
+        mark("Rank, list position, band, designation, score or record."),
+    ),
+    "who": (mark("Evaluator"), mark("Who published the result.")),
+    "edition": (mark("Edition"), mark("The assessment edition.")),
+    "result": (
+        mark("Result"),
+        mark("The result as published, with the size of its list where known."),
+    ),
+    "name_as_published": (
+        mark("Name as published"),
+        mark("The county's name as the source wrote it."),
+    ),
+    "source_title": (mark("Source"), mark("Title of the source.")),
+    "source_url": (mark("Source URL"), mark("Where the source can be read.")),
+    "source_reliability": (
+        mark("Source reliability"),
+        mark("What kind of source it is (official, media, …)."),
+    ),
+    "reliability": (
+        mark("Source reliability"),
+        mark("What kind of source it is (official, media, …)."),
+    ),
+    "occurred": (mark("Date"), mark("When the record's event happened.")),
+    "subject_name": (mark("Body named"), mark("The government body the record names.")),
+    "record_type": (mark("Record type"), mark("What kind of record it is.")),
+    "source_agency": (mark("Source agency"), mark("The agency whose database holds the record.")),
+    "status": (mark("Status"), mark("Where the record stands.")),
+    "polarity": (
+        mark("Negative or positive"),
+        mark("Whether the record counts against or for the body."),
+    ),
+    "resolved": (mark("Resolved"), mark("When the record was resolved.")),
+    "amount_cny": (mark("Amount (CNY)"), mark("Amount of money involved, in yuan.")),
+    "note": (mark("Note"), mark("What the source says about the record.")),
+    "record_id": (mark("Record id"), mark("Identifier of the record in this snapshot.")),
+    "records": (mark("Records"), mark("Number of records.")),
+    "data": (mark("Data"), mark("Real (cited) or SYNTHETIC demo data, on every row.")),
+}
+EXPORT_DATA = {True: mark("SYNTHETIC demo data"), False: mark("real, cited")}
+EXPORT_FORMATS = {"csv": mark("CSV"), "xlsx": mark("XLSX"), "zip": mark("ZIP with data package")}
+EMBED_SIZES = {
+    "small": mark("Small (640 × 480)"),
+    "medium": mark("Medium (960 × 640)"),
+    "large": mark("Large (1200 × 800)"),
+}

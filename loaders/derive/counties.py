@@ -36,9 +36,10 @@ def _fold(expr: pl.Expr) -> pl.Expr:
     return expr
 
 
-# The spellings of a county: its pinyin and, where the frame has the column, the old
-# spellings that search still accepts ("Fengdou Xian" for 丰都县), joined by "|".
-_SPELLINGS = r"^name_pinyin(_variants)?$"
+# The spellings of a county: its pinyin and, where the frame has the columns, the old
+# spellings that search still accepts ("Fengdou Xian" for 丰都县) and its former names
+# and codes before a division change ("黔西县|520522" for 黔西市), each joined by "|".
+_SPELLINGS = r"^(name_pinyin(_variants)?|former_names)$"
 
 
 def _spellings(*, stem: bool = False) -> pl.Expr:
@@ -73,9 +74,10 @@ def search_expr(text: str) -> tuple[pl.Expr, pl.Expr] | None:
     ...     "name_pinyin": ["Xiuwen Xian", "Chang'an Qu"]})
     >>> [d.filter(search_expr(t)[0])["adcode"].to_list() for t in ("xiuwen", "changan", "(.*)")]
     [['520123'], ['610116'], []]
-    >>> d = d.with_columns(name_pinyin_variants=pl.Series([None, "Zhang'an Qu"]))
-    >>> d.filter(search_expr("zhangan")[0])["adcode"].to_list()
-    ['610116']
+    >>> d = d.with_columns(name_pinyin_variants=pl.Series([None, "Zhang'an Qu"]),
+    ...     former_names=pl.Series(["修文旧县|520199", None]))
+    >>> [d.filter(search_expr(t)[0])["adcode"].to_list() for t in ("zhangan", "修文旧县", "520199")]
+    [['610116'], ['520123'], ['520123']]
     """
     query = normalise_query(text)
     if not query:
@@ -111,6 +113,7 @@ SEARCH_COLUMNS = (
     "name_zh",
     "name_pinyin",
     "name_pinyin_variants",
+    "former_names",
     "prefecture_name_zh",
     "province_name_zh",
     "province_name_en",

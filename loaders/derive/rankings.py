@@ -23,6 +23,7 @@ _COLUMNS = (
     "province_name_zh",
     "adcode",
     "total",
+    "score",
     *FIRST_LEVEL,
     "grade",
     "previous_rank",
@@ -126,8 +127,8 @@ def assemble_rankings(
     Parameters
     ----------
     view
-        ``assessments.county_view`` of the total (ranks from ``add_ranks``,
-        ``status``, names, ``grade``, ``published_*``).
+        ``assessments.county_view`` of the metric ranked by (ranks from ``add_ranks``,
+        ``score``, ``total``, ``status``, names, ``grade``, ``published_*``).
     metrics
         ``first_level_scores`` of the same edition.
     previous
@@ -169,6 +170,7 @@ def assemble_rankings(
         "published_rank": pl.Int32,
         "published_list_pos": pl.Int32,
         "published_band": pl.String,
+        "score": pl.Float64,
     }
     rows = rows.with_columns(
         pl.lit(None, dtype).alias(name) for name, dtype in missing.items() if name not in rows

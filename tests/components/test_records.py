@@ -151,22 +151,20 @@ def test_csv_export_says_synthetic_and_neutralises_formulas(odd_snapshot: Path) 
     filters = loader.RecordFilters(start=dt.date(2019, 1, 1), end=dt.date(2020, 12, 31))
     rows = loader.export_rows(str(odd_snapshot), filters)
     total = loader.count_records(str(odd_snapshot), filters)
-    data = exports.table_bytes(
-        rows,
-        "csv",
+    about = exports.About(
         what=f"Records {table.describe(filters)} · {exports.rows_note(rows.height, total)}",
         snapshot_id="odd",
         manifest_sha="ab" * 32,
-        edition=None,
         synthetic=True,
         mark=exports.SYNTHETIC_RECORDS_MARK,
     )
+    assert about.what.startswith("Records all China · 2019-01-01 to 2020-12-31 · 12 of 12 rows")
+    data = exports.table_bytes(rows, "csv", about=about, machine=True)
     text = data.decode("utf-8")
-    assert text.startswith("\ufeff# Records all China · 2019-01-01 to 2020-12-31 · 12 of 12 rows")
-    header, _, body = text[1:].partition("\n")
-    assert header.endswith("SYNTHETIC demo data: not real records about any government body")
-    rows_read = list(csv.DictReader(io.StringIO(body)))
-    assert len(rows_read) == 12 and list(rows_read[0]) == list(loader.TABLE_COLUMNS)
+    assert text.startswith("\ufeff")
+    rows_read = list(csv.DictReader(io.StringIO(text[1:])))
+    assert len(rows_read) == 12 and list(rows_read[0]) == [*loader.TABLE_COLUMNS, "data"]
+    assert {r["data"] for r in rows_read} == {"SYNTHETIC demo data"}
     subjects = {r["subject_name"] for r in rows_read}
     assert {"'=HYPERLINK(1)", "'+cmd", "'-2", "'@SUM(1)", "'\tTab"} <= subjects
     assert "某局（示例）" in subjects

@@ -69,11 +69,11 @@ def test_first_visit_to_a_deep_link_gets_the_router(browser, fresh_app_url: str)
     """A shared link opened first after a restart shows the app, not a bare page file."""
     page, seen = _open(browser, fresh_app_url + "/rankings?province=52")
     page.get_by_role("heading", name="Rankings").wait_for(timeout=20_000)
-    page.locator("[data-testid='stSelectbox']").nth(2).wait_for(timeout=20_000)
+    page.get_by_role("combobox", name="Province").wait_for(timeout=20_000)
     page.wait_for_function(SETTLED, timeout=30_000)
     nav = page.inner_text("[data-testid='stSidebarNav']")
     assert "Atlas" in nav and "County profile" in nav and "app" not in nav.split()
-    assert page.locator("[data-testid='stSelectbox']").count() >= 3  # the global controls
+    assert page.get_by_role("combobox", name="Metric").is_visible()  # the global controls
     assert "province=52" in page.url
     assert page.locator("[data-testid='stException']").count() == 0
     assert seen["errors"] == []
@@ -275,3 +275,26 @@ def test_first_visit_to_the_import_page_has_no_page_not_found_popup(
         assert "Page not found" not in page.inner_text("body")
         assert seen["errors"] == []
         page.close()
+
+
+def test_an_embed_snippets_page_draws_the_chart_without_the_sidebar(browser, app_url: str) -> None:
+    """The share panel's <iframe> URL, opened inside an iframe as a newsroom page would."""
+    import html as html_lib
+
+    from components.frame import share
+
+    snippet = share.embed_snippet(app_url + "/atlas?province=52", "Guizhou", 960, 640)
+    src = html_lib.unescape(re.search(r'src="([^"]+)"', snippet).group(1))
+    assert src.endswith("province=52&present=1&embed=true")
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.set_content(f"<html><body style='margin:0'>{snippet}</body></html>")
+    frame = page.frame_locator("iframe")
+    frame.locator(".choroplethlocation").nth(80).wait_for(state="attached", timeout=60_000)
+    assert frame.locator("[data-testid='stSidebar']:visible").count() == 0
+    assert frame.locator("[data-testid='stException']").count() == 0
+    box = page.locator("iframe").bounding_box()
+    assert box is not None and (box["width"], box["height"]) == (960, 640)
+    assert errors == []
+    page.close()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 
 import polars as pl
@@ -215,3 +216,22 @@ def test_map_caption_says_what_the_map_shows(run_app: Callable[..., AppTest]) ->
     summary = next(c for c in captions if "counties are coloured by Total score" in c)
     assert f"{top['score']:.2f} \\({top['name_zh']} {top['name_pinyin']}" in summary
     assert summary.startswith(f"{view['score'].is_not_null().sum()} of {view.height} counties")
+
+
+def test_finding_a_county_zooms_to_its_province_and_outlines_it(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = run_app(ATLAS)
+    at.text_input(key="atlas_search").input("黔西县").run()  # an old name
+    found = next(b for b in at.button if b.key == "atlas_search-520581")
+    assert "formerly 黔西县" in found.label
+    found.click().run()
+    assert not at.exception
+    assert at.query_params["county"] == "520581" and at.query_params["province"] == "52"
+    atlas = next(c for c in at.get("plotly_chart") if c.key == "atlas_map")
+    spec = json.loads(atlas.proto.spec)
+    outline = spec["data"][-1]
+    assert outline["locations"] == ["520581"] and outline["marker"]["line"]["width"] == 3
+    assert "counties_52" in outline["geojson"]  # the province's layer: zoomed in
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Open the profile of the county outlined" in links

@@ -46,7 +46,7 @@ def test_top_and_bottom_tables_are_chinese_and_hide_pinyin(
     zh = run_app(routes.ATLAS.file, lang="zh", province="52")
     assert [m.value for m in zh.markdown][:2] == ["**前10名**", "**后10名**"]
     for columns in _columns(zh):
-        assert columns["name_zh"]["label"] == "县区" and columns["score"]["label"] == "得分"
+        assert columns["name_zh"]["label"] == "县区" and columns["score"]["label"] == "总分"
         assert columns["name_pinyin"].get("hidden") is True
     en = run_app(routes.ATLAS.file, lang="en", province="52")
     assert all(c["name_pinyin"]["label"] == "Pinyin" for c in _columns(en))

@@ -1,9 +1,10 @@
-"""Every table download offers CSV and XLSX with the rows shown, its provenance, no formula.
+"""Every table download offers CSV, XLSX and a data-package ZIP with the rows shown.
 
 The snapshot is the committed one with a county named like a spreadsheet formula
 (``=HYPERLINK(...)``): each page's exports must hold it neutralised (a leading ``'``),
-the same rows in CSV and XLSX as in the table on screen, and a header naming the
-snapshot, its manifest hash and, for synthetic data, SYNTHETIC.
+the same rows in CSV, XLSX and the ZIP as in the table on screen, a valid Frictionless
+data package naming the snapshot and its manifest hash, and, for synthetic data,
+SYNTHETIC on every row.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,30 +82,43 @@ def _open(run_app: Callable[..., AppTest], page: str, snapshot: str, **params: s
     return at
 
 
-def _last_pair(drawn: list[dict[str, Any]]) -> tuple[bytes, bytes]:
-    """Return the CSV and XLSX bytes of the last pair of buttons (built as on a click)."""
-    csv_button, xlsx_button = drawn[-2:]
+def _last_three(drawn: list[dict[str, Any]]) -> tuple[bytes, bytes, bytes]:
+    """Return the CSV, XLSX and ZIP bytes of the last three buttons (built as on a click)."""
+    csv_button, xlsx_button, zip_button = drawn[-3:]
+    stem = csv_button["file_name"].removesuffix(".csv")
     assert csv_button["file_name"].endswith(".csv")
-    assert xlsx_button["file_name"] == csv_button["file_name"].removesuffix(".csv") + ".xlsx"
-    assert csv_button["on_click"] == xlsx_button["on_click"] == "ignore"
-    return csv_button["data"](), xlsx_button["data"]()
+    assert xlsx_button["file_name"] == stem + ".xlsx" and zip_button["file_name"] == stem + ".zip"
+    assert {b["on_click"] for b in drawn[-3:]} == {"ignore"}
+    return csv_button["data"](), xlsx_button["data"](), zip_button["data"]()
 
 
-def _read_csv(data: bytes) -> tuple[str, list[str], list[list[str]]]:
+def _read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
     assert data.startswith(b"\xef\xbb\xbf")
-    (header,), columns, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    return header, columns, rows
+    columns, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return columns, rows
 
 
-def _read_xlsx(data: bytes) -> tuple[str, list[str], list[list[Any]]]:
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert sheet is not None
-    cells = [cell for row in sheet.iter_rows() for cell in row]
+def _read_xlsx(data: bytes) -> tuple[list[str], list[list[Any]], dict[str, Any]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[1] in ("About", "说明")
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     texts = [cell.value for cell in cells if isinstance(cell.value, str)]
     assert not [text for text in texts if FORMULA.match(text)]
-    (header, *_), columns, *rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    return header, columns, rows
+    columns, *rows = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    about = {r[0].value: r[1].value for r in book.worksheets[1].iter_rows() if len(r) > 1}
+    return columns, rows, about
+
+
+def _read_zip(data: bytes, into: Path) -> dict[str, Any]:
+    """Unpack the ZIP, validate its data package with frictionless; return the descriptor."""
+    from frictionless import validate
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        archive.extractall(into)
+    report = validate(into / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+    return json.loads((into / "datapackage.json").read_text(encoding="utf-8"))
 
 
 def _as_csv(value: Any) -> str:
@@ -122,21 +138,40 @@ def _same(csv_cell: str, xlsx_cell: Any) -> bool:
     return csv_cell == _as_csv(xlsx_cell)
 
 
-def _check_pair(csv_data: bytes, xlsx_data: bytes, snapshot: str) -> list[dict[str, str]]:
-    """Assert CSV and XLSX hold the same header, columns and rows; return the CSV rows."""
-    header, columns, rows = _read_csv(csv_data)
-    xlsx_header, xlsx_columns, xlsx_rows = _read_xlsx(xlsx_data)
+def _check_three(
+    files: tuple[bytes, bytes, bytes],
+    snapshot: str,
+    tmp_path: Path,
+    *,
+    synthetic: bool,
+    data_label: str | None = None,
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """Assert CSV, XLSX and ZIP hold the same columns and rows and say where they came from.
+
+    Return the CSV rows keyed by machine column names (from the data package's field
+    titles) and the data package descriptor.
+    """
+    csv_data, xlsx_data, zip_data = files
+    columns, rows = _read_csv(csv_data)
+    xlsx_columns, xlsx_rows, about = _read_xlsx(xlsx_data)
+    package = _read_zip(zip_data, tmp_path / "package")
     snap = open_snapshot(snapshot)
-    assert header == xlsx_header
-    assert f"snapshot {snap.snapshot_id}" in header
-    assert f"manifest sha256 {snap.manifest_sha256[:12]}" in header
+    assert package["snapshot"] == {"id": snap.snapshot_id, "manifest_sha256": snap.manifest_sha256}
+    assert package["synthetic"] is synthetic
+    assert snap.manifest_sha256 in about.values()
     assert columns == xlsx_columns
+    fields = package["resources"][0]["schema"]["fields"]
+    assert [f["name"] for f in fields] == columns
     assert len(rows) == len(xlsx_rows)
     for row, xlsx_row in zip(rows, xlsx_rows, strict=True):
         assert all(_same(a, b) for a, b in zip(row, xlsx_row, strict=True)), (row, xlsx_row)
     texts = [cell for row in rows for cell in row if not NUMBER.fullmatch(cell)]
-    assert not [text for text in [header, *columns, *texts] if FORMULA.match(text)]
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    assert not [text for text in [*columns, *texts] if FORMULA.match(text)]
+    machine = [f["title"] for f in fields]
+    keyed = [dict(zip(machine, row, strict=True)) for row in rows]
+    label = data_label or ("SYNTHETIC demo data" if synthetic else "real, cited")
+    assert {r["data"] for r in keyed} == {label} or not keyed
+    return keyed, package
 
 
 def _hostile_row(rows: list[dict[str, str]]) -> dict[str, str]:
@@ -145,72 +180,84 @@ def _hostile_row(rows: list[dict[str, str]]) -> dict[str, str]:
 
 
 def test_rankings_exports_hold_the_rows_shown(
-    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
+    run_app: Callable[..., AppTest],
+    downloads: list[dict[str, Any]],
+    formula_snapshot: str,
+    tmp_path: Path,
 ) -> None:
     at = _open(run_app, routes.RANKINGS.file, formula_snapshot, province="52")
     shown: pd.DataFrame = at.dataframe[0].value
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download these rows (CSV)", "Download these rows (XLSX)"]
-    rows = _check_pair(*_last_pair(downloads), formula_snapshot)
+    names = [b.proto.label for b in at.get("download_button")]
+    assert names == [
+        "Download these rows (CSV)",
+        "Download these rows (XLSX)",
+        "Download these rows (ZIP with data package)",
+    ]
+    rows, package = _check_three(_last_three(downloads), formula_snapshot, tmp_path, synthetic=True)
     assert [r["adcode"] for r in rows] == list(shown["adcode"])
     assert [int(r["rank"]) for r in rows] == list(shown["rank"])
     assert shown.loc[shown["adcode"] == COUNTY, "name_zh"].item() == HYPERLINK
     assert _hostile_row(rows)["name_zh"] == "'" + HYPERLINK
-    header = _read_csv(_last_pair(downloads)[0])[0]
-    assert header.startswith("# Rankings · province 52 · edition demo-tp-2021 · ")
-    assert header.endswith("SYNTHETIC demo data: not real assessments")
+    assert package["title"].startswith("Rankings by Total score · province 52")
+    assert package["edition"] == "demo-tp-2021"
+    assert package["evaluator"] == "Demo Integrity Ratings Ltd. (fictional)"
 
 
 def test_published_results_exports_are_not_marked_synthetic(
-    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
+    run_app: Callable[..., AppTest],
+    downloads: list[dict[str, Any]],
+    formula_snapshot: str,
+    tmp_path: Path,
 ) -> None:
     at = _open(
         run_app, routes.RANKINGS.file, formula_snapshot, province="52", edition="zhongding-2021"
     )
     shown: pd.DataFrame = at.dataframe[0].value
-    csv_data, xlsx_data = _last_pair(downloads)
-    rows = _check_pair(csv_data, xlsx_data, formula_snapshot)
+    rows, package = _check_three(
+        _last_three(downloads), formula_snapshot, tmp_path, synthetic=False
+    )
     assert [r["adcode"] for r in rows] == list(shown["adcode"])
     assert _hostile_row(rows)["name_zh"] == "'" + HYPERLINK
-    header = _read_csv(csv_data)[0]
-    assert "edition zhongding-2021" in header and "SYNTHETIC" not in header
+    assert package["edition"] == "zhongding-2021" and "SYNTHETIC" not in package["description"]
+    assert package["sources"][0]["path"].startswith("http")  # the edition's source
 
 
 def test_metrics_exports_hold_the_reweighted_rows(
-    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
+    run_app: Callable[..., AppTest],
+    downloads: list[dict[str, Any]],
+    formula_snapshot: str,
+    tmp_path: Path,
 ) -> None:
     at = _open(run_app, routes.METRICS.file, formula_snapshot, province="52", weights="100,0,0,0,0")
     shown: pd.DataFrame = at.dataframe[-1].value
-    csv_data, xlsx_data = _last_pair(downloads)
-    rows = _check_pair(csv_data, xlsx_data, formula_snapshot)
+    rows, package = _check_three(_last_three(downloads), formula_snapshot, tmp_path, synthetic=True)
     assert [r["adcode"] for r in rows] == list(shown["adcode"])
     assert [int(r["rank"]) for r in rows] == list(shown["rank"])
     assert _hostile_row(rows)["name_zh"] == "'" + HYPERLINK
-    header = _read_csv(csv_data)[0]
-    assert "under weights 100,0,0,0,0" in header and "edition demo-tp-2021" in header
-    assert "SYNTHETIC" in header
+    assert "under weights 100,0,0,0,0" in package["title"]
 
 
 def test_records_exports_hold_the_filtered_records(
-    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], formula_snapshot: str
+    run_app: Callable[..., AppTest],
+    downloads: list[dict[str, Any]],
+    formula_snapshot: str,
+    tmp_path: Path,
 ) -> None:
     at = _open(
         run_app, routes.RECORDS.file, formula_snapshot, province="52", county=COUNTY,
         records_layer=labels.RECORD_LAYERS["demo"],
     )  # fmt: skip
     shown = next(d.value for d in at.dataframe if "record_id" in d.value.columns)
-    csv_data, xlsx_data = _last_pair(downloads)
-    rows = _check_pair(csv_data, xlsx_data, formula_snapshot)
+    rows, package = _check_three(_last_three(downloads), formula_snapshot, tmp_path, synthetic=True)
     wanted = records.RecordFilters(
         county=COUNTY, start=dt.date(2016, 1, 1), end=dt.date(2021, 12, 31), synthetic=True
     )
     assert len(rows) == records.count_records(formula_snapshot, wanted) > 0
     assert [r["record_id"] for r in rows[: len(shown)]] == list(shown["record_id"])
     assert {r["name_zh"] for r in rows} == {"'" + HYPERLINK}
-    header = _read_csv(csv_data)[0]
-    assert header.startswith(f"# Records county {COUNTY}")
-    assert "edition" not in header
-    assert header.endswith("SYNTHETIC demo data: not real records about any government body")
+    assert package["title"].startswith(f"Records county {COUNTY}")
+    assert package["edition"] is None
+    assert "not real records about any government body" in package["description"]
 
 
 def test_page_files_hold_no_download_button_but_through_exports() -> None:
@@ -221,20 +268,19 @@ def test_page_files_hold_no_download_button_but_through_exports() -> None:
 
 
 def test_exports_in_chinese_say_where_they_came_from_in_chinese(
-    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]]
+    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], tmp_path: Path
 ) -> None:
-    """With lang=zh the buttons and the file header are Chinese; rows and columns are data."""
+    """With lang=zh the buttons, column names and the provenance are Chinese."""
     snapshot = str(demo_snapshot())
     _open(run_app, routes.RANKINGS.file, snapshot, province="52", lang="zh")
-    assert downloads[-2]["label"] == "下载这些行（CSV）"
-    csv_data, xlsx_data = _last_pair(downloads)
-    header, columns, rows = _read_csv(csv_data)
-    snap = open_snapshot(snapshot)
-    assert header == _read_xlsx(xlsx_data)[0]
-    assert header.startswith("# 排名 · 省份 52 · 评估期次 demo-tp-2021")
-    assert f"数据快照 {snap.snapshot_id}" in header
-    assert f"清单校验值 {snap.manifest_sha256[:12]}" in header
-    assert header.endswith("合成演示数据：非真实评估")
-    assert "name_zh" in columns and "name_pinyin" not in columns
+    assert downloads[-3]["label"] == "下载这些行（CSV）"
+    rows, package = _check_three(
+        _last_three(downloads), snapshot, tmp_path, synthetic=True, data_label="合成演示数据"
+    )
+    columns = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    assert columns[:3] == ["省内名次（总分）", "全国名次（总分）", "县区"]
+    assert "name_pinyin" not in [f["title"] for f in package["resources"][0]["schema"]["fields"]]
+    assert package["title"].startswith("按总分排名 · 省份 52")
+    assert "合成演示数据" in package["description"]
     guizhou = rankings.ranking_table(snapshot, "demo-tp-2021", province="520000")
     assert len(rows) == guizhou.height  # Guizhou's assessed counties, as in English

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -231,14 +233,17 @@ def test_download_holds_the_reweighted_rows(
 
     monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="52", weights="100,0,0,0,0")
-    latest = downloads[-2]  # CSV, then XLSX
-    assert latest["file_name"] == "reweighted-demo-tp-2021-w100-0-0-0-0-52.csv"
-    header, _, body = latest["data"]().decode("utf-8-sig").partition("\n")
-    assert "under weights 100,0,0,0,0" in header and "SYNTHETIC" in header
-    rows = list(csv.DictReader(io.StringIO(body)))
+    latest = downloads[-3]  # CSV, then XLSX, then ZIP
+    assert latest["file_name"] == "reweighted-demo-tp-2021-w100-0-0-0-0-52-SYNTHETIC.csv"
+    rows = list(csv.DictReader(io.StringIO(latest["data"]().decode("utf-8-sig"))))
     shown = _ranking(at)
-    assert [r["adcode"] for r in rows] == list(shown["adcode"])
-    assert [int(r["rank"]) for r in rows] == list(shown["rank"])
+    assert [r["Adcode"] for r in rows] == list(shown["adcode"])
+    assert [int(r["Rank"]) for r in rows] == list(shown["rank"])
+    assert {r["Data"] for r in rows} == {"SYNTHETIC demo data"}
+    package = downloads[-1]["data"]()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        described = json.loads(archive.read("datapackage.json"))
+    assert "under weights 100,0,0,0,0" in described["title"] and described["synthetic"]
 
 
 def test_a_province_without_assessed_counties_says_so(run_app: Callable[..., AppTest]) -> None:

@@ -41,6 +41,8 @@ VIEWS = [
     (routes.RECORDS.file, {}),
     (routes.RECORDS.file, {"records_layer": labels.RECORD_LAYERS["demo"], "province": "52"}),
     (routes.COUNTY.file, {"county": "520123", "province": "52"}),
+    (routes.COMPARE.file, {"counties": "520123,520621,360921"}),
+    (routes.RANKINGS.file, {"metric": "transparency", "province": "52", "top": "10"}),
     (routes.DATA.file, {}),
 ]
 

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -162,15 +165,61 @@ def test_download_holds_exactly_the_rows_shown(
     at = _open(run_app, province="33")
     at.multiselect(key="rankings_grades").select("BBB").run()
     shown = _table(at)
-    latest = downloads[-2]  # CSV, then XLSX
-    assert latest["file_name"] == "rankings-demo-tp-2021-33.csv"
+    latest = downloads[-3]  # CSV, then XLSX, then ZIP
+    assert latest["file_name"] == "rankings-demo-tp-2021-33-SYNTHETIC.csv"
     text = latest["data"]().decode("utf-8")  # generated on click
-    assert text.startswith("\ufeff#")
-    header, _, body = text[1:].partition("\n")
-    assert "demo-tp-2021" in header and "SYNTHETIC" in header
-    rows = list(csv.DictReader(io.StringIO(body)))
+    assert text.startswith("\ufeffProvincial rank (Total score),National rank (Total score),")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
     assert 0 < len(rows) == len(shown) < 90
-    assert [r["adcode"] for r in rows] == list(shown["adcode"])
-    assert [int(r["rank"]) for r in rows] == list(shown["rank"])
-    assert {r["grade"] for r in rows} == {"BBB"}
-    assert list(rows[0]) == list(shown.columns)
+    assert [r["Adcode"] for r in rows] == list(shown["adcode"])
+    assert [int(r["Provincial rank (Total score)"]) for r in rows] == list(shown["rank"])
+    assert {r["Grade"] for r in rows} == {"BBB"}
+    assert {r["Data"] for r in rows} == {"SYNTHETIC demo data"}
+    assert len(rows[0]) == len(shown.columns) + 1  # and the data column
+
+
+def test_top_ten_of_guizhou_on_transparency_is_what_the_download_holds(
+    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """rankings?metric=transparency&province=52&top=10: ten Guizhou counties, by transparency."""
+    downloads: list[dict[str, Any]] = []
+    original = streamlit.download_button
+
+    def spy(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
+        downloads.append({"label": label, "data": data, **kwargs})
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", spy)
+    at = _open(run_app, metric="transparency", province="52", top="10")
+    shown = _table(at)
+    assert len(shown) == 10
+    assert set(shown["adcode"].str[:2]) == {"52"}
+    assert shown["score"].is_monotonic_decreasing  # descending transparency
+    assert list(shown["rank"]) == sorted(shown["rank"]) and shown["rank"].iloc[0] == 1
+    every = rankings.ranking_table(
+        SNAPSHOT, "demo-tp-2021", province="520000", metric="transparency"
+    )
+    best = every.sort("score", descending=True, nulls_last=True).head(10)
+    assert list(shown["adcode"]) == best["adcode"].to_list()
+    header = json.loads(at.dataframe[0].proto.columns)
+    label = "Transparency (open government) 透明度"  # the sidebar's metric label
+    assert header["rank"]["label"] == f"Provincial rank ({label})"
+    assert header["rank_national"]["label"] == f"National rank ({label})"
+    assert at.query_params["top"] == "10"
+    csv_file, _, zip_file = downloads[-3:]
+    assert csv_file["file_name"] == "rankings-demo-tp-2021-52-transparency-top10-SYNTHETIC.csv"
+    data = csv_file["data"]()
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith(f"Provincial rank ({label}),National rank ({label}),")  # header
+    exported = pl.read_csv(io.BytesIO(data))
+    assert exported.height == 10
+    assert exported["Adcode"].cast(pl.String).to_list() == list(shown["adcode"])
+    assert exported[label].to_list() == list(shown["score"])
+    with zipfile.ZipFile(io.BytesIO(zip_file["data"]())) as archive:
+        archive.extractall(tmp_path)
+    from frictionless import validate
+
+    report = validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    assert package["synthetic"] is True and package["edition"] == "demo-tp-2021"

@@ -43,9 +43,10 @@ def test_headers_and_help_are_chinese_and_pinyin_is_gone(run_app: Callable[..., 
     assert at.title[0].value == "排名"
     assert "name_pinyin" not in _table(at).columns
     config = _config(at)
-    assert config["rank"]["label"] == "排名" and config["rank"]["help"].startswith("省内排名")
+    assert config["rank"]["label"] == "省内名次（总分）"
+    assert config["rank"]["help"].startswith("按总分计算的省内名次")
     assert config["name_zh"]["label"] == "县区"
-    assert config["rank_national"]["label"] == "全国排名"
+    assert config["rank_national"]["label"] == "全国名次（总分）"
     assert config["transparency"]["label"] == "透明度"
     assert config["transparency"]["help"] == "透明度：一级指标得分，0–100。"
     for options in config.values():

@@ -185,19 +185,17 @@ def test_download_holds_the_filtered_records_and_says_synthetic(
     monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="52")
     at.multiselect(key="records_types").select("dishonest_judgment_debtor").run()
-    latest = downloads[-2]  # CSV, then XLSX
-    assert latest["file_name"] == "records-52-2016-01-2021-12.csv"
-    text = latest["data"]().decode("utf-8")  # generated on click
-    header, _, body = text[1:].partition("\n")
-    assert text.startswith("\ufeff# Records province 52")
-    assert "record type dishonest_judgment_debtor" in header and "SYNTHETIC" in header
+    latest = downloads[-3]  # CSV, then XLSX, then ZIP
+    assert latest["file_name"] == "records-52-2016-01-2021-12-SYNTHETIC.csv"
+    body = latest["data"]().decode("utf-8-sig")  # generated on click
     rows = list(csv.DictReader(io.StringIO(body)))
     wanted = with_types(GUIZHOU, "dishonest_judgment_debtor")
     assert len(rows) == records.count_records(SNAPSHOT, wanted) > 0
     assert latest["label"] == f"Download the {len(rows):,} filtered records (CSV)"
-    assert {r["record_type"] for r in rows} == {"dishonest_judgment_debtor"}
-    assert all(r["adcode"].startswith("52") for r in rows)
-    assert [r["record_id"] for r in rows[:5]] == list(_table(at)["record_id"][:5])
+    assert {r["Record type"] for r in rows} == {"dishonest_judgment_debtor"}
+    assert all(r["Adcode"].startswith("52") for r in rows)
+    assert {r["Data"] for r in rows} == {"SYNTHETIC demo data"}
+    assert [r["Record id"] for r in rows[:5]] == list(_table(at)["record_id"][:5])
 
 
 def test_scores_against_records_follow_the_sidebar_metric(run_app: Callable[..., AppTest]) -> None:

@@ -33,8 +33,10 @@ def test_link_and_citation_of_the_view(
 ) -> None:
     at = run_app(page, **params)
     assert not at.exception
-    link, cited, bib = _codes(at)
+    link, cited, bib, embed = _codes(at)
     assert link.startswith(path + "?")  # no browser address in AppTest: relative to the app
+    assert embed.startswith(f'<iframe src="{path}?') and 'width="960" height="640"' in embed
+    assert "present=1&amp;embed=true" in embed
     for key, value in params.items():
         assert f"{key}={value.replace(',', '%2C')}" in link
     manifest = demo_snapshot() / "manifest.json"
@@ -50,7 +52,7 @@ def test_link_and_citation_of_the_view(
 def test_a_real_edition_cites_its_real_source(run_app: Callable[..., AppTest]) -> None:
     at = run_app(routes.RANKINGS.file, edition="zhongding-2021")
     assert not at.exception
-    _, cited, _ = _codes(at)
+    _, cited, _, _ = _codes(at)
     assert "SYNTHETIC" not in cited
     assert "[edition zhongding-2021]" in cited
     assert "Source: " in cited and "http" in cited.split("Source: ")[1]
@@ -84,7 +86,7 @@ def test_the_share_link_carries_the_chosen_snapshot(
     picker = next(s for s in at.sidebar.selectbox if s.label == "Snapshot")
     picker.select(str(two_snapshots / "guizhou-only")).run()
     assert not at.exception
-    link, cited, _ = _codes(at)
+    link, cited, _, _ = _codes(at)
     assert "snapshot=guizhou-only" in link
     assert "data snapshot guizhou-only" in cited
     assert at.query_params["snapshot"] == "guizhou-only"
@@ -93,7 +95,7 @@ def test_the_share_link_carries_the_chosen_snapshot(
 def test_a_shared_link_opens_its_snapshot(two_snapshots: Path) -> None:
     at = _open(snapshot="guizhou-only")
     assert not at.exception
-    link, cited, _ = _codes(at)
+    link, cited, _, _ = _codes(at)
     assert "snapshot=guizhou-only" in link and "data snapshot guizhou-only" in cited
     assert not any("Ignored snapshot" in i.value for i in at.sidebar.info)
 
@@ -103,6 +105,6 @@ def test_a_link_to_an_unknown_snapshot_opens_the_default_with_a_notice(
 ) -> None:
     at = _open(snapshot="gone-2024")
     assert not at.exception
-    link, cited, _ = _codes(at)
+    link, cited, _, _ = _codes(at)
     assert "snapshot=" not in link and "data snapshot demo" in cited
     assert any("Ignored snapshot `gone-2024`" in i.value for i in at.sidebar.info)

@@ -27,7 +27,8 @@ def _open(page: str, **params: str) -> AppTest:
 
 def _sidebar(at: AppTest) -> dict[str, object]:
     edition = {"Edition": at.session_state["edition"]}  # the edition picker's state
-    return edition | {s.label: s.value for s in at.sidebar.selectbox}
+    controls = ("Metric", "Province")  # the view's; the share panel's embed size is not
+    return edition | {s.label: s.value for s in at.sidebar.selectbox if s.label in controls}
 
 
 GLOBAL = {

@@ -56,6 +56,9 @@ VIEWS = [
     (routes.RECORDS.file, {"province": "52"}),
     (routes.COUNTY.file, {}),
     (routes.COUNTY.file, {"county": "520123", "province": "52"}),
+    (routes.COMPARE.file, {"counties": "520123,520621,360921"}),
+    (routes.HOME.file, {}),
+    (routes.PUBLISHED.file, {}),
     (routes.DATA.file, {}),
     # real editions (published ranks and lists, no scores), comparisons, odd counties
     (routes.ATLAS.file, {"edition": "zhongding-2021"}),
@@ -107,7 +110,7 @@ def english_shown(at: AppTest) -> list[str]:
         )  # the joiner that keeps a bare domain unlinked
         for value in (q for q in quoted if q in plain):
             plain = plain.replace(value, " ")  # a long note or source title, quoted as written
-        if plain in data or (kind == "code" and plain.startswith(("/", "http"))):
+        if plain in data or (kind == "code" and plain.startswith(("/", "http", "<iframe"))):
             continue  # English-only notes from the data; the view's link
         if kind == "code" and plain.startswith("@misc{"):
             plain = BIBTEX_FIELD.sub(" ", BIBTEX_URL.sub(" ", plain.split("\n", 1)[-1]))

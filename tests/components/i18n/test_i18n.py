@@ -13,7 +13,7 @@ from tests.i18n_scan import english_words, marked_texts, raw_display_texts
 # algorithm, the language switch's "English", and the "Demo" that starts every
 # fictional evaluator's name in both languages.
 ALLOWED = frozenset(
-    {"Demo", "CSV", "XLSX", "PNG", "SVG", "JSON", "GeoJSON", "Parquet", "BibTeX", "English"}
+    {"Demo", "CSV", "XLSX", "ZIP", "PNG", "SVG", "JSON", "GeoJSON", "Parquet", "BibTeX", "English"}
     | {"sha", "SHA"}
 )
 
