@@ -225,8 +225,8 @@ CHOICES = Choices(
     unscored_editions=frozenset({"e0"}),
 )
 WHERE = (
-    "the app reads only edition, metric, province, county, classes, compare, weights, counties, lang, "
-    "present, story, step, snapshot"
+    "the app reads only edition, metric, province, county, classes, compare, weights, "
+    "counties, lang, present, story, step, snapshot"
 )
 
 
