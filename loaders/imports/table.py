@@ -156,8 +156,10 @@ def parse_rows(
     ranks: list[tuple[int, int]] = []  # (line, rank) of every row with a valid rank
     for i, line in enumerate(lines):
         row_problems: list[Problem] = []
+        uncached = set()
         for index in by_name.values():
             if table.uncached and (first + kept[i], index) in table.uncached:
+                uncached.add(index)
                 address, formula = table.uncached[(first + kept[i], index)]
                 row_problems.append(
                     Problem(line, header_names[index], formula[:40],
@@ -183,7 +185,7 @@ def parse_rows(
                 )
             )
         rank = None
-        if "rank" in by_name and not missing["rank"][i]:
+        if "rank" in by_name and not missing["rank"][i] and by_name["rank"] not in uncached:
             number = rank_numbers[i]
             if number is None or not number.is_integer() or number < 1:
                 row_problems.append(
@@ -195,7 +197,7 @@ def parse_rows(
                 ranks.append((line, rank))
         scores: dict[str, float] = {}
         for column, values in numbers.items():
-            if missing[column][i]:
+            if missing[column][i] or by_name[column] in uncached:
                 continue
             value, written = values[i], columns[column][i]
             if value is None:
