@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures of test_table are used by name)
 """Hostile and heavy imports: uncached formulas, huge cells, too many rows, stale folders.
 
 Also the matching behind a 667,000-row file: each distinct county is matched once, by
@@ -37,7 +38,7 @@ from tests.loaders.imports.test_table import (  # noqa: F401 (fixtures)
 def test_xlsx_formula_without_a_cached_value_is_a_problem_with_its_cell(
     tmp_path: Path,
     meta: Path,
-    base_hashes: dict[str, str],  # noqa: F811
+    base_hashes: dict[str, str],
 ) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -55,7 +56,7 @@ def test_xlsx_formula_without_a_cached_value_is_a_problem_with_its_cell(
 def test_a_200_kb_field_is_a_rejection_not_a_failure(
     tmp_path: Path,
     meta: Path,
-    base_hashes: dict[str, str],  # noqa: F811
+    base_hashes: dict[str, str],
 ) -> None:
     path = _write(tmp_path, [HEADER, GOOD[0], "2,修文县" + "县" * 200_000 + ",贵州省,贵阳市,80"])
     code, out, _ = _run(tmp_path, path, meta)
@@ -81,7 +82,7 @@ def test_nan_percent_is_not_a_number() -> None:
 def test_stale_temporary_folders_are_removed_at_the_next_run(
     tmp_path: Path,
     meta: Path,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     old = time.time() - 2 * 3600
     killed = tmp_path / ".earlier.tmp-abcd1234"  # a write killed midway
@@ -136,7 +137,7 @@ def test_a_job_over_its_time_is_stopped() -> None:
 def test_publish_moves_a_valid_draft_and_refuses_the_rest(
     tmp_path: Path,
     meta: Path,
-    capsys: pytest.CaptureFixture[str],  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     drafts, snapshots = tmp_path / "drafts", tmp_path / "snapshots"
     code = cli.main(["import", str(_write(tmp_path, [HEADER, *GOOD])), "--snapshot", str(BASE),
