@@ -184,7 +184,7 @@ def run_job(kind: str, key: Hashable, target: Callable[..., Any], *args: Any) ->
     with _LOCK:
         if _JOBS.get((session, kind)) is held:
             del _JOBS[(session, kind)]
-    return job.outcome()  # type: ignore[no-any-return]
+    return job.outcome()
 
 
 def cached_job(kind: str, key: Hashable, target: Callable[..., Any], *args: Any) -> Outcome:
@@ -192,7 +192,7 @@ def cached_job(kind: str, key: Hashable, target: Callable[..., Any], *args: Any)
     slot = f"_import_done_{kind}"
     done = st.session_state.get(slot)
     if done is not None and done[0] == key:
-        return done[1]  # type: ignore[no-any-return]
+        return done[1]
     outcome = run_job(kind, key, target, *args)
     st.session_state[slot] = (key, outcome)
     return outcome

@@ -100,15 +100,8 @@ def _match_all(
     return matches
 
 
-def parse_rows(
-    table: Table, matcher: Matcher, *, score_max: float | None
-) -> tuple[list[ParsedRow], list[Problem]]:
-    """Turn the data rows into values, matching counties and checking every cell.
-
-    Cells are read column by column (Polars), each distinct county matched once: a
-    table of 667,000 rows is checked in seconds (``python -m loaders bench``).
-    """
-    by_name = {name: index for index, name in table.columns.items()}
+def _header_problems(table: Table, by_name: dict[str, int]) -> list[Problem]:
+    """Return the unknown columns (warnings) and the missing required ones (errors)."""
     problems = [
         Problem(table.header_row + 1, header, "", "unknown column: not imported", "warning")
         for header in table.unknown.values()
@@ -119,6 +112,19 @@ def parse_rows(
         )
     if not ({"rank", "band"} | set(SCORE_COLUMNS)) & set(by_name):
         problems.append(Problem(None, None, "", "missing required column: a rank or a score"))
+    return problems
+
+
+def parse_rows(
+    table: Table, matcher: Matcher, *, score_max: float | None
+) -> tuple[list[ParsedRow], list[Problem]]:
+    """Turn the data rows into values, matching counties and checking every cell.
+
+    Cells are read column by column (Polars), each distinct county matched once: a
+    table of 667,000 rows is checked in seconds (``python -m loaders bench``).
+    """
+    by_name = {name: index for index, name in table.columns.items()}
+    problems = _header_problems(table, by_name)
     if any(p.severity == "error" for p in problems):
         return [], problems
     header = table.rows[table.header_row]

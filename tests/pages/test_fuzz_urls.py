@@ -64,9 +64,9 @@ VALUES = st.one_of(
     JSON.map(_token),
 )
 KEYS = (*MANAGED, *CARRIED, *PAGE_PARAMS)
-LINKS = st.fixed_dictionaries(
-    {key: VALUES for key in KEYS}, optional={"unknown_key": VALUES}
-).map(lambda link: {k: v for k, v in link.items() if len(v) <= 5000})
+LINKS = st.fixed_dictionaries({key: VALUES for key in KEYS}, optional={"unknown_key": VALUES}).map(
+    lambda link: {k: v for k, v in link.items() if len(v) <= 5000}
+)
 
 
 def _notices(at: AppTest) -> list[str]:
@@ -95,9 +95,7 @@ def _open(run_app: Callable[..., AppTest], page: str, link: dict[str, str]) -> A
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page", [r.file for r in routes.PAGES])
-def test_fuzzed_links_on_every_page(
-    run_app: Callable[..., AppTest], page: str, lang: str
-) -> None:
+def test_fuzzed_links_on_every_page(run_app: Callable[..., AppTest], page: str, lang: str) -> None:
     @settings(
         max_examples=4,
         deadline=None,
