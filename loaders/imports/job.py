@@ -11,9 +11,13 @@ counts and at most :data:`MAX_PROBLEMS` problems.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import sys
+import threading
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from loaders.imports.table import check_file, import_file, write_meta
 MAX_PROBLEMS = 10_000  # problems sent back to the page (the count says how many in all)
 TIMEOUT = 300.0  # seconds a job may run before it is stopped
 PREVIEW_ROWS = 10
+_MAIN_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,25 @@ def write_upload(
     return Path(out).name
 
 
+@contextlib.contextmanager
+def _no_main_script() -> Iterator[None]:
+    """Hide ``__main__`` while a child is spawned, so the child does not re-run it.
+
+    ``spawn`` re-executes ``__main__.__file__`` in the child before the job. Under
+    Streamlit ``__main__`` is the page script being run (``app.py``, or an AppTest's
+    temporary script): the child would run the whole app, or fail before the job. A
+    module without ``__file__`` or ``__spec__`` makes the child skip that step.
+    """
+    with _MAIN_LOCK:
+        saved = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if saved is not None:
+                sys.modules["__main__"] = saved
+
+
 def _run(send: Any, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Run ``target`` in the child; send back its result, a rejection or a failure."""
     try:
@@ -128,7 +152,8 @@ class Job:
         context = mp.get_context("spawn")
         self._receive, send = context.Pipe(duplex=False)
         self.process = context.Process(target=_run, args=(send, target, args), daemon=True)
-        self.process.start()
+        with _no_main_script():
+            self.process.start()
         send.close()
         self.started = time.monotonic()
         self.timeout = timeout

@@ -8,7 +8,9 @@ dictionary (``python -m loaders bench`` times it; here only what it finds is tes
 from __future__ import annotations
 
 import os
+import sys
 import time
+import types
 from pathlib import Path
 
 import openpyxl
@@ -119,6 +121,26 @@ def test_a_job_runs_in_a_child_and_reports_rejections(tmp_path: Path) -> None:
     outcome = job.outcome()
     assert isinstance(outcome, Rejected) and "no header row found" in outcome.message
     assert job.process.exitcode == 0
+
+
+def test_a_job_never_runs_the_script_that_started_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit makes the running page script ``__main__``; the child must not re-run it.
+
+    ``spawn`` re-executes ``__main__.__file__`` in the child before the job: that would
+    run the app (or, in a test run, a temporary AppTest script that no longer works).
+    """
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n", "utf-8")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    job = Job(sorted, [3, 1, 2])
+    assert sys.modules["__main__"] is page
+    assert job.wait(60) and job.outcome() == [1, 2, 3]
+    assert not marker.exists()
 
 
 def test_a_cancelled_job_stops_at_once() -> None:
