@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
+import os
 import sys
 import threading
 import time
@@ -28,6 +29,7 @@ from loaders.imports.table import check_file, import_file, write_meta
 MAX_PROBLEMS = 10_000  # problems sent back to the page (the count says how many in all)
 TIMEOUT = 300.0  # seconds a job may run before it is stopped
 PREVIEW_ROWS = 10
+NICENESS = 10  # the child yields the CPU to the server's threads (other viewers' pages)
 _MAIN_LOCK = threading.Lock()
 
 
@@ -126,6 +128,8 @@ def _no_main_script() -> Iterator[None]:
 
 def _run(send: Any, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Run ``target`` in the child; send back its result, a rejection or a failure."""
+    with contextlib.suppress(OSError, AttributeError):  # no os.nice off POSIX
+        os.nice(NICENESS)
     try:
         outcome: Outcome = target(*args)
     except ImportRejected as rejected:

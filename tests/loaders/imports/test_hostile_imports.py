@@ -19,7 +19,7 @@ import pytest
 from loaders import store
 from loaders.imports import read
 from loaders.imports.drafts import publish
-from loaders.imports.job import Failed, Job, Rejected, check_upload
+from loaders.imports.job import NICENESS, Failed, Job, Rejected, check_upload
 from loaders.imports.match import Matcher
 from loaders.imports.read import ImportRejected
 from loaders.imports.table import parse_rows
@@ -141,6 +141,13 @@ def test_a_job_never_runs_the_script_that_started_it(
     assert sys.modules["__main__"] is page
     assert job.wait(60) and job.outcome() == [1, 2, 3]
     assert not marker.exists()
+
+
+def test_a_job_runs_at_a_lower_priority_than_the_server() -> None:
+    """On a small machine the parsing must not starve other viewers' pages."""
+    job = Job(os.nice, 0)  # os.nice(0) returns the child's niceness
+    assert job.wait(60)
+    assert job.outcome() == min(os.nice(0) + NICENESS, 19)
 
 
 def test_a_cancelled_job_stops_at_once() -> None:
