@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,7 @@ def measure_page(snapshot: str, csv: Path, repeat: int) -> dict[str, Any]:
     """
     from playwright.sync_api import sync_playwright
 
-    from loaders.tools.browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, serve
+    from loaders.tools.browser import CHROMIUM, CHROMIUM_ARGS, MAP_DRAWN, rss_mb, serve
 
     def atlas(browser: Any, url: str) -> float:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -104,12 +105,20 @@ def measure_page(snapshot: str, csv: Path, repeat: int) -> dict[str, Any]:
     secrets.write_text(f'import_token = "{TOKEN}"\n', encoding="utf-8")
     env = {"GI_ENABLE_IMPORT": "1", "GI_SNAPSHOT": snapshot}
     with (
-        serve(env=env, options=("--secrets.files", str(secrets))) as (url, _, _),
+        serve(env=env, options=("--secrets.files", str(secrets))) as (url, proc, _),
         sync_playwright() as pw,
     ):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         atlas(browser, url)  # the first visit switches the server to the router
         idle = [atlas(browser, url) for _ in range(repeat)]
+        rss_idle, peak, stop = rss_mb(proc.pid), [0.0], threading.Event()
+
+        def sample() -> None:  # the server and its children (the import job) every 0.2 s
+            while not stop.wait(0.2):
+                peak[0] = max(peak[0], rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         importer = browser.new_page()
         importer.goto(url + "/import")
         importer.get_by_label("Access token").fill(TOKEN)
@@ -123,8 +132,16 @@ def measure_page(snapshot: str, csv: Path, repeat: int) -> dict[str, Any]:
             busy.append(atlas(browser, url))
         checked.first.wait_for(timeout=600_000)
         page_seconds = time.perf_counter() - start
+        stop.set()
+        sampler.join()
         browser.close()
-    return {"idle": idle, "busy": busy, "page_seconds": page_seconds}
+    return {
+        "idle": idle,
+        "busy": busy,
+        "page_seconds": page_seconds,
+        "rss_idle_mb": rss_idle,
+        "rss_peak_mb": peak[0],
+    }
 
 
 def measure(snapshot: str, repeat: int, work: Path) -> dict[str, tuple[list[float], str]]:
@@ -153,6 +170,7 @@ def measure(snapshot: str, repeat: int, work: Path) -> dict[str, tuple[list[floa
         page["busy"],
         f"atlas drawn idle: median {statistics.median(page['idle']):.2f} s; during the import "
         f"{len(page['busy'])} loads; the Import page showed the check after "
-        f"{page['page_seconds']:.1f} s",
+        f"{page['page_seconds']:.1f} s; server RSS with its children {page['rss_idle_mb']:.0f} MB "
+        f"before the upload, peak {page['rss_peak_mb']:.0f} MB during the import",
     )
     return found
