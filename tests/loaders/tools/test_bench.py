@@ -29,7 +29,7 @@ def test_bench_runs_on_a_small_snapshot_and_reports_every_budget(tmp_path: Path)
         edition="demo-tp-2021",
         records=3000,
         repeat=2,
-        skip={"browser", "memory", "cold-start"},
+        skip={"browser", "memory", "cold-start", "import"},
         work=tmp_path,
     )
     assert set(report["budgets"]) == set(bench.BUDGETS)
@@ -38,6 +38,9 @@ def test_bench_runs_on_a_small_snapshot_and_reports_every_budget(tmp_path: Path)
         "atlas_drawn_seconds",
         "memory_10_sessions_mb",
         "cold_start_seconds",
+        "import_cli_seconds",
+        "import_rows_per_second",
+        "import_other_session_seconds",
     }
     records = report["budgets"]["records_query_seconds"]
     assert "records" in records["note"] and len(records["runs"]) == 2
