@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench, soak."""
+"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench, soak, serve."""
 
 from __future__ import annotations
 
@@ -81,6 +81,18 @@ def _soak(args: argparse.Namespace) -> int:
     return soak.run(args)
 
 
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders.tools import deploy
+
+    deploy.add_arguments(parser)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from loaders.tools import deploy
+
+    return deploy.run(args)
+
+
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     from loaders.imports import cli as importing
 
@@ -124,6 +136,12 @@ COMMANDS = {
         "fails on any failed session or memory that keeps growing (exit 0 passed, 1 failed)",
         _soak_arguments,
         _soak,
+    ),
+    "serve": (
+        "serve the app as N replicas behind nginx on one machine (deploy/nginx.conf): "
+        "sticky sessions, failover, compression, security headers, limits",
+        _serve_arguments,
+        _serve,
     ),
     "validate": (
         "check a snapshot: schemas, hashes, references, synthetic/real rule "
