@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench, soak, serve."""
+"""The ``python -m loaders`` command line: one verb per data and operations tool."""
 
 from __future__ import annotations
 
@@ -30,6 +30,29 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{args.path}: INVALID ({len(problems)} problem(s))", file=sys.stderr)
         return 1
     print(f"{args.path}: valid")
+    return 0
+
+
+def _publish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("channel", help="where to publish: s3://bucket/prefix (a channel)")
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        default=paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID,
+        help="snapshot folder to publish (default: the committed default snapshot)",
+    )
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from loaders.store import SnapshotError
+    from loaders.store.publish import publish
+
+    try:
+        target = publish(args.snapshot, args.channel)
+    except (SnapshotError, ValueError, OSError) as exc:
+        print(f"publish: {exc}", file=sys.stderr)
+        return 1
+    print(f"published {args.snapshot} as {target}; {args.channel}/CURRENT points to it")
     return 0
 
 
@@ -136,6 +159,12 @@ COMMANDS = {
         "fails on any failed session or memory that keeps growing (exit 0 passed, 1 failed)",
         _soak_arguments,
         _soak,
+    ),
+    "publish": (
+        "upload a snapshot to object storage under its own prefix, verify it, then point "
+        "the channel's CURRENT at it (exit 0 published, 1 not)",
+        _publish_arguments,
+        _publish,
     ),
     "serve": (
         "serve the app as N replicas behind nginx on one machine (deploy/nginx.conf): "

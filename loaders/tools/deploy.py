@@ -26,7 +26,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -398,8 +398,8 @@ class Deployment:
 
 
 @contextlib.contextmanager
-def _signals(handlers: dict[int, object]) -> Iterator[None]:
-    before = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}  # type: ignore[arg-type]
+def _signals(handlers: dict[signal.Signals, Callable[[int, object], None]]) -> Iterator[None]:
+    before = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
     try:
         yield
     finally:
