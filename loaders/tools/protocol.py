@@ -42,6 +42,10 @@ class SessionResult:
     received_bytes: int = 0
     charts: int = 0
     error: str | None = None
+    reconnects: int = 0  # the server went away while the session was open
+    recovered_s: float | None = None  # from losing the server to the view shown again
+    replica_after: str | None = None
+    charts_after: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -128,6 +132,9 @@ def _problem(msg: Any) -> str | None:
     return None
 
 
+_Run = SessionResult  # one run's times and counts (a reconnect's run has its own)
+
+
 async def _read_run(ws: Any, result: SessionResult, sent: float) -> None:
     """Read ForwardMsgs until the run finishes successfully; record times and problems."""
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -158,6 +165,51 @@ async def _read_run(ws: Any, result: SessionResult, sent: float) -> None:
                 return
 
 
+async def _visit(base_url: str, link: str, run: _Run, timeout: float) -> Any:
+    """Health check (the sticky cookie), WebSocket open, the run of ``link``; yield the socket."""
+    from websockets.asyncio.client import connect
+
+    start = time.perf_counter()
+    status, cookies = await http_get(base_url + "/_stcore/health", {}, timeout)
+    if status != 200:
+        raise RuntimeError(f"health check answered {status}")
+    jar = dict(c.split(";", 1)[0].split("=", 1) for c in cookies if "=" in c)
+    run.replica = jar.get(COOKIE)
+    stream = "ws" + base_url.removeprefix("http") + "/_stcore/stream"
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
+    ws = await connect(
+        stream,
+        subprotocols=["streamlit"],  # type: ignore[list-item]
+        additional_headers=headers,
+        origin=base_url,  # type: ignore[arg-type]
+        max_size=None,
+        open_timeout=timeout,
+        ping_interval=None,
+        compression=None,
+    )
+    try:
+        run.connect_s = time.perf_counter() - start
+        sent = time.perf_counter()
+        await ws.send(_request(link))
+        await asyncio.wait_for(_read_run(ws, run, sent), timeout)
+    except BaseException:
+        await ws.close()
+        raise
+    return ws
+
+
+async def _held(ws: Any, hold: asyncio.Event) -> bool:
+    """Keep ``ws`` open until ``hold`` is set; return True when the server closed it first."""
+    closed = asyncio.ensure_future(ws.wait_closed())
+    held = asyncio.ensure_future(hold.wait())
+    done, pending = await asyncio.wait({closed, held}, return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    lost = closed in done and not hold.is_set()
+    await ws.close()
+    return lost
+
+
 async def open_view(
     base_url: str,
     link: str,
@@ -166,43 +218,32 @@ async def open_view(
     timeout: float = 60.0,
     hold: asyncio.Event | None = None,
     settled: Callable[[], None] = lambda: None,
+    reconnect: bool = True,
 ) -> SessionResult:
     """Open ``link`` (e.g. ``/?edition=…``) in a new session and wait for its run to finish.
 
     ``settled`` is called once the run has finished or failed. With ``hold`` the
-    WebSocket then stays open (as a viewer's tab does) until the event is set. Never
-    raises: whatever went wrong is the result's ``error``.
+    WebSocket then stays open (as a viewer's tab does) until the event is set; if the
+    server goes away meanwhile the session reconnects through ``base_url`` once and
+    opens the same link again, as the front end does (``reconnects``, ``recovered_s``).
+    Never raises: whatever went wrong is the result's ``error``.
     """
-    from websockets.asyncio.client import connect
-
     result = SessionResult(number)
-    start = time.perf_counter()
     try:
-        status, cookies = await http_get(base_url + "/_stcore/health", {}, timeout)
-        if status != 200:
-            raise RuntimeError(f"health check answered {status}")
-        jar = dict(c.split(";", 1)[0].split("=", 1) for c in cookies if "=" in c)
-        result.replica = jar.get(COOKIE)
-        stream = "ws" + base_url.removeprefix("http") + "/_stcore/stream"
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
-        async with connect(
-            stream,
-            subprotocols=["streamlit"],  # type: ignore[list-item]
-            additional_headers=headers,
-            origin=base_url,  # type: ignore[arg-type]
-            max_size=None,
-            open_timeout=timeout,
-            ping_interval=None,
-            compression=None,
-        ) as ws:
-            result.connect_s = time.perf_counter() - start
-            sent = time.perf_counter()
-            await ws.send(_request(link))
-            await asyncio.wait_for(_read_run(ws, result, sent), timeout)
-            if hold is not None and result.ok:
-                settled()
-                settled = _nothing
-                await hold.wait()
+        ws = await _visit(base_url, link, result, timeout)
+        settled()
+        settled = _nothing
+        if hold is not None and await _held(ws, hold) and reconnect:
+            lost = time.perf_counter()
+            result.reconnects += 1
+            again = SessionResult(number)
+            ws = await _visit(base_url, link, again, timeout)
+            result.recovered_s = time.perf_counter() - lost
+            result.replica_after, result.charts_after = again.replica, again.charts
+            result.error = again.error
+            await _held(ws, hold)
+        elif hold is None:
+            await ws.close()
     except TimeoutError:
         result.error = result.error or f"no finished run within {timeout:.0f} s"
     except Exception as exc:  # a refused or closed connection is a failed session
@@ -224,11 +265,13 @@ async def run_load(
     within: float,
     timeout: float = 60.0,
     hold: bool = True,
+    hold_for: float = 0.0,
 ) -> list[SessionResult]:
     """Open ``link`` in ``clients`` sessions arriving evenly over ``within`` seconds.
 
     With ``hold`` every session stays connected until the last one has finished (an
-    audience keeps its tabs open), so the servers carry all of them at the end.
+    audience keeps its tabs open), and at least ``hold_for`` seconds from the start,
+    so the servers carry all of them at the end (and a failover can happen meanwhile).
     """
     release, everyone = asyncio.Event(), asyncio.Event()
     t0 = time.perf_counter()
@@ -259,6 +302,7 @@ async def run_load(
         # Every session finishes its run (then holds) or fails; release once all have.
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(everyone.wait(), within + timeout + 30)
+        await asyncio.sleep(max(0.0, hold_for - (time.perf_counter() - t0)))
     finally:
         release.set()
         results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -282,6 +326,8 @@ def summary(results: Sequence[SessionResult]) -> dict[str, Any]:
         }
 
     failures = [f"session {r.number}: {r.error}" for r in results if not r.ok]
+    moved = [r for r in results if r.reconnects]
+    recovered = [r.recovered_s for r in moved if r.ok and r.recovered_s is not None]
     return {
         "sessions": len(results),
         "failures": len(failures),
@@ -290,6 +336,14 @@ def summary(results: Sequence[SessionResult]) -> dict[str, Any]:
         "last_delta_s": stats("last_delta_s"),
         "connect_s": stats("connect_s"),
         "per_replica": dict(sorted(Counter(r.replica or "-" for r in results).items())),
+        "reconnected": len(moved),
+        "reconnected_from": dict(sorted(Counter(r.replica or "-" for r in moved).items())),
+        "reconnected_to": dict(sorted(Counter(r.replica_after or "-" for r in moved).items())),
+        "recovered_s": {
+            "p50": _round(percentile(recovered, 50)),
+            "p95": _round(percentile(recovered, 95)),
+            "max": _round(max(recovered) if recovered else None),
+        },
         "megabytes_received": round(sum(r.received_bytes for r in results) / 1e6, 1),
     }
 
