@@ -190,7 +190,10 @@ def _healthy(url: str, timeout: float = 1.0) -> bool:
     try:
         with urllib.request.urlopen(url + "/_stcore/health", timeout=timeout) as reply:
             return bool(reply.status == 200)
-    except (OSError, urllib.error.HTTPError):
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return False
+    except OSError:
         return False
 
 
