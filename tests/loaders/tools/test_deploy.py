@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import re
@@ -163,3 +164,21 @@ def test_serve_restarts_a_dead_replica_rolls_on_hup_and_stops_everything(nginx: 
             proc.wait()
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+def test_static_files_are_precompressed_once_per_content(tmp_path: Path) -> None:
+    source = tmp_path / "static"
+    (source / "geo").mkdir(parents=True)
+    layer = '{"type": "FeatureCollection", "features": []}' * 100
+    (source / "geo" / "counties_52.json").write_text(layer)
+    (source / "geo" / "tiny.json").write_text("{}")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    folder = deploy.precompressed_static(source, cache)
+    assert (folder / "geo" / "counties_52.json").read_text() == layer
+    packed = (folder / "geo" / "counties_52.json.gz").read_bytes()
+    assert gzip.decompress(packed).decode() == layer
+    assert not (folder / "geo" / "tiny.json.gz").exists()  # too small to be worth it
+    assert deploy.precompressed_static(source, cache) == folder  # reused
+    (source / "geo" / "counties_52.json").write_text(layer + " ")
+    assert deploy.precompressed_static(source, cache) != folder  # new content, new copy
