@@ -27,11 +27,13 @@ from loaders.store import (
     newest_first,
     ref,
 )
+from loaders.store.publish import resolve
 
 _RENDERED = "_shell_rendered"
 _SNAPSHOT = "snapshot"
 _IN_USE = "_snapshot_in_use"
 _REF = "_snapshot_ref"
+_DEFAULT = "_default_snapshot"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
 # Pages that say themselves which kind of data is on screen, whichever edition the
@@ -58,7 +60,7 @@ def render_shell(url_path: str) -> Filters:
             divisions.load(snapshot),
             assessments.renamed_editions(),
             snapshot=snap.snapshot_id,
-            snapshot_is_default=location(snapshot) == location(paths.default_snapshot()),
+            snapshot_is_default=location(snapshot) == location(default_snapshot()),
         )
     except SnapshotError as exc:
         st.error(
@@ -96,12 +98,33 @@ def import_enabled() -> bool:
         return False
 
 
+def default_snapshot() -> Path | str:
+    """Return the default snapshot as this session first found it.
+
+    ``GI_SNAPSHOT`` may name a channel in object storage (``loaders.store.publish``)
+    whose pointer names the newest published snapshot. It is followed once per session:
+    a session keeps the snapshot it opened with, so its pages never mix two snapshots,
+    while a session opened after a publish gets the new one, on every replica.
+    """
+    configured = paths.default_snapshot()
+    pinned = st.session_state.get(_DEFAULT)
+    if isinstance(pinned, tuple) and pinned[0] == str(configured):
+        return pinned[1]
+    try:
+        resolved = resolve(configured)
+    except SnapshotError:
+        return configured  # not pinned: the check reports the problem, later runs retry
+    st.session_state[_DEFAULT] = (str(configured), resolved)
+    return resolved  # type: ignore[return-value]
+
+
 def chosen_snapshot() -> Path | str:
     """Return the snapshot chosen in the sidebar, else the default."""
     chosen = st.session_state.get(_SNAPSHOT)
-    if chosen and str(chosen) != str(paths.default_snapshot()):
+    default = default_snapshot()
+    if chosen and str(chosen) != str(default):
         return Path(chosen)
-    return paths.default_snapshot()
+    return default
 
 
 def current_snapshot() -> SnapshotRef:
@@ -119,7 +142,7 @@ def fallbacks(chosen: Path | str) -> list[Path | str]:
     The default snapshot first (what the viewer gets without a choice), then the others
     in data/snapshots, the most recently created first.
     """
-    candidates = [paths.default_snapshot(), *newest_first(paths.SNAPSHOTS_DIR)]
+    candidates = [default_snapshot(), *newest_first(paths.SNAPSHOTS_DIR)]
     seen = {location(chosen)}
     ordered = []
     for candidate in candidates:
@@ -197,9 +220,9 @@ def follow_link_snapshot(found: list[tuple[str, Path, str]]) -> None:
         return
     for snapshot_id, path, _ in found:
         if snapshot_id == given:
-            default = location(paths.default_snapshot())
+            default = default_snapshot()
             st.session_state[_SNAPSHOT] = (
-                str(paths.default_snapshot()) if location(path) == default else str(path)
+                str(default) if location(path) == location(default) else str(path)
             )
             return
 
@@ -211,7 +234,7 @@ def render_snapshot_choice() -> Path | str:
     """
     found = list_snapshots(paths.SNAPSHOTS_DIR) if paths.SNAPSHOTS_DIR.is_dir() else []
     follow_link_snapshot(found)
-    default = paths.default_snapshot()
+    default = default_snapshot()
     options = [str(default)] + [
         str(p) for _, p, _ in found if str(p.resolve()) != location(default)
     ]
