@@ -19,6 +19,12 @@ import unicodedata
 from collections import OrderedDict
 from typing import Any, Final, Literal
 
+# NOTE: pandas is imported here, whole, before any figure is shown. Plotly looks for pandas
+# in sys.modules without importing it, so a figure shown while another session's thread
+# was still importing pandas met a half-initialised module ("partially initialized
+# module 'pandas' has no attribute 'Series'"): 3 of 20 concurrent first sessions of a
+# fresh server failed that way in the protocol load test (loaders/tools/protocol.py).
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import streamlit as st
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import polars as pl
 
 from loaders import paths
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 # NOTE: geometry is built by `loaders.build.geometry` (GeoPandas); this module must stay light,
 # so it never imports geopandas or shapely and never reads the geometry column.
@@ -43,7 +41,9 @@ def static_url(layer: str) -> str:
     """Return the URL path of a layer's GeoJSON as served by Streamlit's static serving.
 
     The path is relative (no leading slash), so it also works when the app runs under
-    a ``server.baseUrlPath``.
+    a ``server.baseUrlPath``. It ends in ``?v=`` and the first 12 hex digits of the
+    file's sha256, so a proxy can let browsers cache it for a year (deploy/nginx.conf):
+    rebuilt geometry gets a new URL.
 
     Parameters
     ----------
@@ -54,7 +54,8 @@ def static_url(layer: str) -> str:
     Returns
     -------
     str
-        For example ``"app/static/geo/counties_national.json"``.
+        For example ``"app/static/geo/counties_national.json?v=3f2a9c1b7d4e"`` (without
+        ``?v=`` when the file is missing).
 
     Raises
     ------
@@ -63,12 +64,24 @@ def static_url(layer: str) -> str:
 
     Examples
     --------
-    >>> static_url("counties_52")
+    >>> static_url("counties_52").split("?v=")[0]
     'app/static/geo/counties_52.json'
     """
     if not _LAYER.fullmatch(layer):
         raise ValueError(f"not a geometry layer: {layer!r}")
-    return f"{STATIC_URL_PREFIX}/{layer}.json"
+    url = f"{STATIC_URL_PREFIX}/{layer}.json"
+    path = paths.STATIC_GEO_DIR / f"{layer}.json"
+    try:
+        info = path.stat()
+    except OSError:
+        return url
+    return f"{url}?v={_content_version(path, info.st_size, info.st_mtime_ns)}"
+
+
+@functools.lru_cache(maxsize=64)
+def _content_version(path: Path, size: int, mtime_ns: int) -> str:
+    """Return the first 12 hex digits of a file's sha256 (cached per size and mtime)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def province_layer_name(province_adcode: str) -> str:

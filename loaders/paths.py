@@ -10,6 +10,9 @@ DATA = ROOT / "data"
 GEO_DIR = DATA / "geo"
 REFERENCE_DIR = DATA / "reference"
 SNAPSHOTS_DIR = DATA / "snapshots"
+# Snapshots written by the Import page: private drafts, never offered to viewers nor a
+# fallback, until an operator publishes one (python -m loaders publish NAME).
+DRAFTS_DIR = DATA / "drafts"
 STATIC_DIR = ROOT / "static"
 STATIC_GEO_DIR = STATIC_DIR / "geo"
 

@@ -1,4 +1,4 @@
-"""Import: a report table (CSV or XLSX) checked row by row and written as a new snapshot."""
+"""Import: a report table (CSV or XLSX) checked row by row and written as a private draft."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from components.frame.shell import current_snapshot, import_enabled, page_filter
 from components.i18n import tr
 from loaders import paths
 from loaders.imports.cli import report_csv
-from loaders.imports.read import ImportRejected, save_upload, sheet_names
-from loaders.imports.table import check_file, import_file, write_meta
+from loaders.imports.job import Checked, Failed, Rejected, check_upload, write_upload
+from loaders.imports.read import ImportRejected, sheet_names, upload_file
 from loaders.store import load
 
 WRITE_REQUESTED = "_import_write_requested"
@@ -23,8 +23,12 @@ if not import_enabled():
     st.stop()
 snapshot = current_snapshot()
 
-# 1/ FILE AND EDITION
+# 1/ WHO: importing needs a login (OIDC) or the access token, even where it is on
 st.title(tr("Import a report table"))
+if not view.render_access():
+    st.stop()
+
+# 2/ FILE AND EDITION
 st.caption(
     tr(
         "A ranking or score table of one edition, as CSV (UTF-8, UTF-16, GBK/GB18030) or XLSX. "
@@ -35,63 +39,69 @@ upload = st.file_uploader(tr("Table"), type=["csv", "xlsx"])
 meta = view.render_meta_form(load(snapshot, "evaluators"))
 if upload is None:
     st.stop()
-path = save_upload(upload.getvalue(), upload.name)
+data, name = upload.getvalue(), upload.name
 sheet = None
-if path.suffix.lower() == ".xlsx":
+if name.lower().endswith(".xlsx"):
     try:
-        sheet = st.selectbox(tr("Sheet"), sheet_names(path))
+        with upload_file(data, name) as path:
+            sheets = sheet_names(path)
     except ImportRejected as rejected:
         view.render_rejected(rejected)
         st.stop()
+    sheet = st.selectbox(tr("Sheet"), sheets)
 encoding = st.text_input(tr("Encoding (leave empty to detect)"), "").strip() or None
 
-# 2/ CHECK: how the file was read and every problem, before anything is written
-try:
-    table, parsed, problems = check_file(
-        path, snapshot=snapshot, score_max=meta["score_max"], sheet=sheet, encoding=encoding
-    )
-except ImportRejected as rejected:
-    view.render_rejected(rejected)
+# 3/ CHECK, once per file and reading settings: how it was read and every problem
+where = str(snapshot.location)
+key = view.file_key(data, name, where, snapshot.manifest_sha256, meta["score_max"], sheet, encoding)
+checked = view.cached_job(
+    "check", key, check_upload, data, name, where, meta["score_max"], sheet, encoding
+)
+if isinstance(checked, Rejected | Failed):
+    view.render_rejected(checked.message)
     st.stop()
-view.render_preview(table, parsed)
-if problems:
+assert isinstance(checked, Checked)
+view.render_preview(checked)
+if checked.problems:
     st.subheader(tr("Problems"))
-    st.dataframe(view.problems_display(problems), hide_index=True, width="stretch",
+    view.render_problems_note(len(checked.problems), checked.total)
+    st.dataframe(view.problems_display(checked.problems), hide_index=True, width="stretch",
                  column_config=view.problems_columns())  # fmt: skip
-    st.download_button(tr("Download the problem report (CSV)"), report_csv(problems),
+    st.download_button(tr("Download the problem report (CSV)"), report_csv(checked.problems),
                        file_name="import-report.csv", mime="text/csv")  # fmt: skip
-errors = [p for p in problems if p.severity == "error"]
 missing = view.meta_problems(meta)
 if missing:
     view.render_missing(missing)
 
-# 3/ WRITE the new snapshot (atomically; the base is never changed)
-out = paths.SNAPSHOTS_DIR / meta["edition_id"]
+# 4/ WRITE a private draft (atomically; the base is never changed)
 # NOTE: the click is kept by a callback, not read from the button's return value: a
 # server's first run of this page may run the file alone and rerun it through the
 # router (components.frame.shell.page_filters), and a rerun drops a button's click.
 st.button(
     tr("Write the new snapshot"),
     type="primary",
-    disabled=bool(errors or missing),
+    disabled=bool(checked.errors or missing),
     on_click=st.session_state.__setitem__,
     args=(WRITE_REQUESTED, True),
 )
-if st.session_state.pop(WRITE_REQUESTED, False) and not (errors or missing):
+if st.session_state.pop(WRITE_REQUESTED, False) and not (checked.errors or missing):
+    out = paths.DRAFTS_DIR / meta["edition_id"]
     with st.status(tr("Importing…"), expanded=True) as status:
-        try:
-            meta_path = path.with_suffix(".meta.json")
-            write_meta(meta_path, meta)
-            import_file(
-                path, snapshot=snapshot, out=out, meta_path=meta_path, sheet=sheet,
-                encoding=encoding,
-            )  # fmt: skip
-        except ImportRejected as rejected:
-            view.render_rejected_status(status, rejected)
-            st.dataframe(view.problems_display(rejected.problems), hide_index=True,
-                         column_config=view.problems_columns())  # fmt: skip
+        written = view.run_job(
+            "write", (key, str(meta)), write_upload, data, name, where, str(out), meta, sheet,
+            encoding,
+        )  # fmt: skip
+        if isinstance(written, Rejected | Failed):
+            view.render_rejected_status(status, written.message)
+            if isinstance(written, Rejected):
+                st.dataframe(view.problems_display(written.problems), hide_index=True,
+                             column_config=view.problems_columns())  # fmt: skip
         else:
             status.update(
-                label=tr("Written to {name}: choose it under Snapshot", name=out.name),
+                label=tr(
+                    "Written as the private draft `{name}`: no viewer sees it until an operator "
+                    "publishes it with `python -m loaders publish {name}`",
+                    name=str(written),
+                ),
                 state="complete",
             )

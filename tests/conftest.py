@@ -242,6 +242,13 @@ def tiny_tables(seed: int = 7) -> dict[str, pl.DataFrame]:
     return {name: schemas.conform(name, frame) for name, frame in frames.items()}
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End every run with how recent the dependency audit's advisory data is."""
+    from tests.test_dependency_audit import advisory_summary
+
+    terminalreporter.write_line(advisory_summary())
+
+
 @pytest.fixture
 def tables() -> dict[str, pl.DataFrame]:
     """The tiny tables, valid as built."""

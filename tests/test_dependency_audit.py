@@ -3,8 +3,10 @@
 ``pip-audit`` needs pypi.org's JSON API or api.osv.dev, and this machine and CI reach
 only the package mirrors (measured: both lookups fail with a name-resolution error).
 So the audit runs against ``.ci/advisories.json``: the PyPA Advisory Database entries
-for every package of the runtime closure, with their source paths and commits. Where
-the network allows, ``pip-audit -r requirements.txt`` gives the up-to-date answer.
+for every package of the runtime closure, with their source paths and commits,
+refreshed from the newest copy reachable here (its date, ``newest_entry``, is printed at
+the end of every test run: ``advisory_summary``). Where the network allows,
+``pip-audit -r requirements.txt`` gives the up-to-date answer.
 
 Two things can fail here: an installed runtime package falls in an advisory's affected
 range, or the runtime closure gains a package the advisory list was never built for.
@@ -90,6 +92,22 @@ def runtime_closure() -> dict[str, str]:
     return found
 
 
+def advisory_summary() -> str:
+    """Return the line the test run ends with: how recent the advisory data is."""
+    return (
+        f"dependency audit: {len(ADVISORIES['advisories'])} advisories, newest entry "
+        f"{ADVISORIES['newest_entry']} (refreshed {ADVISORIES['refreshed']}; "
+        "tests/test_dependency_audit.py, .ci/advisories.json)"
+    )
+
+
+def test_the_advisory_data_is_from_after_mid_2024() -> None:
+    """The first copy held advisories only up to 2024-07: the refresh reaches 2026."""
+    modified = [(a.get("modified") or "")[:10] for a in ADVISORIES["advisories"]]
+    assert max(modified) == ADVISORIES["newest_entry"] >= "2026-01-01", advisory_summary()
+    assert sum(m >= "2025-01-01" for m in modified) >= 50
+
+
 def test_the_advisory_list_covers_every_runtime_package() -> None:
     checked = {canonicalize_name(p) for p in ADVISORIES["packages_checked"]}
     # Compiled helper wheels of a listed package share its advisories.
@@ -121,6 +139,12 @@ def test_no_runtime_package_is_in_an_affected_range() -> None:
         ("streamlit", "1.11.0", "PYSEC-0000-CVE-2022-35918"),  # path traversal, fixed 1.11.1
         ("jinja2", "2.10", None),
         ("urllib3", "1.24.1", None),
+        # Advisories of 2025-2026, missing from the first copy of the data:
+        ("streamlit", "1.53.0", "PYSEC-2026-2285"),  # SSRF on Windows, fixed 1.54.0
+        ("starlette", "1.0.1", "PYSEC-2026-2280"),  # HTTPEndpoint method lookup, fixed 1.1.0
+        ("python-multipart", "0.0.26", "PYSEC-2026-3039"),  # unbounded part headers, 0.0.27
+        ("urllib3", "2.6.3", "PYSEC-2026-142"),  # decompression, fixed 2.7.0
+        ("pillow", "12.2.0", "PYSEC-0000-CVE-2026-59197"),  # rank filter overflow, 12.3.0
     ],
 )
 def test_an_old_pin_would_be_caught(package: str, version: str, advisory_id: str | None) -> None:

@@ -27,11 +27,13 @@ from loaders.store import (
     newest_first,
     ref,
 )
+from loaders.store.publish import resolve
 
 _RENDERED = "_shell_rendered"
 _SNAPSHOT = "snapshot"
 _IN_USE = "_snapshot_in_use"
 _REF = "_snapshot_ref"
+_DEFAULT = "_default_snapshot"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
 # Pages that say themselves which kind of data is on screen, whichever edition the
@@ -58,7 +60,7 @@ def render_shell(url_path: str) -> Filters:
             divisions.load(snapshot),
             assessments.renamed_editions(),
             snapshot=snap.snapshot_id,
-            snapshot_is_default=location(snapshot) == location(paths.default_snapshot()),
+            snapshot_is_default=location(snapshot) == location(default_snapshot()),
         )
     except SnapshotError as exc:
         st.error(
@@ -97,12 +99,33 @@ def import_enabled() -> bool:
         return False
 
 
+def default_snapshot() -> Path | str:
+    """Return the default snapshot as this session first found it.
+
+    ``GI_SNAPSHOT`` may name a channel in object storage (``loaders.store.publish``)
+    whose pointer names the newest published snapshot. It is followed once per session:
+    a session keeps the snapshot it opened with, so its pages never mix two snapshots,
+    while a session opened after a publish gets the new one, on every replica.
+    """
+    configured = paths.default_snapshot()
+    pinned = st.session_state.get(_DEFAULT)
+    if isinstance(pinned, tuple) and pinned[0] == str(configured):
+        return pinned[1]
+    try:
+        resolved = resolve(configured)
+    except SnapshotError:
+        return configured  # not pinned: the check reports the problem, later runs retry
+    st.session_state[_DEFAULT] = (str(configured), resolved)
+    return resolved  # type: ignore[return-value]
+
+
 def chosen_snapshot() -> Path | str:
     """Return the snapshot chosen in the sidebar, else the default."""
     chosen = st.session_state.get(_SNAPSHOT)
-    if chosen and str(chosen) != str(paths.default_snapshot()):
+    default = default_snapshot()
+    if chosen and str(chosen) != str(default):
         return Path(chosen)
-    return paths.default_snapshot()
+    return default
 
 
 def current_snapshot() -> SnapshotRef:
@@ -120,7 +143,7 @@ def fallbacks(chosen: Path | str) -> list[Path | str]:
     The default snapshot first (what the viewer gets without a choice), then the others
     in data/snapshots, the most recently created first.
     """
-    candidates = [paths.default_snapshot(), *newest_first(paths.SNAPSHOTS_DIR)]
+    candidates = [default_snapshot(), *newest_first(paths.SNAPSHOTS_DIR)]
     seen = {location(chosen)}
     ordered = []
     for candidate in candidates:
@@ -130,14 +153,20 @@ def fallbacks(chosen: Path | str) -> list[Path | str]:
     return ordered
 
 
-def _shown(problem: SnapshotError) -> str:
-    """Return the problem as a viewer sees it: paths relative to the app, in a code span.
+def _shown(problem: SnapshotError, chosen: Path | str) -> str:
+    """Return the problem as a viewer sees it: paths relative to the snapshot, in a code span.
 
-    The code span keeps the message (technical, in English) literal and apart from the
-    sentence around it, which is in the interface language.
+    No server path is shown: the snapshot's folder (as given and resolved) and the app's
+    root are cut from the message. The code span keeps the message (technical, in
+    English) literal and apart from the sentence around it, which is in the interface
+    language.
     """
-    text = " ".join(str(problem).replace(f"{paths.ROOT}/", "").replace("`", "'").split())
-    return f"`{text}`"
+    text = str(problem)
+    folders = {str(chosen).rstrip("/"), location(chosen), str(paths.ROOT)}
+    for folder in sorted(folders, key=len, reverse=True):
+        text = text.replace(f"{folder}/", "").replace(folder, ".")
+    text = " ".join(text.replace("`", "'").split())
+    return f"`{text[:600]}`"
 
 
 def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
@@ -159,7 +188,7 @@ def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
             tr(
                 "The data snapshot cannot be used and no valid snapshot is left to fall back "
                 "on, so no numbers are shown. Problem: {problem}",
-                problem=_shown(problem),
+                problem=_shown(problem, chosen),
             ),
             icon=":material/error:",
         )
@@ -171,7 +200,7 @@ def usable_snapshot(chosen: Path | str) -> tuple[Path | str, Snapshot]:
             "snapshot instead: **{snapshot}** (created {created}). Problem: {problem}",
             snapshot=md_escape(snap.snapshot_id),
             created=md_escape(str(snap.manifest.get("created_at", "?"))),
-            problem=_shown(problem),
+            problem=_shown(problem, chosen),
         ),
         icon=":material/error:",
     )
@@ -192,9 +221,9 @@ def follow_link_snapshot(found: list[tuple[str, Path, str]]) -> None:
         return
     for snapshot_id, path, _ in found:
         if snapshot_id == given:
-            default = location(paths.default_snapshot())
+            default = default_snapshot()
             st.session_state[_SNAPSHOT] = (
-                str(paths.default_snapshot()) if location(path) == default else str(path)
+                str(default) if location(path) == location(default) else str(path)
             )
             return
 
@@ -206,7 +235,7 @@ def render_snapshot_choice() -> Path | str:
     """
     found = list_snapshots(paths.SNAPSHOTS_DIR) if paths.SNAPSHOTS_DIR.is_dir() else []
     follow_link_snapshot(found)
-    default = paths.default_snapshot()
+    default = default_snapshot()
     options = [str(default)] + [
         str(p) for _, p, _ in found if str(p.resolve()) != location(default)
     ]

@@ -56,9 +56,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_PRINTED = 200  # problems printed; the report (--report) holds all of them
+
+
 def _report_problems(problems: list[Problem], report: Path | None) -> None:
-    for problem in problems:
+    for problem in problems[:MAX_PRINTED]:
         print(problem.line(), file=sys.stderr)
+    if len(problems) > MAX_PRINTED:
+        print(
+            f"… and {len(problems) - MAX_PRINTED:,} more problem(s)"
+            + (f" (all of them in {report})" if report else "; write them all with --report"),
+            file=sys.stderr,
+        )
     if report:
         write_report(report, problems)
 

@@ -6,9 +6,7 @@ the small pure functions here (bands, dates, years, edition titles, source ids).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from loaders.imports.read import (
     clean_text,
     decode,
     read_bytes,
+    read_csv,
     read_xlsx,
 )
 
@@ -260,12 +259,11 @@ def read_cells(
     data = read_bytes(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        cells, _ = read_xlsx(data, sheet)
+        cells, _, _ = read_xlsx(data, sheet)  # an uncached formula stays its formula text
         return cells
     if suffix in (".csv", ".txt", ".tsv"):
         text, _ = decode(data, encoding)
-        dialect = "excel-tab" if suffix == ".tsv" else "excel"
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect=dialect)]
+        return read_csv(text, "excel-tab" if suffix == ".tsv" else "excel")
     raise ImportRejected(f"{path.name}: only .csv and .xlsx files can be imported")
 
 

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import math
 import re
+import shutil
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders import schemas
+from loaders.store.snapshot import remove_stale
 
 MAX_BYTES = 20_000_000  # larger files are rejected before parsing
+
+MAX_ROWS = 1_000_000  # rows of one table (a report lists ~2,900 counties at most)
+
+MAX_FIELD = 131_072  # characters in one cell (csv's own limit; a county name is ~10)
+
+UPLOAD_PREFIX = "import-"  # temporary folders of uploads (system temp folder)
 
 MAX_UNZIPPED = 200_000_000  # XLSX: total uncompressed size
 
@@ -100,6 +110,9 @@ class Table:
     encoding: str
     sheet: str | None = None
     header_row: int = 0  # index into rows of the (last) header row
+    # XLSX: (row index, cell index) → (cell address, formula) of formula cells that
+    # carry no cached value (the workbook was never recalculated and saved).
+    uncached: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     columns: dict[int, str] = field(default_factory=dict)  # cell index → canonical name
     unknown: dict[int, str] = field(default_factory=dict)  # cell index → header as written
 
@@ -107,15 +120,22 @@ class Table:
 # ---------------------------------------------------------------------------------------
 # reading: size, type, encoding, workbook safety
 # ---------------------------------------------------------------------------------------
-def save_upload(data: bytes, name: str) -> Path:
-    """Write an uploaded file to a private temporary folder; return its path.
+@contextlib.contextmanager
+def upload_file(data: bytes, name: str) -> Iterator[Path]:
+    """Write an uploaded file to a private temporary folder; remove it when done.
 
     The name keeps letters, digits, dots and dashes only, so it cannot leave the folder.
+    The folder goes on every path out (return, error, a stopped script run); a process
+    killed meanwhile leaves it to the next run (``loaders.store.remove_stale``).
     """
-    folder = Path(tempfile.mkdtemp(prefix="import-"))
-    path = folder / (re.sub(r"[^\w.\-]", "_", Path(name).name).strip(".") or "upload.csv")
-    path.write_bytes(data)
-    return path
+    remove_stale(Path(tempfile.gettempdir()), UPLOAD_PREFIX)
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
+    try:
+        path = folder / (re.sub(r"[^\w.\-]", "_", Path(name).name).strip(".") or "upload.csv")
+        path.write_bytes(data)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -158,16 +178,21 @@ def check_workbook(data: bytes) -> None:
                     )
 
 
-def read_xlsx(data: bytes, sheet: str | None) -> tuple[list[list[str]], str]:
-    """Return the rows of one worksheet as text, and the sheet's name.
+def read_xlsx(
+    data: bytes, sheet: str | None
+) -> tuple[list[list[str]], str, dict[tuple[int, int], tuple[str, str]]]:
+    """Return the rows of one worksheet as text, the sheet's name and its uncached formulas.
 
-    A workbook with several non-empty sheets needs ``sheet``.
+    A workbook with several non-empty sheets needs ``sheet``. A formula cell is read
+    as its cached value; one without (never recalculated) is returned as its formula
+    text, with its address, so the checker reports it instead of reading it as missing.
     """
     check_workbook(data)
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:
         raise ImportRejected(f"the workbook cannot be read: {exc}") from exc
     try:
@@ -183,13 +208,76 @@ def read_xlsx(data: bytes, sheet: str | None) -> tuple[list[list[str]], str]:
             sheet = filled[0]
         if sheet not in book.sheetnames:
             raise ImportRejected(f"no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-        rows = [
-            ["" if v is None else _cell_text(v) for v in row]
-            for row in book[sheet].iter_rows(values_only=True)
-        ]
+        rows: list[list[str]] = []
+        uncached: dict[tuple[int, int], tuple[str, str]] = {}
+        cells = zip(
+            book[sheet].iter_rows(values_only=True),
+            formulas[sheet].iter_rows(values_only=True),
+            strict=False,
+        )
+        for r, (values, written) in enumerate(cells):
+            row = []
+            for c, value in enumerate(values):
+                formula = written[c] if c < len(written) else None
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    uncached[(r, c)] = (f"{_column_letters(c)}{r + 1}", formula)
+                    value = formula
+                text = "" if value is None else _cell_text(value)
+                if len(text) > MAX_FIELD:
+                    raise ImportRejected(
+                        f"cell {_column_letters(c)}{r + 1} holds {len(text):,} characters: "
+                        f"over the {MAX_FIELD:,}-character limit of a cell; refused"
+                    )
+                row.append(text)
+            rows.append(row)
+            _check_rows(len(rows))
     finally:
         book.close()
-    return rows, sheet
+        formulas.close()
+    return rows, sheet, uncached
+
+
+def _column_letters(index: int) -> str:
+    """Return a spreadsheet column's letters (0 → A, 26 → AA).
+
+    Examples
+    --------
+    >>> _column_letters(0), _column_letters(25), _column_letters(26), _column_letters(701)
+    ('A', 'Z', 'AA', 'ZZ')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_rows(count: int) -> None:
+    if count > MAX_ROWS:
+        raise ImportRejected(
+            f"the file has more than {MAX_ROWS:,} rows: refused (a report table lists one "
+            "row per county; split larger files)"
+        )
+
+
+def read_csv(text: str, dialect: str) -> list[list[str]]:
+    """Return the rows of CSV text; an overlong field or a row limit is a rejection."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                _check_rows(len(rows))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise ImportRejected(
+                f"line {reader.line_num}: a field is over the {MAX_FIELD:,}-character limit "
+                "of a cell; refused"
+            ) from None
+        raise ImportRejected(f"line {reader.line_num}: not readable as CSV ({exc})") from None
+    return rows
 
 
 def _cell_text(value: object) -> str:
@@ -241,13 +329,12 @@ def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     data = read_bytes(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        rows, sheet = read_xlsx(data, sheet)
-        table = Table(rows, "xlsx", sheet)
+        rows, sheet, uncached = read_xlsx(data, sheet)
+        table = Table(rows, "xlsx", sheet, uncached=uncached)
     elif suffix in (".csv", ".txt", ".tsv"):
         text, used = decode(data, encoding)
         dialect = "excel-tab" if suffix == ".tsv" or text.count("\t") > text.count(",") else "excel"
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect=dialect)]
-        table = Table(rows, used)
+        table = Table(read_csv(text, dialect), used)
     else:
         raise ImportRejected(f"{path.name}: only .csv and .xlsx files can be imported")
     find_header(table)
@@ -347,10 +434,8 @@ def parse_number(value: str, *, scale: float = 100.0) -> float:
     (1234.5, 85.0, 87.5)
     """
     text = clean_text(value).replace(",", "").replace("，", "").replace(" ", "")
-    if text.endswith("%"):
-        return float(text[:-1]) * scale / 100.0
-    number = float(text)
-    if number != number or number in (float("inf"), float("-inf")):
+    number = float(text[:-1]) * scale / 100.0 if text.endswith("%") else float(text)
+    if not math.isfinite(number):  # nan, inf, and nan% (a percentage of nothing)
         raise ValueError(value)
     return number
 

@@ -12,8 +12,6 @@ from loaders.store.snapshot import (
     SnapshotError,
     SnapshotLike,
     SnapshotRef,
-    check,
-    first_valid,
     list_snapshots,
     load,
     location,
@@ -23,9 +21,10 @@ from loaders.store.snapshot import (
     ref,
     scan,
     sha256_file,
+    verified,
     write_snapshot,
 )
-from loaders.store.validate import check_rollup, check_tables, validate_snapshot
+from loaders.store.validate import check, check_rollup, check_tables, first_valid, validate_snapshot
 
 __all__ = [
     "MANIFEST",
@@ -48,5 +47,6 @@ __all__ = [
     "scan",
     "sha256_file",
     "validate_snapshot",
+    "verified",
     "write_snapshot",
 ]

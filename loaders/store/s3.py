@@ -106,3 +106,12 @@ def sha256(uri: str, options: Mapping[str, str]) -> str:
         while block := stream.read(_BLOCK):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_bytes(uri: str, data: bytes, options: Mapping[str, str]) -> None:
+    """Write ``data`` as the object at ``uri`` (one PUT: readers see all of it or none)."""
+    if not is_uri(uri):
+        raise ValueError(f"not an s3:// URI: {uri}")
+    filesystem = _filesystem(tuple(sorted(options.items())))
+    with filesystem.open_output_stream(uri.removeprefix(SCHEME)) as stream:  # type: ignore[attr-defined]
+        stream.write(data)

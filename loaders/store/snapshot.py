@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from loaders.derive.records import monthly_rollup
 from loaders.store import s3
 
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1_000_000  # a manifest lists a dozen tables: anything larger is refused
 # Fixed writer settings so the same frames always give the same bytes.
 _PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -37,6 +38,21 @@ _PARQUET_OPTIONS: dict[str, Any] = {
     "statistics": True,
     "row_group_size": 256_000,
 }
+
+
+# A temporary folder this old belongs to no running write or import: removed at the next.
+STALE_SECONDS = 3600.0
+# Temporary folders of a write: ".<name>.tmp-XXXXXXXX" beside the snapshot being written.
+WRITE_PREFIX = "."
+WRITE_MARK = ".tmp-"
+# Every file's sha256 is checked again after this many seconds even if its size and mtime
+# look unchanged: in-place tampering that restores the mtime is caught within this time.
+REVERIFY_SECONDS = 300.0
+
+
+def verification_epoch() -> int:
+    """Return the current re-verification period (cache key: hashes are trusted within one)."""
+    return int(time.monotonic() // REVERIFY_SECONDS)
 
 
 class SnapshotError(Exception):
@@ -157,7 +173,8 @@ def write_snapshot(
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} exists; refusing to overwrite it")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    remove_stale(out.parent, WRITE_PREFIX, mark=WRITE_MARK)  # left by a killed write
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{WRITE_MARK}", dir=out.parent))
     try:
         entries: dict[str, dict[str, Any]] = {}
         any_synthetic = False
@@ -192,6 +209,32 @@ def write_snapshot(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return manifest
+
+
+def remove_stale(
+    folder: Path, prefix: str, *, mark: str = "", older_than: float | None = None
+) -> list[Path]:
+    """Remove temporary folders in ``folder`` named ``prefix…`` (holding ``mark``) left behind.
+
+    Only folders older than ``older_than`` seconds (default :data:`STALE_SECONDS`) go:
+    one in use by a running write is younger and stays. What a killed write or import
+    left behind is so cleaned at the next run. Returns the folders removed.
+    """
+    cutoff = time.time() - (STALE_SECONDS if older_than is None else older_than)
+    removed = []
+    with contextlib.suppress(OSError):
+        for path in Path(folder).iterdir():
+            with contextlib.suppress(OSError):
+                if (
+                    path.name.startswith(prefix)
+                    and mark in path.name
+                    and path.is_dir()
+                    and not path.is_symlink()
+                    and path.stat().st_mtime < cutoff
+                ):
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+    return removed
 
 
 def _write_derived(records: pl.DataFrame, folder: Path) -> dict[str, dict[str, Any]]:
@@ -298,6 +341,10 @@ class Snapshot:
         """Return the location of a file of the snapshot (a local path or an s3:// URI)."""
         return s3.join(self.uri, rel) if self.uri else str(self.path / rel)
 
+    def table_names(self) -> list[str]:
+        """Return every table the manifest lists (the schema's tables, then derived ones)."""
+        return [*self.manifest["tables"], *self.manifest.get("derived", {})]
+
     def has(self, name: str) -> bool:
         """Whether the manifest lists table ``name`` (derived tables are optional)."""
         return name in self.manifest["tables"] or name in self.manifest.get("derived", {})
@@ -344,7 +391,11 @@ class Snapshot:
                 paths.append(where)
                 continue
             path = self.path / f.path
-            if path.is_symlink() or not path.is_file():
+            if _linked(self.path, f.path):
+                raise SnapshotError(
+                    f"{path}: file of table {name!r} is missing (a symbolic link is refused)"
+                )
+            if not path.is_file():
                 raise SnapshotError(f"{path}: file of table {name!r} is missing")
             _check_hash(name, str(path), f.sha256, sha256_file(path))
             paths.append(path)
@@ -356,9 +407,9 @@ class Snapshot:
     def _options(self) -> dict[str, Any]:
         return {"storage_options": s3.storage_options()} if self.uri else {}
 
-    def read(self, name: str) -> pl.DataFrame:
+    def read(self, name: str, *, verified: list[Path] | None = None) -> pl.DataFrame:
         """Read table ``name`` after verifying its files; partitioned tables gain ``year``."""
-        paths = self.verify(name)
+        paths = verified if verified is not None else self.verify(name)
         table = self._table(name)
         if table.partitioned:
             try:
@@ -409,55 +460,108 @@ def _check_schema(name: str, actual: pl.Schema, path: Path | str) -> None:
         raise SnapshotError(f"{path}: table {name!r} does not match its schema: {diff}")
 
 
+def _linked(folder: Path, rel: str) -> bool:
+    """Return whether any part of ``rel`` below ``folder`` is a symbolic link."""
+    here = folder
+    for part in Path(rel).parts:
+        here = here / part
+        if here.is_symlink():
+            return True
+    return False
+
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _PARTITION_FILE = re.compile(rf"records/{schemas.RECORDS_PARTITION}=\d{{4}}/part-0\.parquet")
+# The manifest's schema: each top-level key and the type its value must have.
+MANIFEST_KEYS: dict[str, type | tuple[type, ...]] = {
+    "snapshot_id": str,
+    "schema_version": int,
+    "created_at": str,
+    "created_by": str,
+    "is_synthetic": bool,
+    "description": str,
+    "tables": dict,
+    "derived": dict,
+}
+MANIFEST_REQUIRED = ("snapshot_id", "schema_version", "created_at", "is_synthetic", "tables")
+ENTRY_KEYS = {"path", "rows", "bytes", "sha256", "files"}
+FILE_KEYS = {"path", "rows", "bytes", "sha256"}
 
 
 def _count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _manifest_problem(manifest: dict[str, Any]) -> str | None:
-    """Return what is wrong with a parsed manifest's table entries, or None.
+def _file_ok(f: object) -> bool:
+    return (
+        isinstance(f, dict)
+        and set(f) == FILE_KEYS
+        and isinstance(f["path"], str)
+        and _count(f["rows"])
+        and _count(f["bytes"])
+        and isinstance(f["sha256"], str)
+        and bool(_SHA256.fullmatch(f["sha256"]))
+    )
 
-    Every file path must be the table's own (``<table>.parquet``, or
+
+def _entry_problem(name: str, table: schemas.Table, entry: object) -> str | None:
+    """Return what is wrong with one table's manifest entry, or None."""
+    if not isinstance(entry, dict) or set(entry) != ENTRY_KEYS:
+        keys = ", ".join(sorted(ENTRY_KEYS))
+        return f"entry for table {name!r} is malformed (its keys are {keys})"
+    files = entry["files"]
+    if not isinstance(files, list) or not _count(entry["rows"]) or not _count(entry["bytes"]):
+        return f"entry for table {name!r} is malformed"
+    if not all(_file_ok(f) for f in files):
+        return f"a file entry of table {name!r} is malformed"
+    paths = [f["path"] for f in files]
+    if table.partitioned:
+        if len(set(paths)) != len(paths) or not all(map(_PARTITION_FILE.fullmatch, paths)):
+            return f"table {name!r} lists files outside records/year=YYYY/part-0.parquet"
+    elif paths != [table.path]:
+        return f"table {name!r} must be exactly one file, {table.path}"
+    if entry["path"] != table.path:
+        return f"table {name!r}: path must be {table.path}"
+    if sum(f["rows"] for f in files) != entry["rows"]:
+        return f"table {name!r}: file row counts do not add up to {entry['rows']}"
+    if sum(f["bytes"] for f in files) != entry["bytes"]:
+        return f"table {name!r}: file sizes do not add up to {entry['bytes']}"
+    if entry["sha256"] != _combined_hash([FileEntry(**f) for f in files]):
+        return f"table {name!r}: sha256 does not match the hashes of its files"
+    return None
+
+
+def _manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """Return what is wrong with a parsed manifest, checked against its schema, or None.
+
+    Only the known keys, with their types; exactly the schema's tables and only known
+    derived ones; every file path is the table's own (``<table>.parquet``, or
     ``records/year=YYYY/part-0.parquet``), so a manifest can never point a reader
     outside its folder.
     """
-    if not isinstance(manifest["is_synthetic"], bool):
-        return "is_synthetic must be true or false"
+    unknown = sorted(set(manifest) - set(MANIFEST_KEYS))
+    if unknown:
+        return f"unknown key(s) {', '.join(map(repr, unknown))}"
+    for key, kind in MANIFEST_KEYS.items():
+        value = manifest.get(key)
+        if key in manifest and (not isinstance(value, kind) or (kind is int and value is True)):
+            return f"{key} must be a {kind.__name__ if isinstance(kind, type) else kind}"
     missing = [n for n in schemas.TABLES if n not in manifest["tables"]]
     if missing:
         return f"table(s) {', '.join(missing)} not listed"
+    extra = [n for n in manifest["tables"] if n not in schemas.TABLES]
+    if extra:
+        shown = ", ".join(repr(str(n)[:40]) for n in extra[:5])
+        return f"unknown table(s) {shown}: a manifest lists only " + ", ".join(schemas.TABLES)
     derived = manifest.get("derived", {})
-    if not isinstance(derived, dict) or any(n not in schemas.DERIVED for n in derived):
+    if any(n not in schemas.DERIVED for n in derived):
         return "derived tables must be among " + ", ".join(schemas.DERIVED)
     listed = {**manifest["tables"], **derived}
     tables = {**schemas.TABLES, **{n: schemas.DERIVED[n] for n in derived}}
     for name, table in tables.items():
-        entry = listed[name]
-        files = entry.get("files") if isinstance(entry, dict) else None
-        if not isinstance(files, list) or not _count(entry.get("rows")):
-            return f"entry for table {name!r} is malformed"
-        for f in files:
-            if not (
-                isinstance(f, dict)
-                and set(f) == {"path", "rows", "bytes", "sha256"}
-                and isinstance(f["path"], str)
-                and _count(f["rows"])
-                and _count(f["bytes"])
-                and isinstance(f["sha256"], str)
-                and _SHA256.fullmatch(f["sha256"])
-            ):
-                return f"a file entry of table {name!r} is malformed"
-        paths = [f["path"] for f in files]
-        if table.partitioned:
-            if len(set(paths)) != len(paths) or not all(map(_PARTITION_FILE.fullmatch, paths)):
-                return f"table {name!r} lists files outside records/year=YYYY/part-0.parquet"
-        elif paths != [table.path]:
-            return f"table {name!r} must be exactly one file, {table.path}"
-        if sum(f["rows"] for f in files) != entry["rows"]:
-            return f"table {name!r}: file row counts do not add up to {entry['rows']}"
+        problem = _entry_problem(name, table, listed[name])
+        if problem:
+            return problem
     return None
 
 
@@ -483,12 +587,14 @@ def open_snapshot(path: SnapshotLike) -> Snapshot:
         manifest_path = path / MANIFEST
         if not manifest_path.is_file():
             raise SnapshotError(f"{manifest_path}: no manifest; is {path} a snapshot folder?")
+        if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise SnapshotError(f"{manifest_path}: over {MAX_MANIFEST_BYTES:,} bytes: refused")
         raw = manifest_path.read_bytes()
     try:
         manifest = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SnapshotError(f"{manifest_path}: not valid JSON ({exc})") from exc
-    required = ("snapshot_id", "schema_version", "created_at", "is_synthetic", "tables")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise SnapshotError(f"{manifest_path}: not valid JSON ({exc})") from None
+    required = MANIFEST_REQUIRED
     if (
         not isinstance(manifest, dict)
         or any(k not in manifest for k in required)
@@ -564,48 +670,33 @@ def load(snapshot: SnapshotLike, name: str) -> pl.DataFrame:
 
 @lru_cache(maxsize=64)
 def _verified(
-    where: str, manifest_sha: str, name: str, stamp: tuple[tuple[int, int], ...]
+    where: str, manifest_sha: str, name: str, stamp: tuple[tuple[int, int], ...], epoch: int
 ) -> tuple[Path, ...]:
     return tuple(_opened(where, manifest_sha).verify(name))
 
 
+def verified(snapshot: SnapshotLike, name: str) -> list[Path]:
+    """Return the verified files of table ``name``, hashed once per stamp and period.
+
+    A file is hashed again when its size or mtime changes, and in any case once every
+    :data:`REVERIFY_SECONDS` (tampering that restores the mtime is caught then).
+    """
+    key = ref(snapshot)
+    snap = _opened(key.location, key.manifest_sha256)
+    stamp = snap.stamp(name)
+    return list(_verified(key.location, key.manifest_sha256, name, stamp, verification_epoch()))
+
+
 def scan(snapshot: SnapshotLike, name: str) -> pl.LazyFrame:
-    """Return a lazy scan of table ``name``, its files verified once per manifest and stamp.
+    """Return a lazy scan of table ``name``, its files verified (see :func:`verified`).
 
     Unlike :func:`load` nothing is read into memory: filters and column choices push
     down into the Parquet reader. The sha256 of every file is checked on the first scan;
     later scans skip it while the manifest and each local file's size and mtime stay
-    the same, so a large ``records`` table is not re-hashed on every query.
+    the same, until the next re-verification period.
     """
     key = ref(snapshot)
-    snap = _opened(key.location, key.manifest_sha256)
-    files = _verified(key.location, key.manifest_sha256, name, snap.stamp(name))
-    return snap.scan(name, verified=list(files))
-
-
-def check(path: SnapshotLike) -> Snapshot:
-    """Open the snapshot at ``path`` and verify every file of every table it lists.
-
-    Raises :class:`SnapshotError` naming the first missing, truncated or altered file.
-    Each table is hashed once per manifest and per (size, mtime) of its local files, so
-    calling this on every page run is cheap until a file changes on disk.
-    """
-    snap = open_snapshot(path)
-    where, sha = location(path), snap.manifest_sha256
-    names = list(snap.manifest["tables"]) + list(snap.manifest.get("derived", {}))
-    for name in names:
-        _verified(where, sha, name, snap.stamp(name))
-    return snap
-
-
-def first_valid(candidates: Iterable[Path | str]) -> tuple[Path | str, Snapshot] | None:
-    """Return the first of ``candidates`` that passes :func:`check`, with its snapshot."""
-    for candidate in candidates:
-        try:
-            return candidate, check(candidate)
-        except SnapshotError:
-            continue
-    return None
+    return _opened(key.location, key.manifest_sha256).scan(name, verified=verified(key, name))
 
 
 def newest_first(folder: Path) -> list[Path]:

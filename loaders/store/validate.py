@@ -1,15 +1,26 @@
-"""Check a snapshot: manifest and hashes, schemas, codes, references and the synthetic/real rule."""
+"""Check snapshot tables: schemas, codes, references, finite values and the synthetic/real rule.
+
+The checks run on eager frames (an import about to be written) and on lazy scans alike
+(an opened snapshot, whose ``records`` may hold millions of rows): every check is a
+query that collects only the offending values, never a whole large table.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 from polars.testing import assert_frame_equal
 
 from loaders import schemas
-from loaders.derive.records import monthly_rollup
-from loaders.store.snapshot import Snapshot, SnapshotError, open_snapshot
+from loaders.derive.records import monthly_rollup, rollup_query  # noqa: F401 (doctest)
+from loaders.store import snapshot as store
+from loaders.store.snapshot import Snapshot, SnapshotError, SnapshotLike, open_snapshot
+
+# A table as a frame in memory or a lazy scan of its files.
+Frame = pl.DataFrame | pl.LazyFrame
 
 # (table, column) → (referenced table, column): every non-null value must exist there.
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
@@ -32,19 +43,29 @@ EDITION_TABLES = ("indicators", "scores", "coverage", "rankings")
 _SHOWN = 5  # offending values listed per problem
 
 
+def _bad(frame: Frame, condition: pl.Expr, *columns: str) -> pl.DataFrame:
+    """Return ``columns`` of the rows of ``frame`` where ``condition`` holds (collected)."""
+    return frame.lazy().filter(condition).select(columns).collect()
+
+
+def _schema(frame: Frame) -> dict[str, pl.DataType]:
+    return dict(frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema)
+
+
 def _values(frame: pl.DataFrame, column: str) -> str:
     shown = frame.get_column(column).unique(maintain_order=True).head(_SHOWN).to_list()
     more = frame.get_column(column).n_unique() - len(shown)
     return ", ".join(map(repr, shown)) + (f" (+{more} more)" if more > 0 else "")
 
 
-def check_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
+def check_tables(tables: Mapping[str, Frame]) -> list[str]:
     """Return one line per problem in a set of snapshot tables (empty when valid).
 
-    Checks schemas, required values, allowed codes, unique keys, references
-    between tables and the synthetic/real rule: a synthetic row never belongs to
-    a real evaluator's edition, rows cite sources of their own kind, and
-    synthetic evaluators' names start with "Demo" while real ones' never do.
+    Checks schemas, required values, allowed codes, unique keys, finite scores within
+    the edition's scale, references between tables and the synthetic/real rule: a
+    synthetic row never belongs to a real evaluator's edition, rows cite sources of
+    their own kind, and synthetic evaluators' names start with "Demo" while real ones'
+    never do. Tables may be frames or lazy scans.
 
     Examples
     --------
@@ -53,28 +74,14 @@ def check_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
     """
     problems: list[str] = []
     for name, table in schemas.TABLES.items():
-        frame = tables[name].drop(schemas.RECORDS_PARTITION, strict=False)
-        if dict(frame.schema) != dict(table.schema):
-            diff = sorted(set(frame.schema.items()) ^ set(table.schema.items()), key=str)
+        frame = tables[name]
+        found = _schema(frame)
+        found.pop(schemas.RECORDS_PARTITION, None)
+        if found != dict(table.schema):
+            diff = sorted(set(found.items()) ^ set(table.schema.items()), key=str)
             problems.append(f"{name}: schema differs from the declared one: {diff}")
             continue
-        for column in table.schema:
-            if column not in schemas.NULLABLE[name]:
-                nulls = frame.get_column(column).null_count()
-                if nulls:
-                    problems.append(
-                        f"{name}.{column}: {nulls} missing value(s) in a required column"
-                    )
-        for column, allowed in schemas.CODES.get(name, {}).items():
-            bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed))
-            if bad.height:
-                problems.append(f"{name}.{column}: unknown code(s) {_values(bad, column)}")
-        if table.key:
-            dupes = frame.filter(pl.struct(table.key).is_duplicated())
-            if dupes.height:
-                problems.append(
-                    f"{name}: {dupes.height} row(s) share a key ({', '.join(table.key)})"
-                )
+        problems += _check_table(name, table, frame.lazy())
     if problems:
         return problems  # references are meaningless on malformed tables
     problems += _check_references(tables)
@@ -84,52 +91,92 @@ def check_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
     return problems
 
 
-def _check_references(tables: dict[str, pl.DataFrame]) -> list[str]:
+def _check_table(name: str, table: schemas.Table, frame: pl.LazyFrame) -> list[str]:
+    """Check the required values, codes and key of one table, in one query."""
+    required = [c for c in table.schema if c not in schemas.NULLABLE[name]]
+    codes = schemas.CODES.get(name, {})
+    queries = [pl.col(c).null_count().alias(f"null:{c}") for c in required]
+    queries += [
+        (pl.col(c).is_not_null() & ~pl.col(c).is_in(allowed)).sum().alias(f"code:{c}")
+        for c, allowed in codes.items()
+    ]
+    if table.key:
+        queries.append(pl.struct(table.key).is_duplicated().sum().alias("key"))
+    if not queries:
+        return []
+    counts = frame.select(queries).collect().row(0, named=True)
+    problems = [
+        f"{name}.{c}: {counts[f'null:{c}']} missing value(s) in a required column"
+        for c in required
+        if counts[f"null:{c}"]
+    ]
+    for column, allowed in codes.items():
+        if counts[f"code:{column}"]:
+            bad = _bad(frame, pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed), column)
+            problems.append(f"{name}.{column}: unknown code(s) {_values(bad, column)}")
+    if table.key and counts["key"]:
+        problems.append(f"{name}: {counts['key']} row(s) share a key ({', '.join(table.key)})")
+    return problems
+
+
+def _known(frame: Frame, column: str) -> pl.Series:
+    return frame.lazy().select(pl.col(column).unique()).collect().to_series()
+
+
+def _check_references(tables: Mapping[str, Frame]) -> list[str]:
     problems = []
     for name, column, target, target_column in REFERENCES:
-        known = tables[target].get_column(target_column).unique()
-        bad = tables[name].filter(
-            pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode())
-        )
+        known = _known(tables[target], target_column)
+        bad = _bad(
+            tables[name], pl.col(column).is_not_null() & ~pl.col(column).is_in(known.implode()),
+            column,
+        )  # fmt: skip
         if bad.height:
             problems.append(
                 f"{name}.{column}: {bad.height} row(s) refer to no {target}.{target_column}: "
                 f"{_values(bad, column)}"
             )
-    known_sources = tables["sources"].get_column("source_id")
+    known_sources = _known(tables["sources"], "source_id")
     for name, frame in tables.items():
-        if "source_id" in frame.columns and name != "sources":
-            bad = frame.filter(~pl.col("source_id").is_in(known_sources.implode()))
+        if "source_id" in _schema(frame) and name != "sources":
+            bad = _bad(frame, ~pl.col("source_id").is_in(known_sources.implode()), "source_id")
             if bad.height:
                 problems.append(
                     f"{name}.source_id: {bad.height} row(s) cite no known source: "
                     f"{_values(bad, 'source_id')}"
                 )
-    divisions = tables["divisions"]
-    wrong = divisions.filter(
-        pl.col("province_adcode").str.slice(0, 2) != pl.col("adcode").str.slice(0, 2)
+    wrong = _bad(
+        tables["divisions"],
+        pl.col("province_adcode").str.slice(0, 2) != pl.col("adcode").str.slice(0, 2),
+        "adcode",
     )
     if wrong.height:
         problems.append(f"divisions: adcode outside its province: {_values(wrong, 'adcode')}")
     return problems
 
 
-def _check_indicators(tables: dict[str, pl.DataFrame]) -> list[str]:
+def _check_indicators(tables: Mapping[str, Frame]) -> list[str]:
     problems = []
-    indicators = tables["indicators"]
-    parents = indicators.filter(pl.col("parent_id").is_not_null()).join(
-        indicators.select("edition_id", parent_id="indicator_id"),
-        on=["edition_id", "parent_id"],
-        how="anti",
+    indicators = tables["indicators"].lazy()
+    parents = (
+        indicators.filter(pl.col("parent_id").is_not_null())
+        .join(
+            indicators.select("edition_id", parent_id="indicator_id"),
+            on=["edition_id", "parent_id"],
+            how="anti",
+        )
+        .collect()
     )
     if parents.height:
         problems.append(f"indicators.parent_id: unknown parent(s) {_values(parents, 'parent_id')}")
     scored = (
         tables["scores"]
+        .lazy()
         .filter(pl.col("indicator_id") != "total")
         .select("edition_id", "indicator_id")
         .unique()
         .join(indicators, on=["edition_id", "indicator_id"], how="anti")
+        .collect()
     )
     if scored.height:
         problems.append(
@@ -139,24 +186,42 @@ def _check_indicators(tables: dict[str, pl.DataFrame]) -> list[str]:
     return problems
 
 
-def _check_values(tables: dict[str, pl.DataFrame]) -> list[str]:
+def _check_values(tables: Mapping[str, Frame]) -> list[str]:
     problems = []
-    scores = tables["scores"].join(
-        tables["editions"].select("edition_id", "score_max"), on="edition_id", how="left"
+    scores = (
+        tables["scores"]
+        .lazy()
+        .join(
+            tables["editions"].lazy().select("edition_id", "score_max"), on="edition_id", how="left"
+        )
     )
-    bad = scores.filter(
-        (pl.col("score") < 0) | (pl.col("score") > pl.col("score_max").fill_null(float("inf")))
+    # NOTE: NaN compares as larger than any number in Polars; say so in plain words.
+    bad = _bad(scores, pl.col("score").is_not_null() & ~pl.col("score").is_finite(), "edition_id")
+    if bad.height:
+        problems.append(
+            f"scores.score: {bad.height} score(s) are not finite numbers (NaN or infinite): "
+            f"{_values(bad, 'edition_id')}"
+        )
+    bad = _bad(
+        scores,
+        pl.col("score").is_finite()
+        & ((pl.col("score") < 0) | (pl.col("score") > pl.col("score_max").fill_null(float("inf")))),
+        "edition_id",
     )
     if bad.height:
         problems.append(
             f"scores.score: {bad.height} score(s) outside 0…score_max: {_values(bad, 'edition_id')}"
         )
-    assessed = tables["coverage"].filter(pl.col("status") == "assessed")
-    with_ledger = tables["coverage"].get_column("edition_id").unique()
+    coverage = tables["coverage"].lazy()
+    assessed = coverage.filter(pl.col("status") == "assessed")
+    with_ledger = _known(coverage, "edition_id")
     unassessed = (
         tables["scores"]
+        .lazy()
         .filter(pl.col("edition_id").is_in(with_ledger.implode()))
         .join(assessed, on=["edition_id", "adcode"], how="anti")
+        .select("adcode")
+        .collect()
     )
     if unassessed.height:
         problems.append(
@@ -164,14 +229,21 @@ def _check_values(tables: dict[str, pl.DataFrame]) -> list[str]:
             f"as assessed: {_values(unassessed, 'adcode')}"
         )
     for column in ("rank", "list_pos"):
-        bad = tables["rankings"].filter(pl.col(column) < 1)
+        bad = _bad(tables["rankings"], pl.col(column) < 1, column)
         if bad.height:
             problems.append(f"rankings.{column}: must be 1 or more: {_values(bad, column)}")
+    for name, column in (("indicators", "weight"), ("grade_scales", "min_score"),
+                         ("records", "amount_cny")):  # fmt: skip
+        bad = _bad(tables[name], pl.col(column).is_not_null() & ~pl.col(column).is_finite(), column)
+        if bad.height:
+            problems.append(f"{name}.{column}: {bad.height} value(s) are not finite numbers")
     siblings = (
         tables["indicators"]
+        .lazy()
         .group_by("edition_id", "parent_id")
         .agg(pl.col("weight").sum(), known=pl.col("weight").is_not_null().all())
         .filter(pl.col("known") & ((pl.col("weight") - 1).abs() > 1e-4))
+        .collect()
     )
     if siblings.height:
         problems.append(
@@ -181,8 +253,10 @@ def _check_values(tables: dict[str, pl.DataFrame]) -> list[str]:
     return problems
 
 
-def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
+def _check_synthetic_rule(given: Mapping[str, Frame]) -> list[str]:
     problems = []
+    # Every table but the records is small: checked in memory.
+    tables = {n: f.lazy().collect() for n, f in given.items() if n != "records"}
     evaluators = tables["evaluators"]
     demo_named = pl.col("name_en").str.starts_with("Demo") & pl.col("name_zh").str.starts_with(
         "Demo"
@@ -273,6 +347,12 @@ def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
             "editions: a synthetic edition of a real evaluator, or a real edition of a demo "
             f"evaluator: {_values(mixed, 'edition_id')}"
         )
+    return problems + _check_rows_kind(given, tables)
+
+
+def _check_rows_kind(given: Mapping[str, Frame], tables: dict[str, pl.DataFrame]) -> list[str]:
+    """Check that rows are of their edition's kind and cite sources of their own kind."""
+    problems = []
     kinds = tables["editions"].select("edition_id", edition_synthetic="is_synthetic")
     for name in EDITION_TABLES:
         bad = (
@@ -286,12 +366,16 @@ def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
                 f"(synthetic numbers may never be attributed to a real evaluator): "
                 f"{_values(bad, 'edition_id')}"
             )
-    sources = tables["sources"].select("source_id", source_synthetic="is_synthetic")
-    for name, frame in tables.items():
-        if name == "sources" or "source_id" not in frame.columns:
+    sources = tables["sources"].lazy().select("source_id", source_synthetic="is_synthetic")
+    for name, frame in given.items():
+        if name == "sources" or "source_id" not in _schema(frame):
             continue
-        bad = frame.join(sources, on="source_id").filter(
-            pl.col("is_synthetic") != pl.col("source_synthetic")
+        bad = (
+            frame.lazy()
+            .join(sources, on="source_id")
+            .filter(pl.col("is_synthetic") != pl.col("source_synthetic"))
+            .select("source_id")
+            .collect()
         )
         if bad.height:
             problems.append(
@@ -301,41 +385,122 @@ def _check_synthetic_rule(tables: dict[str, pl.DataFrame]) -> list[str]:
     return problems
 
 
-def validate_snapshot(path: Path | str) -> list[str]:
+def validate_snapshot(path: SnapshotLike) -> list[str]:
     """Return one line per problem found in the snapshot at ``path`` (empty when valid).
 
-    Verifies the manifest, every file's sha256 and row count, then runs
-    :func:`check_tables` on the contents.
+    The one snapshot check, shared by ``python -m loaders validate`` and the app
+    (:func:`check`): the manifest against its schema, every file's sha256, each
+    table's schema and row count from its Parquet metadata, then :func:`check_tables`
+    on the contents (``records`` as a lazy scan), the rollup and the manifest's
+    ``is_synthetic``.
     """
     try:
         snap = open_snapshot(path)
     except SnapshotError as exc:
         return [str(exc)]
-    problems: list[str] = []
-    tables: dict[str, pl.DataFrame] = {}
-    for name in schemas.TABLES:
+    return inspect(snap, store.location(path))
+
+
+def _table_files(snap: Snapshot, where: str, name: str) -> list[str]:
+    """Return the problems of one table's files: hash, schema and row counts."""
+    try:
+        files = store._verified(
+            where, snap.manifest_sha256, name, snap.stamp(name), store.verification_epoch()
+        )
+    except SnapshotError as exc:
+        return [str(exc)]
+    table = schemas.TABLES.get(name) or schemas.DERIVED[name]
+    options = store.s3.storage_options() if snap.uri else None
+    rows = 0
+    for entry, path in zip(snap.files(name), files, strict=True):
         try:
-            frame = snap.read(name)
-        except SnapshotError as exc:
-            problems.append(str(exc))
-            continue
-        listed = snap.manifest["tables"][name]["rows"]
-        if frame.height != listed:
-            problems.append(f"{name}: {frame.height} rows, manifest says {listed}")
-        tables[name] = frame
+            scan = pl.scan_parquet(path, storage_options=options)
+            schema = dict(scan.collect_schema())
+            height = int(scan.select(pl.len()).collect().item())
+        except Exception as exc:  # a file that matches its hash can still be unreadable
+            return [f"{path}: cannot read table {name!r}: {exc}"]
+        if schema != dict(table.schema):
+            diff = sorted(set(schema.items()) ^ set(table.schema.items()), key=str)
+            return [f"{path}: table {name!r} does not match its schema: {diff}"]
+        if height != entry.rows:
+            return [f"{path}: {height} rows, manifest says {entry.rows} (table {name!r})"]
+        rows += height
+    listed = (snap.manifest["tables"].get(name) or snap.manifest["derived"][name])["rows"]
+    if rows != listed:
+        return [f"{name}: {rows} rows, manifest says {listed}"]
+    return []
+
+
+def inspect(snap: Snapshot, where: str) -> list[str]:
+    """Return the problems of an opened snapshot (see :func:`validate_snapshot`)."""
+    problems = [p for name in snap.table_names() for p in _table_files(snap, where, name)]
     if problems:
         return problems
+    sha = snap.manifest_sha256
+    tables: dict[str, Frame] = {}
+    epoch = store.verification_epoch()
+    for name, table in schemas.TABLES.items():
+        files = list(store._verified(where, sha, name, snap.stamp(name), epoch))
+        # NOTE: records may hold millions of rows: checked through a lazy scan.
+        read = snap.scan if table.partitioned else snap.read
+        tables[name] = read(name, verified=files)
     problems = check_tables(tables)
-    problems += _check_derived(snap, tables["records"])
-    any_synthetic = any(bool(t.get_column("is_synthetic").any()) for t in tables.values())
-    if any_synthetic != snap.is_synthetic:
+    if problems:
+        return problems
+    if snap.has("record_rollups"):
+        problems += check_rollup(tables["records"], snap.read("record_rollups"))
+    kinds = [
+        bool(t.lazy().select(pl.col("is_synthetic").any()).collect().item())
+        for t in tables.values()
+    ]
+    if any(kinds) != snap.is_synthetic:
         problems.append(
-            f"manifest.json: is_synthetic is {snap.is_synthetic} but the tables say {any_synthetic}"
+            f"manifest.json: is_synthetic is {snap.is_synthetic} but the tables say {any(kinds)}"
         )
     return problems
 
 
-def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
+@lru_cache(maxsize=16)
+def _inspected(where: str, manifest_sha: str) -> tuple[str, ...]:
+    return tuple(inspect(store._opened(where, manifest_sha), where))
+
+
+def check(path: SnapshotLike) -> Snapshot:
+    """Open the snapshot at ``path`` and run the one snapshot check; return it when valid.
+
+    Raises :class:`SnapshotError` naming the table and the problem (the first three
+    problems when there are several). The full check (:func:`validate_snapshot`) runs
+    once per manifest hash; every file's sha256 is checked again when its size or
+    mtime changes and in any case once every ``REVERIFY_SECONDS``, so calling this on
+    every page run is cheap.
+    """
+    snap = open_snapshot(path)
+    where, sha = store.location(path), snap.manifest_sha256
+    problems = _inspected(where, sha)
+    if not problems:  # the contents are pinned by the hashes: re-verify those
+        for name in snap.table_names():
+            try:
+                store._verified(where, sha, name, snap.stamp(name), store.verification_epoch())
+            except SnapshotError as exc:
+                problems = (str(exc),)
+                break
+    if problems:
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise SnapshotError("; ".join(problems[:3]) + more)
+    return snap
+
+
+def first_valid(candidates: Iterable[Path | str]) -> tuple[Path | str, Snapshot] | None:
+    """Return the first of ``candidates`` that passes :func:`check`, with its snapshot."""
+    for candidate in candidates:
+        try:
+            return candidate, check(candidate)
+        except SnapshotError:
+            continue
+    return None
+
+
+def check_rollup(records: Frame, rollup: pl.DataFrame) -> list[str]:
     """Return problems if ``rollup`` is not the monthly aggregation of ``records``.
 
     Examples
@@ -344,8 +509,9 @@ def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
     >>> check_rollup(records, monthly_rollup(records))
     []
     """
-    expected = monthly_rollup(records.drop(schemas.RECORDS_PARTITION, strict=False))
     key = list(schemas.DERIVED["record_rollups"].key)
+    scan = records.lazy().drop(schemas.RECORDS_PARTITION, strict=False)
+    expected = rollup_query(scan).collect(engine="streaming").sort(key)
     if dict(rollup.schema) != dict(expected.schema):
         return ["record_rollups: schema differs from the declared one"]
     try:
@@ -359,16 +525,3 @@ def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
             f"({rollup.height} rows, expected {expected.height}): {first}"
         ]
     return []
-
-
-def _check_derived(snap: Snapshot, records: pl.DataFrame) -> list[str]:
-    if not snap.has("record_rollups"):
-        return []  # written before rollups existed: the app derives them on the fly
-    try:
-        rollup = snap.read("record_rollups")
-    except SnapshotError as exc:
-        return [str(exc)]
-    listed = snap.manifest["derived"]["record_rollups"]["rows"]
-    if rollup.height != listed:
-        return [f"record_rollups: {rollup.height} rows, manifest says {listed}"]
-    return check_rollup(records, rollup)

@@ -61,6 +61,14 @@ BUDGETS: dict[str, Budget] = {
         Budget("reweight_seconds", "weighted re-ranking of all counties", float("inf"), "s"),
         Budget("sensitivity_seconds", "1,000-sample rank sensitivity over all counties", 1.0, "s"),
         Budget("memory_10_sessions_mb", "server RSS with 10 concurrent sessions", 1024.0, "MB"),
+        Budget("import_cli_seconds", "667,036-row CSV checked by the import CLI", 15.0, "s"),
+        Budget("import_rows_per_second", "import: rows matched by name per second", 50e3, "rows/s",
+               False),
+        Budget("import_other_session_seconds", "another session's atlas while the Import page "
+               "checks the 667,036-row CSV", 6.0, "s"),
+        Budget("audience_p95_seconds", "200 sessions in 60 s, 2 replicas: server p95", 5.0, "s"),
+        Budget("audience_failures", "200 sessions in 60 s, 2 replicas: failures", 0.0, ""),
+        Budget("audience_rss_mb", "200 sessions in 60 s: peak RSS of a replica", 1024.0, "MB"),
     )
 }  # fmt: skip
 
@@ -286,6 +294,34 @@ def measure_memory(sessions: int = 10) -> Measurement:
     return _measurement("memory_10_sessions_mb").finish([peak], note=note)
 
 
+def measure_audience(clients: int = 200, within: float = 60.0) -> list[Measurement]:
+    """Measure an audience through the proxy in front of 2 replicas (``loaders.tools.audience``)."""
+    from loaders.tools import audience
+    from loaders.tools.deploy import nginx_missing
+
+    keys = ("audience_p95_seconds", "audience_failures", "audience_rss_mb")
+    missing = nginx_missing()
+    if missing:
+        return [_measurement(k).finish([], note=f"skipped: {missing}") for k in keys]
+    report = audience.run_audience(2, clients=clients, within=within, browser_count=2)
+    times = report["complete_s"]
+    note = (
+        f"{clients} protocol sessions over {within:.0f} s + {len(report['browsers'])} "
+        f"browsers; p50 {times['p50']} s, max {times['max']} s; per replica "
+        f"{report['per_replica']}; python -m loaders soak --clients {clients} --replicas 1,2 "
+        "also runs one replica for the ratio"
+    )
+    peaks = [m["peak"] for m in report["rss_mb"].values()]
+    failures = report["failures"] + report["browser_failures"]
+    return [
+        _measurement("audience_p95_seconds").finish([times["p95"]] if times["p95"] else [], note),
+        _measurement("audience_failures").finish([float(failures)], note="sessions + browsers"),
+        _measurement("audience_rss_mb").finish(
+            [max(peaks)], note=f"peak RSS per replica: {', '.join(f'{p:.0f}' for p in peaks)} MB"
+        ),
+    ]
+
+
 # ---------------------------------------------------------------------------------------
 # records and weights
 # ---------------------------------------------------------------------------------------
@@ -406,6 +442,8 @@ def run_bench(
         ("browser", lambda: [measure_browser(repeat)]),
         ("memory", lambda: [measure_memory(sessions)]),
         ("records", lambda: measure_records(make_records_snapshot(records, work), repeat)),
+        ("import", lambda: measure_import(snapshot, repeat, work)),
+        ("audience", lambda: measure_audience()),
     ]
     for name, step in steps:
         if name in skip:
@@ -429,7 +467,15 @@ def run_bench(
     }
 
 
-STEPS = ("maps", "weights", "cold-start", "browser", "memory", "records")
+STEPS = ("maps", "weights", "cold-start", "browser", "memory", "records", "import", "audience")
+
+
+def measure_import(snapshot: str, repeat: int, work: Path) -> list[Measurement]:
+    """Measure the import's budgets (``loaders.tools.bench_import``)."""
+    from loaders.tools import bench_import
+
+    measured = bench_import.measure(snapshot, repeat, work)
+    return [_measurement(key).finish(runs, note=note) for key, (runs, note) in measured.items()]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

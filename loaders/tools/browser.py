@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -56,22 +56,29 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    snapshot: str | None = None, *, log: IO[bytes] | None = None
+    snapshot: str | None = None,
+    *,
+    log: IO[bytes] | None = None,
+    env: dict[str, str] | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     """Start ``streamlit run app.py`` on a free loopback port; stop it afterwards.
 
     Yields the URL, the process and the seconds from launch to healthy. ``snapshot``
-    sets ``GI_SNAPSHOT``; ``log`` receives the server's output (discarded otherwise).
+    sets ``GI_SNAPSHOT``; ``log`` receives the server's output (discarded otherwise);
+    ``env`` adds environment variables and ``options`` command-line options
+    (``--secrets.files PATH``).
     """
     port = free_port()
-    env = dict(os.environ)
+    extra, env = dict(env or {}), dict(os.environ)
+    env.update(extra)
     if snapshot:
         env["GI_SNAPSHOT"] = snapshot
     start = time.perf_counter()
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.headless", "true", *options,
         ],
         cwd=paths.ROOT,
         env=env,

@@ -1,4 +1,4 @@
-"""The ``python -m loaders`` command line: build-geo, demo, validate, import, bench, soak."""
+"""The ``python -m loaders`` command line: one verb per data and operations tool."""
 
 from __future__ import annotations
 
@@ -81,6 +81,18 @@ def _soak(args: argparse.Namespace) -> int:
     return soak.run(args)
 
 
+def _serve_arguments(parser: argparse.ArgumentParser) -> None:
+    from loaders.tools import deploy
+
+    deploy.add_arguments(parser)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from loaders.tools import deploy
+
+    return deploy.run(args)
+
+
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     from loaders.imports import cli as importing
 
@@ -95,6 +107,100 @@ def _import(args: argparse.Namespace) -> int:
     except Exception as exc:  # exit 1 only for unexpected failures, with the reason
         print(f"import failed unexpectedly: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+
+
+CHANNEL_SCHEME = "s3://"
+
+
+def _publish_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "target",
+        help="s3://bucket/prefix: upload a snapshot to that object-storage channel; "
+        "otherwise the name of an Import page draft (its folder in data/drafts) to move "
+        "into data/snapshots",
+    )
+    channel = parser.add_argument_group("with an s3:// target")
+    channel.add_argument(
+        "--snapshot",
+        type=Path,
+        default=None,
+        help="snapshot folder to upload (default: the committed default snapshot)",
+    )
+    draft = parser.add_argument_group("with a draft name")
+    draft.add_argument("--drafts", type=Path, default=None, help="drafts folder")
+    draft.add_argument("--snapshots", type=Path, default=None, help="snapshots folder")
+
+
+def publish_kind(target: str) -> str | None:
+    """Return what ``publish TARGET`` does with ``target``: ``"channel"``, ``"draft"`` or None.
+
+    Examples
+    --------
+    >>> publish_kind("s3://gi-snapshots/live"), publish_kind("rank-2021")
+    ('channel', 'draft')
+    >>> publish_kind("s3://"), publish_kind("../default"), publish_kind("gs://bucket/live")
+    (None, None, None)
+    """
+    from loaders.imports.drafts import NAME
+
+    if target.startswith(CHANNEL_SCHEME):
+        bucket = target.removeprefix(CHANNEL_SCHEME).split("/", 1)[0]
+        return "channel" if bucket else None
+    return "draft" if NAME.fullmatch(target) else None
+
+
+def _publish(args: argparse.Namespace) -> int:
+    kind = publish_kind(args.target)
+    if kind is None:
+        print(
+            f"publish: {args.target[:80]!r} is neither a channel (s3://bucket/prefix) nor a "
+            "draft's name (letters, digits and dashes: a folder in data/drafts)",
+            file=sys.stderr,
+        )
+        return 2
+    if kind == "channel" and (args.drafts or args.snapshots):
+        print(
+            "publish: --drafts and --snapshots go with a draft's name, not an s3:// target",
+            file=sys.stderr,
+        )
+        return 2
+    if kind == "draft" and args.snapshot:
+        print("publish: --snapshot goes with an s3:// target", file=sys.stderr)
+        return 2
+    if kind == "channel":
+        return _publish_to_channel(args.target, args.snapshot)
+    return _publish_draft(args.target, args.drafts, args.snapshots)
+
+
+def _publish_to_channel(channel: str, snapshot: Path | None) -> int:
+    """Upload a snapshot to an object-storage channel (exit 0 published, 1 not)."""
+    from loaders.store import SnapshotError
+    from loaders.store.publish import publish
+
+    folder = snapshot or paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
+    try:
+        target = publish(folder, channel)
+    except (SnapshotError, ValueError, OSError) as exc:
+        print(f"publish: {exc}", file=sys.stderr)
+        return 1
+    print(f"published {folder} as {target}; {channel}/CURRENT points to it")
+    return 0
+
+
+def _publish_draft(name: str, drafts: Path | None, snapshots: Path | None) -> int:
+    """Move an Import page draft into the snapshots folder (exit 0 published, 2 refused)."""
+    from loaders.imports.drafts import publish
+    from loaders.imports.read import ImportRejected
+
+    try:
+        target = publish(name, drafts=drafts, snapshots=snapshots)
+    except ImportRejected as rejected:
+        print(f"refused: {rejected}", file=sys.stderr)
+        for problem in rejected.problems:
+            print(problem.line(), file=sys.stderr)
+        return 2
+    print(f"published {name}: {target} (viewers can now choose it under Snapshot)")
+    return 0
 
 
 COMMANDS = {
@@ -114,6 +220,14 @@ COMMANDS = {
         _import_arguments,
         _import,
     ),
+    "publish": (
+        "publish TARGET: s3://bucket/prefix uploads a snapshot to that object-storage "
+        "channel, verifies it and points CURRENT at it (exit 0 published, 1 not); a draft's "
+        "name moves the Import page draft data/drafts/NAME into data/snapshots once it "
+        "passes the snapshot check (exit 0 published, 2 refused); any other target exit 2",
+        _publish_arguments,
+        _publish,
+    ),
     "bench": (
         "measure the performance budgets (DESIGN.md §7) and print them as JSON",
         _bench_arguments,
@@ -124,6 +238,12 @@ COMMANDS = {
         "fails on any failed session or memory that keeps growing (exit 0 passed, 1 failed)",
         _soak_arguments,
         _soak,
+    ),
+    "serve": (
+        "serve the app as N replicas behind nginx on one machine (deploy/nginx.conf): "
+        "sticky sessions, failover, compression, security headers, limits",
+        _serve_arguments,
+        _serve,
     ),
     "validate": (
         "check a snapshot: schemas, hashes, references, synthetic/real rule "

@@ -1,5 +1,9 @@
 """Load and soak: concurrent browser sessions against one server, rounds after rounds.
 
+With ``--clients N --replicas R`` it is an audience instead (``loaders.tools.audience``):
+N protocol sessions opening one link within a minute through the proxy in front of R
+replicas, with a few real browsers alongside.
+
 ``python -m loaders soak --sessions 8 --rounds 6`` starts the app on 127.0.0.1, then
 runs ``rounds`` waves of ``sessions`` concurrent Chromium sessions. Each session walks
 the pages a reader would (atlas, a province, rankings with a search typed in, a county
@@ -20,6 +24,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from loaders.tools import browser as browsers
@@ -178,10 +183,76 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=80.0,
         help="most memory the second half of the waves may add (default 80)",
     )
+    audience = parser.add_argument_group(
+        "audience (protocol sessions through the proxy; loaders/tools/audience.py)"
+    )
+    audience.add_argument(
+        "--clients", type=int, default=0, help="protocol sessions opening the link (0: off)"
+    )
+    audience.add_argument(
+        "--replicas",
+        default="2",
+        help="replicas behind the proxy; a list (1,2) runs each and reports the ratio",
+    )
+    audience.add_argument(
+        "--within", type=float, default=60.0, help="seconds over which the clients arrive"
+    )
+    audience.add_argument(
+        "--browsers", type=int, default=2, help="real Chromium sessions alongside (default 2)"
+    )
+    audience.add_argument("--link", default=None, help="the shared link (default: the atlas)")
+    audience.add_argument("--snapshot", default=None, help="GI_SNAPSHOT for the replicas")
+    audience.add_argument(
+        "--kill-after",
+        type=float,
+        default=None,
+        help="kill the first replica this many seconds in (failover)",
+    )
+    audience.add_argument("--json", type=Path, default=None, help="also write the report here")
+
+
+def _run_audience(args: argparse.Namespace) -> int:
+    from loaders.tools import audience
+
+    try:
+        counts = [int(r) for r in str(args.replicas).split(",") if r.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1 or args.within <= 0 or args.clients > 1000:
+        print("soak: --replicas takes counts ≥ 1 (1,2), --clients at most 1000", file=sys.stderr)
+        return 2
+    runs = []
+    try:
+        for count in counts:
+            print(f"audience: {args.clients} clients, {count} replica(s)…", file=sys.stderr)
+            runs.append(
+                audience.run_audience(
+                    count,
+                    clients=args.clients,
+                    within=args.within,
+                    link=args.link or audience.DEFAULT_LINK,
+                    browser_count=args.browsers,
+                    snapshot=args.snapshot,
+                    kill_after=args.kill_after,
+                )
+            )
+    except RuntimeError as exc:
+        print(f"soak: {exc}", file=sys.stderr)
+        return 2
+    report = {"runs": runs, "gain": audience.compare(runs)}
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    failed = any(r["failures"] or r["browser_failures"] for r in runs)
+    failover = [r["failover"]["ok"] for r in runs if "failover" in r]
+    return 1 if failed or not all(failover) else 0
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a soak from the command line; print JSON; exit 0 when it passed."""
+    if args.clients:
+        return _run_audience(args)
     if args.sessions < 1 or args.rounds < 1:
         print("soak: --sessions and --rounds must be at least 1", file=sys.stderr)
         return 2

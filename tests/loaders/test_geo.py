@@ -162,10 +162,24 @@ def test_build_manifest_matches_the_committed_files():
 # 4/ HELPERS
 
 
-def test_static_url_is_streamlits_static_path():
-    assert geo.static_url("counties_national") == "app/static/geo/counties_national.json"
-    assert geo.static_url("provinces") == "app/static/geo/provinces.json"
-    assert geo.static_url(geo.province_layer_name("520000")) == "app/static/geo/counties_52.json"
+def test_static_url_is_streamlits_static_path_with_the_content_version():
+    for layer in ("counties_national", "provinces", geo.province_layer_name("520000")):
+        path = STATIC / f"{layer}.json"
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        assert geo.static_url(layer) == f"app/static/geo/{layer}.json?v={digest}"
+
+
+def test_changed_geometry_gets_a_new_url(tmp_path, monkeypatch):
+    folder = tmp_path / "geo"
+    folder.mkdir()
+    monkeypatch.setattr(geo.paths, "STATIC_GEO_DIR", folder)
+    assert geo.static_url("counties_52") == "app/static/geo/counties_52.json"  # no file yet
+    (folder / "counties_52.json").write_text('{"type": "FeatureCollection", "features": []}')
+    first = geo.static_url("counties_52")
+    (folder / "counties_52.json").write_text('{"type":"FeatureCollection","features":[]}')
+    second = geo.static_url("counties_52")
+    assert first.split("?v=")[0] == second.split("?v=")[0] == "app/static/geo/counties_52.json"
+    assert first != second
 
 
 @pytest.mark.parametrize(

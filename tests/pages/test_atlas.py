@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import routes, theme
 from components.classing import jenks_breaks
-from loaders import assessments
+from loaders import assessments, geo
 from tests.fixtures import demo_snapshot
 from tests.pages.conftest import chart_configs, figures, values
 
@@ -27,8 +27,9 @@ def test_default_atlas_maps_every_county(run_app: Callable[..., AppTest]) -> Non
     fig = _map(at)
     main = [t for t in fig["data"] if t.get("geo", "geo") == "geo"]
     assessed, missing, outlines = main
-    assert assessed["geojson"] == "app/static/geo/counties_national.json"
-    assert outlines["geojson"] == "app/static/geo/provinces.json"
+    assert assessed["geojson"] == geo.static_url("counties_national")
+    assert assessed["geojson"].startswith("app/static/geo/counties_national.json?v=")
+    assert outlines["geojson"] == geo.static_url("provinces")
     assert len(assessed["locations"]) + len(missing["locations"]) == 2875
     view = assessments.county_view(SNAPSHOT, "demo-tp-2021")
     scores = dict(view.select("adcode", "score").drop_nulls().iter_rows())
@@ -45,7 +46,7 @@ def test_province_parameter_zooms_to_its_counties(run_app: Callable[..., AppTest
     fig = _map(at)
     assert len(fig["data"]) == 3  # no inset when zoomed
     assessed, missing, outlines = fig["data"]
-    assert assessed["geojson"] == "app/static/geo/counties_52.json"
+    assert assessed["geojson"] == geo.static_url("counties_52")
     codes = assessed["locations"] + missing["locations"]
     assert len(codes) == 88 and all(c.startswith("52") for c in codes)
     assert outlines["locations"] == ["520000"]
@@ -95,7 +96,7 @@ def test_bad_parameters_are_ignored_with_a_notice(run_app: Callable[..., AppTest
     assert "Ignored province" in notices and "Ignored edition" in notices
     assert "<script>" not in notices
     fig = _map(at)
-    assert fig["data"][0]["geojson"].endswith("counties_national.json")  # the national view
+    assert "/counties_national.json?v=" in fig["data"][0]["geojson"]  # the national view
     assert "geo2" in fig["layout"]  # with the South China Sea inset
 
 
@@ -115,10 +116,10 @@ def test_a_link_with_parameters_changes_the_view(run_app: Callable[..., AppTest]
     at = run_app(ATLAS, province="52")
     at.query_params["province"] = "33"  # e.g. a page link or the back button
     at.run()
-    assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_33.json"
+    assert _map(at)["data"][0]["geojson"] == geo.static_url("counties_33")
     at.query_params.clear()  # a plain page switch: the session keeps its view
     at.run()
-    assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_33.json"
+    assert _map(at)["data"][0]["geojson"] == geo.static_url("counties_33")
     assert at.query_params["province"] == "33"
 
 
@@ -128,7 +129,7 @@ def test_sidebar_change_is_written_to_the_url(run_app: Callable[..., AppTest]) -
     at.selectbox(key="metric").set_value("compliance").run()
     assert at.query_params["province"] == "44"
     assert at.query_params["metric"] == "compliance"
-    assert _map(at)["data"][0]["geojson"] == "app/static/geo/counties_44.json"
+    assert _map(at)["data"][0]["geojson"] == geo.static_url("counties_44")
 
 
 def test_real_edition_colours_only_the_named_counties(run_app: Callable[..., AppTest]) -> None:

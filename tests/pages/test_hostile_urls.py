@@ -19,6 +19,7 @@ from components.frame.filters import (
     parse_params,
     shown,
 )
+from loaders import geo
 from tests.pages.conftest import figures
 
 DEFAULT_EDITION = "demo-tp-2021"
@@ -123,7 +124,7 @@ def test_everything_hostile_at_once(run_app: Callable[..., AppTest], page: str) 
 def test_everything_hostile_in_a_new_session(run_app: Callable[..., AppTest]) -> None:
     at = run_app(**EVERYTHING)  # the link opens the app: parsed on the session's first run
     _assert_safe(at, EVERYTHING)
-    assert figures(at)[0]["data"][0]["geojson"] == "app/static/geo/counties_52.json"
+    assert figures(at)[0]["data"][0]["geojson"] == geo.static_url("counties_52")
 
 
 CASES = [
@@ -205,7 +206,7 @@ def test_repeated_province_uses_the_last(run_app: Callable[..., AppTest]) -> Non
     assert _notices(at) == ["Ignored all but the last province: the link gives it 2 times."]
     # The address bar is rewritten with one value (AppTest shows a repeated key as a list).
     assert at.query_params == {"edition": DEFAULT_EDITION, "province": "52"}
-    assert figures(at)[0]["data"][0]["geojson"] == "app/static/geo/counties_52.json"
+    assert figures(at)[0]["data"][0]["geojson"] == geo.static_url("counties_52")
 
 
 def test_valid_lang_and_present_are_carried(run_app: Callable[..., AppTest]) -> None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.test_import import PAGE, TABLE, snapshots  # noqa: F401 (fixture)
+from loaders import paths
+from tests.pages.test_import import PAGE, TABLE, run_app, snapshots  # noqa: F401 (fixtures)
 from tests.pages.test_zh import english_shown
 
 
@@ -33,5 +34,6 @@ def test_import_page_in_chinese(run_app: Callable[..., AppTest], snapshots: Path
     next(t for t in at.text_input if t.label == "来源标题").set_value("表格").run()
     next(b for b in at.button if b.label == "写入新的数据快照").click().run()
     assert not at.exception
-    assert (snapshots / "test-upload").is_dir()
+    assert (paths.DRAFTS_DIR / "test-upload").is_dir()  # a private draft
+    assert not (snapshots / "test-upload").exists()
     assert english_shown(at) == []

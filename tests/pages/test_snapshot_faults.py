@@ -1,9 +1,14 @@
-"""A broken snapshot is detected on load: a banner, the last valid snapshot, nothing changed."""
+"""A broken snapshot is detected on load: a banner, the last valid snapshot, nothing changed.
+
+The broken snapshots are those of ``tests.tampering.BROKEN``: the same ones that
+``python -m loaders validate`` rejects (``tests/loaders/store/test_check.py``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 
 from components import routes
 from loaders import paths
+from loaders.store import snapshot
+from tests.tampering import BROKEN, reseal
 
 COMMITTED = paths.SNAPSHOTS_DIR / paths.DEFAULT_SNAPSHOT_ID
 
@@ -26,40 +33,9 @@ def _fingerprint(folder: Path) -> dict[str, str]:
     }
 
 
-def _truncate(folder: Path) -> None:
-    path = folder / "scores.parquet"
-    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-
-
-def _flip_bit(folder: Path) -> None:
-    path = folder / "editions.parquet"
-    data = bytearray(path.read_bytes())
-    data[100] ^= 0x01
-    path.write_bytes(bytes(data))
-
-
-def _delete_table(folder: Path) -> None:
-    (folder / "coverage.parquet").unlink()
-
-
-def _garble_manifest(folder: Path) -> None:
-    (folder / "manifest.json").write_text('{"snapshot_id": "default", "tables": ', "utf-8")
-
-
-def _drop_manifest_key(folder: Path) -> None:
-    path = folder / "manifest.json"
-    manifest = json.loads(path.read_text("utf-8"))
-    del manifest["schema_version"]
-    path.write_text(json.dumps(manifest), "utf-8")
-
-
-FAULTS = {
-    "truncated": (_truncate, "scores.parquet: sha256 mismatch"),
-    "bit-flipped": (_flip_bit, "editions.parquet: sha256 mismatch"),
-    "missing table": (_delete_table, "coverage.parquet: file of table 'coverage' is missing"),
-    "invalid manifest": (_garble_manifest, "manifest.json: not valid JSON"),
-    "incomplete manifest": (_drop_manifest_key, "manifest lacks one of"),
-}
+FAULTS = BROKEN
+_truncate = BROKEN["truncated"][0]
+_flip_bit = BROKEN["bit-flipped"][0]
 
 
 @pytest.fixture
@@ -84,7 +60,8 @@ def test_broken_snapshot_falls_back_to_the_last_valid_one(
     banner = at.error[0].value
     assert "shows the last valid snapshot instead: **default**" in banner
     assert message in banner
-    assert str(paths.ROOT) not in banner  # server paths are not shown to viewers
+    # Server paths are not shown to viewers: paths are relative to the snapshot folder.
+    assert str(paths.ROOT) not in banner and str(broken_copy.parent) not in banner
     # The page goes on with the committed snapshot's numbers: every county on the map.
     atlas = next(c for c in at.get("plotly_chart") if c.key == "atlas_map")
     assessed, missing = json.loads(atlas.proto.spec)["data"][:2]
@@ -144,4 +121,41 @@ def test_missing_snapshot_folder_stops_when_nothing_else_is_valid(
     at = run_app(snapshot=str(tmp_path / "nowhere"))
     assert not at.exception
     assert "no manifest" in at.error[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_same_size_tampering_with_the_mtime_restored_is_caught_on_schedule(
+    run_app: Callable[..., AppTest], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "live"
+    shutil.copytree(COMMITTED, folder)
+    at = run_app(snapshot=str(folder))
+    assert not at.error
+    path = folder / "editions.parquet"
+    info = path.stat()
+    _flip_bit(folder)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    later = snapshot.verification_epoch() + 1  # the next re-verification period
+    monkeypatch.setattr(snapshot, "verification_epoch", lambda: later)
+    at.run()
+    assert not at.exception
+    assert "editions.parquet: sha256 mismatch" in at.error[0].value
+
+
+def test_a_draft_is_never_offered_nor_a_fallback(
+    run_app: Callable[..., AppTest], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An Import page draft is private: not in the Snapshot picker, never the fallback."""
+    snapshots, drafts = tmp_path / "snapshots", tmp_path / "drafts"
+    shutil.copytree(COMMITTED, snapshots / "default")
+    shutil.copytree(COMMITTED, drafts / "evil-draft")
+    reseal(drafts / "evil-draft")
+    monkeypatch.setattr(paths, "SNAPSHOTS_DIR", snapshots)
+    monkeypatch.setattr(paths, "DRAFTS_DIR", drafts)
+    at = run_app(snapshot=str(snapshots / "default"))
+    assert not any(s.label == "Snapshot" for s in at.sidebar.selectbox)
+    _truncate(snapshots / "default")
+    at = run_app(snapshot=str(snapshots / "default"))
+    assert not at.exception
+    assert "no valid snapshot is left to fall back on" in at.error[0].value
     assert not at.get("plotly_chart")

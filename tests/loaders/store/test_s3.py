@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from polars.testing import assert_frame_equal
 
 from components import routes
@@ -16,43 +13,7 @@ from loaders import records, schemas
 from loaders.store import SnapshotError, load, open_snapshot, s3, scan
 from loaders.store.validate import validate_snapshot
 from tests.fixtures import demo_snapshot
-
-BUCKET = "gi-snapshots"
-CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_REGION": "us-east-1",
-}
-
-
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
-    """A moto S3 server on 127.0.0.1 (a free port), stopped when the module's tests end."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def bucket(endpoint: str, monkeypatch: pytest.MonkeyPatch) -> object:
-    """The test bucket, with the credentials and endpoint in the environment."""
-    for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL": endpoint}.items():
-        monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    if BUCKET not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
-        client.create_bucket(Bucket=BUCKET)
-    return client
-
-
-def _upload(client: object, folder: Path, prefix: str) -> str:
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        key = f"{prefix}/{path.relative_to(folder).as_posix()}"
-        client.put_object(Bucket=BUCKET, Key=key, Body=path.read_bytes())  # type: ignore[attr-defined]
-    return f"s3://{BUCKET}/{prefix}"
+from tests.s3_server import BUCKET, CREDENTIALS, upload
 
 
 def test_storage_options_come_from_the_environment() -> None:
@@ -69,7 +30,7 @@ def test_storage_options_come_from_the_environment() -> None:
 
 
 def test_a_snapshot_in_s3_reads_like_the_local_one(bucket: object, tiny_snapshot: Path) -> None:
-    uri = _upload(bucket, tiny_snapshot, "snapshots/tiny")
+    uri = upload(bucket, tiny_snapshot, "snapshots/tiny")
     remote, local = open_snapshot(uri + "/"), open_snapshot(tiny_snapshot)
     assert remote.uri == uri and remote.snapshot_id == "tiny"
     assert remote.manifest_sha256 == local.manifest_sha256
@@ -81,7 +42,7 @@ def test_a_snapshot_in_s3_reads_like_the_local_one(bucket: object, tiny_snapshot
 
 
 def test_records_queries_push_down_on_s3(bucket: object, tiny_snapshot: Path) -> None:
-    uri = _upload(bucket, tiny_snapshot, "snapshots/pushdown")
+    uri = upload(bucket, tiny_snapshot, "snapshots/pushdown")
     filters = records.RecordFilters(
         province="520000", start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31)
     )
@@ -101,7 +62,7 @@ def test_records_queries_push_down_on_s3(bucket: object, tiny_snapshot: Path) ->
 
 
 def test_an_altered_object_is_refused(bucket: object, tiny_snapshot: Path) -> None:
-    uri = _upload(bucket, tiny_snapshot, "snapshots/altered")
+    uri = upload(bucket, tiny_snapshot, "snapshots/altered")
     data = bytearray((tiny_snapshot / "records/year=2020/part-0.parquet").read_bytes())
     data[len(data) // 2] ^= 0x01
     key = "snapshots/altered/records/year=2020/part-0.parquet"
@@ -134,7 +95,7 @@ def test_the_app_opens_a_snapshot_in_s3(bucket: object, monkeypatch: pytest.Monk
 
     from loaders import paths
 
-    uri = _upload(bucket, demo_snapshot(), "snapshots/app")
+    uri = upload(bucket, demo_snapshot(), "snapshots/app")
     monkeypatch.setenv("GI_SNAPSHOT", uri)
     at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=120)
     at.query_params["province"] = "52"

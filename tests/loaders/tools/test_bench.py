@@ -19,6 +19,9 @@ def test_a_missed_budget_is_flagged() -> None:
     # Higher is better for the speed-up ratio.
     assert bench._measurement("records_speedup").finish([3.0]).holds is False
     assert bench._measurement("records_speedup").finish([9.0]).holds is True
+    # Any failed session misses the audience budget.
+    assert bench._measurement("audience_failures").finish([0.0]).holds is True
+    assert bench._measurement("audience_failures").finish([1.0]).holds is False
     # A measurement without a budget is reported, never judged.
     assert bench._measurement("reweight_seconds").finish([0.5]).holds is None
 
@@ -29,7 +32,7 @@ def test_bench_runs_on_a_small_snapshot_and_reports_every_budget(tmp_path: Path)
         edition="demo-tp-2021",
         records=3000,
         repeat=2,
-        skip={"browser", "memory", "cold-start"},
+        skip={"browser", "memory", "cold-start", "import", "audience"},
         work=tmp_path,
     )
     assert set(report["budgets"]) == set(bench.BUDGETS)
@@ -38,6 +41,12 @@ def test_bench_runs_on_a_small_snapshot_and_reports_every_budget(tmp_path: Path)
         "atlas_drawn_seconds",
         "memory_10_sessions_mb",
         "cold_start_seconds",
+        "import_cli_seconds",
+        "import_rows_per_second",
+        "import_other_session_seconds",
+        "audience_p95_seconds",
+        "audience_failures",
+        "audience_rss_mb",
     }
     records = report["budgets"]["records_query_seconds"]
     assert "records" in records["note"] and len(records["runs"]) == 2
