@@ -12,7 +12,17 @@ import polars as pl
 import streamlit as st
 
 from components import charts, i18n, theme
-from components.i18n import col, is_zh, labels, mark, pick, speaks, tr, translated
+from components.i18n import (
+    col,
+    county_name_expr,
+    is_zh,
+    labels,
+    mark,
+    pick,
+    speaks,
+    tr,
+    translated,
+)
 from components.provenance import (
     enum_expr,
     enum_label,
@@ -269,7 +279,8 @@ def divergence_scatter(paired: pl.DataFrame, *, label_a: str, label_b: str, lang
                 mode="markers",
                 marker={"size": 4, "color": theme.SEQUENTIAL[6], "opacity": 0.5},
                 customdata=paired.select(
-                    theme.plotly_escape_expr(pl.col("name_zh", col("province_name")))
+                    theme.plotly_escape_expr(county_name_expr()),
+                    theme.plotly_escape_expr(pl.col(col("province_name"))),
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
                 "A %{x:.2f} · B %{y:.2f}<extra></extra>",

@@ -14,7 +14,7 @@ from loaders import geo
 from loaders.derive.universe import region_expr
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 # Plotly's geo subplot fetches a base-map topojson even when every base layer is off;
 # pointing it at static/ keeps the browser off the CDN (DESIGN.md §3a).
@@ -42,6 +42,22 @@ def _pinyin() -> pl.Expr:
     return pl.lit("").alias("name_pinyin") if is_zh() else _text("name_pinyin")
 
 
+def _place(level: str, columns: Sequence[str]) -> pl.Expr:
+    """Return a county's prefecture or province (``level``) as hover text, escaped.
+
+    In English the English (pinyin) name with the Chinese beside it ("Guiyang 贵阳市"),
+    where the view has ``{level}_name_en``; in Chinese the Chinese name only.
+    """
+    zh = pl.col(f"{level}_name_zh").cast(pl.String)
+    english = f"{level}_name_en"
+    shown = zh
+    if not is_zh() and english in columns:
+        en = pl.col(english).cast(pl.String)
+        both = pl.format("{} {}", en, zh)
+        shown = pl.when(en.is_null() | (en == zh)).then(zh).otherwise(both)
+    return theme.plotly_escape_expr(shown.fill_null("—")).alias(level)
+
+
 def _reason() -> pl.Expr:
     # NOTE: the data's reasons are English only; in Chinese the status says why instead.
     if not is_zh():
@@ -59,14 +75,15 @@ def hover_frame(view: pl.DataFrame) -> pl.DataFrame:
 
     Columns: name_zh, name_pinyin, prefecture, province (escaped text), score,
     rank_national, n_national, rank_province, n_province (numbers), grade, reason.
-    In Chinese, name_pinyin is empty and reason is the county's status in Chinese
-    (the data's reasons are English only).
+    In English prefecture and province are "English 中文" where the view has the
+    English names; in Chinese, name_pinyin is empty, the places are in Chinese and
+    reason is the county's status in Chinese (the data's reasons are English only).
     """
     return view.select(
         _text("name_zh"),
         _pinyin(),
-        _text("prefecture_name_zh"),
-        _text("province_name_zh"),
+        _place("prefecture", view.columns),
+        _place("province", view.columns),
         pl.col("score").round(2),
         "rank_national",
         "n_national",
@@ -515,7 +532,8 @@ def _why() -> pl.Expr:
 
 def _county(row: dict[str, object]) -> str:
     name = county_name(row["name_zh"], row["name_pinyin"])
-    return f"{name}{pick(', ', '，')}{row['province_name_zh']}"
+    province = row["province_name_zh"]
+    return f"{name}{pick(', ', '，')}{pick(row.get('province_name_en') or province, province)}"
 
 
 def _missing_note(view: pl.DataFrame) -> dict[str, object]:
@@ -640,8 +658,8 @@ def category_map(
             continue
         shown = _text(detail) if detail else pl.lit("")
         custom = rows.select(
-            _text("name_zh"), _pinyin(), _text("prefecture_name_zh"), _text("province_name_zh"),
-            shown.alias("detail"),
+            _text("name_zh"), _pinyin(), _place("prefecture", rows.columns),
+            _place("province", rows.columns), shown.alias("detail"),
         ).rows()  # fmt: skip
         fig.add_trace(
             go.Choropleth(
@@ -761,8 +779,8 @@ def published_map(
         return rows.select(
             _text("name_zh"),
             _pinyin(),
-            _text("prefecture_name_zh"),
-            _text("province_name_zh"),
+            _place("prefecture", rows.columns),
+            _place("province", rows.columns),
             _text("published"),
             source_kind_expr(),
         ).rows()

@@ -810,7 +810,10 @@ def render_breakdown(
         )
         return
     figure = breakdown_chart(
-        breakdown, county=header["name_zh"], province=header["province_name_zh"], lang=i18n.lang()
+        breakdown,
+        county=county_name(header["name_zh"], header["name_pinyin"]),
+        province=pick(header["province_name_en"], header["province_name_zh"]),
+        lang=i18n.lang(),
     )
     charts.show(figure, title=tr("First-level metrics of this county"), synthetic=synthetic)
 

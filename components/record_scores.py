@@ -13,7 +13,7 @@ import streamlit as st
 from components import charts, i18n, routes, theme
 from components.frame import links
 from components.frame.filters import Filters
-from components.i18n import is_zh, labels, mark, speaks, tr, translated
+from components.i18n import county_name_expr, is_zh, labels, mark, speaks, tr, translated
 from components.records import (
     LAYER_LABELS,
     POLARITY_COLOURS,
@@ -105,7 +105,9 @@ def scatter_figure(frame: pl.DataFrame, worst: pl.DataFrame, *, title: str, lang
                 name=name,
                 marker={"color": colour, "size": size, "opacity": 0.7},
                 customdata=rows.select(
-                    theme.plotly_escape_expr("name_zh"),
+                    theme.plotly_escape_expr(
+                        county_name_expr() if "name_pinyin" in rows.columns else "name_zh"
+                    ),
                     "adcode",
                 ).rows(),
                 hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"

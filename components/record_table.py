@@ -15,6 +15,7 @@ from components.i18n import is_zh, labels, mark, tr
 from components.provenance import md_escape
 from components.records import formatter, label, relabel
 from loaders import schemas
+from loaders.derive.counties import match_counties
 from loaders.derive.records import (
     PAGE_SIZE,
     RecordFilters,
@@ -45,6 +46,8 @@ PAGE_KEY = "records_page"
 COUNTY_KEY = "records_county"
 
 _COUNTY_SEEN = "_records_county_seen"
+
+_UNMATCHED = "_records_county_unmatched"
 
 _TABLE_SEEN = "_records_table_filters"
 
@@ -94,14 +97,45 @@ def _multiselect(
     return tuple(chosen)
 
 
-def _county_changed() -> None:
-    value = st.session_state.get(COUNTY_KEY)
+def find_county(text: object, counties: Mapping[str, str], places: pl.DataFrame) -> str | None:
+    """Return the county on offer that typed ``text`` means, or None.
+
+    An option's adcode is itself; other text is searched as every county search is
+    (:func:`loaders.derive.counties.match_counties`: Chinese, pinyin with or without
+    tones and spaces, old spellings, adcode) among ``places``, the best match first.
+
+    Examples
+    --------
+    >>> places = pl.DataFrame({"adcode": ["310112"], "name_zh": ["闵行区"],
+    ...     "name_pinyin": ["Minhang Qu"]})
+    >>> counties = {"310112": "闵行区 Minhang Qu · Shanghai · 310112"}
+    >>> [find_county(t, counties, places) for t in ("Mǐnháng", "minhangqu", "闵行", "3101", "x")]
+    ['310112', '310112', '310112', '310112', None]
+    """
+    if text is None or text in counties:
+        return None if text is None else str(text)
+    found = match_counties(places, str(text), limit=len(counties) or 1)
+    codes = [code for code in found.get_column("adcode").to_list() if code in counties]
+    return codes[0] if codes else None
+
+
+def _county_changed(counties: Mapping[str, str], places: pl.DataFrame) -> None:
+    typed = st.session_state.get(COUNTY_KEY)
+    value = find_county(typed, counties, places)
+    if typed is not None and value is None:
+        st.session_state[_UNMATCHED] = str(typed)
+    st.session_state[COUNTY_KEY] = value
     st.session_state[_COUNTY_SEEN] = value
     sidebar.set_county(value)
 
 
-def render_table_filters(counties: Mapping[str, str], county: str | None) -> TableChoice:
+def render_table_filters(
+    counties: Mapping[str, str], county: str | None, *, places: pl.DataFrame
+) -> TableChoice:
     """Draw the table's filters; the county follows the view (URL, map click) both ways.
+
+    The county box takes typed text too: a name in Chinese or pinyin (with or without
+    tones and spaces) or an adcode finds the county (:func:`find_county`).
 
     Parameters
     ----------
@@ -109,13 +143,16 @@ def render_table_filters(counties: Mapping[str, str], county: str | None) -> Tab
         adcode → label of the counties on offer (the province's, or all).
     county
         The view's county (``Filters.county``); ignored when not on offer.
+    places
+        The divisions on offer (``loaders.records.county_places``), searched for typed text.
     """
     county = county if county in counties else None
     if st.session_state.get(_COUNTY_SEEN, "unset") != county:
         st.session_state[COUNTY_KEY] = county  # the view's county changed elsewhere
         st.session_state[_COUNTY_SEEN] = county
-    if st.session_state.get(COUNTY_KEY) not in counties:
-        st.session_state[COUNTY_KEY] = None
+    typed = st.session_state.get(COUNTY_KEY)
+    if typed is not None and typed not in counties:
+        _county_changed(counties, places)  # text set without the box (a test, a script)
     first, second, third = st.columns(3)
     with first:
         chosen = st.selectbox(
@@ -126,7 +163,12 @@ def render_table_filters(counties: Mapping[str, str], county: str | None) -> Tab
             placeholder=tr("All counties"),
             format_func=lambda c: counties.get(c, c),
             on_change=_county_changed,
+            args=(counties, places),
+            accept_new_options=True,  # typed pinyin, tones, adcodes: found by find_county
         )
+        unmatched = st.session_state.pop(_UNMATCHED, None)
+        if unmatched:
+            st.caption(tr("No county here matches “{text}”.", text=md_escape(unmatched)))
         statuses = _multiselect(
             tr("Status"), "records_statuses", schemas.RECORD_STATUS, labels.RECORD_STATUSES
         )

@@ -268,6 +268,16 @@ def render_sensitivity_controls(*, with_top_n: bool = True) -> tuple[float, int,
     return band, int(st.session_state[SEED_KEY]), int(st.session_state[TOP_N_KEY])
 
 
+def _range_labels(rows: pl.DataFrame, where: str) -> list[str]:
+    """Return "rank. county · place" per row, escaped (pinyin beside the county in English)."""
+    pinyin = pl.col("name_pinyin") if "name_pinyin" in rows.columns else pl.lit(None)
+    named = rows.select("rank", "name_zh", pinyin.alias("pinyin"), where).iter_rows()
+    return [
+        theme.plotly_escape(f"{rank}. {i18n.county_name(name, spelled)} · {place}")
+        for rank, name, spelled, place in named
+    ]
+
+
 @speaks
 def range_figure(
     ranges: pl.DataFrame,
@@ -296,7 +306,9 @@ def range_figure(
         Figure title.
     where
         Column that says where each county lies (its province, or its prefecture in a
-        province view), shown after its name.
+        province view), shown after its name: ``province_name_en`` or
+        ``prefecture_name_en`` in English. In English the county's pinyin
+        (``name_pinyin``) stands beside its Chinese name.
 
     Examples
     --------
@@ -308,10 +320,7 @@ def range_figure(
     ([1, 3, None, 1, 5, None], [1, 2], [1.0, 0.5])
     """
     rows = ranges.filter(pl.col("rank").is_not_null()).sort("rank", "adcode").head(n)
-    labels = [
-        theme.plotly_escape(f"{rank}. {name} · {place}")
-        for rank, name, place in rows.select("rank", "name_zh", where).iter_rows()
-    ]
+    labels = _range_labels(rows, where)
     xs: list[int | None] = []
     ys: list[str | None] = []
     for label, best, worst in zip(labels, rows["best_rank"], rows["worst_rank"], strict=True):

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from loaders import divisions as division_table
 from loaders import paths, store
 from loaders.derive.ranks import add_grade, add_ranks
 from loaders.store import SnapshotLike, SnapshotRef, load
@@ -20,6 +21,7 @@ DIVISION_COLUMNS = (
     "division_type",
     "prefecture_adcode",
     "prefecture_name_zh",
+    "prefecture_name_en",
     "province_adcode",
     "province_name_zh",
     "province_name_en",
@@ -144,7 +146,7 @@ def county_view(
 
 @lru_cache(maxsize=32)
 def _county_view(snapshot: SnapshotRef, edition: str, metric: str) -> pl.DataFrame:
-    divisions = load(snapshot, "divisions").select(DIVISION_COLUMNS)
+    divisions = division_table.load(snapshot).select(DIVISION_COLUMNS)
     scores = load(snapshot, "scores").filter(pl.col("edition_id") == edition)
     coverage = (
         load(snapshot, "coverage")

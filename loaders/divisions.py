@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
+import csv
+import functools
+
 import polars as pl
 
-from loaders import store
-from loaders.store import SnapshotLike
+from loaders import paths, store
+from loaders.store import SnapshotLike, SnapshotRef
+
+# Short English (pinyin) names of the prefectures, written by
+# ``loaders.build.divisions.prefecture_names`` (romanising at start-up would cost ~1 s).
+PREFECTURES_CSV = paths.REFERENCE_DIR / "prefectures.csv"
 
 
 def load(snapshot: SnapshotLike) -> pl.DataFrame:
-    """Return the verified ``divisions`` table of a snapshot."""
-    return store.load(snapshot, "divisions")
+    """Return the verified ``divisions`` table of a snapshot, with ``prefecture_name_en``.
+
+    ``prefecture_name_en`` (Guiyang, Qiandongnan, Hong Kong) comes from
+    :data:`PREFECTURES_CSV`; a prefecture it lacks keeps its Chinese name there.
+    """
+    return _named(store.ref(snapshot))
+
+
+@functools.lru_cache(maxsize=16)
+def _named(snapshot: SnapshotRef) -> pl.DataFrame:
+    table = store.load(snapshot, "divisions")
+    english = pl.DataFrame(
+        list(prefecture_names_en().items()),
+        schema={"prefecture_adcode": pl.String, "prefecture_name_en": pl.String},
+        orient="row",
+    )
+    named = table.join(english, on="prefecture_adcode", how="left", maintain_order="left")
+    return named.with_columns(pl.col("prefecture_name_en").fill_null(pl.col("prefecture_name_zh")))
+
+
+@functools.cache
+def prefecture_names_en() -> dict[str, str]:
+    """Return prefecture adcode → short English name (``data/reference/prefectures.csv``).
+
+    Examples
+    --------
+    >>> prefecture_names_en()["522600"], prefecture_names_en()["411100"]
+    ('Qiandongnan', 'Luohe')
+    """
+    with PREFECTURES_CSV.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return {row["prefecture_adcode"]: row["prefecture_name_en"] for row in rows}
 
 
 def searchable(snapshot: SnapshotLike) -> pl.DataFrame:

@@ -159,13 +159,35 @@ def _is_synthetic(snapshot: SnapshotRef) -> bool:
     return bool(_rollup(snapshot).select(pl.col("is_synthetic").any()).collect().item())
 
 
-def county_labels(snapshot: SnapshotLike, province: str | None = None) -> dict[str, str]:
-    """Return adcode → "name · prefecture · adcode" of the counties (of ``province``)."""
+def county_labels(
+    snapshot: SnapshotLike, province: str | None = None, lang: str = "en"
+) -> dict[str, str]:
+    """Return adcode → "name · prefecture · adcode" of the counties (of ``province``).
+
+    In English the county's pinyin stands beside its Chinese name and the prefecture
+    is named in English ("闵行区 Minhang Qu · Shanghai · 310112"); in Chinese, Chinese
+    only ("闵行区 · 上海市 · 310112").
+    """
+    table = county_places(snapshot, province)
+    zh = lang == "zh"
+    rows = table.select(
+        "adcode",
+        "name_zh",
+        pl.lit(None, pl.String) if zh else "name_pinyin",
+        "prefecture_name_zh" if zh else "prefecture_name_en",
+    ).rows()
+    return {
+        code: f"{name}{f' {pinyin}' if pinyin else ''} · {prefecture} · {code}"
+        for code, name, pinyin, prefecture in rows
+    }
+
+
+def county_places(snapshot: SnapshotLike, province: str | None = None) -> pl.DataFrame:
+    """Return the divisions (of ``province``) by adcode: what a county search matches."""
     table = divisions.load(snapshot)
     if province:
         table = table.filter(pl.col("province_adcode") == province)
-    rows = table.sort("adcode").select("adcode", "name_zh", "prefecture_name_zh").rows()
-    return {code: f"{name} · {prefecture} · {code}" for code, name, prefecture in rows}
+    return table.sort("adcode")
 
 
 def map_view(snapshot: SnapshotLike, filters: RecordFilters, *, per_year: bool) -> pl.DataFrame:

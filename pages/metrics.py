@@ -60,7 +60,7 @@ if not assessments.has_ledger(snapshot, filters.edition):  # a real edition's pa
 st.subheader(tr("First-level metrics across {place}", place=md_escape(place)))
 scores = weighting.metric_scores(snapshot, filters.edition, province=filters.province)
 view.render_no_scores(scores, place)
-_, group = group_columns(filters.province)
+_, group = group_columns(filters.province, lang=lang)
 metric = view.render_box_metric()
 order = median_order(scores, metric=metric, group=group)
 box_title = view.box_title(metric, provincial=provincial) + synthetic

@@ -37,7 +37,7 @@ bounds = records.period_bounds(snapshot, synthetic)
 if bounds is None:
     st.info(tr("This snapshot holds no records."), icon=":material/folder_off:")
     st.stop()
-counties = records.county_labels(snapshot, filters.province)
+counties = records.county_labels(snapshot, filters.province, lang)
 table.render_county_note(counties, filters.county)
 start, end = view.render_period(bounds)
 scope = records.RecordFilters(province=filters.province, start=start, end=end, synthetic=synthetic)
@@ -151,7 +151,8 @@ st.dataframe(
 
 # 5/ RECORDS TABLE: filtered, paged (never all rows at once), downloadable
 st.subheader(tr("The records"), anchor=table.TABLE_ANCHOR)
-chosen = table.render_table_filters(counties, filters.county)
+places = records.county_places(snapshot, filters.province)
+chosen = table.render_table_filters(counties, filters.county, places=places)
 wanted = table.table_filters(scope, chosen)
 total = records.count_records(snapshot, wanted)
 page = table.render_pager(total, wanted)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -260,3 +261,20 @@ def placeholders(text: str) -> frozenset[str]:
     return frozenset(
         name for _, name, _, _ in string.Formatter().parse(text) if name not in (None, "")
     )
+
+
+def county_name_expr(name_zh: str = "name_zh", pinyin: str = "name_pinyin") -> pl.Expr:
+    """Return :func:`county_name` as a Polars expression over two columns (named ``name_zh``).
+
+    Examples
+    --------
+    >>> f = pl.DataFrame({"name_zh": ["修文县", "乙县"], "name_pinyin": ["Xiuwen Xian", None]})
+    >>> f.select(county_name_expr())["name_zh"].to_list()
+    ['修文县 Xiuwen Xian', '乙县']
+    """
+    zh = pl.col(name_zh).cast(pl.String)
+    if is_zh():
+        return zh.alias("name_zh")
+    spelled = pl.col(pinyin).cast(pl.String)
+    both = pl.format("{} {}", zh, spelled)
+    return pl.when(spelled.is_null() | (spelled == "")).then(zh).otherwise(both).alias("name_zh")

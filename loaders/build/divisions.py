@@ -211,6 +211,71 @@ def pinyin_variants(name_zh: str) -> str | None:
     return None if old == romanise(name_zh) else old
 
 
+# Ethnic groups named in autonomous prefectures and counties (黔东南苗族侗族自治州, 伊犁哈萨克
+# 自治州), without 族: an English label names the place, not its designation.
+_ETHNIC = re.compile(
+    r"(?:苗|侗|布依|土家|藏|羌|彝|哈尼|壮|傣|白|景颇|傈僳|回|蒙古|朝鲜|哈萨克|柯尔克孜|黎)族?$"
+)
+_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
+
+
+def prefecture_name_en(name_zh: str, *, province_zh: str, province_en: str) -> str:
+    """Return the short English (pinyin) name of a prefecture-level unit, for labels.
+
+    The place without its designation (市, 地区, 盟, 自治州) or the ethnic groups an
+    autonomous unit names, read as a place name as :func:`romanise` reads counties. A
+    unit that is its own province (北京市, 香港特别行政区) takes the province's English
+    name; a county-level unit standing as its own prefecture (定安县) is read as a county.
+
+    Examples
+    --------
+    >>> prefecture_name_en("贵阳市", province_zh="贵州省", province_en="Guizhou")
+    'Guiyang'
+    >>> prefecture_name_en("黔东南苗族侗族自治州", province_zh="贵州省", province_en="Guizhou")
+    'Qiandongnan'
+    >>> prefecture_name_en("北京市", province_zh="北京市", province_en="Beijing")
+    'Beijing'
+    >>> prefecture_name_en("白沙黎族自治县", province_zh="海南省", province_en="Hainan")
+    'Baisha'
+    """
+    if name_zh == province_zh:
+        return province_en
+    stem = next(
+        (name_zh.removesuffix(s) for s in _PREFECTURE_SUFFIXES if name_zh.endswith(s)), None
+    )
+    if stem is None or not stem:
+        stem = _split(name_zh)[0]
+    while (shorter := _ETHNIC.sub("", stem)) != stem and shorter:
+        stem = shorter
+    return _join(_syllables(stem))
+
+
+def prefecture_names(divisions: pl.DataFrame) -> pl.DataFrame:
+    """Return one row per prefecture of ``divisions``: adcode, Chinese and English name.
+
+    The rows of ``data/reference/prefectures.csv`` (:data:`PREFECTURES_CSV`), which
+    the app reads instead of romanising at start-up.
+    """
+    rows = (
+        divisions.select(
+            "prefecture_adcode", "prefecture_name_zh", "province_name_zh", "province_name_en"
+        )
+        .unique()
+        .sort("prefecture_adcode")
+    )
+    return rows.select(
+        "prefecture_adcode",
+        "prefecture_name_zh",
+        prefecture_name_en=pl.Series(
+            [
+                prefecture_name_en(name, province_zh=zh, province_en=en)
+                for _, name, zh, en in rows.iter_rows()
+            ],
+            dtype=pl.String,
+        ),
+    )
+
+
 def build_divisions(attributes: pl.DataFrame, *, source_id: str) -> pl.DataFrame:
     """Build the ``divisions`` table from boundary attributes.
 

@@ -276,6 +276,7 @@ def county_map_view(
         "prefecture_name_zh",
         "province_adcode",
         "province_name_zh",
+        pl.col("^(prefecture|province)_name_en$"),  # English names, where the table has them
     )
     if province:
         view = view.filter(pl.col("province_adcode") == province)

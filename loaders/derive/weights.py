@@ -33,6 +33,7 @@ PLACE_COLUMNS = (
     "name_pinyin",
     "prefecture_adcode",
     "prefecture_name_zh",
+    "prefecture_name_en",
     "province_adcode",
     "province_name_zh",
     "province_name_en",
@@ -393,17 +394,20 @@ def rank_sensitivity(
     return frame.select("adcode").with_columns(columns)
 
 
-def group_columns(province: str | None) -> tuple[str, str]:
+def group_columns(province: str | None, *, lang: str = "zh") -> tuple[str, str]:
     """Return the (code, name) columns to group by: provinces, or a province's prefectures.
+
+    The name column is the Chinese one, or the English one for ``lang="en"``.
 
     Examples
     --------
     >>> group_columns(None), group_columns("520000")
     (('province_adcode', 'province_name_zh'), ('prefecture_adcode', 'prefecture_name_zh'))
+    >>> group_columns("520000", lang="en")
+    ('prefecture_adcode', 'prefecture_name_en')
     """
-    if province:
-        return "prefecture_adcode", "prefecture_name_zh"
-    return "province_adcode", "province_name_zh"
+    level = "prefecture" if province else "province"
+    return f"{level}_adcode", f"{level}_name_{'en' if lang == 'en' else 'zh'}"
 
 
 def median_order(frame: pl.DataFrame, *, metric: str, group: str) -> list[str]:

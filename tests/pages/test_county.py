@@ -93,9 +93,10 @@ def test_history_and_breakdown_figures(run_app: Callable[..., AppTest]) -> None:
     first = history["data"][0]
     assert values(first["x"]) == [2018, 2019, 2020, 2021]
     assert len(breakdown["data"]) == 3
+    assert breakdown["data"][0]["name"] == "修文县 Xiuwen Xian (synthetic)"
     assert all(len(values(t["x"])) == 5 for t in breakdown["data"])
     assert [t["name"] for t in breakdown["data"]][1:] == [
-        "贵州省 average (synthetic)",
+        "Guizhou average (synthetic)",  # places in the interface language (issue 18)
         "China average (synthetic)",
     ]
 

@@ -174,7 +174,8 @@ def test_profile_title_and_breakdown_show_the_name_literally(
     assert MARKDOWN_ESCAPED[TEX] in at.title[0].value
     assert "⟨U\\+202E⟩evil\u200bend Xiuwen Xian \\<img" in at.title[0].value  # "+" escaped too
     breakdown = next(f for f in figures(at) if f["data"][0]["type"] == "bar")
-    assert breakdown["data"][0]["name"] == f"修文县{PLOTLY_PAYLOAD} (synthetic)"
+    name = f"修文县{PLOTLY_PAYLOAD} Xiuwen Xian{PLOTLY_PAYLOAD}"  # the pinyin is hostile too
+    assert breakdown["data"][0]["name"] == f"{name} (synthetic)"
     history = at.dataframe[0].value  # results across editions: text as it is, no script link
     assert history["evaluator"].str.contains(IMG, regex=False).any()
     assert not history["source_url"].fillna("").str.startswith("javascript").any()

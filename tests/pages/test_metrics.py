@@ -162,7 +162,8 @@ def test_province_view_shows_its_prefectures(run_app: Callable[..., AppTest]) ->
     at = _open(run_app, province="33", weights="100,0,0,0,0")
     assert at.subheader[1].value == "First-level metrics across Zhejiang 浙江省"
     scores = weighting.metric_scores(SNAPSHOT, EDITION, province="330000")
-    prefectures = set(scores["prefecture_name_zh"])
+    prefectures = set(scores["prefecture_name_en"])  # in English, English names (issue 18)
+    assert "Hangzhou" in prefectures
     box = _figure(at, "by prefecture, highest median first")
     assert set(box["layout"]["xaxis"]["categoryarray"]) == prefectures
     heat = _figure(at, "Mean score by prefecture")
@@ -197,7 +198,7 @@ def test_box_metric_choice_reorders_the_provinces(run_app: Callable[..., AppTest
     assert not at.exception
     box = _figure(at, "Public opinion 政务舆情事件 by province")
     scores = weighting.metric_scores(SNAPSHOT, EDITION)
-    order = median_order(scores, metric="public_opinion", group="province_name_zh")
+    order = median_order(scores, metric="public_opinion", group="province_name_en")
     assert box["layout"]["xaxis"]["categoryarray"] == order
 
 

@@ -10,10 +10,11 @@ import pandas as pd
 import polars as pl
 import pytest
 import streamlit
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from components import routes
-from components.i18n import labels
+from components.i18n import chinese, labels
 from loaders import records
 from loaders.derive.records import correlation, disagreement, page_count, with_types
 from tests.fixtures import demo_snapshot
@@ -144,7 +145,8 @@ def test_a_county_link_opens_its_records(run_app: Callable[..., AppTest]) -> Non
     at = _open(run_app, province="52", county="520123")
     assert at.selectbox(key="records_county").value == "520123"
     note = " ".join(i.value for i in at.info)
-    assert "修文县 · 贵阳市 · 520123: its records are in [the table below](#the-records)" in note
+    label = "修文县 Xiuwen Xian · Guiyang · 520123"
+    assert f"{label}: its records are in [the table below](#the-records)" in note
     table = _table(at)
     assert set(table["adcode"]) == {"520123"} and set(table["name_zh"]) == {"修文县"}
     total = records.count_records(SNAPSHOT, records.RecordFilters(county="520123"))
@@ -153,6 +155,46 @@ def test_a_county_link_opens_its_records(run_app: Callable[..., AppTest]) -> Non
     at.selectbox(key="records_county").select("520323").run()
     assert at.query_params["county"] == "520323"
     assert set(_table(at)["adcode"]) == {"520323"}
+
+
+def _type_county(at: AppTest, text: str) -> AppTest:
+    """Type ``text`` into the county box and press Enter, as a browser does, and rerun.
+
+    The box accepts new options, so the browser sends the typed text itself; AppTest's
+    ``select`` takes options only, so the widget's state is the typed text here.
+    """
+    box = at.selectbox(key="records_county")
+    state = WidgetState(id=box.id, string_value=text)
+    typed = {"_widget_state": property(lambda _: state)}
+    box.__class__ = type("TypedSelectbox", (type(box),), typed)
+    box._value = text
+    return at.run()
+
+
+@pytest.mark.parametrize("typed", ["Minhang", "minhang qu", "Mǐnháng Qū", "闵行", "310112"])
+def test_the_county_filter_takes_chinese_pinyin_or_an_adcode(
+    run_app: Callable[..., AppTest], typed: str
+) -> None:
+    """Typed into the county box, each finds 闵行区 (issue 18), and the link follows."""
+    at = _open(run_app, province="31")
+    assert "闵行区 Minhang Qu · Shanghai · 310112" in at.selectbox(key="records_county").options
+    _type_county(at, typed)
+    assert not at.exception
+    assert at.selectbox(key="records_county").value == "310112"
+    assert set(_table(at)["adcode"]) == {"310112"}
+    assert at.query_params["county"] == "310112"
+
+
+def test_the_county_filter_takes_pinyin_in_chinese_and_says_when_nothing_matches(
+    run_app: Callable[..., AppTest],
+) -> None:
+    at = _open(run_app, province="31", lang="zh", records_layer=chinese(DEMO_LAYER))
+    assert "闵行区 · 上海市 · 310112" in at.selectbox(key="records_county").options
+    _type_county(at, "minhang")
+    assert at.selectbox(key="records_county").value == "310112"
+    _type_county(at, "Xiuwen")  # a county, but not in Shanghai
+    assert at.selectbox(key="records_county").value is None
+    assert "此处没有与“Xiuwen”匹配的县区。" in [c.value for c in at.caption]
 
 
 def test_the_period_narrows_every_overview(run_app: Callable[..., AppTest]) -> None:

@@ -13,6 +13,7 @@ from loaders.build.divisions import (
     division_type,
     pinyin_variants,
     place_readings,
+    prefecture_names,
     romanise,
     romanise_by_character,
     suffix_of,
@@ -187,3 +188,24 @@ def test_every_type_matches_its_name_in_the_committed_boundaries() -> None:
     assert forestry.get_column("name_zh").to_list() == ["神农架林区"]
     lin = divisions.filter(pl.col("name_zh").str.ends_with("林区"))
     assert lin.height == 5  # 万柏林区 金林区 北林区 碑林区 and 神农架林区
+
+
+def test_the_prefecture_names_file_is_what_the_build_writes() -> None:
+    """``prefectures.csv`` holds every prefecture of the boundaries, as written (issue 18)."""
+    divisions = build_divisions(geo.county_attributes(), source_id="src")
+    written = pl.read_csv(
+        paths.REFERENCE_DIR / "prefectures.csv", schema_overrides={"prefecture_adcode": pl.String}
+    )
+    expected = prefecture_names(divisions)
+    assert written.rows() == expected.rows()
+    names = dict(expected.select("prefecture_name_zh", "prefecture_name_en").iter_rows())
+    assert names["贵阳市"] == "Guiyang" and names["黔东南苗族侗族自治州"] == "Qiandongnan"
+    assert names["漯河市"] == "Luohe" and names["香港特别行政区"] == "Hong Kong"
+    assert names["锡林郭勒盟"] == "Xilinguole" and names["阿里地区"] == "Ali"
+    # No prefecture shares its English name with another of its province.
+    per_province = (
+        divisions.select("province_adcode", "prefecture_adcode")
+        .unique()
+        .join(expected, on="prefecture_adcode")
+    )
+    assert per_province.group_by("province_adcode", "prefecture_name_en").len()["len"].max() == 1
