@@ -8,6 +8,7 @@ from components import charts, exports, i18n
 from components import metrics as view
 from components import rankings as table
 from components import weights as weights_view
+from components.frame import sidebar
 from components.frame.filters import format_weights
 from components.frame.shell import current_snapshot, page_filters
 from components.i18n import tr
@@ -93,54 +94,66 @@ charts.show(
     width=55,
 )
 
-# 3/ YOUR WEIGHTS: sliders set the weights parameter; the ranking follows
-st.subheader(tr("Your own weights"))
-chosen = weights_view.render_weight_sliders(
-    filters.weights, weighting.edition_weights(snapshot, filters.edition)
-)
-ranking = weighting.ranking_under(
-    snapshot, filters.edition, filters.weights, province=filters.province
-)
-shown = weights_view.ranking_columns(ranking, provincial=provincial)
-config = weights_view.ranking_config(provincial=provincial)
-st.markdown(tr("**Biggest movers against the evaluator's weights**"))
-weights_view.render_movers(
-    weights_view.ranking_columns(biggest_movers(ranking), provincial=provincial), config
-)
-st.markdown(tr("**Ranking under these weights · {place}**", place=md_escape(place)))
-st.dataframe(
-    shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
-)
-file_name = weights_view.csv_name(filters.edition, filters.weights, filters.province)
-exports.render_downloads(
-    shown,
-    what=tr(
-        "Ranking of {place} under weights {weights}",
-        place=place,
-        weights=format_weights(chosen),
-    ),
-    file_stem=file_name.removesuffix(".csv"),
-    edition=filters.edition,
-    synthetic=bool(facts.get("is_synthetic")),
-    snapshot=snapshot,
-    label=tr("this ranking"),
-)
 
-# 4/ RANK SENSITIVITY: best and worst rank when every weight varies within a band
-st.subheader(tr("How stable is each rank?"))
-band, seed, n = weights_view.render_sensitivity_controls()
-ranges = weighting.sensitivity(
-    snapshot, filters.edition, filters.weights, band=band, seed=seed, province=filters.province
-)
-range_title = (
-    tr(
-        "Rank range of the top {n} in {place} under ±{band} weights",
-        n=n,
-        place=place,
-        band=f"{band:.0%}",
+# 3/ YOUR WEIGHTS and 4/ RANK SENSITIVITY: fragments, so a slider or the band reruns
+# only these panels, never the tree and the breakdowns above (issue 21)
+@st.fragment
+def weights_panel() -> None:
+    """Sliders, the ranking under them and its downloads; then the sensitivity panel."""
+    weights = sidebar.current().weights  # the sliders may have moved since the page ran
+    st.subheader(tr("Your own weights"))
+    chosen = weights_view.render_weight_sliders(
+        weights, weighting.edition_weights(snapshot, filters.edition)
     )
-    + synthetic
-)
-figure = weights_view.range_figure(ranges, n=n, title=range_title, where=group, lang=lang)
-charts.show(figure, title=range_title, synthetic=is_synthetic)
-weights_view.render_sensitivity_caption(chosen, band=band, seed=seed)
+    ranking = weighting.ranking_under(snapshot, filters.edition, weights, province=filters.province)
+    shown = weights_view.ranking_columns(ranking, provincial=provincial)
+    config = weights_view.ranking_config(provincial=provincial)
+    st.markdown(tr("**Biggest movers against the evaluator's weights**"))
+    weights_view.render_movers(
+        weights_view.ranking_columns(biggest_movers(ranking), provincial=provincial), config
+    )
+    st.markdown(tr("**Ranking under these weights · {place}**", place=md_escape(place)))
+    st.dataframe(
+        shown, hide_index=True, column_config=config, height=table.table_height(shown, most=420)
+    )
+    file_name = weights_view.csv_name(filters.edition, weights, filters.province)
+    exports.render_downloads(
+        shown,
+        what=tr(
+            "Ranking of {place} under weights {weights}",
+            place=place,
+            weights=format_weights(chosen),
+        ),
+        file_stem=file_name.removesuffix(".csv"),
+        edition=filters.edition,
+        synthetic=bool(facts.get("is_synthetic")),
+        snapshot=snapshot,
+        provenance=evaluators.provenance(snapshot, filters.edition),
+        label=tr("this ranking"),
+    )
+    sensitivity_panel(weights, chosen)
+
+
+@st.fragment
+def sensitivity_panel(weights: tuple[float, ...] | None, chosen: tuple[float, ...]) -> None:
+    """Best and worst rank when every weight varies within a band (its own reruns)."""
+    st.subheader(tr("How stable is each rank?"))
+    band, seed, n = weights_view.render_sensitivity_controls()
+    ranges = weighting.sensitivity(
+        snapshot, filters.edition, weights, band=band, seed=seed, province=filters.province
+    )
+    range_title = (
+        tr(
+            "Rank range of the top {n} in {place} under ±{band} weights",
+            n=n,
+            place=place,
+            band=f"{band:.0%}",
+        )
+        + synthetic
+    )
+    figure = weights_view.range_figure(ranges, n=n, title=range_title, where=group, lang=lang)
+    charts.show(figure, title=range_title, synthetic=is_synthetic)
+    weights_view.render_sensitivity_caption(chosen, band=band, seed=seed)
+
+
+weights_panel()

@@ -155,13 +155,21 @@ places = records.county_places(snapshot, filters.province)
 chosen = table.render_table_filters(counties, filters.county, places=places)
 wanted = table.table_filters(scope, chosen)
 total = records.count_records(snapshot, wanted)
-page = table.render_pager(total, wanted)
-st.dataframe(
-    table.shown_page(records.records_page(snapshot, wanted, page=page)),
-    hide_index=True,
-    column_config=table.table_config(),
-    placeholder="—",
-)
+
+
+@st.fragment
+def records_page_panel(total: int, wanted: records.RecordFilters) -> None:
+    """Draw the pager and one page of records: a page turn reruns only this (issue 21)."""
+    page = table.render_pager(total, wanted)
+    st.dataframe(
+        table.shown_page(records.records_page(snapshot, wanted, page=page)),
+        hide_index=True,
+        column_config=table.table_config(),
+        placeholder="—",
+    )
+
+
+records_page_panel(total, wanted)
 exported = min(total, records.EXPORT_LIMIT)
 exports.render_downloads(
     functools.partial(records.export_rows, snapshot, wanted),  # built on click

@@ -66,6 +66,11 @@ BUDGETS: dict[str, Budget] = {
                False),
         Budget("import_other_session_seconds", "another session's atlas while the Import page "
                "checks the 667,036-row CSV", 6.0, "s"),
+        Budget("metrics_drawn_seconds", "metrics page first drawn in Chromium", 3.0, "s"),
+        Budget("records_drawn_seconds", "records page (province 31) first drawn", 3.0, "s"),
+        Budget("weights_slider_seconds", "weight slider moved → re-ranked and drawn", 0.5, "s"),
+        Budget("province_switch_seconds", "atlas province switch → map drawn", 0.5, "s"),
+        Budget("records_page_turn_seconds", "records table page turn → drawn", 0.3, "s"),
         Budget("audience_p95_seconds", "200 sessions in 60 s, 2 replicas: server p95", 5.0, "s"),
         Budget("audience_failures", "200 sessions in 60 s, 2 replicas: failures", 0.0, ""),
         Budget("audience_rss_mb", "200 sessions in 60 s: peak RSS of a replica", 1024.0, "MB"),
@@ -444,6 +449,7 @@ def run_bench(
         ("records", lambda: measure_records(make_records_snapshot(records, work), repeat)),
         ("import", lambda: measure_import(snapshot, repeat, work)),
         ("audience", lambda: measure_audience()),
+        ("interactions", lambda: measure_interactions(repeat)),
     ]
     for name, step in steps:
         if name in skip:
@@ -467,7 +473,23 @@ def run_bench(
     }
 
 
-STEPS = ("maps", "weights", "cold-start", "browser", "memory", "records", "import", "audience")
+STEPS = (
+    "maps", "weights", "cold-start", "browser", "memory", "records", "import", "audience",
+    "interactions",
+)  # fmt: skip
+
+
+def measure_interactions(repeat: int) -> list[Measurement]:
+    """Measure first-drawn pages and interactions in Chromium (``loaders.tools.bench_browser``)."""
+    missing = chromium_missing()
+    if missing:
+        keys = ("metrics_drawn_seconds", "records_drawn_seconds", "weights_slider_seconds",
+                "province_switch_seconds", "records_page_turn_seconds")  # fmt: skip
+        return [_measurement(key).finish([], note=f"skipped: {missing}") for key in keys]
+    from loaders.tools import bench_browser
+
+    measured = bench_browser.measure(repeat)
+    return [_measurement(key).finish(runs, note=note) for key, (runs, note) in measured.items()]
 
 
 def measure_import(snapshot: str, repeat: int, work: Path) -> list[Measurement]:
