@@ -26,6 +26,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("rankings", "edition_id", "editions", "edition_id"),
     ("rankings", "adcode", "divisions", "adcode"),
     ("records", "adcode", "divisions", "adcode"),
+    ("record_volumes", "adcode", "divisions", "adcode"),
 )
 # Tables whose rows belong to an edition: their is_synthetic must equal the edition's.
 EDITION_TABLES = ("indicators", "scores", "coverage", "rankings")
@@ -78,6 +79,7 @@ def check_tables(tables: dict[str, pl.DataFrame]) -> list[str]:
     if problems:
         return problems  # references are meaningless on malformed tables
     problems += _check_references(tables)
+    problems += _check_citations(tables)
     problems += _check_indicators(tables)
     problems += _check_values(tables)
     problems += _check_synthetic_rule(tables)
@@ -111,6 +113,44 @@ def _check_references(tables: dict[str, pl.DataFrame]) -> list[str]:
     )
     if wrong.height:
         problems.append(f"divisions: adcode outside its province: {_values(wrong, 'adcode')}")
+    return problems
+
+
+def cited_sources(tables: dict[str, pl.DataFrame]) -> set[str]:
+    """Return every source id that a row cites (``source_id``, or a methodology paragraph).
+
+    Examples
+    --------
+    >>> tables = {n: schemas.empty(n) for n in schemas.TABLES}
+    >>> tables["methodology"] = pl.DataFrame({"source_id": ["a"], "also_cited": ["b|c"]})
+    >>> sorted(cited_sources(tables))
+    ['a', 'b', 'c']
+    """
+    cited: set[str] = set()
+    for name, frame in tables.items():
+        if name != "sources" and "source_id" in frame.columns:
+            cited.update(frame.get_column("source_id").drop_nulls().to_list())
+    also = tables["methodology"].get_column("also_cited").drop_nulls()
+    for value in also.to_list():
+        cited.update(s for s in value.split(schemas.CITATION_SEPARATOR) if s)
+    return cited
+
+
+def _check_citations(tables: dict[str, pl.DataFrame]) -> list[str]:
+    """Return problems with citations: a source nothing cites, a citation of no source."""
+    problems = []
+    known = set(tables["sources"].get_column("source_id").to_list())
+    cited = cited_sources(tables)
+    uncited = tables["sources"].filter(~pl.col("source_id").is_in(sorted(cited)))
+    if uncited.height:
+        problems.append(
+            f"sources: {uncited.height} source(s) cited by no row and no methodology paragraph: "
+            f"{_values(uncited, 'source_id')}"
+        )
+    unknown = sorted(cited - known)
+    if unknown:
+        shown = ", ".join(map(repr, unknown[:_SHOWN]))
+        problems.append(f"methodology.also_cited: cites no known source: {shown}")
     return problems
 
 
@@ -326,7 +366,7 @@ def validate_snapshot(path: Path | str) -> list[str]:
     if problems:
         return problems
     problems = check_tables(tables)
-    problems += _check_derived(snap, tables["records"])
+    problems += _check_derived(snap, tables["records"], tables["record_volumes"])
     any_synthetic = any(bool(t.get_column("is_synthetic").any()) for t in tables.values())
     if any_synthetic != snap.is_synthetic:
         problems.append(
@@ -335,8 +375,10 @@ def validate_snapshot(path: Path | str) -> list[str]:
     return problems
 
 
-def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
-    """Return problems if ``rollup`` is not the monthly aggregation of ``records``.
+def check_rollup(
+    records: pl.DataFrame, rollup: pl.DataFrame, volumes: pl.DataFrame | None = None
+) -> list[str]:
+    """Return problems if ``rollup`` is not the monthly aggregation of ``records`` (+ volumes).
 
     Examples
     --------
@@ -344,7 +386,7 @@ def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
     >>> check_rollup(records, monthly_rollup(records))
     []
     """
-    expected = monthly_rollup(records.drop(schemas.RECORDS_PARTITION, strict=False))
+    expected = monthly_rollup(records.drop(schemas.RECORDS_PARTITION, strict=False), volumes)
     key = list(schemas.DERIVED["record_rollups"].key)
     if dict(rollup.schema) != dict(expected.schema):
         return ["record_rollups: schema differs from the declared one"]
@@ -361,7 +403,7 @@ def check_rollup(records: pl.DataFrame, rollup: pl.DataFrame) -> list[str]:
     return []
 
 
-def _check_derived(snap: Snapshot, records: pl.DataFrame) -> list[str]:
+def _check_derived(snap: Snapshot, records: pl.DataFrame, volumes: pl.DataFrame) -> list[str]:
     if not snap.has("record_rollups"):
         return []  # written before rollups existed: the app derives them on the fly
     try:
@@ -371,4 +413,4 @@ def _check_derived(snap: Snapshot, records: pl.DataFrame) -> list[str]:
     listed = snap.manifest["derived"]["record_rollups"]["rows"]
     if rollup.height != listed:
         return [f"record_rollups: {rollup.height} rows, manifest says {listed}"]
-    return check_rollup(records, rollup)
+    return check_rollup(records, rollup, volumes)
