@@ -33,11 +33,14 @@ EVALUATORS = Route("pages/evaluators.py", "evaluators", mark("Evaluators"), ":ma
 RECORDS = Route("pages/records.py", "records", mark("Records"), ":material/folder_open:")
 COUNTY = Route("pages/county.py", "county", mark("County profile"), ":material/account_balance:")
 DATA = Route("pages/data.py", "data", mark("About the data"), ":material/menu_book:")
+METHODOLOGY = Route(
+    "pages/methodology.py", "methodology", mark("Methodology"), ":material/science:"
+)
 IMPORT = Route("pages/import.py", "import", mark("Import"), ":material/upload:")
 
 # The pages every deployment has, in menu order (IMPORT is added where importing is on).
 PAGES: tuple[Route, ...] = (
-    HOME, PUBLISHED, ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, DATA,
+    HOME, PUBLISHED, ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, DATA, METHODOLOGY,
 )  # fmt: skip
 # Before the front door, "" was the atlas: links and stories of that time still say "".
 LEGACY_ATLAS = ""

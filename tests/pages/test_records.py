@@ -305,3 +305,28 @@ def test_the_demo_layer_counts_no_real_record(run_app: Callable[..., AppTest]) -
     total = records.count_records(SNAPSHOT, records.RecordFilters(synthetic=True))
     assert _metrics(at)["Records"] == f"{total:,}"
     assert not (_table(at)["record_id"].str.startswith("real-")).any()
+
+
+def test_counted_record_types_say_whether_their_volume_is_documented(
+    run_app: Callable[..., AppTest],
+) -> None:
+    """Complaints at the notes' magnitude (documented); petitions and applications assumed."""
+    at = run_app(PAGE, records_layer=DEMO_LAYER)
+    table = next(d.value for d in at.dataframe if "basis" in d.value.columns)
+    basis = dict(zip(table["record_type"], table["basis"], strict=True))
+    assert basis == {
+        "Complaint 投诉": "documented",
+        "Petition 信访": "assumed",
+        "Reconsideration application 行政复议申请": "assumed",
+    }
+    median = dict(zip(table["record_type"], table["median"], strict=True))
+    assert 100 <= median["Complaint 投诉"] <= 5000  # "hundreds to thousands" a county-year
+    assert (
+        median["Complaint 投诉"]
+        > median["Petition 信访"]
+        > median["Reconsideration application 行政复议申请"]
+    )
+    links = " ".join(m.value for m in at.markdown)
+    assert "/methodology?" in links and "#records)" in links
+    # counted types are never itemised: the records table and lifecycles do not offer them
+    assert "complaint" not in at.selectbox(key="records_lifecycle_type").options
