@@ -39,7 +39,8 @@ ROLLUPS = "record_rollups"
 def _rollup(snapshot: SnapshotLike) -> pl.LazyFrame:
     if store.opened(snapshot).has(ROLLUPS):
         return store.scan(snapshot, ROLLUPS)
-    return rollup_query(store.scan(snapshot, "records"))  # an older snapshot: derive it
+    # A snapshot written without the rollup: derive it (records and counted volumes).
+    return rollup_query(store.scan(snapshot, "records"), store.scan(snapshot, "record_volumes"))
 
 
 def scan_rollup(snapshot: SnapshotLike, filters: RecordFilters) -> pl.LazyFrame:

@@ -59,11 +59,16 @@ def read_table(name: str, folder: Path = paths.REFERENCE_DIR) -> pl.DataFrame:
 METHODOLOGY_FILE = "methodology.toml"
 
 
-def methodology_table(folder: Path = paths.REFERENCE_DIR) -> pl.DataFrame:
+def methodology_table(
+    folder: Path = paths.REFERENCE_DIR, *, known: set[str] | None = None
+) -> pl.DataFrame:
     """Read the methodology page's paragraphs (``methodology.toml``) as the table ``methodology``.
 
     Each paragraph's first source becomes ``source_id``, the others ``also_cited``
-    (joined by "|"); ``position`` numbers the paragraphs within their section.
+    (joined by "|"); ``position`` numbers the paragraphs within their section. With
+    ``known`` (source ids), only the paragraphs whose every source is known are kept: a
+    snapshot of reference facts alone has no demo generator and no published pages to
+    cite, so it leaves out the paragraphs about them.
 
     Raises
     ------
@@ -77,7 +82,8 @@ def methodology_table(folder: Path = paths.REFERENCE_DIR) -> pl.DataFrame:
     'src-shaanxi-2021-1072'
     """
     document = tomllib.loads((folder / METHODOLOGY_FILE).read_text(encoding="utf-8"))
-    rows, seen = [], {}
+    rows: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
     for number, paragraph in enumerate(document.get("paragraph", []), start=1):
         section = paragraph.get("section")
         sources = list(paragraph.get("sources", []))
@@ -86,6 +92,8 @@ def methodology_table(folder: Path = paths.REFERENCE_DIR) -> pl.DataFrame:
                 f"{METHODOLOGY_FILE}: paragraph {number} needs a section, sources, en and zh"
             )
         seen[section] = seen.get(section, 0) + 1
+        if known is not None and not set(sources) <= known:
+            continue
         rows.append(
             {
                 "section_id": section,
@@ -112,7 +120,8 @@ def reference_tables(folder: Path = paths.REFERENCE_DIR) -> dict[str, pl.DataFra
     dict[str, polars.DataFrame]
         The tables ``sources``, ``evaluators``, ``evaluator_ties``, ``editions``,
         ``indicators``, ``rankings`` and ``division_changes``, keyed by table name, and
-        ``methodology`` (the methodology page's paragraphs, from ``methodology.toml``).
+        ``methodology`` (the methodology page's paragraphs, from ``methodology.toml``,
+        those that cite only these sources; ``loaders.build.demo`` adds the others).
 
     Examples
     --------
@@ -121,5 +130,6 @@ def reference_tables(folder: Path = paths.REFERENCE_DIR) -> dict[str, pl.DataFra
     2794
     """
     tables = {name: read_table(name, folder) for name in TABLES}
-    tables["methodology"] = methodology_table(folder)
+    known = set(tables["sources"].get_column("source_id"))
+    tables["methodology"] = methodology_table(folder, known=known)
     return tables

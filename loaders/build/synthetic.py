@@ -819,7 +819,7 @@ def synthetic_tables(
     seed
         Seed of the one random generator used.
     records_scale
-        Multiplier on record rates (1.0 gives roughly 260,000 records for all counties).
+        Multiplier on record rates (1.0 gives roughly 140,000 records for all counties).
     """
     rng = np.random.default_rng(seed)
     divisions = divisions.sort("adcode")

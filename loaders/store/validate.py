@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -116,23 +117,46 @@ def _check_references(tables: dict[str, pl.DataFrame]) -> list[str]:
     return problems
 
 
+# Free-text columns in which a row may cite a further source by its id ("Year source:
+# src-…" in an edition's note; the 2016 Opinions in an indicator's note).
+NOTE_COLUMNS = ("note", "universe_note", "exclusions_note", "description_en")
+
+
 def cited_sources(tables: dict[str, pl.DataFrame]) -> set[str]:
-    """Return every source id that a row cites (``source_id``, or a methodology paragraph).
+    """Return every cited source id: in ``source_id``, a paragraph, or a row's note.
+
+    A row cites its ``source_id``; a methodology paragraph its ``source_id`` and
+    ``also_cited``; a note (``NOTE_COLUMNS``) the source ids it names.
 
     Examples
     --------
     >>> tables = {n: schemas.empty(n) for n in schemas.TABLES}
     >>> tables["methodology"] = pl.DataFrame({"source_id": ["a"], "also_cited": ["b|c"]})
+    >>> tables["sources"] = pl.DataFrame({"source_id": ["a", "b", "c", "d", "e"]})
+    >>> tables["rankings"] = pl.DataFrame({"source_id": ["a"], "note": ["(Year source: d.)"]})
     >>> sorted(cited_sources(tables))
-    ['a', 'b', 'c']
+    ['a', 'b', 'c', 'd']
     """
     cited: set[str] = set()
+    notes: list[str] = []
     for name, frame in tables.items():
-        if name != "sources" and "source_id" in frame.columns:
+        if name == "sources":
+            continue
+        if "source_id" in frame.columns:
             cited.update(frame.get_column("source_id").drop_nulls().to_list())
+        for column in NOTE_COLUMNS:
+            if column in frame.columns:
+                notes.extend(frame.get_column(column).drop_nulls().unique().to_list())
     also = tables["methodology"].get_column("also_cited").drop_nulls()
     for value in also.to_list():
         cited.update(s for s in value.split(schemas.CITATION_SEPARATOR) if s)
+    text = "\n".join(notes)
+    known = tables["sources"].get_column("source_id").to_list()
+    cited.update(
+        s
+        for s in known
+        if s not in cited and re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)
+    )
     return cited
 
 

@@ -111,9 +111,9 @@ def test_pages_move_and_do_not_overlap(run_app: Callable[..., AppTest]) -> None:
     total = records.count_records(SNAPSHOT, GUIZHOU)
     assert f"Page 2 of {page_count(total):,} · records 51–100 of {total:,}" in _captions(at)
     # A new filter starts again at page 1.
-    at.multiselect(key="records_types").select("complaint").run()
+    at.multiselect(key="records_types").select("opinion_incident").run()
     assert at.number_input(key="records_page").value == 1
-    assert set(_table(at)["record_type"]) == {"Complaint 投诉"}
+    assert set(_table(at)["record_type"]) == {"Public-opinion incident 舆情"}
 
 
 def test_table_filters_apply_together(run_app: Callable[..., AppTest]) -> None:
@@ -222,8 +222,8 @@ def test_lifecycle_of_judgment_debtors_marks_the_campaign(run_app: Callable[...,
     assert at.selectbox(key="records_lifecycle_type").value == "dishonest_judgment_debtor"
     chart = _figure(at, "Dishonest judgment debtor")
     assert chart["layout"]["shapes"][0]["x0"].startswith("2017-06-30")
-    at.selectbox(key="records_lifecycle_type").select("complaint").run()
-    chart = _figure(at, "Complaint")
+    at.selectbox(key="records_lifecycle_type").select("opinion_incident").run()
+    chart = _figure(at, "Public-opinion incident")
     assert not chart["layout"].get("shapes")
     summary = _frame(at, "median_days")
     assert summary["median_days"].notna().any() and summary["share_resolved"].between(0, 1).all()
@@ -329,4 +329,6 @@ def test_counted_record_types_say_whether_their_volume_is_documented(
     links = " ".join(m.value for m in at.markdown)
     assert "/methodology?" in links and "#records)" in links
     # counted types are never itemised: the records table and lifecycles do not offer them
-    assert "complaint" not in at.selectbox(key="records_lifecycle_type").options
+    options = at.selectbox(key="records_lifecycle_type").options
+    assert "Dishonest judgment debtor 失信被执行人" in options
+    assert not {"Complaint 投诉", "Petition 信访"} & set(options)
