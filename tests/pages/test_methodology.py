@@ -60,7 +60,7 @@ def test_the_page_cites_the_sources_no_row_cites(run_app: Callable[..., AppTest]
     tables = {name: load(demo_snapshot(), name) for name in schemas.TABLES}
     without_page = {**tables, "methodology": schemas.empty("methodology")}
     only_here = set(tables["sources"]["source_id"]) - cited_sources(without_page)
-    assert {"src-plan-2014", "src-gov-2016-76-en", "src-sh-2017-92", "src-gb2260-revisions"} <= (
+    assert {"src-plan-2014", "src-gov-2016-76-en", "src-sh-2017-92", "src-notes-domain"} <= (
         only_here
     )
     at = run_app(routes.METHODOLOGY.file)
