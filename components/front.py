@@ -71,3 +71,8 @@ def render_ways_in(filters: Filters, divisions: pl.DataFrame) -> None:
             )
         )
         links.render(to.to(routes.ATLAS), tr("Open the demo atlas"), icon=routes.ATLAS.icon)
+    links.render(
+        to.to(routes.METHODOLOGY),
+        tr("How these ratings and records come about, with every source: the methodology"),
+        icon=routes.METHODOLOGY.icon,
+    )

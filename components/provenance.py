@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from components import theme
+from components import routes, theme
 from components.frame import links
 from components.frame.filters import Filters
 from components.i18n import is_zh, labels, mark, pick, tr, translated
@@ -145,9 +145,9 @@ def render_provenance(info: Mapping[str, Any] | None, filters: Filters) -> None:
         # NOTE: the source's title as the data has it (often with English notes), apart.
         left.caption(md_escape(title))
     with middle:
-        links.render(
-            links.Links(filters).evaluators(), tr("Who rated this?"), icon=":material/policy:"
-        )
+        to = links.Links(filters)
+        links.render(to.evaluators(), tr("Who rated this?"), icon=":material/policy:")
+        links.render(to.to(routes.METHODOLOGY), tr("How is it made?"), icon=routes.METHODOLOGY.icon)
     url = safe_url(info.get("source_url") if info else None)
     if url:
         right.link_button(tr("Source"), url, icon=":material/open_in_new:")

@@ -22,6 +22,10 @@ from loaders.derive.records import (
     page_count,
 )
 
+# The record types the table can hold: the counted ones (complaints, petitions,
+# reconsideration applications) have no single records to list.
+ITEMISED_TYPES = tuple(t for t in schemas.RECORD_TYPES if t not in schemas.VOLUME_TYPES)
+
 
 def table_config() -> dict[str, Any]:
     """Return the records table's column headers, in the interface language."""
@@ -181,7 +185,7 @@ def render_table_filters(
         )
     with third:
         types = _multiselect(
-            tr("Record type"), "records_types", schemas.RECORD_TYPES, labels.RECORD_TYPES
+            tr("Record type"), "records_types", ITEMISED_TYPES, labels.RECORD_TYPES
         )
     return TableChoice(chosen, sources, types, statuses, polarities)
 

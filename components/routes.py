@@ -34,11 +34,15 @@ RECORDS = Route("pages/records.py", "records", mark("Records"), ":material/folde
 COUNTY = Route("pages/county.py", "county", mark("County profile"), ":material/account_balance:")
 COMPARE = Route("pages/compare.py", "compare", mark("Compare counties"), ":material/compare:")
 DATA = Route("pages/data.py", "data", mark("About the data"), ":material/menu_book:")
+METHODOLOGY = Route(
+    "pages/methodology.py", "methodology", mark("Methodology"), ":material/science:"
+)
 IMPORT = Route("pages/import.py", "import", mark("Import"), ":material/upload:")
 
 # The pages every deployment has, in menu order (IMPORT is added where importing is on).
 PAGES: tuple[Route, ...] = (
     HOME, PUBLISHED, ATLAS, RANKINGS, METRICS, EVALUATORS, RECORDS, COUNTY, COMPARE, DATA,
+    METHODOLOGY,
 )  # fmt: skip
 # Before the front door, "" was the atlas: links and stories of that time still say "".
 LEGACY_ATLAS = ""

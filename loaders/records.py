@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from loaders import assessments, divisions, store
+from loaders import assessments, divisions, schemas, store
 from loaders.derive.records import (
     DEMO,
     EXPORT_LIMIT,
@@ -39,7 +39,8 @@ ROLLUPS = "record_rollups"
 def _rollup(snapshot: SnapshotLike) -> pl.LazyFrame:
     if store.opened(snapshot).has(ROLLUPS):
         return store.scan(snapshot, ROLLUPS)
-    return rollup_query(store.scan(snapshot, "records"))  # an older snapshot: derive it
+    # A snapshot written without the rollup: derive it (records and counted volumes).
+    return rollup_query(store.scan(snapshot, "records"), store.scan(snapshot, "record_volumes"))
 
 
 def scan_rollup(snapshot: SnapshotLike, filters: RecordFilters) -> pl.LazyFrame:
@@ -412,3 +413,31 @@ def scores_vs_records(
         pl.col("records").fill_null(0).cast(pl.Int64)
     )
     return frame.sort("adcode"), year, key
+
+
+def volume_summary(snapshot: SnapshotLike, filters: RecordFilters) -> pl.DataFrame:
+    """Return the record types held as monthly counts, with their yearly volume per county.
+
+    One row per type of ``schemas.VOLUME_TYPES`` found under ``filters``: its source
+    agency, the median and the 5th–95th percentiles of the yearly count per county,
+    the total, and whether the project's notes document that magnitude (``documented``;
+    otherwise it is assumed).
+    """
+    wanted = dataclasses.replace(filters, types=schemas.VOLUME_TYPES)
+    yearly = (
+        scan_rollup(snapshot, wanted)
+        .group_by("record_type", "source_agency", "adcode", pl.col("month").dt.year())
+        .agg(pl.col("records").sum())
+        .collect()
+    )
+    return (
+        yearly.group_by("record_type", "source_agency")
+        .agg(
+            median=pl.col("records").median(),
+            low=pl.col("records").quantile(0.05, "nearest"),
+            high=pl.col("records").quantile(0.95, "nearest"),
+            total=pl.col("records").sum().cast(pl.Int64),
+        )
+        .with_columns(documented=pl.col("record_type").is_in(sorted(schemas.DOCUMENTED_VOLUMES)))
+        .sort("total", descending=True)
+    )

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import polars as pl
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns every fact-carrying table has (DESIGN.md §3).
 PROVENANCE = {"source_id": pl.String, "is_synthetic": pl.Boolean}
@@ -123,6 +123,9 @@ class RecordSource(StrEnum):
     LEGAL_AFFAIRS_OFFICE = "legal_affairs_office"
     HOTLINE_12345 = "hotline_12345"
     GENERAL_OFFICE = "general_office"  # a government's general office (website checks)
+    # NOTE: not among the Shanghai database's documented contributors: an assumption of
+    # the demo (the methodology page says so).
+    LETTERS_VISITS = "letters_visits"  # the letters and visits (petitions) bureau, 信访局
     OTHER = "other"
 
 
@@ -140,6 +143,8 @@ class RecordType(StrEnum):
     OPINION_INCIDENT = "opinion_incident"
     COMMENDATION = "commendation"
     WEBSITE_CHECK_FAILURE = "website_check_failure"  # named as failing an official check
+    PETITION = "petition"  # a letter or visit to the petitions bureau (信访)
+    RECONSIDERATION_APPLICATION = "reconsideration_application"  # 行政复议申请, not a decision
 
 
 class Polarity(StrEnum):
@@ -199,6 +204,16 @@ RECORD_TYPES = codes(RecordType)
 POLARITY = codes(Polarity)
 RECORD_STATUS = codes(RecordStatus)
 CROSSWALK_KEYS = codes(Metric)
+# Record types that come in hundreds or thousands per county and year: the demo holds
+# them as monthly counts per county (``record_volumes``), never as single records.
+VOLUME_TYPES = (
+    str(RecordType.COMPLAINT),
+    str(RecordType.PETITION),
+    str(RecordType.RECONSIDERATION_APPLICATION),
+)
+# Of those, the types whose magnitude the project's notes document (12345 complaints:
+# hundreds to thousands per county and year); the others' volumes are assumed.
+DOCUMENTED_VOLUMES = frozenset({str(RecordType.COMPLAINT)})
 TOTAL = str(Metric.TOTAL)
 # The five first-level metrics in the order the reports list them.
 FIRST_LEVEL = CROSSWALK_KEYS[1:]
@@ -391,6 +406,35 @@ RECORD_ROLLUPS = pl.Schema(
     }
 )
 
+# Counts of records kept as volumes only (``VOLUME_TYPES``): one row per county × month
+# × source agency × record type. The monthly rollup adds them to the counts of
+# ``records``; the records table, lifecycles and exports hold single records only.
+RECORD_VOLUMES = pl.Schema(
+    {
+        "adcode": pl.String,
+        "month": pl.Date,
+        "source_agency": pl.String,
+        "record_type": pl.String,
+        "polarity": pl.String,
+        "records": pl.UInt32,
+        **PROVENANCE,
+    }
+)
+# The methodology page's paragraphs, each with the sources it rests on: ``source_id``
+# (the first) and ``also_cited`` (the others, joined by "|"). In the snapshot, so that
+# ``validate`` can tell a cited source from one that nothing cites.
+METHODOLOGY = pl.Schema(
+    {
+        "section_id": pl.String,
+        "position": pl.Int16,
+        "text_en": pl.String,
+        "text_zh": pl.String,
+        "also_cited": pl.String,
+        **PROVENANCE,
+    }
+)
+CITATION_SEPARATOR = "|"
+
 
 @dataclass(frozen=True)
 class Table:
@@ -422,6 +466,12 @@ TABLES: dict[str, Table] = {
         Table("coverage", COVERAGE, ("edition_id", "adcode")),
         Table("rankings", RANKINGS, ()),
         Table("records", RECORDS, ("record_id",), partitioned=True),
+        Table(
+            "record_volumes",
+            RECORD_VOLUMES,
+            ("adcode", "month", "source_agency", "record_type", "polarity", "source_id"),
+        ),
+        Table("methodology", METHODOLOGY, ("section_id", "position")),
     )
 }
 # Tables derived from the others when a snapshot is written, listed under the manifest's
@@ -459,6 +509,11 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
         "polarity": POLARITY,
         "status": RECORD_STATUS,
     },
+    "record_volumes": {
+        "source_agency": SOURCE_AGENCIES,
+        "record_type": VOLUME_TYPES,
+        "polarity": POLARITY,
+    },
 }
 
 # Columns that may hold nulls; every other column must be complete.
@@ -487,6 +542,8 @@ NULLABLE: dict[str, frozenset[str]] = {
     "coverage": frozenset({"reason"}),
     "rankings": frozenset({"adcode", "rank", "list_pos", "band", "published", "note"}),
     "records": frozenset({"resolved", "amount_cny", "published", "note"}),
+    "record_volumes": frozenset(),
+    "methodology": frozenset({"also_cited"}),
 }
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 from components import charts, exports, i18n, maps
 from components import record_scores as scores
 from components import record_table as table
+from components import record_volumes as volumes
 from components import records as view
 from components.cache import cached
 from components.frame.shell import current_snapshot, page_filters
@@ -99,7 +100,10 @@ if not synthetic:
             "edition scores the counties they name. Both are shown for the demo records."
         )
     )
+    volumes.render_method_link(filters)
     st.stop()
+
+volumes.render_volumes(records.volume_summary(snapshot, scope), filters)
 
 # 3/ MAP of record counts or yearly rates per county; a click shows its records below
 st.subheader(tr("Where the records are"))

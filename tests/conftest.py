@@ -238,6 +238,8 @@ def tiny_tables(seed: int = 7) -> dict[str, pl.DataFrame]:
         "grade_scales": grades,
         "records": records,
         "division_changes": changes,
+        "record_volumes": schemas.empty("record_volumes"),
+        "methodology": schemas.empty("methodology"),
     }
     return {name: schemas.conform(name, frame) for name, frame in frames.items()}
 

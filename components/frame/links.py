@@ -107,6 +107,26 @@ def render(link: Link, label: str, *, icon: str | None = None, help: str | None 
     st.page_link(link.route.file, label=label, icon=icon, query_params=dict(link.params), help=help)
 
 
+def section_url(link: Link, anchor: str, *, here: str) -> str:
+    """Return the address of a section (``#anchor``) of ``link``'s page, seen from page ``here``.
+
+    For a Markdown link: ``st.page_link`` cannot point into a page. The address is
+    absolute under the app's root (so a deployment under a path prefix works).
+
+    Examples
+    --------
+    >>> section_url(Link(routes.METHODOLOGY, {"lang": "zh"}), "records", here="records")
+    '/methodology?lang=zh#records'
+    """
+    root = app_root(st.context.url if st.runtime.exists() else None, here)
+    return f"{link.url(root)}#{anchor}"
+
+
+def render_section_link(link: Link, anchor: str, label: str, *, here: str) -> None:
+    """Draw a link to section ``anchor`` of ``link``'s page (``label`` already translated)."""
+    st.markdown(f":material/menu_book: [{label}]({section_url(link, anchor, here=here)})")
+
+
 def follow(link: Link) -> None:
     """Go to ``link`` now (ends this run)."""
     st.switch_page(link.route.file, query_params=dict(link.params))

@@ -169,6 +169,7 @@ RECORD_SOURCES = {
     "legal_affairs_office": mark("Legal affairs office (appeals) 司法局"),
     "hotline_12345": mark("12345 hotline 热线"),
     "general_office": mark("Government general office (website checks) 办公厅"),
+    "letters_visits": mark("Letters and visits (petitions) bureau 信访局"),
     "other": mark("Other bodies 其他"),
 }
 
@@ -185,6 +186,8 @@ RECORD_TYPES = {
     "opinion_incident": mark("Public-opinion incident 舆情"),
     "commendation": mark("Commendation 表彰"),
     "website_check_failure": mark("Website failed a check 网站抽查不合格"),
+    "petition": mark("Petition 信访"),
+    "reconsideration_application": mark("Reconsideration application 行政复议申请"),
 }
 
 # Where a record is in its lifecycle (``records.status``).
@@ -260,6 +263,8 @@ TABLES = {
     "coverage": mark("coverage (table)"),
     "rankings": mark("rankings (table)"),
     "records": mark("records (table)"),
+    "record_volumes": mark("record volumes (table)"),
+    "methodology": mark("methodology paragraphs (table)"),
 }
 
 # What each column of an imported file was read as (``loaders.imports.read.ALIASES``).

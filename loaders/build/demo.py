@@ -12,7 +12,7 @@ from loaders import geo, paths, schemas
 from loaders.build import synthetic
 from loaders.build.divisions import build_divisions
 from loaders.build.published import with_published_results
-from loaders.build.reference import reference_tables
+from loaders.build.reference import methodology_table, reference_tables
 from loaders.derive.universe import universe
 from loaders.store import check_tables, write_snapshot
 
@@ -46,7 +46,7 @@ def build_tables(
         Seed of the synthetic generator.
     records
         Approximate number of synthetic records (default: the committed size,
-        about 280,000 for all counties).
+        about 140,000 for all counties; the counted types come on top, see ``record_volumes``).
     provinces
         Generate synthetic data only for these 2-digit province codes (a reduced
         snapshot for tests); divisions and reference facts stay complete.
@@ -67,7 +67,11 @@ def build_tables(
     for name in schemas.TABLES:
         tables.setdefault(name, schemas.empty(name))
     # The real published county results and records of data/reference/real-results*.csv.
-    return with_published_results(tables)
+    tables = with_published_results(tables)
+    # Every methodology paragraph, now that the generator and the published pages it
+    # cites are sources of the snapshot.
+    tables["methodology"] = methodology_table(known=set(tables["sources"].get_column("source_id")))
+    return tables
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--records",
         type=int,
         default=None,
-        help="approximate number of synthetic records (default ≈280,000; e.g. 10000000 "
+        help="approximate number of synthetic records (default ≈140,000; e.g. 10000000 "
         "for benchmarks, into a temporary folder)",
     )
     parser.add_argument(

@@ -25,7 +25,7 @@ AUDIT_EVALUATOR = "demo-audit"
 TP_SERIES = "demo-tp"
 TP_YEARS = (2018, 2019, 2020, 2021)
 AUDIT_EDITION = "demo-audit-2021"
-GRADE_SCALE = "demo-aaa-c"
+GRADE_SCALE = "demo-aaa-d"
 RECORD_YEARS = (2016, 2017, 2018, 2019, 2020, 2021)
 # Hong Kong, Macau, Taiwan and Tibet were outside the real 2019 national report (the one
 # real report that documents its exclusions).
@@ -70,7 +70,10 @@ SECOND_LEVEL: tuple[tuple[str, str, str, str, float], ...] = (
 SECOND_LEVEL_2021 = (
     ("integrity_work", "commitment_fulfilment", "承诺履行", "Commitments fulfilled", 0.2),
 )
-GRADES = (  # illustrative only: no grade scale for governments was ever confirmed
+# Illustrative only: no grade scale for governments was ever confirmed. AAA to D as the
+# seed article's hint names it (src-trivium-data-collection; the credit ratings' nine
+# grades, 三等九级, plus D); the cut-offs are this demo's own.
+GRADES = (
     ("AAA", 90.0),
     ("AA", 85.0),
     ("A", 80.0),
@@ -79,7 +82,8 @@ GRADES = (  # illustrative only: no grade scale for governments was ever confirm
     ("B", 65.0),
     ("CCC", 60.0),
     ("CC", 50.0),
-    ("C", 0.0),
+    ("C", 40.0),
+    ("D", 0.0),
 )
 
 
@@ -158,17 +162,6 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         False,
     ),
     RecordKind(
-        "complaint",
-        "hotline_12345",
-        "negative",
-        8.0,
-        -0.15,
-        (("settled", 0.9), ("active", 0.1)),
-        12,
-        0.0,
-        True,
-    ),
-    RecordKind(
         "opinion_incident",
         "other",
         "negative",
@@ -191,6 +184,33 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         True,
     ),
 )
+
+
+@dataclass(frozen=True)
+class VolumeKind:
+    """A record type counted per county and month, never itemised (``record_volumes``).
+
+    ``median`` is the median count per county and year. Whether the project's notes give
+    that magnitude (else it is this demo's assumption) is ``schemas.DOCUMENTED_VOLUMES``.
+    """
+
+    record_type: str
+    agency: str
+    median: float
+    spread: float  # SD of the log yearly count between counties and years
+    quality_effect: float  # log-count change per SD of county quality
+
+
+VOLUME_KINDS: tuple[VolumeKind, ...] = (
+    # 12345 complaints: "hundreds to thousands per county per year" (domain notes).
+    VolumeKind("complaint", "hotline_12345", 600.0, 0.6, -0.15),
+    # Petitions (信访) and reconsideration applications: no volume in the notes: assumed.
+    VolumeKind("petition", "letters_visits", 150.0, 0.6, -0.2),
+    VolumeKind("reconsideration_application", "legal_affairs_office", 25.0, 0.7, -0.2),
+)
+# Months of a year relative to the mean (more complaints in summer, fewer at New Year).
+_SEASON = np.array([0.85, 0.8, 0.95, 1.0, 1.05, 1.1, 1.15, 1.15, 1.05, 1.0, 0.95, 0.95])
+
 DEPARTMENTS = (
     "人民政府",
     "自然资源局",
@@ -744,6 +764,49 @@ def _debtor_records(
     )
 
 
+def volumes_table(
+    divisions: pl.DataFrame, quality: np.ndarray, rng: np.random.Generator
+) -> pl.DataFrame:
+    """Return monthly counts per county of the record types kept as volumes only.
+
+    Each county and year draws a yearly level (log-normal around the kind's median,
+    lower for better counties); each month is a Poisson count around its seasonal share.
+    Months with no record are left out. Not scaled by ``records_scale``: the volumes are
+    the documented (or assumed) magnitude, whatever the number of itemised records.
+    """
+    n, years = divisions.height, np.array(RECORD_YEARS)
+    months = np.array(
+        [dt.date(int(y), m, 1) for y in years for m in range(1, 13)], dtype="datetime64[D]"
+    )
+    frames = []
+    for kind in VOLUME_KINDS:
+        county_level = rng.normal(0.0, kind.spread * 0.8, n) + kind.quality_effect * quality
+        yearly = np.exp(
+            np.log(kind.median)
+            + county_level[:, None]
+            + rng.normal(0.0, kind.spread * 0.6, (n, len(years)))
+        )
+        lam = np.repeat(yearly, 12, axis=1) / 12.0 * np.tile(_SEASON, len(years))
+        counts = rng.poisson(lam)  # county × month
+        county, month = np.nonzero(counts)
+        frames.append(
+            pl.DataFrame(
+                {
+                    "adcode": divisions.get_column("adcode").gather(county),
+                    "month": pl.Series(months[month]).cast(pl.Date),
+                    "source_agency": kind.agency,
+                    "record_type": kind.record_type,
+                    "polarity": "negative",
+                    "records": pl.Series(counts[county, month], dtype=pl.UInt32),
+                    "source_id": SOURCE_ID,
+                    "is_synthetic": True,
+                },
+                schema=schemas.RECORD_VOLUMES,
+            )
+        )
+    return pl.concat(frames)
+
+
 def synthetic_tables(
     divisions: pl.DataFrame, *, seed: int, records_scale: float = 1.0
 ) -> dict[str, pl.DataFrame]:
@@ -756,7 +819,7 @@ def synthetic_tables(
     seed
         Seed of the one random generator used.
     records_scale
-        Multiplier on record rates (1.0 gives roughly 260,000 records for all counties).
+        Multiplier on record rates (1.0 gives roughly 140,000 records for all counties).
     """
     rng = np.random.default_rng(seed)
     divisions = divisions.sort("adcode")
@@ -767,4 +830,6 @@ def synthetic_tables(
     tables["records"] = records_table(
         divisions.filter(keep), quality[keep.to_numpy()], rng, scale=records_scale
     )
+    # NOTE: drawn last, so a change of the volumes leaves the records of a seed alone.
+    tables["record_volumes"] = volumes_table(divisions.filter(keep), quality[keep.to_numpy()], rng)
     return tables

@@ -25,7 +25,9 @@ METRIC_RECORDS: dict[str, tuple[str, ...]] = {
     "compliance": ("admin_litigation_loss", "reconsideration_revoked", "admin_penalty"),
     "honoring_agreements": ("broken_commitment", "dishonest_judgment_debtor"),
     "integrity_work": ("disciplinary_action", "accountability_action"),
-    "public_opinion": ("complaint", "opinion_incident"),
+    # The public's feedback: the complaint hotline and formal protests against government
+    # decisions (the seed article), petitions and reconsideration applications counted.
+    "public_opinion": ("complaint", "opinion_incident", "petition", "reconsideration_application"),
 }
 
 LIFECYCLE_DEFAULT = "dishonest_judgment_debtor"
@@ -37,6 +39,7 @@ LIFECYCLE_TYPES = tuple(
     t
     for t in schemas.RECORD_TYPES
     if t not in ("reconsideration_revoked", "commendation", "website_check_failure")
+    and t not in schemas.VOLUME_TYPES  # counted per month, never itemised: no lifecycle
 )
 # The two layers of records, never counted together: real (cited) and synthetic (demo).
 REAL, DEMO = "real", "demo"
@@ -159,33 +162,47 @@ def with_types(filters: RecordFilters, *types: str) -> RecordFilters:
 # ---------------------------------------------------------------------------------------
 # the rollup
 # ---------------------------------------------------------------------------------------
-def rollup_query(records: pl.LazyFrame) -> pl.LazyFrame:
+def rollup_query(records: pl.LazyFrame, volumes: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """Return the monthly rollup of ``records`` as a lazy query (schema ``RECORD_ROLLUPS``).
 
     One row per county × month × source agency × record type × polarity (× source and
     kind, so real and synthetic records are never counted together), with the number of
-    records and the sum of their known amounts.
+    records and the sum of their known amounts. ``volumes`` (table ``record_volumes``:
+    record types counted per county and month, never itemised) are added as they are,
+    with no amount.
     """
+    key = [
+        "adcode",
+        "month",
+        "source_agency",
+        "record_type",
+        "polarity",
+        "source_id",
+        "is_synthetic",
+    ]
+    itemised = records.group_by(
+        "adcode", pl.col("occurred").dt.truncate("1mo").alias("month"), *key[2:]
+    ).agg(
+        records=pl.len().cast(pl.UInt32),
+        amount_cny=pl.col("amount_cny").sum().round(2),
+    )
+    if volumes is None:
+        return itemised.select(list(schemas.RECORD_ROLLUPS))
+    counted = volumes.select(*key, "records", amount_cny=pl.lit(0.0, dtype=pl.Float64)).select(
+        itemised.collect_schema().names()
+    )
+    # NOTE: a type is either itemised or counted, but summing keeps the rollup's key unique
+    # even if a snapshot had both.
     return (
-        records.group_by(
-            "adcode",
-            pl.col("occurred").dt.truncate("1mo").alias("month"),
-            "source_agency",
-            "record_type",
-            "polarity",
-            "source_id",
-            "is_synthetic",
-        )
-        .agg(
-            records=pl.len().cast(pl.UInt32),
-            amount_cny=pl.col("amount_cny").sum().round(2),
-        )
+        pl.concat([itemised, counted])
+        .group_by(key)
+        .agg(pl.col("records").sum().cast(pl.UInt32), pl.col("amount_cny").sum().round(2))
         .select(list(schemas.RECORD_ROLLUPS))
     )
 
 
-def monthly_rollup(records: pl.DataFrame) -> pl.DataFrame:
-    """Return the monthly rollup of a ``records`` frame, sorted by its key.
+def monthly_rollup(records: pl.DataFrame, volumes: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Return the monthly rollup of a ``records`` frame (and ``volumes``), sorted by its key.
 
     Examples
     --------
@@ -195,9 +212,16 @@ def monthly_rollup(records: pl.DataFrame) -> pl.DataFrame:
     ...     "source_id": "s", "is_synthetic": True})
     >>> monthly_rollup(r).select("month", "records", "amount_cny").row(0)
     (datetime.date(2019, 5, 1), 3, 15000.0)
+    >>> v = pl.DataFrame({"adcode": ["520123"], "month": [dt.date(2019, 5, 1)],
+    ...     "source_agency": "hotline_12345", "record_type": "complaint", "polarity":
+    ...     "negative", "records": pl.Series([412], dtype=pl.UInt32), "source_id": "s",
+    ...     "is_synthetic": True})
+    >>> monthly_rollup(r, v).select("record_type", "records").rows()
+    [('admin_litigation_loss', 3), ('complaint', 412)]
     """
     key = list(schemas.DERIVED["record_rollups"].key)
-    return rollup_query(records.lazy()).collect().sort(key)
+    lazy_volumes = None if volumes is None else volumes.lazy()
+    return rollup_query(records.lazy(), lazy_volumes).collect().sort(key)
 
 
 def month_end(month: dt.date) -> dt.date:

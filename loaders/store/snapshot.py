@@ -199,7 +199,11 @@ def write_snapshot(
             "is_synthetic": any_synthetic,
             "description": description,
             "tables": entries,
-            "derived": _write_derived(schemas.conform("records", tables["records"]), tmp),
+            "derived": _write_derived(
+                schemas.conform("records", tables["records"]),
+                schemas.conform("record_volumes", tables["record_volumes"]),
+                tmp,
+            ),
         }
         (tmp / MANIFEST).write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
@@ -237,10 +241,12 @@ def remove_stale(
     return removed
 
 
-def _write_derived(records: pl.DataFrame, folder: Path) -> dict[str, dict[str, Any]]:
-    """Write the tables derived from ``records`` (the monthly rollup); return their entries."""
+def _write_derived(
+    records: pl.DataFrame, volumes: pl.DataFrame, folder: Path
+) -> dict[str, dict[str, Any]]:
+    """Write the tables derived from ``records`` and ``record_volumes`` (the monthly rollup)."""
     table = schemas.DERIVED["record_rollups"]
-    frame = monthly_rollup(records).sort(table.key)
+    frame = monthly_rollup(records, volumes).sort(table.key)
     entry = _write_parquet(frame, folder / table.path)
     files = [FileEntry(table.path, entry.rows, entry.bytes, entry.sha256)]
     return {

@@ -7,6 +7,7 @@ query that collects only the offending values, never a whole large table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,7 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("rankings", "edition_id", "editions", "edition_id"),
     ("rankings", "adcode", "divisions", "adcode"),
     ("records", "adcode", "divisions", "adcode"),
+    ("record_volumes", "adcode", "divisions", "adcode"),
 )
 # Tables whose rows belong to an edition: their is_synthetic must equal the edition's.
 EDITION_TABLES = ("indicators", "scores", "coverage", "rankings")
@@ -85,6 +87,7 @@ def check_tables(tables: Mapping[str, Frame]) -> list[str]:
     if problems:
         return problems  # references are meaningless on malformed tables
     problems += _check_references(tables)
+    problems += _check_citations(tables)
     problems += _check_indicators(tables)
     problems += _check_values(tables)
     problems += _check_synthetic_rule(tables)
@@ -152,6 +155,74 @@ def _check_references(tables: Mapping[str, Frame]) -> list[str]:
     )
     if wrong.height:
         problems.append(f"divisions: adcode outside its province: {_values(wrong, 'adcode')}")
+    return problems
+
+
+# Free-text columns in which a row may cite a further source by its id ("Year source:
+# src-…" in an edition's note; the 2016 Opinions in an indicator's note).
+NOTE_COLUMNS = ("note", "universe_note", "exclusions_note", "description_en")
+
+
+def cited_sources(tables: Mapping[str, Frame]) -> set[str]:
+    """Return every cited source id: in ``source_id``, a paragraph, or a row's note.
+
+    A row cites its ``source_id``; a methodology paragraph its ``source_id`` and
+    ``also_cited``; a note (``NOTE_COLUMNS``) the source ids it names.
+
+    Examples
+    --------
+    >>> tables = {n: schemas.empty(n) for n in schemas.TABLES}
+    >>> tables["methodology"] = pl.DataFrame({"source_id": ["a"], "also_cited": ["b|c"]})
+    >>> tables["sources"] = pl.DataFrame({"source_id": ["a", "b", "c", "d", "e"]})
+    >>> tables["rankings"] = pl.DataFrame({"source_id": ["a"], "note": ["(Year source: d.)"]})
+    >>> sorted(cited_sources(tables))
+    ['a', 'b', 'c', 'd']
+    """
+    cited: set[str] = set()
+    notes: list[str] = []
+    for name, frame in tables.items():
+        if name == "sources":
+            continue
+        columns = frame.collect_schema().names()  # records are a lazy scan
+        if "source_id" in columns:
+            cited.update(_distinct(frame, "source_id"))
+        for column in NOTE_COLUMNS:
+            if column in columns:
+                notes.extend(_distinct(frame, column))
+    for value in _distinct(tables["methodology"], "also_cited"):
+        cited.update(s for s in value.split(schemas.CITATION_SEPARATOR) if s)
+    text = "\n".join(notes)
+    known = _distinct(tables["sources"], "source_id")
+    cited.update(
+        s
+        for s in known
+        if s not in cited and re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", text)
+    )
+    return cited
+
+
+def _distinct(frame: Frame, column: str) -> list[str]:
+    """Return the distinct non-null values of a column of a frame or a lazy scan."""
+    values = frame.lazy().select(pl.col(column).drop_nulls().unique()).collect()
+    return values.get_column(column).to_list()
+
+
+def _check_citations(tables: Mapping[str, Frame]) -> list[str]:
+    """Return problems with citations: a source nothing cites, a citation of no source."""
+    problems = []
+    known = set(_distinct(tables["sources"], "source_id"))
+    cited = cited_sources(tables)
+    sources = tables["sources"].lazy().collect()
+    uncited = sources.filter(~pl.col("source_id").is_in(sorted(cited)))
+    if uncited.height:
+        problems.append(
+            f"sources: {uncited.height} source(s) cited by no row and no methodology paragraph: "
+            f"{_values(uncited, 'source_id')}"
+        )
+    unknown = sorted(cited - known)
+    if unknown:
+        shown = ", ".join(map(repr, unknown[:_SHOWN]))
+        problems.append(f"methodology.also_cited: cites no known source: {shown}")
     return problems
 
 
@@ -448,7 +519,9 @@ def inspect(snap: Snapshot, where: str) -> list[str]:
     if problems:
         return problems
     if snap.has("record_rollups"):
-        problems += check_rollup(tables["records"], snap.read("record_rollups"))
+        problems += check_rollup(
+            tables["records"], snap.read("record_rollups"), tables["record_volumes"]
+        )
     kinds = [
         bool(t.lazy().select(pl.col("is_synthetic").any()).collect().item())
         for t in tables.values()
@@ -500,8 +573,8 @@ def first_valid(candidates: Iterable[Path | str]) -> tuple[Path | str, Snapshot]
     return None
 
 
-def check_rollup(records: Frame, rollup: pl.DataFrame) -> list[str]:
-    """Return problems if ``rollup`` is not the monthly aggregation of ``records``.
+def check_rollup(records: Frame, rollup: pl.DataFrame, volumes: Frame | None = None) -> list[str]:
+    """Return problems if ``rollup`` is not the monthly aggregation of ``records`` (+ volumes).
 
     Examples
     --------
@@ -511,7 +584,8 @@ def check_rollup(records: Frame, rollup: pl.DataFrame) -> list[str]:
     """
     key = list(schemas.DERIVED["record_rollups"].key)
     scan = records.lazy().drop(schemas.RECORDS_PARTITION, strict=False)
-    expected = rollup_query(scan).collect(engine="streaming").sort(key)
+    lazy_volumes = None if volumes is None else volumes.lazy()
+    expected = rollup_query(scan, lazy_volumes).collect(engine="streaming").sort(key)
     if dict(rollup.schema) != dict(expected.schema):
         return ["record_rollups: schema differs from the declared one"]
     try:

@@ -190,7 +190,10 @@ def test_scatter_and_disagreement_links() -> None:
     )
     worst = disagreement(paired)
     title = scores.comparison_title(key, year)
-    assert title == "Public opinion score vs complaint and public-opinion incident records in 2021"
+    assert title == (
+        "Public opinion score vs complaint, public-opinion incident, petition and "
+        "reconsideration application records in 2021"
+    )
     fig = scores.scatter_figure(paired, worst, title=title, lang=i18n.lang())
     assert list(fig.data[0].x) == paired.get_column("records").to_list()
     assert list(fig.data[0].y) == paired.get_column("score").to_list()
@@ -291,7 +294,7 @@ def test_table_values_and_titles_in_chinese() -> None:
     assert table.table_config()["name_zh"]["label"] == "县区"
     assert (
         scores.comparison_title("public_opinion", 2021)
-        == "2021年：政务舆情事件得分与投诉、舆情事件记录对比"
+        == "2021年：政务舆情事件得分与投诉、舆情事件、信访、行政复议申请记录对比"
     )
     assert scores.comparison_title("total", 2021) == "2021年：总分与全部负面记录对比"
     filters = loader.RecordFilters(province="520000", types=("complaint", "commendation"))

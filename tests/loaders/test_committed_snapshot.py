@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from loaders import paths
+from loaders import paths, schemas
 from loaders.store import open_snapshot, sha256_file
 from loaders.store.validate import check_rollup, validate_snapshot
 from loaders.tools import cli
@@ -90,7 +90,9 @@ def test_real_evaluators_carry_only_published_scores() -> None:
 
 def test_committed_snapshot_rollup_matches_its_records() -> None:
     snap = open_snapshot(DEFAULT)
-    assert check_rollup(snap.read("records"), snap.read("record_rollups")) == []
+    rollup, volumes = snap.read("record_rollups"), snap.read("record_volumes")
+    assert check_rollup(snap.read("records"), rollup, volumes) == []
+    assert volumes.height > 0 and set(volumes["record_type"]) == set(schemas.VOLUME_TYPES)
 
 
 def test_committed_snapshot_holds_every_real_published_result() -> None:

@@ -308,6 +308,22 @@ def snapshot_tables(draw: st.DrawFn) -> dict[str, pl.DataFrame]:
         "grade_scales": _rows(grades, "grade_scales"),
         "records": _rows(records, "records"),
         "division_changes": _rows(changes, "division_changes"),
+        "record_volumes": schemas.empty("record_volumes"),
+        # a paragraph per source, so that every source is cited whatever rows were drawn
+        "methodology": _rows(
+            [
+                {
+                    "section_id": "s",
+                    "position": i,
+                    "text_en": "x",
+                    "text_zh": "x",
+                    "source_id": source["source_id"],
+                    "is_synthetic": source["is_synthetic"],
+                }
+                for i, source in enumerate(sources, 1)
+            ],
+            "methodology",
+        ),
     }
     # Shuffle the rows: the writer, not the strategy, decides the order on disk.
     return {name: _shuffled(draw, frame) for name, frame in tables.items()}
@@ -364,7 +380,8 @@ def test_written_snapshot_reads_back_unchanged(
         assert snap.manifest == manifest
         assert snap.snapshot_id == snapshot_id
         assert snap.is_synthetic == any(f["is_synthetic"].any() for f in tables.values())
-        written = {**tables, "record_rollups": monthly_rollup(tables["records"])}
+        rollup = monthly_rollup(tables["records"], tables["record_volumes"])
+        written = {**tables, "record_rollups": rollup}
         for name, frame in written.items():
             want = _expected(name, frame)
             assert_frame_equal(load(out, name), want, check_exact=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -52,6 +53,7 @@ def test_rollup_equals_the_raw_aggregation(generated: Path) -> None:
     raw = _raw(generated)
     assert 25_000 < raw.height < 35_000
     rollup = open_snapshot(generated).read("record_rollups")
+    rollup = rollup.filter(~pl.col("record_type").is_in(schemas.VOLUME_TYPES))  # counted apart
     # An independent aggregation: months as text, counted with value_counts-like grouping.
     expected = (
         raw.with_columns(month=pl.col("occurred").dt.strftime("%Y-%m-01").str.to_date())
@@ -85,15 +87,19 @@ def test_rollup_is_listed_as_derived_and_validated(generated: Path) -> None:
 def test_a_rollup_that_differs_from_the_records_is_reported(generated: Path) -> None:
     raw = _raw(generated)
     rollup = open_snapshot(generated).read("record_rollups")
-    assert check_rollup(raw, rollup) == []
+    volumes = open_snapshot(generated).read("record_volumes")
+    assert check_rollup(raw, rollup, volumes) == []
+    # the counted volumes are part of the rollup: without them it does not add up
+    assert "not the monthly aggregation" in check_rollup(raw, rollup)[0]
     one_more = rollup.with_columns(
         records=pl.when(pl.int_range(pl.len()) == 0)
         .then(pl.col("records") + 1)
         .otherwise("records")
     )
-    (problem,) = check_rollup(raw, one_more)
+    (problem,) = check_rollup(raw, one_more, volumes)
     assert problem.startswith("record_rollups: not the monthly aggregation of records")
-    (problem,) = check_rollup(raw.filter(pl.col("adcode") != raw.item(0, "adcode")), rollup)
+    fewer = raw.filter(pl.col("adcode") != raw.item(0, "adcode"))
+    (problem,) = check_rollup(fewer, rollup, volumes)
     assert "not the monthly aggregation" in problem
 
 
@@ -105,11 +111,23 @@ def test_overviews_read_the_rollup_and_agree_with_the_raw_records(generated: Pat
         pl.col("adcode").str.starts_with("52"),
         pl.col("occurred").is_between(period.start, period.end),
     )
+    counted = (
+        open_snapshot(generated)
+        .read("record_volumes")
+        .filter(
+            pl.col("adcode").str.starts_with("52"),
+            pl.col("month").is_between(period.start, period.end),
+        )
+    )
     monthly = records.monthly(generated, period)
-    assert monthly.get_column("records").sum() == raw.height
+    itemised = monthly.filter(~pl.col("record_type").is_in(schemas.VOLUME_TYPES))
+    assert itemised.get_column("records").sum() == raw.height
+    assert monthly.get_column("records").sum() == raw.height + counted["records"].sum()
     assert monthly.get_column("month").min() == dt.date(2017, 3, 1)
     assert monthly.get_column("month").max() == dt.date(2018, 8, 1)
-    counts = records.county_counts(generated, period)
+    counts = records.county_counts(
+        generated, dataclasses.replace(period, types=tuple(sorted(set(raw["record_type"]))))
+    )
     assert dict(counts.rows()) == dict(raw.group_by("adcode").len().rows())
     assert records.count_records(generated, period) == raw.height
 
@@ -144,7 +162,7 @@ def test_filters_push_down_into_the_records_scan(generated: Path) -> None:
         province=GUIZHOU,
         start=dt.date(2017, 1, 1),
         end=dt.date(2018, 12, 31),
-        types=("complaint",),
+        types=("opinion_incident",),
     )
     plan = records.scan_records(generated, filters, ("adcode", "occurred")).explain()
     scan_part = _scan_node(plan)
@@ -159,7 +177,7 @@ def test_filters_push_down_into_the_records_scan(generated: Path) -> None:
     assert "year=2017" in listed and "year=2018" in listed
     assert "year=2016" not in listed and "year=2019" not in listed
     rows = records.scan_records(generated, filters).collect()
-    assert set(rows.get_column("record_type")) == {"complaint"}
+    assert set(rows.get_column("record_type")) == {"opinion_incident"}
     assert rows.get_column("adcode").str.starts_with("52").all()
     assert set(rows.get_column("year")) == {2017, 2018}
 
@@ -316,9 +334,12 @@ def test_the_layers_are_never_counted_together() -> None:
     real = records.real_records(DEFAULT, records.RecordFilters())
     assert counts["real"] == real.height > 0
     demo = records.RecordFilters(synthetic=True)
-    assert counts["demo"] == records.count_records(DEFAULT, demo)
-    assert counts["real"] + counts["demo"] == records.count_records(
-        DEFAULT, records.RecordFilters()
+    # the demo layer also holds the record types counted per month, never itemised
+    counted = int(open_snapshot(DEFAULT).read("record_volumes")["records"].sum())
+    assert counted > 0
+    assert counts["demo"] == records.count_records(DEFAULT, demo) + counted
+    assert counts["real"] + counts["demo"] == (
+        records.count_records(DEFAULT, records.RecordFilters()) + counted
     )
     assert real.get_column("source_url").str.starts_with("http").all()
     # real_records never returns a synthetic record, whatever the filters ask for.

@@ -85,7 +85,7 @@ def test_quantile_and_grade_classes(run_app: Callable[..., AppTest]) -> None:
     assert len(quantile["layout"]["coloraxis"]["colorbar"]["ticktext"]) == 5
     grade = _map(run_app(ATLAS, classes="grade"))
     ticktext = grade["layout"]["coloraxis"]["colorbar"]["ticktext"]
-    assert ticktext[0] == "C" and ticktext[-1] == "AAA"
+    assert ticktext[0] == "D" and ticktext[-1] == "AAA"  # AAA to D, as the hint names it
     assert "illustrative" in grade["layout"]["coloraxis"]["colorbar"]["title"]["text"]
 
 

@@ -17,6 +17,7 @@ from components import routes
 from components.i18n import chinese, labels
 from loaders import records
 from loaders.derive.records import correlation, disagreement, page_count, with_types
+from loaders.store import load
 from tests.fixtures import demo_snapshot
 from tests.pages.conftest import figures
 
@@ -91,12 +92,18 @@ def test_province_view_shows_only_that_province(run_app: Callable[..., AppTest])
     assert "Page 1 of " in _captions(at)
 
 
+def _counted() -> int:
+    """Return the demo records counted per county and month (never itemised)."""
+    return int(load(SNAPSHOT, "record_volumes").get_column("records").sum())
+
+
 def test_the_page_says_the_records_are_synthetic(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app)
     assert "Synthetic demo data on screen" in at.warning[0].value
     assert "Every record on this page is synthetic demo data" in _captions(at)
     assert _table(at)["subject_name"].str.endswith("（示例）").all()
-    total = records.count_records(SNAPSHOT, EVERYTHING)
+    # the records listed one by one and those counted per month (complaints, petitions…)
+    total = records.count_records(SNAPSHOT, EVERYTHING) + _counted()
     assert _metrics(at)["Records"] == f"{total:,}"
 
 
@@ -112,9 +119,9 @@ def test_pages_move_and_do_not_overlap(run_app: Callable[..., AppTest]) -> None:
     total = records.count_records(SNAPSHOT, GUIZHOU)
     assert f"Page 2 of {page_count(total):,} · records 51–100 of {total:,}" in _captions(at)
     # A new filter starts again at page 1.
-    at.multiselect(key="records_types").select("complaint").run()
+    at.multiselect(key="records_types").select("opinion_incident").run()
     assert at.number_input(key="records_page").value == 1
-    assert set(_table(at)["record_type"]) == {"Complaint 投诉"}
+    assert set(_table(at)["record_type"]) == {"Public-opinion incident 舆情"}
 
 
 def test_table_filters_apply_together(run_app: Callable[..., AppTest]) -> None:
@@ -262,8 +269,8 @@ def test_lifecycle_of_judgment_debtors_marks_the_campaign(run_app: Callable[...,
     assert at.selectbox(key="records_lifecycle_type").value == "dishonest_judgment_debtor"
     chart = _figure(at, "Dishonest judgment debtor")
     assert chart["layout"]["shapes"][0]["x0"].startswith("2017-06-30")
-    at.selectbox(key="records_lifecycle_type").select("complaint").run()
-    chart = _figure(at, "Complaint")
+    at.selectbox(key="records_lifecycle_type").select("opinion_incident").run()
+    chart = _figure(at, "Public-opinion incident")
     assert not chart["layout"].get("shapes")
     summary = _frame(at, "median_days")
     assert summary["median_days"].notna().any() and summary["share_resolved"].between(0, 1).all()
@@ -342,6 +349,33 @@ def test_a_county_link_opens_its_real_records(run_app: Callable[..., AppTest]) -
 
 def test_the_demo_layer_counts_no_real_record(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app)
-    total = records.count_records(SNAPSHOT, records.RecordFilters(synthetic=True))
+    total = records.count_records(SNAPSHOT, records.RecordFilters(synthetic=True)) + _counted()
     assert _metrics(at)["Records"] == f"{total:,}"
     assert not (_table(at)["record_id"].str.startswith("real-")).any()
+
+
+def test_counted_record_types_say_whether_their_volume_is_documented(
+    run_app: Callable[..., AppTest],
+) -> None:
+    """Complaints at the notes' magnitude (documented); petitions and applications assumed."""
+    at = run_app(PAGE, records_layer=DEMO_LAYER)
+    table = next(d.value for d in at.dataframe if "basis" in d.value.columns)
+    basis = dict(zip(table["record_type"], table["basis"], strict=True))
+    assert basis == {
+        "Complaint 投诉": "documented",
+        "Petition 信访": "assumed",
+        "Reconsideration application 行政复议申请": "assumed",
+    }
+    median = dict(zip(table["record_type"], table["median"], strict=True))
+    assert 100 <= median["Complaint 投诉"] <= 5000  # "hundreds to thousands" a county-year
+    assert (
+        median["Complaint 投诉"]
+        > median["Petition 信访"]
+        > median["Reconsideration application 行政复议申请"]
+    )
+    links = " ".join(m.value for m in at.markdown)
+    assert "/methodology?" in links and "#records)" in links
+    # counted types are never itemised: the records table and lifecycles do not offer them
+    options = at.selectbox(key="records_lifecycle_type").options
+    assert "Dishonest judgment debtor 失信被执行人" in options
+    assert not {"Complaint 投诉", "Petition 信访"} & set(options)

@@ -59,14 +59,14 @@ def test_the_page_in_chinese(run_app: Callable[..., AppTest]) -> None:
 def test_filters_show_chinese_and_keep_their_codes(run_app: Callable[..., AppTest]) -> None:
     at = _open(run_app, province="52")
     types = at.multiselect(key="records_types")
-    assert types.label == "记录类型" and "投诉" in types.options
-    types.select("complaint").run()  # the value is still the code
-    assert at.multiselect(key="records_types").value == ["complaint"]
-    assert set(_frame(at, "record_id")[0]["record_type"]) == {"投诉"}
+    assert types.label == "记录类型" and "舆情事件" in types.options and "投诉" not in types.options
+    types.select("opinion_incident").run()  # the value is still the code
+    assert at.multiselect(key="records_types").value == ["opinion_incident"]
+    assert set(_frame(at, "record_id")[0]["record_type"]) == {"舆情事件"}
     lifecycle = at.selectbox(key="records_lifecycle_type")
     assert lifecycle.value == "dishonest_judgment_debtor"
-    lifecycle.select("complaint").run()
-    chart = _figure(at, "投诉：")
+    lifecycle.select("opinion_incident").run()
+    chart = _figure(at, "舆情事件：")
     states = {t["name"] for t in chart["data"]}
     assert "尚未了结" in states and not [s for s in states if s.isascii()]
     measure = next(c for c in at.get("segmented_control") if c.key == "records_map_measure")

@@ -60,6 +60,8 @@ VIEWS = [
     (routes.HOME.file, {}),
     (routes.PUBLISHED.file, {}),
     (routes.DATA.file, {}),
+    (routes.METHODOLOGY.file, {}),
+    (routes.RECORDS.file, {"records_layer": "演示记录（合成）", "province": "52"}),
     # real editions (published ranks and lists, no scores), comparisons, odd counties
     (routes.ATLAS.file, {"edition": "zhongding-2021"}),
     (routes.RANKINGS.file, {"edition": "zhongding-2021", "province": "52"}),

@@ -34,7 +34,18 @@ def _edition(tables: dict[str, pl.DataFrame], edition_id: str) -> dict:
 
 
 def test_returns_exactly_the_reference_tables(tables):
-    assert set(tables) == set(TABLE_NAMES)
+    assert set(tables) == {*TABLE_NAMES, "methodology"}
+
+
+def test_methodology_keeps_the_paragraphs_whose_sources_it_has(tables):
+    """Reference facts alone cite no generator: its paragraphs wait for the demo build."""
+    everything = reference.methodology_table()
+    kept = tables["methodology"]
+    assert kept.height < everything.height
+    assert "src-demo-generator" not in set(kept.get_column("source_id"))
+    cited = {*kept["source_id"], *"|".join(kept["also_cited"].drop_nulls()).split("|")}
+    assert cited <= set(tables["sources"].get_column("source_id"))
+    assert {"src-plan-2014", "src-sh-2017-92", "src-gb2260-revisions"} <= cited
 
 
 @pytest.mark.parametrize("name", TABLE_NAMES)
@@ -98,7 +109,8 @@ def test_source_reliability_and_urls(tables):
 def test_evaluators_are_the_real_ones(tables):
     evaluators = tables["evaluators"]
     ids = set(evaluators["evaluator_id"].to_list())
-    assert ids == {"zhongding", "zhongdaxin", "cass-law", "cupl", "tsinghua", "sic", "ndrc"}
+    assert ids == {"zhongding", "zhongdaxin", "cass-law", "cupl", "tsinghua", "sic", "ndrc",
+                   "shaanxi-ndrc"}  # fmt: skip
     for column in ("name_zh", "name_en"):
         assert not any(n.lower().startswith("demo") for n in evaluators[column].to_list())
     zhongding = evaluators.filter(pl.col("evaluator_id") == "zhongding").row(0, named=True)

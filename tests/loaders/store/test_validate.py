@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from loaders.store import snapshot
 from loaders.store.validate import check_tables, validate_snapshot
 from loaders.tools import cli
 
@@ -206,3 +207,51 @@ def test_a_real_id_that_says_demo_is_refused(
                 .otherwise("evaluator_id")
             )
     assert f"'{value}'" in _one(check_tables(tables), f"{table}.{column}: a real id must not")
+
+
+def test_a_source_nothing_cites_is_refused(tables: dict[str, pl.DataFrame], tmp_path: Path) -> None:
+    """A cited document must be used: by a row's source_id or a methodology paragraph."""
+    lonely = tables["sources"].head(1).with_columns(source_id=pl.lit("src-lonely"))
+    tables["sources"] = pl.concat([tables["sources"], lonely])
+    assert "'src-lonely'" in _one(check_tables(tables), "cited by no row")
+    # a methodology paragraph citing it (second source of the paragraph) is enough
+    paragraph = pl.DataFrame(
+        {
+            "section_id": ["integrity"],
+            "position": [1],
+            "text_en": ["x"],
+            "text_zh": ["x"],
+            "also_cited": ["src-lonely"],
+            "source_id": [tables["sources"].item(0, "source_id")],
+            "is_synthetic": [tables["sources"].item(0, "is_synthetic")],
+        },
+        schema=tables["methodology"].schema,
+    )
+    tables["methodology"] = pl.concat([tables["methodology"], paragraph])
+    assert check_tables(tables) == []
+    # validate on a written snapshot fails once the citing paragraph is gone
+    tables["methodology"] = tables["methodology"].head(0)
+    out = tmp_path / "uncited"
+    snapshot.write_snapshot(
+        tables, out, snapshot_id="uncited", description="", created_by="tests",
+        created_at="2026-01-01T00:00:00Z",
+    )  # fmt: skip
+    assert any("src-lonely" in p for p in validate_snapshot(out))
+    assert cli.main(["validate", str(out)]) == 1
+
+
+def test_a_paragraph_citing_no_known_source_is_refused(tables: dict[str, pl.DataFrame]) -> None:
+    paragraph = pl.DataFrame(
+        {
+            "section_id": ["integrity"],
+            "position": [1],
+            "text_en": ["x"],
+            "text_zh": ["x"],
+            "also_cited": ["src-ghost"],
+            "source_id": [tables["sources"].item(0, "source_id")],
+            "is_synthetic": [tables["sources"].item(0, "is_synthetic")],
+        },
+        schema=tables["methodology"].schema,
+    )
+    tables["methodology"] = pl.concat([tables["methodology"], paragraph])
+    assert "'src-ghost'" in _one(check_tables(tables), "methodology.also_cited")
