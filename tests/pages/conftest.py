@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import streamlit
 from streamlit.testing.v1 import AppTest
 
 from loaders import paths
@@ -58,3 +59,17 @@ def run_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         return at
 
     return run
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every download button drawn, with its (deferred) data, in drawing order."""
+    drawn: list[dict[str, Any]] = []
+    original = streamlit.download_button
+
+    def spy(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
+        drawn.append({"label": label, "data": data, **kwargs})
+        return original(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "download_button", spy)
+    return drawn

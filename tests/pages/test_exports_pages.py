@@ -23,7 +23,6 @@ import openpyxl
 import pandas as pd
 import polars as pl
 import pytest
-import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import routes
@@ -59,20 +58,6 @@ def formula_snapshot(tmp_path_factory: pytest.TempPathFactory) -> str:
         created_at="2026-01-01T00:00:00Z",
     )
     return str(out)
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """Every download button drawn, with its (deferred) data, in drawing order."""
-    drawn: list[dict[str, Any]] = []
-    original = streamlit.download_button
-
-    def spy(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
-        drawn.append({"label": label, "data": data, **kwargs})
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", spy)
-    return drawn
 
 
 def _open(run_app: Callable[..., AppTest], page: str, snapshot: str, **params: str) -> AppTest:

@@ -10,7 +10,6 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import pytest
-import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import metrics as view
@@ -223,16 +222,8 @@ def test_band_and_seed_change_the_ranges(run_app: Callable[..., AppTest]) -> Non
 
 
 def test_download_holds_the_reweighted_rows(
-    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]]
 ) -> None:
-    downloads: list[dict[str, Any]] = []
-    original = streamlit.download_button
-
-    def spy(label: str, data: bytes, *args: Any, **kwargs: Any) -> bool:
-        downloads.append({"label": label, "data": data, **kwargs})
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="52", weights="100,0,0,0,0")
     latest = downloads[-3]  # CSV, then XLSX, then ZIP
     assert latest["file_name"] == "reweighted-demo-tp-2021-w100-0-0-0-0-52-SYNTHETIC.csv"

@@ -11,7 +11,6 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import pytest
-import streamlit
 from streamlit.testing.v1 import AppTest
 
 from components import routes
@@ -152,16 +151,8 @@ def test_grade_and_prefecture_filters(run_app: Callable[..., AppTest]) -> None:
 
 
 def test_download_holds_exactly_the_rows_shown(
-    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]]
 ) -> None:
-    downloads: list[dict[str, Any]] = []
-    original = streamlit.download_button
-
-    def spy(label: str, data: bytes, *args: Any, **kwargs: Any) -> bool:
-        downloads.append({"label": label, "data": data, **kwargs})
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="33")
     at.multiselect(key="rankings_grades").select("BBB").run()
     shown = _table(at)
@@ -179,17 +170,9 @@ def test_download_holds_exactly_the_rows_shown(
 
 
 def test_top_ten_of_guizhou_on_transparency_is_what_the_download_holds(
-    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]], tmp_path: Path
 ) -> None:
     """rankings?metric=transparency&province=52&top=10: ten Guizhou counties, by transparency."""
-    downloads: list[dict[str, Any]] = []
-    original = streamlit.download_button
-
-    def spy(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
-        downloads.append({"label": label, "data": data, **kwargs})
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, metric="transparency", province="52", top="10")
     shown = _table(at)
     assert len(shown) == 10

@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 import polars as pl
 import pytest
-import streamlit
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
@@ -222,16 +221,8 @@ def test_the_period_narrows_every_overview(run_app: Callable[..., AppTest]) -> N
 
 
 def test_download_holds_the_filtered_records_and_says_synthetic(
-    run_app: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+    run_app: Callable[..., AppTest], downloads: list[dict[str, Any]]
 ) -> None:
-    downloads: list[dict[str, Any]] = []
-    original = streamlit.download_button
-
-    def spy(label: str, data: Any, *args: Any, **kwargs: Any) -> bool:
-        downloads.append({"label": label, "data": data, **kwargs})
-        return original(label, data, *args, **kwargs)
-
-    monkeypatch.setattr(streamlit, "download_button", spy)
     at = _open(run_app, province="52")
     at.multiselect(key="records_types").select("dishonest_judgment_debtor").run()
     latest = downloads[-3]  # CSV, then XLSX, then ZIP
