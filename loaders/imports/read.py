@@ -267,17 +267,22 @@ def read_csv(text: str, dialect: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect)
     try:
         for row in reader:
+            # NOTE: checked here too: csv's own limit is process-global, and some libraries
+            # (frictionless) raise it on import.
+            if any(len(cell) > MAX_FIELD for cell in row):
+                raise ImportRejected(_overlong(reader.line_num))
             rows.append(row)
             if len(rows) > MAX_ROWS:
                 _check_rows(len(rows))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise ImportRejected(
-                f"line {reader.line_num}: a field is over the {MAX_FIELD:,}-character limit "
-                "of a cell; refused"
-            ) from None
+            raise ImportRejected(_overlong(reader.line_num)) from None
         raise ImportRejected(f"line {reader.line_num}: not readable as CSV ({exc})") from None
     return rows
+
+
+def _overlong(line: int) -> str:
+    return f"line {line}: a field is over the {MAX_FIELD:,}-character limit of a cell; refused"
 
 
 def _cell_text(value: object) -> str:

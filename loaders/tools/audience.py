@@ -148,13 +148,13 @@ def run_audience(
     """Serve ``replicas`` behind the proxy and let the audience in; return the report."""
     with Deployment(replicas=replicas, snapshot=snapshot, env=dict(env or {})) as deployment:
         for member in deployment.members:  # the first session after a start is a cold one
-            warm = asyncio.run(protocol.open_view(member.url, link, timeout=120))
+            warm = protocol.run(protocol.open_view(member.url, link, timeout=120))
             if not warm.ok:
                 raise RuntimeError(f"replica {member.name} did not open {link}: {warm.error}")
         idle = deployment.rss_mb()
         start = time.perf_counter()
         with _Memory(deployment) as memory:
-            results, seen, killed = asyncio.run(
+            results, seen, killed = protocol.run(
                 _audience(
                     deployment,
                     link=link,

@@ -25,6 +25,7 @@ from typing import Any
 
 from loaders import paths
 from loaders.build.demo import write_demo
+from loaders.tools import protocol
 from loaders.tools.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -289,7 +290,7 @@ def measure_memory(sessions: int = 10) -> Measurement:
     with serve() as (url, proc, _):
         urllib.request.urlopen(url + "/", timeout=10).read()
         idle = rss_mb(proc.pid)
-        ready, peak, after = asyncio.run(run(url, proc.pid))
+        ready, peak, after = protocol.run(run(url, proc.pid))
     ready.sort()
     p95 = ready[min(len(ready) - 1, round(0.95 * (len(ready) - 1)))]
     note = (

@@ -12,19 +12,36 @@ does not finish in time is a failed session.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import math
 import statistics
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+T = TypeVar("T")
 
 FINISHED_SUCCESSFULLY = 0
 FINISHED_EARLY_FOR_RERUN = 2
 COOKIE = "gi_replica"
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Return ``asyncio.run(coroutine)``, also from a thread whose event loop is running.
+
+    Playwright's sync API keeps an event loop running in the thread that uses it (a test
+    session's browser fixture does): the coroutine then runs in a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass

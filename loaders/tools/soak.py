@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.tools import browser as browsers
+from loaders.tools import protocol
 
 SETTLED = browsers.SETTLED  # the page's script has finished
 # (path, what must be on the page once it settled: a CSS selector and a minimum count)
@@ -169,7 +170,7 @@ def run_soak(sessions: int, rounds: int, max_growth_mb: float) -> SoakResult:
         raise RuntimeError(missing)
     with browsers.serve() as (url, proc, _):
         result = SoakResult(idle_mb=browsers.rss_mb(proc.pid), max_growth_mb=max_growth_mb)
-        asyncio.run(_soak(url, proc.pid, sessions, rounds, result))
+        protocol.run(_soak(url, proc.pid, sessions, rounds, result))
     return result
 
 

@@ -49,6 +49,7 @@ def test_clicking_a_county_opens_its_profile(browser, app_url: str) -> None:
 def test_data_page_renders(browser, app_url: str) -> None:
     page, seen = _open(browser, app_url + "/data")
     page.get_by_text("Assessment editions").wait_for(timeout=10_000)
+    page.locator("[data-testid='stDataFrame']").nth(2).wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert page.locator("[data-testid='stDataFrame']").count() >= 3  # editions, real, tables
     assert seen["errors"] == []

@@ -187,3 +187,15 @@ def test_publish_moves_a_valid_draft_and_refuses_the_rest(
     assert _hashes(snapshots / "mine") == before and not (drafts / "mine").exists()
     with pytest.raises(ImportRejected, match="no draft named"):
         publish("mine", drafts=drafts, snapshots=snapshots)
+
+
+def test_the_field_limit_holds_when_a_library_raised_csvs_own() -> None:
+    """csv.field_size_limit is process-global (frictionless raises it on import)."""
+    import csv
+
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        with pytest.raises(ImportRejected, match=r"line 2: a field is over the 131,072-character"):
+            read.read_csv("a,b\n1," + "x" * 200_000 + "\n", "excel")
+    finally:
+        csv.field_size_limit(previous)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -19,7 +18,7 @@ def app_url() -> Iterator[str]:
 
 
 def test_a_session_opens_the_atlas_and_times_the_run(app_url: str) -> None:
-    result = asyncio.run(protocol.open_view(app_url, "/atlas?edition=demo-tp-2021&province=52"))
+    result = protocol.run(protocol.open_view(app_url, "/atlas?edition=demo-tp-2021&province=52"))
     assert result.ok, result.error
     assert result.charts >= 1 and result.deltas > 10
     assert result.connect_s is not None and result.complete_s is not None
@@ -29,7 +28,7 @@ def test_a_session_opens_the_atlas_and_times_the_run(app_url: str) -> None:
 
 def test_an_error_box_fails_the_session(app_url: str) -> None:
     # A snapshot id that is not on the server: a notice (not an error box), the view works.
-    fine = asyncio.run(protocol.open_view(app_url, "/atlas?snapshot=nope&province=<b>"))
+    fine = protocol.run(protocol.open_view(app_url, "/atlas?snapshot=nope&province=<b>"))
     assert fine.ok, fine.error
     from streamlit.proto.Alert_pb2 import Alert
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -44,7 +43,7 @@ def test_an_error_box_fails_the_session(app_url: str) -> None:
 
 
 def test_sessions_arrive_over_the_window_and_hold_until_the_last(app_url: str) -> None:
-    results = asyncio.run(
+    results = protocol.run(
         protocol.run_load(app_url, "/rankings?province=52", clients=4, within=1.0, timeout=60)
     )
     assert [r.number for r in results] == [0, 1, 2, 3]
@@ -59,7 +58,7 @@ def test_sessions_arrive_over_the_window_and_hold_until_the_last(app_url: str) -
 
 
 def test_a_server_that_is_not_there_is_a_failure_not_a_crash() -> None:
-    result = asyncio.run(protocol.open_view(f"http://127.0.0.1:{free_port()}", "/", timeout=5))
+    result = protocol.run(protocol.open_view(f"http://127.0.0.1:{free_port()}", "/", timeout=5))
     assert not result.ok and "Error" in (result.error or "")
     summary = protocol.summary([result])
     assert summary["failures"] == 1 and summary["complete_s"]["p95"] is None
