@@ -89,52 +89,26 @@ def map_figure(
     ``county`` of the view (one found by search) is outlined.
     """
     layer = geo.province_layer_name(province) if province else geo.NATIONAL_LAYER
-    fig = _map(
-        view,
-        label=label,
-        metric=metric,
-        province=province,
-        classes=classes,
-        grade_scale=grade_scale,
-        published=published,
-        synthetic=synthetic,
-        layer=layer,
-    )
-    if county and county in set(view.get_column("adcode")):
-        fig = maps.outline_county(fig, county, geo.static_url(layer))
-    return fig
-
-
-def _map(
-    view: pl.DataFrame,
-    *,
-    label: str,
-    metric: str,
-    province: str | None,
-    classes: str,
-    grade_scale: pl.DataFrame | None,
-    published: bool,
-    synthetic: bool,
-    layer: str,
-) -> go.Figure:
+    counties_url, outlines_url = geo.static_url(layer), geo.static_url(geo.PROVINCES_LAYER)
     if published:
-        return maps.published_map(
-            view,
-            counties_url=geo.static_url(layer),
-            outlines_url=geo.static_url(geo.PROVINCES_LAYER),
-            province=province,
+        fig = maps.published_map(
+            view, counties_url=counties_url, outlines_url=outlines_url, province=province
         )
-    return maps.choropleth(
-        view,
-        metric_label=label,
-        counties_url=geo.static_url(layer),
-        outlines_url=geo.static_url(geo.PROVINCES_LAYER),
-        classes=classes,
-        grade_scale=grade_scale,
-        province=province,
-        metric=metric,
-        synthetic=synthetic,
-    )
+    else:
+        fig = maps.choropleth(
+            view,
+            metric_label=label,
+            counties_url=counties_url,
+            outlines_url=outlines_url,
+            classes=classes,
+            grade_scale=grade_scale,
+            province=province,
+            metric=metric,
+            synthetic=synthetic,
+        )
+    if county and county in set(view.get_column("adcode")):
+        fig = maps.outline_county(fig, county, counties_url)
+    return fig
 
 
 @speaks

@@ -126,6 +126,32 @@ def _outlines(
     )
 
 
+def _flat(
+    rows: pl.DataFrame,
+    colour: str,
+    *,
+    counties_url: str,
+    name: str,
+    customdata: list[tuple[object, ...]],
+    hovertemplate: str,
+    line: tuple[str, float] = (theme.COUNTY_LINE, 0.2),
+) -> go.Choropleth:
+    """Return one legend entry of counties drawn in one colour (a status, a band)."""
+    return go.Choropleth(
+        geojson=counties_url,
+        featureidkey="properties.adcode",
+        locations=rows.get_column("adcode").to_list(),
+        z=[0] * rows.height,
+        colorscale=[[0, colour], [1, colour]],
+        showscale=False,
+        showlegend=True,
+        name=name,
+        customdata=customdata,
+        hovertemplate=hovertemplate + "<extra></extra>",
+        marker={"line": {"color": line[0], "width": line[1]}},
+    )
+
+
 def outline_county(fig: go.Figure, adcode: str, counties_url: str) -> go.Figure:
     """Return ``fig`` with one county outlined in black, above the others (a found county).
 
@@ -600,25 +626,17 @@ def status_map(
             continue
         label = tr(labels.COUNTY_STATUSES[status])
         plain = status == "assessed" or is_zh()
+        described = (
+            label if plain else tr("{label}: {value}", label=label, value="%{customdata[4]}")
+        )
         fig.add_trace(
-            go.Choropleth(
-                geojson=counties_url,
-                featureidkey="properties.adcode",
-                locations=rows.get_column("adcode").to_list(),
-                z=[0] * rows.height,
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                showlegend=True,
+            _flat(
+                rows,
+                colour,
+                counties_url=counties_url,
                 name=tr("{label} ({n})", label=label, n=f"{rows.height:,}"),
                 customdata=_customdata(rows, scored=False),
-                hovertemplate=head
-                + (
-                    label
-                    if plain
-                    else tr("{label}: {value}", label=label, value="%{customdata[4]}")
-                )
-                + "<extra></extra>",
-                marker={"line": {"color": theme.COUNTY_LINE, "width": 0.2}},
+                hovertemplate=head + described,
             )
         )
     fig.add_trace(_outlines(view, outlines_url, province))
@@ -662,21 +680,15 @@ def category_map(
             _place("province", rows.columns), shown.alias("detail"),
         ).rows()  # fmt: skip
         fig.add_trace(
-            go.Choropleth(
-                geojson=counties_url,
-                featureidkey="properties.adcode",
-                locations=rows.get_column("adcode").to_list(),
-                z=[0] * rows.height,
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                showlegend=True,
+            _flat(
+                rows,
+                colour,
+                counties_url=counties_url,
                 name=theme.plotly_escape(tr("{label} ({n})", label=label, n=f"{rows.height:,}")),
                 customdata=custom,
-                hovertemplate=head + theme.plotly_escape(label) + "<br>%{customdata[4]}"
-                + "<extra></extra>",
-                marker={"line": {"color": theme.COUNTY_LINE, "width": 0.2}},
+                hovertemplate=head + theme.plotly_escape(label) + "<br>%{customdata[4]}",
             )
-        )  # fmt: skip
+        )
     fig.add_trace(_outlines(view, outlines_url, province))
     fig.update_layout(
         geo=_geo(province),
@@ -789,22 +801,14 @@ def published_map(
     ranked = view.filter(pl.col("position").is_not_null())
     banded = view.filter(pl.col("position").is_null() & (pl.col("status") == "published"))
     others = view.filter(pl.col("status") != "published")
-    line = {"line": {"color": theme.COUNTY_LINE, "width": 0.2}}
     fig.add_trace(
-        go.Choropleth(
-            geojson=counties_url,
-            featureidkey="properties.adcode",
-            locations=others.get_column("adcode").to_list(),
-            z=[0] * others.height,
-            colorscale=[[0, theme.NOT_ASSESSED], [1, theme.NOT_ASSESSED]],
-            showscale=False,
-            showlegend=True,
+        _flat(
+            others,
+            theme.NOT_ASSESSED,
+            counties_url=counties_url,
             name=tr("not published ({n})", n=f"{others.height:,}"),
             customdata=_customdata(others, scored=False),
-            hovertemplate=head
-            + tr("Not named in this edition's published results")
-            + "<extra></extra>",
-            marker=line,
+            hovertemplate=head + tr("Not named in this edition's published results"),
         )
     )
     bands = sorted(banded.get_column("published_band").fill_null("named").unique())
@@ -812,22 +816,16 @@ def published_map(
     for band, colour in zip(bands, colours, strict=True):
         rows = banded.filter(pl.col("published_band").fill_null("named") == band)
         fig.add_trace(
-            go.Choropleth(
-                geojson=counties_url,
-                featureidkey="properties.adcode",
-                locations=rows.get_column("adcode").to_list(),
-                z=[0] * rows.height,
-                colorscale=[[0, theme.PUBLISHED], [1, theme.PUBLISHED]]
-                if len(bands) == 1
-                else [[0, colour], [1, colour]],
-                showscale=False,
-                showlegend=True,
+            _flat(
+                rows,
+                theme.PUBLISHED if len(bands) == 1 else colour,
+                counties_url=counties_url,
                 name=theme.plotly_escape(
                     tr("{label} ({n})", label=_band_label(band), n=f"{rows.height}")
                 ),
                 customdata=custom(rows),
-                hovertemplate=head + "%{customdata[4]}" + source + "<extra></extra>",
-                marker={"line": {"color": theme.OUTLINE, "width": 0.6}},
+                hovertemplate=head + "%{customdata[4]}" + source,
+                line=(theme.OUTLINE, 0.6),
             )
         )
     if not ranked.is_empty():
