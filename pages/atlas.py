@@ -9,7 +9,7 @@ from components import profile as search
 from components.cache import cached
 from components.frame import links, sidebar
 from components.frame.shell import current_snapshot, page_filters
-from components.i18n import tr
+from components.i18n import county_name, tr
 from components.provenance import md_escape, render_provenance
 from loaders import assessments, divisions, evaluators
 
@@ -36,9 +36,15 @@ with left:
             on_pick=sidebar.find_county,
         )  # fmt: skip
     if filters.county:
+        found = view.filter(view["adcode"] == filters.county)
+        named = (
+            county_name(found.item(0, "name_zh"), found.item(0, "name_pinyin"))
+            if found.height
+            else filters.county
+        )
         links.render(
             links.Links(filters).county(filters.county),
-            tr("Open the profile of the county outlined"),
+            tr("Open the profile of {county} (outlined on the map)", county=md_escape(named)),
             icon=":material/account_balance:",
         )
     figure = cached(

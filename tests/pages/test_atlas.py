@@ -235,4 +235,4 @@ def test_finding_a_county_zooms_to_its_province_and_outlines_it(
     assert outline["locations"] == ["520581"] and outline["marker"]["line"]["width"] == 3
     assert "counties_52" in outline["geojson"]  # the province's layer: zoomed in
     links = [link.proto.label for link in at.get("page_link")]
-    assert "Open the profile of the county outlined" in links
+    assert "Open the profile of 黔西市 Qianxi Shi (outlined on the map)" in links
