@@ -72,6 +72,9 @@ BUDGETS: dict[str, Budget] = {
         Budget("weights_slider_seconds", "weight slider moved → re-ranked and drawn", 0.5, "s"),
         Budget("province_switch_seconds", "atlas province switch → map drawn", 0.5, "s"),
         Budget("records_page_turn_seconds", "records table page turn → drawn", 0.3, "s"),
+        Budget("records_xlsx_seconds", "100,000 records written as XLSX (server)", 3.0, "s"),
+        Budget("records_xlsx_download_seconds", "records XLSX button → download in Chromium "
+               "(100,000 records)", 3.0, "s"),
         Budget("audience_p95_seconds", "200 sessions in 60 s, 2 replicas: server p95", 5.0, "s"),
         Budget("audience_failures", "200 sessions in 60 s, 2 replicas: failures", 0.0, ""),
         Budget("audience_rss_mb", "200 sessions in 60 s: peak RSS of a replica", 1024.0, "MB"),
@@ -451,6 +454,7 @@ def run_bench(
         ("import", lambda: measure_import(snapshot, repeat, work)),
         ("audience", lambda: measure_audience()),
         ("interactions", lambda: measure_interactions(repeat)),
+        ("exports", lambda: [measure_exports(snapshot, repeat)]),
     ]
     for name, step in steps:
         if name in skip:
@@ -476,7 +480,7 @@ def run_bench(
 
 STEPS = (
     "maps", "weights", "cold-start", "browser", "memory", "records", "import", "audience",
-    "interactions",
+    "interactions", "exports",
 )  # fmt: skip
 
 
@@ -485,12 +489,42 @@ def measure_interactions(repeat: int) -> list[Measurement]:
     missing = chromium_missing()
     if missing:
         keys = ("metrics_drawn_seconds", "records_drawn_seconds", "weights_slider_seconds",
-                "province_switch_seconds", "records_page_turn_seconds")  # fmt: skip
+                "province_switch_seconds", "records_page_turn_seconds",
+                "records_xlsx_download_seconds")  # fmt: skip
         return [_measurement(key).finish([], note=f"skipped: {missing}") for key in keys]
     from loaders.tools import bench_browser
 
     measured = bench_browser.measure(repeat)
     return [_measurement(key).finish(runs, note=note) for key, (runs, note) in measured.items()]
+
+
+def measure_exports(snapshot: str, repeat: int) -> Measurement:
+    """Seconds to write the national demo records download (100,000 rows) as XLSX.
+
+    The rows of the download (``records.export_rows``) with its ``data`` column, written
+    by ``loaders.xlsx`` as ``components.exports`` does (without its column renaming, a
+    Polars rename; the click-to-download time in Chromium is the ``interactions`` step).
+    """
+    import io
+
+    import polars as pl
+
+    from loaders import records, xlsx
+    from loaders.derive.records import RecordFilters
+
+    rows = records.export_rows(snapshot, RecordFilters()).with_columns(
+        data=pl.lit("SYNTHETIC demo data")
+    )
+    sizes: list[int] = []
+
+    def write() -> None:
+        out = io.BytesIO()
+        xlsx.workbook([xlsx.Sheet("Table", rows)], out)
+        sizes.append(len(out.getvalue()))
+
+    runs = _timed(write, repeat)
+    note = f"{rows.height:,} rows × {rows.width} columns, {sizes[-1] / 1e6:.1f} MB"
+    return _measurement("records_xlsx_seconds").finish(runs, note=note)
 
 
 def measure_import(snapshot: str, repeat: int, work: Path) -> list[Measurement]:

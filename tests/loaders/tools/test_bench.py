@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from loaders import records as records_of
+from loaders.derive.records import RecordFilters
 from loaders.tools import bench, cli
 from tests.fixtures import demo_snapshot
 
@@ -52,10 +54,13 @@ def test_bench_runs_on_a_small_snapshot_and_reports_every_budget(tmp_path: Path)
         "weights_slider_seconds",
         "province_switch_seconds",
         "records_page_turn_seconds",
+        "records_xlsx_download_seconds",
     }
     records = report["budgets"]["records_query_seconds"]
     assert "records" in records["note"] and len(records["runs"]) == 2
     assert report["budgets"]["map_national_bytes"]["value"] > 10_000
+    exported = records_of.export_rows(SNAPSHOT, RecordFilters()).height
+    assert report["budgets"]["records_xlsx_seconds"]["note"].startswith(f"{exported:,} rows × ")
     assert report["budgets"]["cold_start_seconds"]["note"] == "skipped"
     assert isinstance(report["all_hold"], bool)
     json.dumps(report)  # the report is plain JSON
