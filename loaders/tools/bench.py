@@ -47,6 +47,20 @@ class Budget:
     lower_is_better: bool = True
 
 
+# Issue 21: the county map drawn by SVG (choropleth) and by MapLibre (choroplethmap),
+# standalone pages in Chromium (loaders.tools.bench_renderers); restyle and hover judged by
+# no budget.
+RENDERER_BUDGETS = [
+    Budget(f"renderer_{r}_{view}{what}_seconds", f"{name}, {view} counties: {event}", limit, "s")
+    for r, name in (("svg", "SVG choropleth"), ("maplibre", "MapLibre choroplethmap"))
+    for view in ("national", "province")
+    for what, event, limit in (
+        ("", "first drawn", 3.0),
+        ("_restyle", "restyle z → drawn", float("inf")),
+        ("_hover", "mouse in → hover label", float("inf")),
+    )
+]
+
 BUDGETS: dict[str, Budget] = {
     b.key: b
     for b in (
@@ -78,6 +92,7 @@ BUDGETS: dict[str, Budget] = {
         Budget("audience_p95_seconds", "200 sessions in 60 s, 2 replicas: server p95", 5.0, "s"),
         Budget("audience_failures", "200 sessions in 60 s, 2 replicas: failures", 0.0, ""),
         Budget("audience_rss_mb", "200 sessions in 60 s: peak RSS of a replica", 1024.0, "MB"),
+        *RENDERER_BUDGETS,
     )
 }  # fmt: skip
 
@@ -455,6 +470,7 @@ def run_bench(
         ("audience", lambda: measure_audience()),
         ("interactions", lambda: measure_interactions(repeat)),
         ("exports", lambda: [measure_exports(snapshot, repeat)]),
+        ("renderers", lambda: measure_renderers(repeat)),
     ]
     for name, step in steps:
         if name in skip:
@@ -480,7 +496,7 @@ def run_bench(
 
 STEPS = (
     "maps", "weights", "cold-start", "browser", "memory", "records", "import", "audience",
-    "interactions", "exports",
+    "interactions", "exports", "renderers",
 )  # fmt: skip
 
 
@@ -525,6 +541,19 @@ def measure_exports(snapshot: str, repeat: int) -> Measurement:
     runs = _timed(write, repeat)
     note = f"{rows.height:,} rows × {rows.width} columns, {sizes[-1] / 1e6:.1f} MB"
     return _measurement("records_xlsx_seconds").finish(runs, note=note)
+
+
+def measure_renderers(repeat: int) -> list[Measurement]:
+    """Measure the map drawn by SVG and by MapLibre (``loaders.tools.bench_renderers``)."""
+    missing = chromium_missing()
+    if missing:
+        return [
+            _measurement(b.key).finish([], note=f"skipped: {missing}") for b in RENDERER_BUDGETS
+        ]
+    from loaders.tools import bench_renderers
+
+    measured = bench_renderers.measure(repeat)
+    return [_measurement(key).finish(runs, note=note) for key, (runs, note) in measured.items()]
 
 
 def measure_import(snapshot: str, repeat: int, work: Path) -> list[Measurement]:

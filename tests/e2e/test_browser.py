@@ -135,7 +135,7 @@ def test_bench_browser_steps_run(tmp_path) -> None:
     import sys
 
     out = tmp_path / "bench.json"
-    command = [sys.executable, "-m", "loaders", "bench", "--skip", "maps,weights,records",
+    command = [sys.executable, "-m", "loaders", "bench", "--skip", "maps,weights,records,renderers",
                "--repeat", "1", "--sessions", "2", "--json", str(out)]  # fmt: skip
     errors = []
     for _ in range(2):  # NOTE: one retry: on a loaded 2-core CI machine a start-up can time out

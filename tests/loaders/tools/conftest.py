@@ -1,4 +1,4 @@
-"""Tools' fixtures: the proxy must be installed in CI, and is skipped elsewhere when absent."""
+"""Tools' fixtures: the proxy and Chromium are required in CI, skipped elsewhere when absent."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from loaders.tools.browser import chromium_missing
 from loaders.tools.deploy import nginx_missing
 
 
@@ -16,4 +17,14 @@ def nginx() -> None:
     if missing:
         if os.environ.get("CI"):
             pytest.fail(f"{missing} in CI: .ci/run must install Debian's nginx")
+        pytest.skip(missing)
+
+
+@pytest.fixture
+def chromium() -> None:
+    """Require Debian's Chromium and Playwright: a failure in CI, a skip elsewhere."""
+    missing = chromium_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} in CI: .ci/run must install Debian's chromium")
         pytest.skip(missing)
