@@ -471,14 +471,18 @@ def _deferred(
     titles: Mapping[str, str] | None,
     stem: str,
     lang: str,
+    readable: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> bytes:
     """Return the export of ``frame`` (or of the frame it makes): built on click, not per run.
 
     The click may be served outside the page's run: the file is written in the
-    interface language ``lang`` of the run that drew the buttons.
+    interface language ``lang`` of the run that drew the buttons. ``readable`` turns
+    codes into labels, unless the machine names are asked for.
     """
     rows = frame() if callable(frame) else frame
     with i18n.language(lang):
+        if readable is not None and not machine:
+            rows = readable(rows)
         return table_bytes(rows, fmt, about=about, machine=machine, titles=titles, stem=stem)
 
 
@@ -506,6 +510,7 @@ def render_downloads(
     label: str | None = None,
     mark: str = SYNTHETIC_MARK,
     disabled: bool = False,
+    readable: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
 ) -> None:
     """Draw the downloads of a table: CSV, XLSX and a ZIP with its data package.
 
@@ -538,6 +543,9 @@ def render_downloads(
         The synthetic mark, when the default (assessments) does not fit.
     disabled
         Whether the buttons are disabled (nothing to download).
+    readable
+        Turns the rows' codes into labels in the interface language (as the table on
+        screen shows them); skipped when the machine names are asked for.
     """
     about = about_of(
         what, snapshot, edition=edition, synthetic=synthetic, provenance=provenance, mark=mark
@@ -562,7 +570,7 @@ def render_downloads(
                     format=tr(labels.EXPORT_FORMATS[fmt]),
                 ),
                 data=functools.partial(
-                    _deferred, frame, fmt, about, machine, titles, stem, i18n.lang()
+                    _deferred, frame, fmt, about, machine, titles, stem, i18n.lang(), readable
                 ),
                 file_name=f"{stem}.{fmt}",
                 mime=MIME[fmt],

@@ -92,6 +92,7 @@ if not synthetic:
         snapshot=snapshot,
         label=tr("the {n} real records", n=f"{real.height:,}"),
         disabled=real.is_empty(),
+        readable=view.relabel,
     )
     st.caption(
         tr(
@@ -189,6 +190,7 @@ exports.render_downloads(
     label=tr("the {n} filtered records", n=f"{exported:,}"),
     mark=exports.SYNTHETIC_RECORDS_MARK,
     disabled=total == 0,
+    readable=view.relabel,
 )
 
 # 6/ SCORES VS RECORDS: the edition and metric of the sidebar against matching records

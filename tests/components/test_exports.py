@@ -267,3 +267,24 @@ def test_render_downloads_draws_csv_xlsx_and_zip_side_by_side() -> None:
     ]
     assert all(b.ignore_rerun and b.icon and b.deferred_file_id for b in buttons)
     assert at.toggle[0].label == "Machine column names"
+
+
+def test_record_codes_become_the_labels_on_screen_unless_machine_names() -> None:
+    from components.records import relabel
+
+    rows = pl.DataFrame({"source_agency": ["civil_service"], "record_type": ["commendation"]})
+
+    def written(machine: bool, lang: str) -> list[list[str]]:
+        data = exports._deferred(rows, "csv", ABOUT, machine, None, "r", lang, relabel)
+        columns, body = _csv(data)
+        return [columns, *body]
+
+    assert written(False, "en")[1][:2] == [
+        "Civil service administration 公务员局",
+        "Commendation 表彰",
+    ]
+    assert written(False, "zh")[1][:2] == ["公务员局", "表彰"]
+    assert written(True, "en") == [
+        ["source_agency", "record_type", "data"],
+        ["civil_service", "commendation", "SYNTHETIC demo data"],
+    ]

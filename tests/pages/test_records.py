@@ -232,7 +232,8 @@ def test_download_holds_the_filtered_records_and_says_synthetic(
     wanted = with_types(GUIZHOU, "dishonest_judgment_debtor")
     assert len(rows) == records.count_records(SNAPSHOT, wanted) > 0
     assert latest["label"] == f"Download the {len(rows):,} filtered records (CSV)"
-    assert {r["Record type"] for r in rows} == {"dishonest_judgment_debtor"}
+    # the labels the table on screen shows (the "Machine column names" switch keeps codes)
+    assert {r["Record type"] for r in rows} == {"Dishonest judgment debtor 失信被执行人"}
     assert all(r["Adcode"].startswith("52") for r in rows)
     assert {r["Data"] for r in rows} == {"SYNTHETIC demo data"}
     assert [r["Record id"] for r in rows[:5]] == list(_table(at)["record_id"][:5])
