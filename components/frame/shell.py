@@ -37,9 +37,9 @@ _DEFAULT = "_default_snapshot"
 # Pages that show every edition at once always carry synthetic rows.
 ALL_EDITION_PAGES = ("county", "data", "evaluators")
 # Pages that say themselves which kind of data is on screen, whichever edition the
-# sidebar holds: the records page (real or demo records), the front door and the
-# published results (real only).
-OWN_BANNER_PAGES = ("records", "", "published")
+# sidebar holds: the records page (real or demo records), the front door, the
+# published results (real only) and the methodology (its demo paragraphs marked each).
+OWN_BANNER_PAGES = ("records", "", "published", "methodology")
 
 
 def render_shell(url_path: str) -> Filters:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from components import i18n, routes
 from components import methodology as view
+from components.frame import banner
 from components.provenance import md_escape
 from loaders import methodology, schemas
 from loaders.store import load
@@ -88,3 +89,9 @@ def test_grades_and_demo_paragraphs_are_marked_synthetic(run_app: Callable[..., 
     assert len(badges) == synthetic.height >= 3
     text = " ".join(m.value for m in at.markdown)
     assert "D below 40" in text and "illustrative" in text
+    # the page is not "synthetic data on screen" because the sidebar holds a demo edition
+    notices = set()
+    for lang in ("en", "zh"):
+        with i18n.language(lang):
+            notices |= {i18n.tr(banner.SYNTHETIC_NOTICE), i18n.tr(banner.REAL_NOTICE)}
+    assert not notices & {w.value for w in [*at.warning, *at.info]}
