@@ -145,6 +145,15 @@ def remember_link_keys(keys: Collection[str]) -> None:
     st.session_state[_LINK_KEYS] = frozenset(keys)
 
 
+def forget_link_keys() -> None:
+    """Forget the parameters of an earlier run's link: only the link of this run counts.
+
+    Without this, the keys of a session's first link (``/atlas?province=52``) waited
+    for the first visit to the front door and sent it on to the atlas.
+    """
+    st.session_state.pop(_LINK_KEYS, None)
+
+
 def forward_legacy_atlas(filters: Filters) -> None:
     """Open the atlas for a link to "/" that carries a view (links made before the front door).
 

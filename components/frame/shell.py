@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from components import charts, i18n
-from components.frame import present, share, sidebar, url
+from components.frame import links, present, share, sidebar, url
 from components.frame.banner import render_real_banner, render_synthetic_banner
 from components.frame.filters import SNAPSHOT_KEY, Filters, build_choices
 from components.i18n import tr
@@ -40,6 +40,14 @@ ALL_EDITION_PAGES = ("county", "data", "evaluators")
 # sidebar holds: the records page (real or demo records), the front door, the
 # published results (real only) and the methodology (its demo paragraphs marked each).
 OWN_BANNER_PAGES = ("records", "", "published", "methodology")
+# The sidebar controls of pages that do not show the edition's scores: the front door
+# and the methodology none, the published results (real results of every edition) only
+# the province. Every other page draws all of sidebar.CONTROLS.
+PAGE_CONTROLS: dict[str, tuple[str, ...]] = {
+    "": (),
+    "methodology": (),
+    "published": ("province",),
+}
 
 
 def render_shell(url_path: str) -> Filters:
@@ -49,6 +57,7 @@ def render_shell(url_path: str) -> Filters:
     replaced by the last valid one with a banner saying so; with none valid the page
     stops with a clear message instead of showing numbers.
     """
+    links.forget_link_keys()
     if sidebar.link_is_new():  # a link from outside: its language from the first line on
         i18n.use(url.get("lang") or i18n.DEFAULT)
     snapshot, snap = usable_snapshot(render_snapshot_choice())
@@ -67,7 +76,7 @@ def render_shell(url_path: str) -> Filters:
             tr("The data snapshot cannot be used, so no numbers are shown: {problem}", problem=exc)
         )
         st.stop()
-    filters = sidebar.render_sidebar(choices)
+    filters = sidebar.render_sidebar(choices, PAGE_CONTROLS.get(url_path, sidebar.CONTROLS))
     synthetic = assessments.is_synthetic(snapshot, filters.edition)
     everything = url_path in ALL_EDITION_PAGES
     if url_path not in OWN_BANNER_PAGES:

@@ -9,7 +9,7 @@ markup (``components.frame.filters``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import streamlit as st
 
@@ -62,11 +62,16 @@ def _seed(choices: Choices) -> None:
     i18n.use(filters.carried.get("lang", i18n.DEFAULT))
 
 
-def render_sidebar(choices: Choices) -> Filters:
+#: The view's controls in the sidebar, in order.
+CONTROLS = ("edition", "metric", "province")
+
+
+def render_sidebar(choices: Choices, controls: Collection[str] = CONTROLS) -> Filters:
     """Draw the global controls (edition, province, metric) in the sidebar; return the view.
 
     Reads the URL once per session, keeps values in ``st.session_state`` and writes
-    the view back to the URL.
+    the view back to the URL. Only the ``controls`` a page uses are drawn; the others
+    keep their values (session-persisted) for the pages that draw them.
     """
     state = st.session_state
     if link_is_new():
@@ -86,32 +91,35 @@ def render_sidebar(choices: Choices) -> Filters:
         st.sidebar.info(notice, icon="ℹ️")
     with st.sidebar:
         render_language()
-        picker.render(choices, set_edition)
+        if "edition" in controls:
+            picker.render(choices, set_edition)
         metrics = choices.metrics.get(state["edition"], (DEFAULT_METRIC,))
         if state.get("metric") not in metrics:
             state["metric"] = DEFAULT_METRIC
         words = _metric_words(choices, state["edition"])
-        st.selectbox(
-            tr("Metric"),
-            metrics,
-            key="metric",
-            persist_state="session",
-            format_func=lambda m: words.get(m, m),
-        )
+        if "metric" in controls:
+            st.selectbox(
+                tr("Metric"),
+                metrics,
+                key="metric",
+                persist_state="session",
+                format_func=lambda m: words.get(m, m),
+            )
         if state.get("province") not in (ALL_CHINA, *choices.provinces):
             state["province"] = ALL_CHINA
         # NOTE: labels are translated here, not inside format_func: Streamlit may call
         # that outside the run, where the language is unknown.
         all_china = tr("All China")
-        st.selectbox(
-            tr("Province"),
-            (ALL_CHINA, *choices.provinces),
-            key="province",
-            persist_state="session",
-            format_func=lambda p: (
-                all_china if p == ALL_CHINA else choices.province_labels.get(p, p)
-            ),
-        )
+        if "province" in controls:
+            st.selectbox(
+                tr("Province"),
+                (ALL_CHINA, *choices.provinces),
+                key="province",
+                persist_state="session",
+                format_func=lambda p: (
+                    all_china if p == ALL_CHINA else choices.province_labels.get(p, p)
+                ),
+            )
     filters = current()
     _write_url(filters)
     return filters

@@ -52,3 +52,32 @@ def test_find_a_county_reaches_its_profile(
     matches[0].click().run()
     assert not at.exception
     assert at.session_state["county"] == adcode
+
+
+def _sidebar_controls(at: AppTest) -> set[str]:
+    boxes = {box.key for box in at.sidebar.selectbox} & {"metric", "province"}
+    edition = any(b.label == "Choose another edition" for b in at.sidebar.button)
+    return boxes | ({"edition"} if edition else set())
+
+
+def test_pages_without_scores_draw_only_the_controls_they_use(
+    run_app: Callable[..., AppTest],
+) -> None:
+    from components import routes
+
+    assert _sidebar_controls(run_app()) == set()  # the front door
+    at = run_app(routes.ATLAS.file, province="52", metric="compliance")
+    assert _sidebar_controls(at) == {"edition", "metric", "province"}
+    # The front door stays the front door: the atlas link's province opened the session,
+    # it is not an old atlas link to "/" (it used to send "Start here" back to the atlas).
+    at.switch_page(routes.HOME.file).run()
+    assert at.title[0].value == "Who rates China's county governments, and for what?"
+    assert _sidebar_controls(at) == set()
+    for page, drawn in ((routes.METHODOLOGY, set()), (routes.PUBLISHED, {"province"})):
+        at.switch_page(page.file).run()
+        assert not at.exception and at.title[0].value == page.title
+        assert _sidebar_controls(at) == drawn, page.url_path
+    # Passing through them keeps the view: the atlas opens again on Guizhou's compliance.
+    at.switch_page(routes.ATLAS.file).run()
+    assert at.sidebar.selectbox(key="province").value == "520000"
+    assert at.sidebar.selectbox(key="metric").value == "compliance"
