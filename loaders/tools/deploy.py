@@ -421,6 +421,9 @@ class Deployment:
         self._launch(replica)
         assert replica.proc is not None
         _wait(replica.url, replica.proc, f"replica {replica.name}")
+        time.sleep(0.5)  # a server that cannot bind its port exits within moments
+        if replica.proc.poll() is not None:  # the health answer came from someone else
+            raise RuntimeError(f"replica {replica.name} exited after start-up (port taken?)")
 
     def rolling_restart(self) -> None:
         """Restart the replicas one at a time; the others serve meanwhile."""

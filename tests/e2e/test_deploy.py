@@ -142,6 +142,18 @@ def test_headers_compression_and_cache_through_the_proxy(
         assert r.status == 200
 
 
+def _logs_tail(deployment: Deployment, lines: int = 15) -> str:
+    """The end of nginx's error and access logs, to say why a test of the proxy failed."""
+    assert deployment.run_dir is not None
+    first = deployment.members[0]
+    tails = [f"r0 alive: {first.alive}"]
+    for path in (deployment.run_dir / "error.log", deployment.run_dir / "access.log", first.log):
+        name = path.name
+        text = path.read_text(errors="replace").splitlines() if path.exists() else []
+        tails.append(f"--- {name}\n" + "\n".join(text[-lines:]))
+    return "\n".join(tails)
+
+
 def test_a_killed_replica_s_viewers_come_back_with_the_same_view(
     browser: Any, deployment: Deployment
 ) -> None:
@@ -181,4 +193,4 @@ def test_a_killed_replica_s_viewers_come_back_with_the_same_view(
     deadline = time.monotonic() + 45
     while deployment.replica_of("r0") != "r0" and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert deployment.replica_of("r0") == "r0"
+    assert deployment.replica_of("r0") == "r0", _logs_tail(deployment)
