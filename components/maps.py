@@ -24,8 +24,7 @@ CONFIG = {
     "scrollZoom": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
-CHINA_LON = (73.4, 135.2)
-CHINA_LAT = (17.6, 53.7)
+CHINA_LON, CHINA_LAT = geo.CHINA_LON, geo.CHINA_LAT
 INSET_LON = (106.0, 123.0)
 INSET_LAT = (3.0, 23.5)
 # Counties drawn in the South China Sea inset: the coast around it and the islands.

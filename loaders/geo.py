@@ -14,6 +14,9 @@ from loaders import paths
 # NOTE: geometry is built by `loaders.build.geometry` (GeoPandas); this module must stay light,
 # so it never imports geopandas or shapely and never reads the geometry column.
 
+#: The national map's fixed extent (degrees), shared by the app's maps and the bench.
+CHINA_LON = (73.4, 135.2)
+CHINA_LAT = (17.6, 53.7)
 NATIONAL_LAYER = "counties_national"
 PROVINCES_LAYER = "provinces"
 COUNTIES_PARQUET = "counties_national.parquet"

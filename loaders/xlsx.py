@@ -149,7 +149,7 @@ def _as_text(frame: pl.DataFrame) -> pl.DataFrame:
                     name, [None if v is None else str(v) for v in column.to_list()], pl.String
                 )
             )
-    return pl.DataFrame(out, schema=[(s.name, s.dtype) for s in out]) if out else frame
+    return pl.DataFrame(out) if out else frame
 
 
 def _rows_xml(frame: pl.DataFrame, first_row: int) -> str:

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from loaders.build.demo import DEFAULT_SEED, write_demo
 
 # Guizhou, Zhejiang, Shanghai, Guangdong, Shandong, Hainan, Anhui, Inner Mongolia and
@@ -65,3 +67,15 @@ def demo_snapshot() -> Path:
     """Return the shared test snapshot, built once per process (pytest-xdist: per worker)."""
     folder = Path(tempfile.gettempdir()) / f"gi-tests-{os.getuid()}-{os.getpid()}"
     return make_snapshot(folder)
+
+
+def require_tool(missing: str | None, package: str) -> None:
+    """Fail when a system tool is missing in CI (``.ci/run`` must install ``package``).
+
+    Elsewhere the test is skipped: a laptop without Chromium or nginx can still run the
+    rest. ``missing`` says what is missing, or is None when the tool is there.
+    """
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} in CI: .ci/run must install {package}")
+        pytest.skip(missing)

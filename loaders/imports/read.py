@@ -17,6 +17,7 @@ from pathlib import Path
 
 from loaders import schemas
 from loaders.store.snapshot import remove_stale
+from loaders.xlsx import column_letters
 
 MAX_BYTES = 20_000_000  # larger files are rejected before parsing
 
@@ -220,12 +221,12 @@ def read_xlsx(
             for c, value in enumerate(values):
                 formula = written[c] if c < len(written) else None
                 if value is None and isinstance(formula, str) and formula.startswith("="):
-                    uncached[(r, c)] = (f"{_column_letters(c)}{r + 1}", formula)
+                    uncached[(r, c)] = (f"{column_letters(c)}{r + 1}", formula)
                     value = formula
                 text = "" if value is None else _cell_text(value)
                 if len(text) > MAX_FIELD:
                     raise ImportRejected(
-                        f"cell {_column_letters(c)}{r + 1} holds {len(text):,} characters: "
+                        f"cell {column_letters(c)}{r + 1} holds {len(text):,} characters: "
                         f"over the {MAX_FIELD:,}-character limit of a cell; refused"
                     )
                 row.append(text)
@@ -235,22 +236,6 @@ def read_xlsx(
         book.close()
         formulas.close()
     return rows, sheet, uncached
-
-
-def _column_letters(index: int) -> str:
-    """Return a spreadsheet column's letters (0 → A, 26 → AA).
-
-    Examples
-    --------
-    >>> _column_letters(0), _column_letters(25), _column_letters(26), _column_letters(701)
-    ('A', 'Z', 'AA', 'ZZ')
-    """
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _check_rows(count: int) -> None:

@@ -42,7 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from loaders import paths
+from loaders import geo, paths
 
 RENDERERS = ("svg", "maplibre")
 # The files measured by the bench: the national counties and the largest province file
@@ -55,10 +55,8 @@ VIEWPORT = {"width": 1440, "height": 1000}
 # The app's map: 620 px tall, margins for the notes above and the colour bar below.
 HEIGHT = 620
 MARGIN = {"l": 0, "r": 0, "t": 24, "b": 70}
-# NOTE: copied from components/maps.py (loaders may not import components): the national
-# map's fixed extent.
-CHINA_LON = (73.4, 135.2)
-CHINA_LAT = (17.6, 53.7)
+# The national map's fixed extent, as the app's maps use it.
+CHINA_LON, CHINA_LAT = geo.CHINA_LON, geo.CHINA_LAT
 # MapLibre's world is 512 px wide at zoom 0.
 TILE = 512
 # A drawn map inks at least this share of the plot's pixels (China inks about a fifth).

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from loaders.tools import browser as browsers
+from tests.fixtures import require_tool
 
 
 @contextlib.contextmanager
@@ -40,11 +40,7 @@ def fresh_app_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright; required in CI, skipped elsewhere if absent."""
-    missing = browsers.chromium_missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"{missing} in CI: .ci/run must install Debian's chromium")
-        pytest.skip(missing)
+    require_tool(browsers.chromium_missing(), "Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

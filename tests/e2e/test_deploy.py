@@ -26,7 +26,7 @@ from loaders.store.publish import publish
 from loaders.tools import browser as browsers
 from loaders.tools.deploy import COOKIE, Deployment, nginx_missing
 from tests import s3_server
-from tests.fixtures import demo_snapshot
+from tests.fixtures import demo_snapshot, require_tool
 
 pytestmark = pytest.mark.e2e
 
@@ -51,11 +51,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def deployment() -> Iterator[Deployment]:
     """nginx and two replicas reading a snapshot published to moto; all stopped afterwards."""
-    missing = nginx_missing()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"{missing} in CI: .ci/run must install Debian's nginx")
-        pytest.skip(missing)
+    require_tool(nginx_missing(), "Debian's nginx")
     with s3_server.moto_endpoint() as endpoint:
         env = {**s3_server.CREDENTIALS, "AWS_ENDPOINT_URL": endpoint}
         s3_server.client(endpoint)

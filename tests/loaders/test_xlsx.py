@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders import xlsx
+from tests.fixtures import require_tool
 
 
 def _write(*sheets: xlsx.Sheet, **options: object) -> bytes:
@@ -155,10 +155,9 @@ def test_no_sheet_is_refused() -> None:
 def _soffice() -> str:
     """LibreOffice, a second reader made by other people: required in CI."""
     found = shutil.which("soffice")
-    if not found:
-        if os.environ.get("CI"):
-            pytest.fail("soffice missing in CI: .ci/run must install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    missing = None if found else "LibreOffice (soffice) is not installed"
+    require_tool(missing, "libreoffice-calc-nogui")
+    assert found is not None
     return found
 
 
